@@ -1,0 +1,41 @@
+import type { Cart } from './cart.js';
+import { emailHash } from './email-hash.js';
+
+/** The part of a cart an audit entry keeps as its before/after snapshot: no email address, no URLs. */
+export interface CartAuditView {
+  id: string;
+  status: Cart['status'];
+  emailHash?: string;
+  total?: string;
+  currency?: string;
+  items?: number;
+  lastActivityAt?: string;
+  checkedOutAt?: string;
+  closedWhy?: string;
+  reminders: { n: number; state: string; at: string; reason?: string }[];
+  version: number;
+}
+
+export function cartAuditView(cart: Cart): CartAuditView {
+  const view: CartAuditView = {
+    id: cart.id,
+    status: cart.status,
+    reminders: cart.reminders.map((r) => ({
+      n: r.n,
+      state: r.state,
+      at: r.at,
+      ...(r.reason ? { reason: r.reason } : {}),
+    })),
+    version: cart.version,
+  };
+  if (cart.emailKey) view.emailHash = emailHash(cart.emailKey);
+  if (cart.snapshot) {
+    view.total = cart.snapshot.total;
+    view.currency = cart.snapshot.currency;
+    view.items = cart.snapshot.items.length;
+  }
+  if (cart.lastActivityAt) view.lastActivityAt = cart.lastActivityAt;
+  if (cart.checkedOutAt) view.checkedOutAt = cart.checkedOutAt;
+  if (cart.closedWhy) view.closedWhy = cart.closedWhy;
+  return view;
+}

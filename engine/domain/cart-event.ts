@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { ValidationError } from './errors.js';
+import { toFieldErrors } from './field-errors.js';
+import { isTimeZone } from './time-zone.js';
+
+const DECIMAL = /^\d{1,12}(\.\d{1,6})?$/;
+
+/** A money amount: a decimal string in major units ("42.50"); a plain number is accepted and normalized. */
+const amount = (what: string) =>
+  z
+    .union([z.string(), z.number()], { error: `${what} must be a decimal amount such as "42.50"` })
+    .transform((value, ctx) => {
+      const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value.trim();
+      if (!DECIMAL.test(text)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${what} must be a decimal amount of at least 0, such as "42.50"`,
+        });
+        return z.NEVER;
+      }
+      return text;
+    });
+
+const webUrl = (what: string) =>
+  z
+    .url({ protocol: /^https?$/, error: `${what} must be an http(s) URL` })
+    .max(2048, { error: `${what} is longer than 2048 characters` });
+
+const locale = z.string().refine(
+  (tag) => {
+    try {
+      return Intl.getCanonicalLocales(tag).length === 1;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'locale must be a language tag such as "de-DE"' },
+);
+
+/** Missing and `null` both mean "not given": storefronts send either. */
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+
+const email = z
+  .string({ error: 'email must be an email address' })
+  .trim()
+  .pipe(z.email({ error: 'email must be an email address such as "shopper@example.com"' }));
+
+const itemSchema = z.object({
+  sku: z.string({ error: 'sku is required' }).trim().min(1, { error: 'sku is required' }).max(200),
+  title: z.string({ error: 'title is required' }).trim().min(1, { error: 'title is required' }).max(500),
+  quantity: z
+    .number({ error: 'quantity must be a whole number of at least 1' })
+    .int({ error: 'quantity must be a whole number of at least 1' })
+    .min(1, { error: 'quantity must be a whole number of at least 1' })
+    .max(100_000, { error: 'quantity must be at most 100000' }),
+  price: amount('price'),
+  imageUrl: optional(webUrl('imageUrl')),
+  url: optional(webUrl('url')),
+});
+
+const cartId = z
+  .string({ error: 'cart.id is required' })
+  .trim()
+  .min(1, { error: 'cart.id is required' })
+  .max(200, { error: 'cart.id must be at most 200 characters' });
+
+const snapshotSchema = z.object({
+  id: cartId,
+  email: optional(email),
+  currency: z
+    .string({ error: 'currency must be a three-letter code such as "USD"' })
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{3}$/, { error: 'currency must be a three-letter code such as "USD"' }),
+  total: amount('total'),
+  items: z
+    .array(itemSchema, { error: 'items must be a list' })
+    .max(200, { error: 'a cart holds at most 200 items' }),
+  returnUrl: webUrl('returnUrl'),
+  timezone: optional(
+    z.string().refine(isTimeZone, { error: 'timezone must be an IANA time zone such as "Europe/Berlin"' }),
+  ),
+  locale: optional(locale),
+  marketingConsent: optional(z.boolean({ error: 'marketingConsent must be true or false' })),
+  source: optional(
+    z.enum(['storefront', 'saved_link', 'import'], {
+      error: 'source must be storefront, saved_link or import',
+    }),
+  ).transform((s) => s ?? 'storefront'),
+});
+
+const envelope = {
+  id: z
+    .string({ error: 'id is required: a unique event id' })
+    .trim()
+    .min(1, { error: 'id is required: a unique event id' })
+    .max(200, { error: 'id must be at most 200 characters' }),
+  occurredAt: z.iso
+    .datetime({
+      offset: true,
+      error: 'occurredAt must be an ISO-8601 time with an offset, such as "2026-06-10T14:00:00Z"',
+    })
+    .transform((s) => new Date(s).toISOString()),
+};
+
+const eventSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ ...envelope, type: z.literal('cart.updated'), cart: snapshotSchema }),
+    z.object({
+      ...envelope,
+      type: z.literal('cart.checked_out'),
+      cart: z.object({ id: cartId, email: optional(email) }),
+    }),
+  ],
+  { error: 'type must be "cart.updated" or "cart.checked_out"' },
+);
+
+export type CartEvent = z.infer<typeof eventSchema>;
+export type CartUpdatedEvent = Extract<CartEvent, { type: 'cart.updated' }>;
+export type CartCheckedOutEvent = Extract<CartEvent, { type: 'cart.checked_out' }>;
+export type CartSnapshot = CartUpdatedEvent['cart'];
+export type CartItem = CartSnapshot['items'][number];
+export type CartSource = CartSnapshot['source'];
+
+/** Result of reading an untrusted event: the event, or every field error at once. */
+export type ParsedEvent = { ok: true; event: CartEvent } | { ok: false; error: ValidationError };
+
+/**
+ * Validates a cart event (the webhook body). Unknown fields are dropped; times become UTC ISO strings;
+ * amounts become decimal strings.
+ */
+export function parseCartEvent(body: unknown): ParsedEvent {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return {
+      ok: false,
+      error: new ValidationError('The cart event', [
+        { path: '', message: 'the event must be a JSON object' },
+      ]),
+    };
+  }
+  const result = eventSchema.safeParse(body);
+  if (result.success) return { ok: true, event: result.data };
+  return { ok: false, error: new ValidationError('The cart event', toFieldErrors(result.error)) };
+}
+
+/** The key emails are compared by: trimmed and lower-cased. */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}

@@ -1,0 +1,173 @@
+import { type CartEvent, type CartSnapshot, emailKey } from './cart-event.js';
+
+export type ClosedStatus =
+  | 'purchased'
+  | 'recovered'
+  | 'suppressed'
+  | 'written_off'
+  | 'unsubscribed'
+  | 'given_up';
+export type CartStatus = 'open' | ClosedStatus;
+export type ReminderNumber = 1 | 2;
+export type SkipReason = 'frequency_cap';
+
+/**
+ * What became of one reminder number of one cart. `claimed` is written before the send and `sent`
+ * after it, so a crash in between leaves a visible claim and never a second copy.
+ */
+export interface ReminderRecord {
+  n: ReminderNumber;
+  state: 'claimed' | 'sent' | 'skipped';
+  /** When it was due, after any quiet-hours deferral. */
+  dueAt: string;
+  /** When it was claimed, sent or skipped. */
+  at: string;
+  reason?: SkipReason;
+  /** The due time before quiet hours moved it, when they did. */
+  deferredFrom?: string;
+  messageId?: string;
+  rulesVersion?: string;
+}
+
+/** The one pending wake-up of a cart: the scheduler fires `seq` at `at`; an older seq is stale. */
+export interface PendingWake {
+  at: string;
+  seq: number;
+}
+
+/** A cart as the engine keeps it. Every change is a new object with `version` + 1. */
+export interface Cart {
+  id: string;
+  /** Trimmed and lower-cased, for comparisons; absent until an event gives one. */
+  emailKey?: string;
+  /** The newest `cart.updated` snapshot; absent for a cart only known from its checkout. */
+  snapshot?: CartSnapshot;
+  firstSeenAt: string;
+  /** Newest `occurredAt` of its `cart.updated` events. */
+  lastActivityAt?: string;
+  checkedOutAt?: string;
+  status: CartStatus;
+  closedAt?: string;
+  closedWhy?: string;
+  reminders: ReminderRecord[];
+  wake?: PendingWake;
+  /** Ids of the latest events applied, so a repeated delivery is a no-op. */
+  recentEventIds: string[];
+  version: number;
+}
+
+export type ApplyOutcome =
+  | 'created'
+  | 'updated'
+  | 'stale'
+  | 'duplicate'
+  | 'ignored_closed'
+  | 'checked_out'
+  | 'checkout_after_close';
+
+const RECENT_EVENT_IDS = 16;
+
+/** Whether a reminder was actually sent to the shopper before `at` (ISO). */
+export function remindedBefore(cart: Cart, at: string): boolean {
+  return cart.reminders.some((r) => r.state === 'sent' && r.at <= at);
+}
+
+/** The closing status of a cart whose shopper bought at `at`: recovered if a reminder came first. */
+export function purchaseStatus(cart: Cart, at: string): 'purchased' | 'recovered' {
+  return remindedBefore(cart, at) ? 'recovered' : 'purchased';
+}
+
+/** Closes an open cart; a closed cart stays as it is. */
+export function closeCart(cart: Cart, status: ClosedStatus, at: string, why: string): Cart {
+  if (cart.status !== 'open') return cart;
+  const { wake: _wake, ...rest } = cart;
+  return { ...rest, status, closedAt: at, closedWhy: why, version: cart.version + 1 };
+}
+
+function remember(ids: readonly string[], id: string): string[] {
+  const next = ids.length >= RECENT_EVENT_IDS ? ids.slice(ids.length - RECENT_EVENT_IDS + 1) : [...ids];
+  next.push(id);
+  return next;
+}
+
+/**
+ * Folds one validated event into a cart (or into nothing, for a cart seen first). Pure: the order
+ * events arrive in does not change the end state, except that a closed cart stays closed.
+ *
+ * 1. A repeated event id changes nothing.
+ * 2. An update newer than the last activity replaces the snapshot; an older one only counts as seen.
+ * 3. Any update of a checked-out (or otherwise closed) cart is ignored.
+ * 4. A checkout closes the cart for good: recovered when a reminder was sent before it, else purchased.
+ */
+export function applyCartEvent(
+  cart: Cart | undefined,
+  event: CartEvent,
+  receivedAt: string,
+): { cart: Cart; outcome: ApplyOutcome } {
+  if (cart?.recentEventIds.includes(event.id)) return { cart, outcome: 'duplicate' };
+  const eventEmail = event.cart.email ? emailKey(event.cart.email) : undefined;
+
+  if (event.type === 'cart.checked_out') {
+    if (!cart) {
+      return {
+        cart: {
+          id: event.cart.id,
+          ...(eventEmail ? { emailKey: eventEmail } : {}),
+          firstSeenAt: receivedAt,
+          checkedOutAt: event.occurredAt,
+          status: 'purchased',
+          closedAt: receivedAt,
+          closedWhy: 'checked out',
+          reminders: [],
+          recentEventIds: [event.id],
+          version: 1,
+        },
+        outcome: 'checked_out',
+      };
+    }
+    const seen = { ...cart, recentEventIds: remember(cart.recentEventIds, event.id) };
+    if (cart.status !== 'open') {
+      return {
+        cart: { ...seen, checkedOutAt: cart.checkedOutAt ?? event.occurredAt, version: cart.version + 1 },
+        outcome: 'checkout_after_close',
+      };
+    }
+    const withCheckout = { ...seen, checkedOutAt: event.occurredAt, emailKey: cart.emailKey ?? eventEmail };
+    if (!withCheckout.emailKey) delete withCheckout.emailKey;
+    return {
+      cart: closeCart(withCheckout, purchaseStatus(cart, event.occurredAt), receivedAt, 'checked out'),
+      outcome: 'checked_out',
+    };
+  }
+
+  if (!cart) {
+    return {
+      cart: {
+        id: event.cart.id,
+        ...(eventEmail ? { emailKey: eventEmail } : {}),
+        snapshot: event.cart,
+        firstSeenAt: receivedAt,
+        lastActivityAt: event.occurredAt,
+        status: 'open',
+        reminders: [],
+        recentEventIds: [event.id],
+        version: 1,
+      },
+      outcome: 'created',
+    };
+  }
+  const seen = {
+    ...cart,
+    recentEventIds: remember(cart.recentEventIds, event.id),
+    version: cart.version + 1,
+  };
+  if (cart.status !== 'open') return { cart: seen, outcome: 'ignored_closed' };
+  if (cart.lastActivityAt && event.occurredAt <= cart.lastActivityAt) return { cart: seen, outcome: 'stale' };
+  // A later snapshot without an email keeps the one we had: storefronts often omit it once known.
+  const snapshot =
+    event.cart.email || !cart.snapshot?.email ? event.cart : { ...event.cart, email: cart.snapshot.email };
+  const key = snapshot.email ? emailKey(snapshot.email) : undefined;
+  const updated: Cart = { ...seen, snapshot, lastActivityAt: event.occurredAt };
+  if (key) updated.emailKey = key;
+  return { cart: updated, outcome: 'updated' };
+}

@@ -1,0 +1,247 @@
+import {
+  type Cart,
+  type ClosedStatus,
+  closeCart,
+  purchaseStatus,
+  type ReminderNumber,
+  type ReminderRecord,
+  type SkipReason,
+} from './cart.js';
+import { isQuiet, outsideQuietHours } from './quiet-hours.js';
+import type { Rules } from './rules.js';
+import { tierFor } from './tiers.js';
+import { formatLocal } from './time-zone.js';
+
+const HOUR = 3_600_000;
+
+/** What the engine knows of one shopper (one email) across all their carts. */
+export interface ShopperHistory {
+  unsubscribedAt?: string;
+  /** The last reminder this email received, for the frequency cap. */
+  lastReminder?: { cartId: string; at: string };
+  /** The newest checkout of any cart of this email. */
+  lastCheckoutAt?: string;
+}
+
+export type WaitWhy = 'not_due' | 'quiet_hours' | 'give_up_later';
+
+/**
+ * The next move for a cart, with reasons a person can read. The four moves are: still shopping (wait,
+ * then look again at `until`), first reminder, second reminder (both `remind`), and give up; `skip`
+ * passes a reminder by (frequency cap) and `stop` closes the cart for another reason.
+ */
+export type Move =
+  | {
+      kind: 'wait';
+      until: string;
+      why: WaitWhy;
+      n?: ReminderNumber;
+      deferredFrom?: string;
+      reasons: string[];
+    }
+  | { kind: 'remind'; n: ReminderNumber; dueAt: string; deferredFrom?: string; reasons: string[] }
+  | { kind: 'skip'; n: ReminderNumber; dueAt: string; reason: SkipReason; reasons: string[] }
+  | { kind: 'give_up'; reasons: string[] }
+  | { kind: 'stop'; status: ClosedStatus | 'already_closed'; reasons: string[] };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const hoursText = (h: number) => `${Number.isInteger(h) ? h : h.toFixed(2)} h`;
+
+/** When a reminder counts as having happened: when sent (or claimed), or when it was due if skipped. */
+export function reminderTime(record: ReminderRecord): number {
+  return Date.parse(record.state === 'skipped' ? record.dueAt : record.at);
+}
+
+/** How many reminders this cart may get at all, and why fewer than the rules' maximum. */
+export function reminderLimit(cart: Cart, rules: Rules): { limit: number; why?: string } {
+  const snapshot = cart.snapshot;
+  if (!cart.emailKey) return { limit: 0, why: 'the cart has no email address to remind' };
+  if (!snapshot || snapshot.items.length === 0) return { limit: 0, why: 'the cart is empty' };
+  const consented = snapshot.marketingConsent === true;
+  if (rules.consent === 'required' && !consented) {
+    return { limit: 0, why: 'the rules require marketing consent and the shopper has not given it' };
+  }
+  if (rules.consent === 'first_only' && !consented && rules.maxReminders > 1) {
+    return { limit: 1, why: 'without marketing consent the rules allow only the first reminder' };
+  }
+  return {
+    limit: rules.maxReminders,
+    ...(rules.maxReminders < 2 ? { why: `the rules allow ${rules.maxReminders}` } : {}),
+  };
+}
+
+/**
+ * Decides the next move for one cart. Pure and deterministic: the same cart, history, rules and
+ * `now` always give the same move and the same reasons.
+ *
+ * @example
+ * const move = decideMove(cart, {}, rules, new Date('2026-06-10T16:00:00Z'));
+ * if (move.kind === 'wait') scheduleWake(move.until);
+ */
+export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, now: Date): Move {
+  const t = now.getTime();
+  if (cart.status !== 'open') {
+    return {
+      kind: 'stop',
+      status: 'already_closed',
+      reasons: [`the cart is already closed (${cart.status})`],
+    };
+  }
+  if (history.unsubscribedAt) {
+    return {
+      kind: 'stop',
+      status: 'unsubscribed',
+      reasons: [`the shopper's email unsubscribed at ${history.unsubscribedAt}`],
+    };
+  }
+  const snapshot = cart.snapshot;
+  const lastActivityAt = cart.lastActivityAt;
+  if (!snapshot || !lastActivityAt) {
+    return { kind: 'give_up', reasons: ['the cart has no contents on record'] };
+  }
+  if (history.lastCheckoutAt && history.lastCheckoutAt >= lastActivityAt) {
+    return {
+      kind: 'stop',
+      status: purchaseStatus(cart, history.lastCheckoutAt),
+      reasons: [
+        `the shopper checked out at ${history.lastCheckoutAt}, after this cart's last activity at ${lastActivityAt}`,
+      ],
+    };
+  }
+
+  const last = Date.parse(lastActivityAt);
+  const zone = snapshot.timezone ?? rules.store.timezone;
+  const tier = tierFor(rules, snapshot.total);
+  const reasons = [
+    `tier ${tier.name}: total ${snapshot.total} ${snapshot.currency} is at least ${tier.minTotal}`,
+    `last activity at ${lastActivityAt}`,
+  ];
+  const tooOldAt = last + rules.maxCartAgeHours * HOUR;
+  if (t >= tooOldAt) {
+    reasons.push(`the cart is older than ${hoursText(rules.maxCartAgeHours)} (maximum cart age)`);
+    return { kind: 'give_up', reasons };
+  }
+
+  const { limit, why } = reminderLimit(cart, rules);
+  if (cart.reminders.length >= limit) {
+    const previous = cart.reminders.at(-1);
+    const base = previous ? reminderTime(previous) : last;
+    const giveUpAt = Math.min(base + rules.giveUpAfterHours * HOUR, tooOldAt);
+    reasons.push(
+      limit === 0
+        ? `no reminder will be sent: ${why ?? 'the rules allow none'}`
+        : `all ${limit} reminder(s) are done${why ? ` (${why})` : ''}`,
+    );
+    if (t >= giveUpAt) {
+      reasons.push(
+        `${hoursText(rules.giveUpAfterHours)} have passed since the ${previous ? 'last reminder' : 'last activity'}`,
+      );
+      return { kind: 'give_up', reasons };
+    }
+    reasons.push(`the cart gives up at ${iso(giveUpAt)} unless it changes`);
+    return { kind: 'wait', until: iso(giveUpAt), why: 'give_up_later', reasons };
+  }
+
+  const n = (cart.reminders.length + 1) as ReminderNumber;
+  const first = cart.reminders[0];
+  const waitHours = n === 1 ? tier.firstWaitHours : tier.secondWaitHours;
+  const base = n === 1 || !first ? last : Math.max(reminderTime(first), last);
+  const due = base + waitHours * HOUR;
+  reasons.push(
+    n === 1
+      ? `reminder 1 is due ${hoursText(waitHours)} after the last activity, at ${iso(due)}`
+      : `reminder 2 is due ${hoursText(waitHours)} after ${base === last ? 'the last activity' : 'reminder 1'}, at ${iso(due)}`,
+  );
+  if (due >= tooOldAt) {
+    reasons.push(`that is past the maximum cart age (${iso(tooOldAt)}); the cart will give up then`);
+    return { kind: 'wait', until: iso(tooOldAt), why: 'give_up_later', reasons };
+  }
+  const quietEnd = (at: number) =>
+    `${formatLocal(at, zone)} in ${zone} is inside quiet hours (${rules.quietHours.start}-${rules.quietHours.end})`;
+  if (t < due) {
+    const wakeAt = Math.min(outsideQuietHours(rules, due, zone), tooOldAt);
+    if (wakeAt === due) return { kind: 'wait', until: iso(wakeAt), why: 'not_due', n, reasons };
+    reasons.push(`${quietEnd(due)}; it waits until ${formatLocal(wakeAt, zone)} local`);
+    return { kind: 'wait', until: iso(wakeAt), why: 'not_due', n, deferredFrom: iso(due), reasons };
+  }
+  if (isQuiet(rules, t, zone)) {
+    const sendAt = outsideQuietHours(rules, t, zone);
+    reasons.push(`now, ${quietEnd(t)}; deferred to ${formatLocal(sendAt, zone)} local`);
+    return {
+      kind: 'wait',
+      until: iso(Math.min(sendAt, tooOldAt)),
+      why: 'quiet_hours',
+      n,
+      deferredFrom: iso(due),
+      reasons,
+    };
+  }
+  const effectiveDue = outsideQuietHours(rules, due, zone);
+  const dueAt = iso(effectiveDue);
+  const deferral = effectiveDue === due ? {} : { deferredFrom: iso(due) };
+  const capped = history.lastReminder;
+  if (
+    capped &&
+    capped.cartId !== cart.id &&
+    rules.frequencyCapHours > 0 &&
+    t - Date.parse(capped.at) < rules.frequencyCapHours * HOUR
+  ) {
+    reasons.push(
+      `this email got a reminder for another cart at ${capped.at}, within the ${hoursText(rules.frequencyCapHours)} frequency cap`,
+    );
+    return { kind: 'skip', n, dueAt, reason: 'frequency_cap', reasons };
+  }
+  reasons.push(`reminder ${n} goes now`);
+  return { kind: 'remind', n, dueAt, ...deferral, reasons };
+}
+
+/** A move that needs the outside world: wait for a wake-up, send a reminder, or nothing more (closed). */
+export type SettledMove = Extract<Move, { kind: 'wait' | 'remind' }> | { kind: 'closed'; reasons: string[] };
+
+/**
+ * Applies every move that needs no outside world (skips and closings) until the cart either waits,
+ * has a reminder to send, or is closed. Returns the new cart and every move taken, in order.
+ */
+export function settleCart(
+  cart: Cart,
+  history: ShopperHistory,
+  rules: Rules,
+  now: Date,
+  rulesVersion?: string,
+): { cart: Cart; moves: Move[]; next: SettledMove } {
+  const moves: Move[] = [];
+  let current = cart;
+  const at = now.toISOString();
+  for (let step = 0; step < 4; step++) {
+    const move = decideMove(current, history, rules, now);
+    moves.push(move);
+    switch (move.kind) {
+      case 'wait':
+      case 'remind':
+        return { cart: current, moves, next: move };
+      case 'skip': {
+        const record: ReminderRecord = {
+          n: move.n,
+          state: 'skipped',
+          dueAt: move.dueAt,
+          at,
+          reason: move.reason,
+        };
+        if (rulesVersion) record.rulesVersion = rulesVersion;
+        current = { ...current, reminders: [...current.reminders, record], version: current.version + 1 };
+        break;
+      }
+      case 'give_up':
+        return {
+          cart: closeCart(current, 'given_up', at, move.reasons.at(-1) ?? 'gave up'),
+          moves,
+          next: { kind: 'closed', reasons: move.reasons },
+        };
+      case 'stop':
+        if (move.status !== 'already_closed')
+          current = closeCart(current, move.status, at, move.reasons.at(-1) ?? move.status);
+        return { cart: current, moves, next: { kind: 'closed', reasons: move.reasons } };
+    }
+  }
+  throw new Error(`cart ${cart.id} did not settle in four moves`);
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { ValidationError } from './errors.js';
+import { toFieldErrors } from './field-errors.js';
+
+const text = (what: string, max: number) =>
+  z
+    .string({ error: `${what} must be text` })
+    .trim()
+    .min(1, { error: `${what} must not be empty` })
+    .max(max, {
+      error: `${what} must be at most ${max} characters`,
+    });
+
+export const ownerActionSchema = z
+  .object({
+    action: z.enum(['suppress', 'unsubscribe', 'write_off'], {
+      error: 'action must be suppress, unsubscribe or write_off',
+    }),
+    cartId: text('cartId', 200).optional(),
+    email: z
+      .string({ error: 'email must be an email address' })
+      .trim()
+      .pipe(z.email({ error: 'email must be an email address' }))
+      .optional(),
+    reason: text('reason', 500).default('no reason given'),
+    actor: text('actor', 200).default('owner'),
+  })
+  .superRefine((value, ctx) => {
+    if (!value.cartId && !value.email)
+      ctx.addIssue({ code: 'custom', path: ['cartId'], message: 'give a cartId or an email' });
+    if (value.cartId && value.email)
+      ctx.addIssue({ code: 'custom', path: ['email'], message: 'give a cartId or an email, not both' });
+  });
+
+/** An owner's action from the Apps Script menu (or the simulator): stop reminders for a cart or a shopper. */
+export type OwnerAction = z.infer<typeof ownerActionSchema>;
+
+/** Validates an owner action body; every field error at once. */
+export function parseOwnerAction(
+  body: unknown,
+): { ok: true; action: OwnerAction } | { ok: false; error: ValidationError } {
+  const result = ownerActionSchema.safeParse(body);
+  if (result.success) return { ok: true, action: result.data };
+  return { ok: false, error: new ValidationError('The owner action', toFieldErrors(result.error)) };
+}

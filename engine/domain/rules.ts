@@ -1,0 +1,155 @@
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { RulesValidationError } from './errors.js';
+import { toFieldErrors } from './field-errors.js';
+import { isTimeZone } from './time-zone.js';
+
+const HOURS_MIN = 0.25;
+const HOURS_MAX = 168;
+
+const hours = (what: string, min: number, max: number, fallback: number) =>
+  z
+    .number({ error: `${what} must be a number of hours between ${min} and ${max}` })
+    .min(min, { error: `${what} must be a number of hours between ${min} and ${max}` })
+    .max(max, { error: `${what} must be a number of hours between ${min} and ${max}` })
+    .default(fallback);
+
+const clockTime = (what: string) =>
+  z.string({ error: `${what} must be a time like "21:00"` }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+    error: `${what} must be a 24-hour time like "21:00" (HH:MM)`,
+  });
+
+const timeZone = z
+  .string({ error: 'must be a time zone name such as "America/New_York"' })
+  .refine(isTimeZone, { error: 'must be a time zone name such as "America/New_York" (IANA)' });
+
+const requiredText = (what: string) =>
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, { error: `${what} is required` });
+
+export const tierSchema = z.strictObject({
+  name: requiredText('the tier name'),
+  minTotal: z
+    .number({ error: 'the cart total from must be a number of at least 0' })
+    .min(0, { error: 'the cart total from must be a number of at least 0' }),
+  firstWaitHours: hours('first reminder after', HOURS_MIN, HOURS_MAX, 4),
+  secondWaitHours: hours('second reminder after', HOURS_MIN, HOURS_MAX, 24),
+});
+
+export const DEFAULT_TIERS = [
+  { name: 'small', minTotal: 0, firstWaitHours: 4, secondWaitHours: 24 },
+  { name: 'medium', minTotal: 50, firstWaitHours: 2, secondWaitHours: 22 },
+  { name: 'big', minTotal: 150, firstWaitHours: 1, secondWaitHours: 20 },
+] as const;
+
+export const rulesSchema = z.strictObject({
+  store: z.strictObject(
+    {
+      name: requiredText('the store name'),
+      timezone: timeZone,
+      currency: z
+        .string({ error: 'must be a three-letter currency code such as "USD"' })
+        .regex(/^[A-Z]{3}$/, { error: 'must be a three-letter currency code such as "USD"' })
+        .default('USD'),
+      fromEmail: z.email({ error: 'must be the email address reminders are sent from' }),
+      address: requiredText('the postal address (required by anti-spam law)'),
+      voice: z
+        .string({ error: 'must be a few words describing the store voice' })
+        .trim()
+        .default('warm, plain'),
+    },
+    { error: 'store is required: name, timezone, fromEmail and address' },
+  ),
+  tiers: z
+    .array(tierSchema, { error: 'tiers must be a list of tiers' })
+    .min(1, { error: 'at least one tier is needed' })
+    .default(DEFAULT_TIERS.map((t) => ({ ...t })))
+    .superRefine((tiers, ctx) => {
+      const names = new Set<string>();
+      const starts = new Set<number>();
+      tiers.forEach((tier, i) => {
+        if (names.has(tier.name))
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'name'],
+            message: `the tier name "${tier.name}" is used twice`,
+          });
+        if (starts.has(tier.minTotal))
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'minTotal'],
+            message: `two tiers start at ${tier.minTotal}`,
+          });
+        names.add(tier.name);
+        starts.add(tier.minTotal);
+      });
+      if (tiers.length > 0 && !starts.has(0)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'one tier must start at a cart total of 0, so every cart has a tier',
+        });
+      }
+    }),
+  quietHours: z
+    .strictObject({ start: clockTime('quiet hours start'), end: clockTime('quiet hours end') })
+    .default({ start: '21:00', end: '08:00' }),
+  frequencyCapHours: z
+    .number({ error: 'frequency cap must be a number of hours between 0 and 720' })
+    .min(0, { error: 'frequency cap must be a number of hours between 0 and 720' })
+    .max(720, { error: 'frequency cap must be a number of hours between 0 and 720' })
+    .default(72),
+  maxReminders: z
+    .number({ error: 'maximum reminders must be 0, 1 or 2' })
+    .int({ error: 'maximum reminders must be 0, 1 or 2' })
+    .min(0, { error: 'maximum reminders must be 0, 1 or 2' })
+    .max(2, { error: 'maximum reminders must be 0, 1 or 2 (never more than 2)' })
+    .default(2),
+  giveUpAfterHours: hours('give up after', 1, 720, 72),
+  maxCartAgeHours: hours('maximum cart age', 1, 2160, 168),
+  consent: z
+    .enum(['any', 'first_only', 'required'], { error: 'consent must be one of: any, first_only, required' })
+    .default('any'),
+});
+
+/** The owner's rules, every default filled in. */
+export type Rules = z.infer<typeof rulesSchema>;
+export type Tier = Rules['tiers'][number];
+export type ConsentPolicy = Rules['consent'];
+
+/**
+ * Validates a rules doc already parsed from YAML or JSON and fills in every default.
+ * @throws RulesValidationError naming each bad path and what is wrong; nothing of the doc is used then.
+ */
+export function parseRules(doc: unknown): Rules {
+  const result = rulesSchema.safeParse(doc ?? {});
+  if (!result.success) throw new RulesValidationError(toFieldErrors(result.error));
+  return {
+    ...result.data,
+    tiers: [...result.data.tiers].sort((a, b) => a.minTotal - b.minTotal),
+  };
+}
+
+/**
+ * Parses and validates the YAML rules doc.
+ * @example parseRulesYaml('store: { name: Acme, timezone: Europe/Berlin, fromEmail: a@b.example, address: "1 Main St" }')
+ */
+export function parseRulesYaml(text: string): Rules {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (cause) {
+    const where =
+      cause instanceof YAMLParseError && cause.linePos ? `line ${cause.linePos[0].line}` : '(root)';
+    const message = cause instanceof Error ? cause.message.split('\n')[0] : 'not valid YAML';
+    throw new RulesValidationError([{ path: where, message: `is not valid YAML: ${message}` }], { cause });
+  }
+  return parseRules(doc);
+}
+
+/** Quiet hours as minutes of the local day; `start === end` means there are none. */
+export function quietWindow(rules: Rules): { start: number; end: number } {
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  return { start: minutes(rules.quietHours.start), end: minutes(rules.quietHours.end) };
+}
