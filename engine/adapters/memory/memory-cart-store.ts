@@ -1,0 +1,69 @@
+import type { Cart, ReminderRecord } from '../../domain/cart.js';
+import { VersionConflictError } from '../../domain/errors.js';
+import type { CartStore } from '../../ports.js';
+
+/**
+ * The in-memory twin of the DynamoDB cart store, with the same conditional-write semantics.
+ * Stored carts are frozen: the domain never mutates, and a use case that tried would throw.
+ */
+export class MemoryCartStore implements CartStore {
+  readonly #carts = new Map<string, Cart>();
+  readonly #openByEmail = new Map<string, Set<string>>();
+  writes = 0;
+
+  async get(cartId: string): Promise<Cart | undefined> {
+    return this.#carts.get(cartId);
+  }
+
+  async put(cart: Cart, expectedVersion: number): Promise<Cart> {
+    const stored = this.#carts.get(cart.id);
+    if ((stored?.version ?? 0) !== expectedVersion) throw new VersionConflictError(`cart ${cart.id}`);
+    return this.#store(stored, { ...cart, version: expectedVersion + 1 });
+  }
+
+  async claimReminder(cartId: string, claim: ReminderRecord): Promise<Cart | undefined> {
+    const stored = this.#carts.get(cartId);
+    if (!stored || stored.status !== 'open' || stored.reminders.length !== claim.n - 1) return undefined;
+    return this.#store(stored, {
+      ...stored,
+      reminders: [...stored.reminders, claim],
+      version: stored.version + 1,
+    });
+  }
+
+  async openCartsByEmail(emailKey: string): Promise<Cart[]> {
+    const ids = this.#openByEmail.get(emailKey);
+    if (!ids) return [];
+    return [...ids].flatMap((id) => {
+      const cart = this.#carts.get(id);
+      return cart ? [cart] : [];
+    });
+  }
+
+  /** Every cart, for summaries and tests. */
+  all(): IterableIterator<Cart> {
+    return this.#carts.values();
+  }
+
+  get size(): number {
+    return this.#carts.size;
+  }
+
+  #store(previous: Cart | undefined, next: Cart): Cart {
+    this.writes++;
+    const frozen = Object.freeze(next);
+    this.#carts.set(next.id, frozen);
+    if (previous?.emailKey && (previous.emailKey !== next.emailKey || next.status !== 'open')) {
+      this.#openByEmail.get(previous.emailKey)?.delete(next.id);
+    }
+    if (next.emailKey && next.status === 'open') {
+      let ids = this.#openByEmail.get(next.emailKey);
+      if (!ids) {
+        ids = new Set();
+        this.#openByEmail.set(next.emailKey, ids);
+      }
+      ids.add(next.id);
+    }
+    return frozen;
+  }
+}

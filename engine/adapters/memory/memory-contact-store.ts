@@ -1,0 +1,52 @@
+import type { Contact, ContactStore, SlotClaim } from '../../ports.js';
+
+const HOUR = 3_600_000;
+
+/** The in-memory twin of the contact store: one record per shopper email. */
+export class MemoryContactStore implements ContactStore {
+  readonly #contacts = new Map<string, Contact>();
+
+  async get(emailKey: string): Promise<Contact | undefined> {
+    return this.#contacts.get(emailKey);
+  }
+
+  async claimReminderSlot(
+    emailKey: string,
+    slot: { cartId: string; at: string },
+    capHours: number,
+  ): Promise<SlotClaim> {
+    const contact = this.#contacts.get(emailKey) ?? { emailKey };
+    if (contact.unsubscribedAt) return 'unsubscribed';
+    const last = contact.lastReminder;
+    if (last && last.cartId !== slot.cartId && Date.parse(slot.at) - Date.parse(last.at) < capHours * HOUR) {
+      return 'capped';
+    }
+    this.#contacts.set(
+      emailKey,
+      Object.freeze({ ...contact, lastReminder: { cartId: slot.cartId, at: slot.at } }),
+    );
+    return 'claimed';
+  }
+
+  async unsubscribe(
+    emailKey: string,
+    change: { at: string; reason: string; actor: string },
+  ): Promise<{ before: Contact | undefined; after: Contact }> {
+    const before = this.#contacts.get(emailKey);
+    if (before?.unsubscribedAt) return { before, after: before };
+    const after: Contact = Object.freeze({
+      ...(before ?? { emailKey }),
+      unsubscribedAt: change.at,
+      unsubscribeReason: change.reason,
+      unsubscribedBy: change.actor,
+    });
+    this.#contacts.set(emailKey, after);
+    return { before, after };
+  }
+
+  async recordCheckout(emailKey: string, at: string): Promise<void> {
+    const contact = this.#contacts.get(emailKey) ?? { emailKey };
+    if (contact.lastCheckoutAt && contact.lastCheckoutAt >= at) return;
+    this.#contacts.set(emailKey, Object.freeze({ ...contact, lastCheckoutAt: at }));
+  }
+}

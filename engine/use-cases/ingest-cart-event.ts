@@ -1,0 +1,149 @@
+import { type ApplyOutcome, applyCartEvent, type Cart, closeCart, purchaseStatus } from '../domain/cart.js';
+import { type CartCheckedOutEvent, type CartEvent, parseCartEvent } from '../domain/cart-event.js';
+import { type Move, settleCart } from '../domain/decide-move.js';
+import { emailHash } from '../domain/email-hash.js';
+import type { ValidationError } from '../domain/errors.js';
+import { auditClosed, auditSettlement, planWake } from './cart-progress.js';
+import type { EngineDeps } from './engine-deps.js';
+import { retryOnConflict } from './retry-on-conflict.js';
+
+export type IngestDeps = Pick<
+  EngineDeps,
+  'carts' | 'contacts' | 'scheduler' | 'rules' | 'audit' | 'clock' | 'log'
+>;
+
+export type IngestResult =
+  | {
+      kind: 'accepted';
+      eventId: string;
+      cartId: string;
+      outcome: ApplyOutcome;
+      /** Carts this event closed (the cart itself, or other carts of a shopper who bought). */
+      closed: { cartId: string; status: Cart['status'] }[];
+      /** What the engine decided for the cart right away. */
+      moves: Move[];
+      wakeAt?: string;
+    }
+  | { kind: 'duplicate'; eventId: string; cartId: string }
+  | { kind: 'rejected'; error: ValidationError };
+
+/**
+ * Takes one cart event (the webhook body, a saved-link or import row) into the cart list.
+ *
+ * 1. Validate the event; a bad one is rejected with every field error and logged, never half-stored.
+ * 2. Fold it into the stored cart with a conditional write; a repeated event id is a duplicate.
+ * 3. Decide right away: a cart whose shopper unsubscribed or already bought closes now; one without a
+ *    pending wake-up (or due sooner than it) gets one, scheduled before the cart is written.
+ * 4. A checkout also closes the shopper's other open carts whose last activity precedes it.
+ */
+export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<IngestResult> {
+  const parsed = parseCartEvent(body);
+  if (!parsed.ok) {
+    deps.log.warn('cart event rejected', { errors: parsed.error.errors });
+    return { kind: 'rejected', error: parsed.error };
+  }
+  const event = parsed.event;
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const { rules, version } = await deps.rules.current();
+  const context = { at, actor: 'storefront', rulesVersion: version };
+
+  const result = await retryOnConflict(async (): Promise<IngestResult> => {
+    const stored = await deps.carts.get(event.cart.id);
+    const applied = applyCartEvent(stored, event, at);
+    if (applied.outcome === 'duplicate')
+      return { kind: 'duplicate', eventId: event.id, cartId: event.cart.id };
+    const accepted = {
+      kind: 'accepted' as const,
+      eventId: event.id,
+      cartId: event.cart.id,
+      outcome: applied.outcome,
+    };
+
+    if (applied.cart.status !== 'open') {
+      await deps.carts.put(applied.cart, stored?.version ?? 0);
+      if (stored?.status === 'open') {
+        if (stored.wake) await deps.scheduler.cancel({ cartId: stored.id, seq: stored.wake.seq });
+        await auditClosed(deps, stored, applied.cart, context, ['the shopper checked out']);
+      } else if (!stored && applied.outcome === 'checked_out') {
+        await auditClosed(deps, undefined, applied.cart, context, ['the shopper checked out']);
+      }
+      const closed =
+        stored?.status === 'open' || !stored
+          ? [{ cartId: applied.cart.id, status: applied.cart.status }]
+          : [];
+      return { ...accepted, closed, moves: [] };
+    }
+
+    const history = applied.cart.emailKey ? await deps.contacts.get(applied.cart.emailKey) : undefined;
+    const settled = settleCart(applied.cart, history ?? {}, rules, now, version);
+    const planned = planWake(settled.cart, settled.next, now, false);
+    if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
+    const saved = await deps.carts.put(planned.cart, stored?.version ?? 0);
+    if (planned.replaces) await deps.scheduler.cancel(planned.replaces);
+    await auditSettlement(deps, applied.cart, saved, settled.moves, context);
+    return {
+      ...accepted,
+      closed: saved.status === 'open' ? [] : [{ cartId: saved.id, status: saved.status }],
+      moves: settled.moves,
+      ...(planned.schedule ? { wakeAt: planned.schedule.at.toISOString() } : {}),
+    };
+  });
+
+  if (result.kind === 'accepted' && event.type === 'cart.checked_out') {
+    result.closed.push(...(await closeOtherCarts(deps, event, result.cartId, context)));
+  }
+  deps.log.info('cart event accepted', {
+    eventId: event.id,
+    cartId: event.cart.id,
+    type: event.type,
+    result: result.kind === 'accepted' ? result.outcome : result.kind,
+  });
+  return result;
+}
+
+/** A checkout means the shopper bought: their other open carts last touched before it close too. */
+async function closeOtherCarts(
+  deps: IngestDeps,
+  event: CartCheckedOutEvent,
+  cartId: string,
+  context: { at: string; actor: string; rulesVersion: string },
+): Promise<{ cartId: string; status: Cart['status'] }[]> {
+  const cart = await deps.carts.get(cartId);
+  const key = cart?.emailKey;
+  if (!key) return [];
+  await deps.contacts.recordCheckout(key, event.occurredAt);
+  const closed: { cartId: string; status: Cart['status'] }[] = [];
+  for (const other of await deps.carts.openCartsByEmail(key)) {
+    if (other.id === cartId) continue;
+    const done = await retryOnConflict(async () => {
+      const current = await deps.carts.get(other.id);
+      if (
+        !current ||
+        current.status !== 'open' ||
+        !current.lastActivityAt ||
+        current.lastActivityAt >= event.occurredAt
+      ) {
+        return undefined;
+      }
+      const why = `the shopper checked out cart ${cartId} at ${event.occurredAt}`;
+      const after = await deps.carts.put(
+        closeCart(current, purchaseStatus(current, event.occurredAt), context.at, why),
+        current.version,
+      );
+      if (current.wake) await deps.scheduler.cancel({ cartId: current.id, seq: current.wake.seq });
+      await auditClosed(deps, current, after, context, [why]);
+      return after;
+    });
+    if (done) closed.push({ cartId: done.id, status: done.status });
+  }
+  if (closed.length > 0)
+    deps.log.info('other carts closed by a checkout', {
+      cartId,
+      emailHash: emailHash(key),
+      count: closed.length,
+    });
+  return closed;
+}
+
+export type { CartEvent };

@@ -1,0 +1,282 @@
+import { cartAuditView } from '../domain/audit-view.js';
+import { type Cart, closeCart, type ReminderNumber, type ReminderRecord } from '../domain/cart.js';
+import { settleCart } from '../domain/decide-move.js';
+import { emailHash } from '../domain/email-hash.js';
+import { composeReminder, defaultLine, toneFor } from '../domain/reminder-message.js';
+import type { Rules } from '../domain/rules.js';
+import { sealUnsubscribeToken } from '../domain/unsubscribe-token.js';
+import type { ReminderJob } from '../ports.js';
+import { auditClosed, auditSettlement, planWake } from './cart-progress.js';
+import type { EngineDeps } from './engine-deps.js';
+import { polishLine } from './polish-line.js';
+import { retryOnConflict } from './retry-on-conflict.js';
+
+export type SendDeps = Pick<
+  EngineDeps,
+  'carts' | 'contacts' | 'scheduler' | 'mailer' | 'polisher' | 'rules' | 'audit' | 'clock' | 'log' | 'links'
+>;
+
+export type SendResult =
+  | { kind: 'sent'; cartId: string; n: ReminderNumber; messageId: string; to: string; polished: boolean }
+  | {
+      kind: 'not_sent';
+      cartId: string;
+      n: ReminderNumber;
+      why: 'unknown_cart' | 'closed' | 'already_done' | 'lost_race' | 'not_due' | 'skipped' | 'failed';
+      detail?: string;
+    };
+
+/** A claim older than this with nothing after it is a send that crashed: never retried, made visible. */
+const LOST_CLAIM_MS = 5 * 60_000;
+
+/**
+ * Sends reminder `n` of a cart at most once (the SQS consumer).
+ *
+ * 1. Re-check every guardrail with fresh data; if the cart closed, changed, or is now inside quiet
+ *    hours, store that outcome and schedule the next wake-up instead of sending.
+ * 2. Claim (cart, n) with a conditional write, then the shopper's reminder slot (frequency cap,
+ *    unsubscribe) with another. Losing either means no send.
+ * 3. Compose, polish one line (falling back to the deterministic line), send.
+ * 4. Record the message id, schedule the next wake-up, audit.
+ * A crash between 2 and 4 leaves a `claimed` record: never a second copy, and visible in the audit.
+ */
+export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<SendResult> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const { rules, version } = await deps.rules.current();
+  const context = { at, actor: 'engine', rulesVersion: version };
+  const notSent = (why: Extract<SendResult, { kind: 'not_sent' }>['why'], detail?: string): SendResult => ({
+    kind: 'not_sent',
+    cartId: job.cartId,
+    n: job.n,
+    why,
+    ...(detail ? { detail } : {}),
+  });
+
+  // 1. Fresh guardrails.
+  const ready = await retryOnConflict(async (): Promise<{ claim: ReminderRecord } | SendResult> => {
+    const cart = await deps.carts.get(job.cartId);
+    if (!cart) return notSent('unknown_cart');
+    if (cart.status !== 'open') return notSent('closed');
+    if (cart.reminders.length >= job.n) {
+      await recoverLostClaim(deps, cart, job.n, now, context);
+      return notSent('already_done');
+    }
+    const history = cart.emailKey ? await deps.contacts.get(cart.emailKey) : undefined;
+    const settled = settleCart(cart, history ?? {}, rules, now, version);
+    const next = settled.next;
+    if (next.kind === 'remind' && next.n === job.n) {
+      const claim: ReminderRecord = {
+        n: job.n,
+        state: 'claimed',
+        dueAt: next.dueAt,
+        at,
+        rulesVersion: version,
+      };
+      if (next.deferredFrom) claim.deferredFrom = next.deferredFrom;
+      return { claim };
+    }
+    const planned = planWake(settled.cart, next, now, true);
+    if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
+    const saved = await deps.carts.put(planned.cart, cart.version);
+    await auditSettlement(deps, cart, saved, settled.moves, context);
+    if (saved.status !== 'open') return notSent('closed');
+    return notSent(settled.moves.some((m) => m.kind === 'skip') ? 'skipped' : 'not_due', next.reasons.at(-1));
+  });
+  if ('kind' in ready) return ready;
+
+  // 2. Claims: the reminder number, then the shopper's slot.
+  const claimed = await deps.carts.claimReminder(job.cartId, ready.claim);
+  if (!claimed?.emailKey || !claimed.snapshot?.email) return notSent('lost_race');
+  const slot = await deps.contacts.claimReminderSlot(
+    claimed.emailKey,
+    { cartId: claimed.id, at },
+    rules.frequencyCapHours,
+  );
+  if (slot !== 'claimed') {
+    await retryOnConflict(async () => {
+      const cart = await deps.carts.get(job.cartId);
+      if (!cart || cart.status !== 'open') return;
+      const next =
+        slot === 'unsubscribed'
+          ? closeCart(cart, 'unsubscribed', at, 'the shopper unsubscribed')
+          : replaceReminder(cart, { ...ready.claim, state: 'skipped', reason: 'frequency_cap' });
+      const settled = settleCart(
+        next,
+        (await deps.contacts.get(claimed.emailKey ?? '')) ?? {},
+        rules,
+        now,
+        version,
+      );
+      const planned = planWake(settled.cart, settled.next, now, true);
+      if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
+      const saved = await deps.carts.put(planned.cart, cart.version);
+      if (slot === 'unsubscribed')
+        await auditClosed(deps, cart, saved, context, ['the shopper unsubscribed']);
+      else
+        await deps.audit.record({
+          ...context,
+          action: 'reminder.skipped',
+          cartId: cart.id,
+          emailHash: emailHash(claimed.emailKey ?? ''),
+          detail: {
+            n: job.n,
+            reason: 'frequency_cap',
+            reasons: ['another cart of this email got a reminder first'],
+          },
+        });
+    });
+    return notSent(slot === 'unsubscribed' ? 'closed' : 'skipped', slot);
+  }
+  const hash = emailHash(claimed.emailKey);
+  await deps.audit.record({
+    ...context,
+    action: 'reminder.claimed',
+    cartId: claimed.id,
+    emailHash: hash,
+    detail: { n: job.n },
+  });
+
+  // 3. Compose, polish, send.
+  let messageId: string;
+  let polished = false;
+  try {
+    const composed = await compose(deps, claimed, job.n, rules, version);
+    polished = composed.polished;
+    ({ messageId } = await deps.mailer.send({
+      to: claimed.snapshot.email,
+      from: rules.store.fromEmail,
+      fromName: rules.store.name,
+      subject: composed.subject,
+      text: composed.text,
+      html: composed.html,
+      headers: composed.headers,
+      tags: { cartId: claimed.id, reminder: String(job.n) },
+    }));
+  } catch (error) {
+    deps.log.error('reminder send failed', { cartId: claimed.id, n: job.n, error: describe(error) });
+    await deps.audit.record({
+      ...context,
+      action: 'reminder.failed',
+      cartId: claimed.id,
+      emailHash: hash,
+      detail: { n: job.n, error: describe(error) },
+    });
+    await scheduleAfterClaim(deps, job.cartId, now, context);
+    return notSent('failed', describe(error));
+  }
+
+  // 4. Record and move on.
+  const sentAt = deps.clock.now().toISOString();
+  const { before, after } = await retryOnConflict(async () => {
+    const cart = (await deps.carts.get(job.cartId)) ?? claimed;
+    const record = cart.reminders[job.n - 1] ?? ready.claim;
+    const marked = replaceReminder(cart, { ...record, state: 'sent', at: sentAt, messageId });
+    const settled = settleCart(
+      marked,
+      (await deps.contacts.get(claimed.emailKey ?? '')) ?? {},
+      rules,
+      now,
+      version,
+    );
+    const planned = planWake(settled.cart, settled.next, now, true);
+    if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
+    return { before: cart, after: await deps.carts.put(planned.cart, cart.version) };
+  });
+  await deps.audit.record({
+    ...context,
+    at: sentAt,
+    action: 'reminder.sent',
+    cartId: after.id,
+    emailHash: hash,
+    before: cartAuditView(before),
+    after: cartAuditView(after),
+    detail: { n: job.n, messageId, polished },
+  });
+  deps.log.info('reminder sent', { cartId: after.id, n: job.n, emailHash: hash, messageId });
+  return { kind: 'sent', cartId: after.id, n: job.n, messageId, to: claimed.snapshot.email, polished };
+}
+
+async function compose(
+  deps: Pick<SendDeps, 'polisher' | 'log' | 'links'>,
+  cart: Cart,
+  n: ReminderNumber,
+  rules: Rules,
+  version: string,
+) {
+  const line = await polishLine(
+    deps.polisher,
+    {
+      line: defaultLine(cart, n, rules),
+      tone: toneFor(n),
+      locale: cart.snapshot?.locale ?? 'en-US',
+      voice: rules.store.voice,
+      storeName: rules.store.name,
+      rulesVersion: version,
+    },
+    deps.log,
+  );
+  const token = sealUnsubscribeToken(deps.links.key, { emailKey: cart.emailKey ?? '', cartId: cart.id });
+  const message = composeReminder({
+    cart,
+    n,
+    rules,
+    unsubscribeUrl: `${deps.links.baseUrl}/${token}`,
+    line: line.line,
+  });
+  return { ...message, polished: line.polished };
+}
+
+function replaceReminder(cart: Cart, record: ReminderRecord): Cart {
+  const reminders = cart.reminders.filter((r) => r.n !== record.n);
+  reminders.push(record);
+  reminders.sort((a, b) => a.n - b.n);
+  return { ...cart, reminders };
+}
+
+/** After a claim that was not followed by a send, the cart still needs its next wake-up. */
+async function scheduleAfterClaim(
+  deps: SendDeps,
+  cartId: string,
+  now: Date,
+  context: { at: string; actor: string; rulesVersion: string },
+): Promise<void> {
+  const { rules, version } = await deps.rules.current();
+  await retryOnConflict(async () => {
+    const cart = await deps.carts.get(cartId);
+    if (!cart || cart.status !== 'open') return;
+    const history = cart.emailKey ? await deps.contacts.get(cart.emailKey) : undefined;
+    const settled = settleCart(cart, history ?? {}, rules, now, version);
+    const planned = planWake(settled.cart, settled.next, now, true);
+    if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
+    const saved = await deps.carts.put(planned.cart, cart.version);
+    await auditSettlement(deps, cart, saved, settled.moves, context);
+  });
+}
+
+/** A redelivered job for a claim that never became a send: make it visible and keep the cart moving. */
+async function recoverLostClaim(
+  deps: SendDeps,
+  cart: Cart,
+  n: ReminderNumber,
+  now: Date,
+  context: { at: string; actor: string; rulesVersion: string },
+): Promise<void> {
+  const record = cart.reminders[n - 1];
+  if (record?.state !== 'claimed' || now.getTime() - Date.parse(record.at) < LOST_CLAIM_MS) return;
+  if (cart.wake && Date.parse(cart.wake.at) > Date.parse(record.at)) return;
+  await deps.audit.record({
+    ...context,
+    action: 'reminder.failed',
+    cartId: cart.id,
+    ...(cart.emailKey ? { emailHash: emailHash(cart.emailKey) } : {}),
+    detail: { n, error: 'claimed but never recorded as sent (the sender stopped mid-way); not retried' },
+  });
+  await scheduleAfterClaim(deps, cart.id, now, context);
+}
+
+/** An error as one line for logs and audit; provider messages may quote addresses, so those go. */
+function describe(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+  return text.replace(/[^\s<>()"',;:]+@[^\s<>()"',;:]+/g, '[email]').slice(0, 300);
+}
