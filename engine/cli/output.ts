@@ -1,0 +1,42 @@
+import { writeSync } from 'node:fs';
+
+/**
+ * Buffers lines for a file descriptor and writes them in large chunks: a month of output is a
+ * million lines, and one write per line would dominate the run.
+ */
+export class LineWriter {
+  #buffer: string[] = [];
+  #size = 0;
+  constructor(private readonly fd: number) {}
+
+  write(line: string): void {
+    this.#buffer.push(line);
+    this.#size += line.length + 1;
+    if (this.#size > 1 << 16) this.flush();
+  }
+
+  flush(): void {
+    if (this.#buffer.length === 0) return;
+    const chunk = `${this.#buffer.join('\n')}\n`;
+    this.#buffer = [];
+    this.#size = 0;
+    let offset = 0;
+    const bytes = Buffer.from(chunk);
+    while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset);
+  }
+}
+
+/** A one-line progress bar on stderr, drawn only when stderr is a terminal. */
+export function progressBar(label: string, from: number, to: number): (now: number, lines: number) => void {
+  if (!process.stderr.isTTY) return () => {};
+  return (now, lines) => {
+    const share = Math.min(1, Math.max(0, (now - from) / Math.max(1, to - from)));
+    const width = 30;
+    const filled = Math.round(share * width);
+    const day = new Date(now).toISOString().slice(0, 10);
+    process.stderr.write(
+      `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}% ${day} ${lines.toLocaleString('en-US')} lines`,
+    );
+    if (share >= 1) process.stderr.write('\n');
+  };
+}

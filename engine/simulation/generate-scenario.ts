@@ -1,0 +1,231 @@
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { ScenarioInput, ScenarioLine } from './scenario-line.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export interface GenerateOptions {
+  carts: number;
+  days: number;
+  seed: number;
+  /** First day of the month; default 2026-03-01, so the month crosses the US and EU DST changes. */
+  start?: Date;
+}
+
+const ZONES = [
+  undefined,
+  'America/New_York',
+  'America/Chicago',
+  'America/Los_Angeles',
+  'Europe/Berlin',
+  'Europe/London',
+  'Asia/Kolkata',
+  'Australia/Adelaide',
+] as const;
+const LOCALES = ['en-US', 'en-US', 'en-GB', 'de-DE', 'fr-FR', 'en-IN'] as const;
+const CATALOG = [
+  { sku: 'TEE-1', title: 'Organic cotton tee', price: 21.25 },
+  { sku: 'HOOD-2', title: 'Heavyweight hoodie', price: 64 },
+  { sku: 'CAP-3', title: 'Canvas cap', price: 18.5 },
+  { sku: 'BOOT-4', title: 'Leather boots', price: 149 },
+  { sku: 'SOCK-5', title: 'Wool socks (3 pairs)', price: 12.9 },
+  { sku: 'JKT-6', title: 'Waxed jacket', price: 229 },
+  { sku: 'BAG-7', title: 'Weekender bag', price: 98 },
+  { sku: 'MUG-8', title: 'Enamel mug', price: 9.75 },
+].map((p) => ({
+  ...p,
+  url: `https://shop.example.com/products/${p.sku.toLowerCase()}`,
+  imageUrl: `https://shop.example.com/images/${p.sku.toLowerCase()}.jpg`,
+}));
+
+/** A small binary heap of lines by delivery time, so a month streams out in order without being held whole. */
+class LineHeap {
+  readonly #items: { at: number; order: number; line: ScenarioInput }[] = [];
+  #order = 0;
+  get size() {
+    return this.#items.length;
+  }
+  peek() {
+    return this.#items[0]?.at;
+  }
+  push(line: ScenarioInput) {
+    const items = this.#items;
+    items.push({ at: line.at, order: this.#order++, line });
+    let i = items.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.#less(i, p)) break;
+      this.#swap(i, p);
+      i = p;
+    }
+  }
+  pop(): ScenarioInput | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (!top || !last) return undefined;
+    if (items.length > 0) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && this.#less(l, m)) m = l;
+        if (r < items.length && this.#less(r, m)) m = r;
+        if (m === i) break;
+        this.#swap(i, m);
+        i = m;
+      }
+    }
+    return top.line;
+  }
+  #less(a: number, b: number) {
+    const x = this.#items[a];
+    const y = this.#items[b];
+    return !!x && !!y && (x.at < y.at || (x.at === y.at && x.order < y.order));
+  }
+  #swap(a: number, b: number) {
+    const x = this.#items[a];
+    const y = this.#items[b];
+    if (!x || !y) return;
+    this.#items[a] = y;
+    this.#items[b] = x;
+  }
+}
+
+/**
+ * A realistic month of a small store, streamed in delivery order: several updates per cart, returning
+ * shoppers with more than one cart, checkouts before and after reminders, a few unsubscribes and
+ * owner actions, late and repeated deliveries, a few broken events, and shoppers in many time zones
+ * across DST changes. The same options always give the same lines.
+ */
+export function* generateScenario(options: GenerateOptions): Generator<ScenarioLine> {
+  const rng = xoroshiro128plus(options.seed);
+  const chance = (p: number) => uniformFloat64(rng) < p;
+  const int = (from: number, to: number) => uniformInt(rng, from, to);
+  const pick = <T>(list: readonly T[]): T => list[int(0, list.length - 1)] as T;
+  const start = (options.start ?? new Date('2026-03-01T00:00:00Z')).getTime();
+  const span = options.days * DAY;
+  const shoppers = Math.max(1, Math.round(options.carts * 0.8));
+
+  // Cart start times, sorted, so carts can be generated lazily in time order.
+  const starts = new Float64Array(options.carts);
+  for (let i = 0; i < options.carts; i++) starts[i] = start + Math.floor(uniformFloat64(rng) * span);
+  starts.sort();
+
+  const heap = new LineHeap();
+  let next = 0;
+  let lineNo = 0;
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  const makeCart = (index: number, begin: number) => {
+    const id = `cart_${index.toString(36).padStart(5, '0')}`;
+    const shopper = int(0, shoppers - 1);
+    const email = chance(0.1) ? undefined : `shopper${shopper}@example.com`;
+    const timezone = pick(ZONES);
+    const locale = pick(LOCALES);
+    const consent = chance(0.7);
+    const source = chance(0.85) ? 'storefront' : chance(0.5) ? 'saved_link' : 'import';
+    const items: {
+      sku: string;
+      title: string;
+      quantity: number;
+      price: string;
+      url: string;
+      imageUrl: string;
+    }[] = [];
+    const updates = int(1, 4);
+    let at = begin;
+    let lastUpdate = begin;
+    for (let u = 0; u < updates; u++) {
+      if (u > 0) at += int(1, 40) * MINUTE;
+      const product = pick(CATALOG);
+      const existing = items.find((i) => i.sku === product.sku);
+      if (existing) existing.quantity++;
+      else
+        items.push({
+          sku: product.sku,
+          title: product.title,
+          quantity: 1,
+          price: product.price.toFixed(2),
+          url: product.url,
+          imageUrl: product.imageUrl,
+        });
+      const total = items.reduce((sum, i) => sum + Number(i.price) * i.quantity, 0);
+      const event = {
+        id: `evt_${id}_${u}`,
+        type: 'cart.updated',
+        occurredAt: iso(at),
+        cart: {
+          id,
+          ...(email ? { email: chance(0.05) ? ` ${email.toUpperCase()} ` : email } : {}),
+          currency: 'USD',
+          total: total.toFixed(2),
+          items: items.map((i) => ({ ...i })),
+          returnUrl: `https://shop.example.com/cart/restore/${id}`,
+          ...(timezone ? { timezone } : {}),
+          locale,
+          marketingConsent: consent,
+          source,
+        },
+      };
+      // Most deliveries are near-instant; some arrive late, after newer ones.
+      const delay = chance(0.03) ? int(5, 90) * MINUTE : int(0, 5) * 1000;
+      heap.push({ at: at + delay, event });
+      if (chance(0.01)) heap.push({ at: at + delay + int(1, 60) * 1000, event });
+      lastUpdate = at;
+    }
+    if (chance(0.004)) {
+      heap.push({
+        at: lastUpdate + 1000,
+        event: { id: `evt_${id}_bad`, type: 'cart.updated', occurredAt: 'yesterday', cart: { id } },
+      });
+    }
+    const fate = uniformFloat64(rng);
+    if (fate < 0.25) {
+      const when = lastUpdate + int(5, 180) * MINUTE;
+      heap.push({
+        at: when,
+        event: { id: `evt_${id}_co`, type: 'cart.checked_out', occurredAt: iso(when), cart: { id } },
+      });
+    } else if (fate < 0.37) {
+      const when = lastUpdate + int(3, 60) * HOUR;
+      heap.push({
+        at: when,
+        event: { id: `evt_${id}_co`, type: 'cart.checked_out', occurredAt: iso(when), cart: { id } },
+      });
+    } else if (fate < 0.39 && email) {
+      heap.push({ at: lastUpdate + int(6, 48) * HOUR, action: 'unsubscribe', email });
+    } else if (fate < 0.4) {
+      heap.push({
+        at: lastUpdate + int(1, 30) * HOUR,
+        action: 'suppress',
+        cartId: id,
+        reason: 'customer called',
+      });
+    } else if (fate < 0.405) {
+      heap.push({
+        at: lastUpdate + int(1, 30) * HOUR,
+        action: 'write_off',
+        cartId: id,
+        reason: 'out of stock',
+      });
+    }
+  };
+
+  while (next < options.carts || heap.size > 0) {
+    const nextStart = next < options.carts ? (starts[next] ?? Infinity) : Infinity;
+    const top = heap.peek();
+    if (top === undefined || nextStart <= top) {
+      makeCart(next, nextStart);
+      next++;
+      continue;
+    }
+    const line = heap.pop();
+    if (line) yield { ...line, line: ++lineNo };
+  }
+}
