@@ -26,16 +26,21 @@ const webUrl = (what: string) =>
     .url({ protocol: /^https?$/, error: `${what} must be an http(s) URL` })
     .max(2048, { error: `${what} is longer than 2048 characters` });
 
-const locale = z.string().refine(
-  (tag) => {
+const knownLocales = new Map<string, boolean>();
+function isLocale(tag: string): boolean {
+  let known = knownLocales.get(tag);
+  if (known === undefined) {
     try {
-      return Intl.getCanonicalLocales(tag).length === 1;
+      known = Intl.getCanonicalLocales(tag).length === 1;
     } catch {
-      return false;
+      known = false;
     }
-  },
-  { error: 'locale must be a language tag such as "de-DE"' },
-);
+    if (knownLocales.size < 10_000) knownLocales.set(tag, known);
+  }
+  return known;
+}
+
+const locale = z.string().refine(isLocale, { error: 'locale must be a language tag such as "de-DE"' });
 
 /** Missing and `null` both mean "not given": storefronts send either. */
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
@@ -64,30 +69,35 @@ const cartId = z
   .min(1, { error: 'cart.id is required' })
   .max(200, { error: 'cart.id must be at most 200 characters' });
 
-const snapshotSchema = z.object({
-  id: cartId,
-  email: optional(email),
-  currency: z
-    .string({ error: 'currency must be a three-letter code such as "USD"' })
-    .trim()
-    .toUpperCase()
-    .regex(/^[A-Z]{3}$/, { error: 'currency must be a three-letter code such as "USD"' }),
-  total: amount('total'),
-  items: z
-    .array(itemSchema, { error: 'items must be a list' })
-    .max(200, { error: 'a cart holds at most 200 items' }),
-  returnUrl: webUrl('returnUrl'),
-  timezone: optional(
-    z.string().refine(isTimeZone, { error: 'timezone must be an IANA time zone such as "Europe/Berlin"' }),
-  ),
-  locale: optional(locale),
-  marketingConsent: optional(z.boolean({ error: 'marketingConsent must be true or false' })),
-  source: optional(
-    z.enum(['storefront', 'saved_link', 'import'], {
-      error: 'source must be storefront, saved_link or import',
-    }),
-  ).transform((s) => s ?? 'storefront'),
-});
+const CART_REQUIRED = 'cart is required: an object with the cart id and, for cart.updated, its contents';
+
+const snapshotSchema = z.object(
+  {
+    id: cartId,
+    email: optional(email),
+    currency: z
+      .string({ error: 'currency must be a three-letter code such as "USD"' })
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{3}$/, { error: 'currency must be a three-letter code such as "USD"' }),
+    total: amount('total'),
+    items: z
+      .array(itemSchema, { error: 'items must be a list' })
+      .max(200, { error: 'a cart holds at most 200 items' }),
+    returnUrl: webUrl('returnUrl'),
+    timezone: optional(
+      z.string().refine(isTimeZone, { error: 'timezone must be an IANA time zone such as "Europe/Berlin"' }),
+    ),
+    locale: optional(locale),
+    marketingConsent: optional(z.boolean({ error: 'marketingConsent must be true or false' })),
+    source: optional(
+      z.enum(['storefront', 'saved_link', 'import'], {
+        error: 'source must be storefront, saved_link or import',
+      }),
+    ).transform((s) => s ?? 'storefront'),
+  },
+  { error: CART_REQUIRED },
+);
 
 const envelope = {
   id: z
@@ -110,7 +120,7 @@ const eventSchema = z.discriminatedUnion(
     z.object({
       ...envelope,
       type: z.literal('cart.checked_out'),
-      cart: z.object({ id: cartId, email: optional(email) }),
+      cart: z.object({ id: cartId, email: optional(email) }, { error: CART_REQUIRED }),
     }),
   ],
   { error: 'type must be "cart.updated" or "cart.checked_out"' },

@@ -90,6 +90,19 @@ function remember(ids: readonly string[], id: string): string[] {
   return next;
 }
 
+/** Fields a storefront often sends once and then leaves out; a later snapshot keeps what we had. */
+const STICKY = ['email', 'timezone', 'locale', 'marketingConsent'] as const;
+
+function carryOver(next: CartSnapshot, previous: CartSnapshot | undefined): CartSnapshot {
+  if (!previous) return next;
+  let merged = next;
+  for (const field of STICKY) {
+    if (merged[field] === undefined && previous[field] !== undefined)
+      merged = { ...merged, [field]: previous[field] };
+  }
+  return merged;
+}
+
 /**
  * Folds one validated event into a cart (or into nothing, for a cart seen first). Pure: the order
  * events arrive in does not change the end state, except that a closed cart stays closed.
@@ -163,9 +176,7 @@ export function applyCartEvent(
   };
   if (cart.status !== 'open') return { cart: seen, outcome: 'ignored_closed' };
   if (cart.lastActivityAt && event.occurredAt <= cart.lastActivityAt) return { cart: seen, outcome: 'stale' };
-  // A later snapshot without an email keeps the one we had: storefronts often omit it once known.
-  const snapshot =
-    event.cart.email || !cart.snapshot?.email ? event.cart : { ...event.cart, email: cart.snapshot.email };
+  const snapshot = carryOver(event.cart, cart.snapshot);
   const key = snapshot.email ? emailKey(snapshot.email) : undefined;
   const updated: Cart = { ...seen, snapshot, lastActivityAt: event.occurredAt };
   if (key) updated.emailKey = key;

@@ -99,7 +99,7 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
   if (!snapshot || !lastActivityAt) {
     return { kind: 'give_up', reasons: ['the cart has no contents on record'] };
   }
-  if (history.lastCheckoutAt && history.lastCheckoutAt >= lastActivityAt) {
+  if (history.lastCheckoutAt && history.lastCheckoutAt > lastActivityAt) {
     return {
       kind: 'stop',
       status: purchaseStatus(cart, history.lastCheckoutAt),
@@ -116,7 +116,9 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
     `tier ${tier.name}: total ${snapshot.total} ${snapshot.currency} is at least ${tier.minTotal}`,
     `last activity at ${lastActivityAt}`,
   ];
-  const tooOldAt = last + rules.maxCartAgeHours * HOUR;
+  // Too old once more than maxCartAgeHours have passed: at the limit itself it may still be reminded.
+  const ageLimit = last + rules.maxCartAgeHours * HOUR;
+  const tooOldAt = ageLimit + 1;
   if (t >= tooOldAt) {
     reasons.push(`the cart is older than ${hoursText(rules.maxCartAgeHours)} (maximum cart age)`);
     return { kind: 'give_up', reasons };
@@ -152,14 +154,18 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
       ? `reminder 1 is due ${hoursText(waitHours)} after the last activity, at ${iso(due)}`
       : `reminder 2 is due ${hoursText(waitHours)} after ${base === last ? 'the last activity' : 'reminder 1'}, at ${iso(due)}`,
   );
-  if (due >= tooOldAt) {
-    reasons.push(`that is past the maximum cart age (${iso(tooOldAt)}); the cart will give up then`);
+  if (due > ageLimit) {
+    reasons.push(`that is past the maximum cart age (${iso(ageLimit)}); the cart will give up then`);
     return { kind: 'wait', until: iso(tooOldAt), why: 'give_up_later', reasons };
   }
   const quietEnd = (at: number) =>
     `${formatLocal(at, zone)} in ${zone} is inside quiet hours (${rules.quietHours.start}-${rules.quietHours.end})`;
   if (t < due) {
-    const wakeAt = Math.min(outsideQuietHours(rules, due, zone), tooOldAt);
+    const wakeAt = outsideQuietHours(rules, due, zone);
+    if (wakeAt > ageLimit) {
+      reasons.push(`${quietEnd(due)}, and by its end the cart is too old; it will give up then`);
+      return { kind: 'wait', until: iso(tooOldAt), why: 'give_up_later', reasons };
+    }
     if (wakeAt === due) return { kind: 'wait', until: iso(wakeAt), why: 'not_due', n, reasons };
     reasons.push(`${quietEnd(due)}; it waits until ${formatLocal(wakeAt, zone)} local`);
     return { kind: 'wait', until: iso(wakeAt), why: 'not_due', n, deferredFrom: iso(due), reasons };

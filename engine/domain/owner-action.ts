@@ -7,30 +7,36 @@ const text = (what: string, max: number) =>
     .string({ error: `${what} must be text` })
     .trim()
     .min(1, { error: `${what} must not be empty` })
-    .max(max, {
-      error: `${what} must be at most ${max} characters`,
-    });
+    .max(max, { error: `${what} must be at most ${max} characters` });
 
-export const ownerActionSchema = z
-  .object({
-    action: z.enum(['suppress', 'unsubscribe', 'write_off'], {
-      error: 'action must be suppress, unsubscribe or write_off',
-    }),
-    cartId: text('cartId', 200).optional(),
-    email: z
-      .string({ error: 'email must be an email address' })
-      .trim()
-      .pipe(z.email({ error: 'email must be an email address' }))
-      .optional(),
-    reason: text('reason', 500).default('no reason given'),
-    actor: text('actor', 200).default('owner'),
-  })
-  .superRefine((value, ctx) => {
-    if (!value.cartId && !value.email)
-      ctx.addIssue({ code: 'custom', path: ['cartId'], message: 'give a cartId or an email' });
-    if (value.cartId && value.email)
-      ctx.addIssue({ code: 'custom', path: ['email'], message: 'give a cartId or an email, not both' });
-  });
+/** The fields of an owner action, for schemas that add to them (the signed endpoint adds a nonce). */
+export const ownerActionFields = {
+  action: z.enum(['suppress', 'unsubscribe', 'write_off'], {
+    error: 'action must be suppress, unsubscribe or write_off',
+  }),
+  cartId: text('cartId', 200).optional(),
+  email: z
+    .string({ error: 'email must be an email address' })
+    .trim()
+    .pipe(z.email({ error: 'email must be an email address' }))
+    .optional(),
+  reason: text('reason', 500).default('no reason given'),
+  actor: text('actor', 200).default('owner'),
+};
+
+/** An action names its target once: a cart, or a shopper's email. */
+export function checkOneTarget(
+  value: { cartId?: string | undefined; email?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (!value.cartId && !value.email)
+    ctx.addIssue({ code: 'custom', path: ['cartId'], message: 'give a cartId or an email' });
+  if (value.cartId && value.email) {
+    ctx.addIssue({ code: 'custom', path: ['email'], message: 'give a cartId or an email, not both' });
+  }
+}
+
+export const ownerActionSchema = z.object(ownerActionFields).superRefine(checkOneTarget);
 
 /** An owner's action from the Apps Script menu (or the simulator): stop reminders for a cart or a shopper. */
 export type OwnerAction = z.infer<typeof ownerActionSchema>;

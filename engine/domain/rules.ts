@@ -93,7 +93,10 @@ export const rulesSchema = z.strictObject({
       }
     }),
   quietHours: z
-    .strictObject({ start: clockTime('quiet hours start'), end: clockTime('quiet hours end') })
+    .strictObject(
+      { start: clockTime('quiet hours start'), end: clockTime('quiet hours end') },
+      { error: 'quiet hours need a start and an end, like { start: "21:00", end: "08:00" }' },
+    )
     .default({ start: '21:00', end: '08:00' }),
   frequencyCapHours: z
     .number({ error: 'frequency cap must be a number of hours between 0 and 720' })

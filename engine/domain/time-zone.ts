@@ -1,6 +1,12 @@
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** Every real zone changes its offset only at a whole quarter hour (UTC), so offsets are cached per quarter. */
+const QUARTER = 15 * MINUTE;
 
 const validity = new Map<string, boolean>();
+const offsets = new Map<string, Map<number, number>>();
 
 /** True for an IANA zone name this runtime knows, such as `Europe/Berlin` or `Asia/Kolkata`. */
 export function isTimeZone(name: string): boolean {
@@ -12,28 +18,94 @@ export function isTimeZone(name: string): boolean {
   return known;
 }
 
+/**
+ * The zone's UTC offset in ms at an instant. Asking Intl is slow, so each UTC day is asked twice: when
+ * its first and last quarter hour agree (no DST change that day) the whole day is cached as one
+ * offset; a changing day is cached quarter hour by quarter hour.
+ */
+export function offsetAt(at: number, zone: string): number {
+  let cache = offsets.get(zone);
+  if (!cache) {
+    cache = new Map();
+    offsets.set(zone, cache);
+  }
+  const day = Math.floor(at / DAY);
+  let offset = cache.get(day);
+  if (offset === undefined) {
+    const iana = IANAZone.create(zone);
+    const first = iana.offset(day * DAY);
+    offset = first === iana.offset((day + 1) * DAY - QUARTER) ? first * MINUTE : Number.NaN;
+    cache.set(day, offset);
+  }
+  if (!Number.isNaN(offset)) return offset;
+  const quarterKey = -1 - Math.floor(at / QUARTER);
+  let exact = cache.get(quarterKey);
+  if (exact === undefined) {
+    exact = IANAZone.create(zone).offset(Math.floor(at / QUARTER) * QUARTER) * MINUTE;
+    cache.set(quarterKey, exact);
+  }
+  return exact;
+}
+
 /** Minutes since local midnight of an instant in a zone (09:30 → 570). */
 export function localMinuteOfDay(at: number, zone: string): number {
-  const local = DateTime.fromMillis(at, { zone });
-  return local.hour * 60 + local.minute;
+  const wall = at + offsetAt(at, zone);
+  return Math.floor((((wall % DAY) + DAY) % DAY) / MINUTE);
 }
 
 /**
- * The first instant at or after `from` whose local wall-clock time in `zone` is `minuteOfDay`.
- * A wall time skipped by a DST change resolves to the first valid instant after the gap.
+ * The first instant at or after `from` whose local wall-clock time in `zone` is `minuteOfDay`. When
+ * clocks go back and the wall time happens twice, either may be the answer, whichever comes first
+ * at or after `from`; when clocks jump forward over it, the answer is the instant of the jump (the
+ * first local time after the gap).
  */
 export function nextLocalTime(from: number, zone: string, minuteOfDay: number): number {
-  const local = DateTime.fromMillis(from, { zone });
-  const hour = Math.floor(minuteOfDay / 60);
-  const minute = minuteOfDay % 60;
-  let candidate = local.set({ hour, minute, second: 0, millisecond: 0 });
-  if (candidate.toMillis() < from) {
-    candidate = local.plus({ days: 1 }).set({ hour, minute, second: 0, millisecond: 0 });
+  const wallNow = from + offsetAt(from, zone);
+  const midnight = Math.floor(wallNow / DAY) * DAY;
+  for (const dayStart of [midnight - DAY, midnight, midnight + DAY, midnight + 2 * DAY]) {
+    for (const at of instantsOfWallTime(dayStart + minuteOfDay * MINUTE, zone)) {
+      if (at >= from) return at;
+    }
   }
-  return candidate.toMillis();
+  throw new Error(`no local ${minuteOfDay} min found after ${new Date(from).toISOString()} in ${zone}`);
+}
+
+/**
+ * Every instant a local wall time (ms since the epoch, read as if UTC) happens in a zone, earliest
+ * first: one as a rule, two when clocks go back over it, and for a wall time skipped when clocks
+ * jump forward, the instant of the jump.
+ */
+function instantsOfWallTime(wall: number, zone: string): number[] {
+  const found = new Set<number>();
+  // Offsets within a day either side cover every real DST change (at most a few hours).
+  for (const probe of [wall - DAY / 2, wall, wall + DAY / 2]) {
+    const at = wall - offsetAt(probe, zone);
+    if (at + offsetAt(at, zone) === wall) found.add(at);
+  }
+  if (found.size > 0) return [...found].sort((a, b) => a - b);
+  return [
+    jumpAfter(
+      wall - offsetAt(wall - DAY / 2, zone) - DAY / 2,
+      wall - offsetAt(wall + DAY / 2, zone) + DAY / 2,
+      zone,
+    ),
+  ];
+}
+
+/** The instant a zone's offset changes between `low` and `high` (ms), found by halving quarter hours. */
+function jumpAfter(low: number, high: number, zone: string): number {
+  let lo = Math.floor(low / QUARTER);
+  let hi = Math.ceil(high / QUARTER);
+  const before = offsetAt(lo * QUARTER, zone);
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (offsetAt(mid * QUARTER, zone) === before) lo = mid;
+    else hi = mid;
+  }
+  return hi * QUARTER;
 }
 
 /** Formats an instant as local `YYYY-MM-DD HH:mm` in a zone, for reasons a person reads. */
 export function formatLocal(at: number, zone: string): string {
-  return DateTime.fromMillis(at, { zone }).toFormat('yyyy-MM-dd HH:mm');
+  return new Date(at + offsetAt(at, zone)).toISOString().slice(0, 16).replace('T', ' ');
 }

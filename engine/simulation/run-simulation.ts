@@ -13,6 +13,8 @@ import { wakeCart } from '../use-cases/wake-cart.js';
 import type { ScenarioLine } from './scenario-line.js';
 
 const DAY = 86_400_000;
+/** Audit actions that close a cart: the engine's own closings and the owner's. */
+const CLOSING_ACTIONS = new Set<AuditEntry['action']>(['cart.closed', 'owner.suppress', 'owner.write_off']);
 
 /** One line of the simulator's output (JSON on stdout), in time order. */
 export type SimOutput = { at: string } & (
@@ -103,8 +105,8 @@ export async function runSimulation(
       summary.skipped++;
       const detail = entry.detail as { n: number; reason: string };
       output({ at: entry.at, kind: 'skipped', cartId: entry.cartId, n: detail.n, reason: detail.reason });
-    } else if (entry.action === 'cart.closed' && entry.cartId) {
-      const status = (entry.detail as { status: string }).status;
+    } else if (CLOSING_ACTIONS.has(entry.action) && entry.cartId) {
+      const status = (entry.after as { status: string }).status;
       summary.closedByStatus[status] = (summary.closedByStatus[status] ?? 0) + 1;
       output({ at: entry.at, kind: 'closed', cartId: entry.cartId, status });
     }
@@ -150,6 +152,7 @@ export async function runSimulation(
   const drainQueue = async (e: MemoryEngine) => {
     for (let job = e.queue.take(); job; job = e.queue.take()) {
       const result = await sendReminder(e.deps, job);
+      explain(job.cartId, `sender, reminder ${job.n}`, result.moves);
       if (job.cartId === options.explainCartId) {
         decisions.push({
           at: nowIso(),

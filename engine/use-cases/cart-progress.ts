@@ -40,9 +40,9 @@ export async function auditSettlement(
   moves: readonly Move[],
   context: { at: string; actor: string; rulesVersion: string },
 ): Promise<void> {
-  const hash = after.emailKey ? { emailHash: emailHash(after.emailKey) } : {};
   for (const move of moves) {
     if (move.kind !== 'skip') continue;
+    const hash = after.emailKey ? { emailHash: emailHash(after.emailKey) } : {};
     await deps.audit.record({
       at: context.at,
       action: 'reminder.skipped',

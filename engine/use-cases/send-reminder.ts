@@ -1,6 +1,6 @@
 import { cartAuditView } from '../domain/audit-view.js';
 import { type Cart, closeCart, type ReminderNumber, type ReminderRecord } from '../domain/cart.js';
-import { settleCart } from '../domain/decide-move.js';
+import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import { composeReminder, defaultLine, toneFor } from '../domain/reminder-message.js';
 import type { Rules } from '../domain/rules.js';
@@ -17,13 +17,23 @@ export type SendDeps = Pick<
 >;
 
 export type SendResult =
-  | { kind: 'sent'; cartId: string; n: ReminderNumber; messageId: string; to: string; polished: boolean }
+  | {
+      kind: 'sent';
+      cartId: string;
+      n: ReminderNumber;
+      messageId: string;
+      to: string;
+      polished: boolean;
+      /** What the engine decided next (the wait for reminder 2, or giving up later). */
+      moves: Move[];
+    }
   | {
       kind: 'not_sent';
       cartId: string;
       n: ReminderNumber;
       why: 'unknown_cart' | 'closed' | 'already_done' | 'lost_race' | 'not_due' | 'skipped' | 'failed';
       detail?: string;
+      moves?: Move[];
     };
 
 /** A claim older than this with nothing after it is a send that crashed: never retried, made visible. */
@@ -45,12 +55,17 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
   const at = now.toISOString();
   const { rules, version } = await deps.rules.current();
   const context = { at, actor: 'engine', rulesVersion: version };
-  const notSent = (why: Extract<SendResult, { kind: 'not_sent' }>['why'], detail?: string): SendResult => ({
+  const notSent = (
+    why: Extract<SendResult, { kind: 'not_sent' }>['why'],
+    detail?: string,
+    moves?: Move[],
+  ): SendResult => ({
     kind: 'not_sent',
     cartId: job.cartId,
     n: job.n,
     why,
     ...(detail ? { detail } : {}),
+    ...(moves ? { moves } : {}),
   });
 
   // 1. Fresh guardrails.
@@ -80,8 +95,12 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
     if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
     const saved = await deps.carts.put(planned.cart, cart.version);
     await auditSettlement(deps, cart, saved, settled.moves, context);
-    if (saved.status !== 'open') return notSent('closed');
-    return notSent(settled.moves.some((m) => m.kind === 'skip') ? 'skipped' : 'not_due', next.reasons.at(-1));
+    if (saved.status !== 'open') return notSent('closed', undefined, settled.moves);
+    return notSent(
+      settled.moves.some((m) => m.kind === 'skip') ? 'skipped' : 'not_due',
+      next.reasons.at(-1),
+      settled.moves,
+    );
   });
   if ('kind' in ready) return ready;
 
@@ -168,7 +187,7 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
 
   // 4. Record and move on.
   const sentAt = deps.clock.now().toISOString();
-  const { before, after } = await retryOnConflict(async () => {
+  const { before, after, moves } = await retryOnConflict(async () => {
     const cart = (await deps.carts.get(job.cartId)) ?? claimed;
     const record = cart.reminders[job.n - 1] ?? ready.claim;
     const marked = replaceReminder(cart, { ...record, state: 'sent', at: sentAt, messageId });
@@ -181,7 +200,7 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
     );
     const planned = planWake(settled.cart, settled.next, now, true);
     if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
-    return { before: cart, after: await deps.carts.put(planned.cart, cart.version) };
+    return { before: cart, after: await deps.carts.put(planned.cart, cart.version), moves: settled.moves };
   });
   await deps.audit.record({
     ...context,
@@ -194,7 +213,7 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
     detail: { n: job.n, messageId, polished },
   });
   deps.log.info('reminder sent', { cartId: after.id, n: job.n, emailHash: hash, messageId });
-  return { kind: 'sent', cartId: after.id, n: job.n, messageId, to: claimed.snapshot.email, polished };
+  return { kind: 'sent', cartId: after.id, n: job.n, messageId, to: claimed.snapshot.email, polished, moves };
 }
 
 async function compose(

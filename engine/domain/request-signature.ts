@@ -1,0 +1,54 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** The header both signed endpoints read: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. */
+export const SIGNATURE_HEADER = 'cart-recovery-signature';
+/** How far a signature's time may be from ours before it is refused (replays, skewed clocks). */
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+export type SignatureCheck = { ok: true; timestamp: number } | { ok: false; reason: string };
+
+/**
+ * Signs a raw body the way the storefront (webhook secret) and the Apps Script menu (owner secret) do.
+ * @example signatureHeader(secret, '{"id":"evt_1"}', 1760000000) // 't=1760000000,v1=3f2a…'
+ */
+export function signatureHeader(secret: string, rawBody: Buffer | string, unixSeconds: number): string {
+  return `t=${unixSeconds},v1=${hmacHex(secret, rawBody, unixSeconds)}`;
+}
+
+function hmacHex(secret: string, rawBody: Buffer | string, unixSeconds: number): string {
+  return createHmac('sha256', secret).update(`${unixSeconds}.`).update(rawBody).digest('hex');
+}
+
+/**
+ * Verifies a signature header against the raw body bytes, in constant time, and refuses one whose
+ * time is more than five minutes from `now`. Several `v1=` values (a secret being rotated) are allowed.
+ */
+export function verifySignature(
+  header: string | undefined,
+  rawBody: Buffer | string,
+  secrets: string | readonly string[],
+  now: Date,
+  toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS,
+): SignatureCheck {
+  if (!header) return { ok: false, reason: 'the Cart-Recovery-Signature header is missing' };
+  let timestamp: number | undefined;
+  const candidates: string[] = [];
+  for (const part of header.split(',')) {
+    const [key, value] = part.trim().split('=', 2);
+    if (key === 't' && value && /^\d{1,12}$/.test(value)) timestamp = Number(value);
+    else if (key === 'v1' && value && /^[0-9a-f]{64}$/i.test(value)) candidates.push(value.toLowerCase());
+  }
+  if (timestamp === undefined || candidates.length === 0) {
+    return { ok: false, reason: 'the signature header must look like t=<unix seconds>,v1=<hex>' };
+  }
+  if (Math.abs(now.getTime() / 1000 - timestamp) > toleranceSeconds) {
+    return { ok: false, reason: `the signature time is more than ${toleranceSeconds} s away from ours` };
+  }
+  for (const secret of typeof secrets === 'string' ? [secrets] : secrets) {
+    const expected = Buffer.from(hmacHex(secret, rawBody, timestamp), 'hex');
+    for (const candidate of candidates) {
+      if (timingSafeEqual(expected, Buffer.from(candidate, 'hex'))) return { ok: true, timestamp };
+    }
+  }
+  return { ok: false, reason: 'the signature does not match the body' };
+}
