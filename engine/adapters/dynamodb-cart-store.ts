@@ -1,0 +1,152 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Cart, ReminderRecord } from '../domain/cart.js';
+import { VersionConflictError } from '../domain/errors.js';
+import type { CartStore } from '../ports.js';
+import {
+  countRequest,
+  type DynamoDbAdapterOptions,
+  isConditionalCheckFailed,
+  type RequestCounts,
+  requireRemoveUndefined,
+} from './dynamodb-requests.js';
+import { CART_INDEXES, CART_KEYS } from './dynamodb-tables.js';
+
+type CartItem = Record<string, unknown>;
+
+/** YYYY-MM-DD (UTC) of an ISO time, or undefined when it is not a time. */
+function utcDay(iso: string | undefined): string | undefined {
+  const ms = iso === undefined ? Number.NaN : Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().slice(0, 10);
+}
+
+/** A cart as one item: its fields at the top level plus the index attributes derived from them. */
+export function cartToItem(cart: Cart): CartItem {
+  const { id, ...fields } = cart;
+  const item: CartItem = { [CART_KEYS.partition]: id, ...fields };
+  if (cart.status === 'open' && cart.emailKey) item[CART_KEYS.openEmailKey] = cart.emailKey;
+  const day = utcDay(cart.lastActivityAt ?? cart.firstSeenAt);
+  if (day) item[CART_KEYS.day] = day;
+  return item;
+}
+
+/** The cart an item holds, without the derived index attributes. */
+export function itemToCart(item: CartItem): Cart {
+  const {
+    [CART_KEYS.partition]: id,
+    [CART_KEYS.openEmailKey]: _openEmailKey,
+    [CART_KEYS.day]: _day,
+    ...fields
+  } = item;
+  return Object.freeze({ id, ...fields } as Cart);
+}
+
+/**
+ * The cart store on one DynamoDB table (see docs/dynamodb-schema.md), with the same semantics as
+ * MemoryCartStore: every write is one conditional request, and every stored cart comes back frozen.
+ */
+export class DynamoDbCartStore implements CartStore {
+  /** Requests sent so far, by operation. */
+  readonly requests: RequestCounts = {};
+  readonly #client: DynamoDbAdapterOptions['client'];
+  readonly #table: string;
+  readonly #onRequest: DynamoDbAdapterOptions['onRequest'];
+
+  constructor(options: DynamoDbAdapterOptions) {
+    requireRemoveUndefined(options.client, 'DynamoDbCartStore');
+    this.#client = options.client;
+    this.#table = options.tableName;
+    this.#onRequest = options.onRequest;
+  }
+
+  async get(cartId: string): Promise<Cart | undefined> {
+    countRequest(this.requests, 'GetItem', this.#onRequest);
+    const { Item } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: { [CART_KEYS.partition]: cartId },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? itemToCart(Item) : undefined;
+  }
+
+  async put(cart: Cart, expectedVersion: number): Promise<Cart> {
+    const stored: Cart = { ...cart, version: expectedVersion + 1 };
+    countRequest(this.requests, 'PutItem', this.#onRequest);
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: cartToItem(stored),
+          ...(expectedVersion === 0
+            ? {
+                ConditionExpression: 'attribute_not_exists(#id)',
+                ExpressionAttributeNames: { '#id': CART_KEYS.partition },
+              }
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              }),
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error))
+        throw new VersionConflictError(`cart ${cart.id}`, { cause: error });
+      throw error;
+    }
+    return Object.freeze(stored);
+  }
+
+  async claimReminder(cartId: string, claim: ReminderRecord): Promise<Cart | undefined> {
+    countRequest(this.requests, 'UpdateItem', this.#onRequest);
+    try {
+      // The cart stays open and keeps its email, so openEmailKey and day stay right as they are.
+      const { Attributes } = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { [CART_KEYS.partition]: cartId },
+          UpdateExpression: 'SET #reminders = list_append(#reminders, :claim), #version = #version + :one',
+          ConditionExpression: '#status = :open AND size(#reminders) = :before',
+          ExpressionAttributeNames: { '#reminders': 'reminders', '#version': 'version', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':claim': [claim],
+            ':one': 1,
+            ':open': 'open',
+            ':before': claim.n - 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? itemToCart(Attributes) : undefined;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Open carts of one shopper, oldest first. The index is eventually consistent: a cart closed or
+   * re-addressed a moment ago may still show; callers re-read each cart before changing it.
+   */
+  async openCartsByEmail(emailKey: string): Promise<Cart[]> {
+    const carts: Cart[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      countRequest(this.requests, 'Query', this.#onRequest);
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: CART_INDEXES.openByEmail,
+          KeyConditionExpression: '#email = :email',
+          ExpressionAttributeNames: { '#email': CART_KEYS.openEmailKey },
+          ExpressionAttributeValues: { ':email': emailKey },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) carts.push(itemToCart(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return carts;
+  }
+}

@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import type { Cart, ReminderRecord } from '#engine/domain/cart.js';
+import { VersionConflictError } from '#engine/domain/errors.js';
+import type { CartStore } from '#engine/ports.js';
+import { sampleCart } from '#test/fakes/sample-cart.js';
+
+/** A cart using every field: reminders of each state, a pending wake, undefined optional fields. */
+export function fullCart(overrides: Partial<Cart> = {}): Cart {
+  return sampleCart({
+    id: 'cart-full',
+    lastActivityAt: '2026-06-10T15:30:00.000Z',
+    reminders: [
+      {
+        n: 1,
+        state: 'sent',
+        dueAt: '2026-06-10T18:30:00.000Z',
+        at: '2026-06-10T18:30:02.123Z',
+        deferredFrom: '2026-06-10T17:30:00.000Z',
+        messageId: 'msg-1',
+        rulesVersion: 'v7',
+      },
+      {
+        n: 2,
+        state: 'skipped',
+        dueAt: '2026-06-11T15:30:00.000Z',
+        at: '2026-06-11T15:30:00.000Z',
+        reason: 'frequency_cap',
+      },
+    ],
+    wake: { at: '2026-06-12T15:30:00.000Z', seq: 3 },
+    recentEventIds: ['evt-1', 'evt-2', 'evt-3'],
+    ...overrides,
+  });
+}
+
+const claim = (n: 1 | 2, at = '2026-06-10T18:30:00.000Z'): ReminderRecord => ({
+  n,
+  state: 'claimed',
+  dueAt: at,
+  at,
+  rulesVersion: 'v1',
+  deferredFrom: undefined,
+});
+
+const ids = (carts: Cart[]) => carts.map((c) => c.id).sort();
+
+/**
+ * The behaviour every CartStore shares, run against each implementation so the in-memory twin and
+ * the DynamoDB adapter provably agree. `makeStore` gives an empty store each time.
+ */
+export function describeCartStoreContract(name: string, makeStore: () => Promise<CartStore>): void {
+  describe(`${name} (CartStore contract)`, () => {
+    it('returns undefined for a cart it never stored', async () => {
+      const store = await makeStore();
+
+      expect(await store.get('cart-unknown')).toBeUndefined();
+    });
+
+    it('stores a new cart at version 1 and reads every field back', async () => {
+      const store = await makeStore();
+      const cart = fullCart({ version: 0 });
+
+      const stored = await store.put(cart, 0);
+
+      expect(stored).toEqual({ ...cart, version: 1 });
+      expect(await store.get(cart.id)).toEqual({ ...cart, version: 1 });
+    });
+
+    it('reads back a closed, checked-out cart without snapshot or email', async () => {
+      const store = await makeStore();
+      const { emailKey: _e, ...cart } = sampleCart({
+        id: 'cart-checkout',
+        snapshot: null,
+        lastActivityAt: undefined,
+        status: 'purchased',
+        checkedOutAt: '2026-06-10T14:05:00.000Z',
+        closedAt: '2026-06-10T14:05:01.000Z',
+        closedWhy: 'checked out',
+      });
+
+      await store.put(cart, 0);
+
+      expect(await store.get(cart.id)).toEqual({ ...cart, version: 1 });
+    });
+
+    it('hands out frozen carts', async () => {
+      const store = await makeStore();
+
+      const stored = await store.put(sampleCart(), 0);
+
+      expect(Object.isFrozen(stored)).toBe(true);
+      expect(Object.isFrozen(await store.get(stored.id))).toBe(true);
+    });
+
+    it('writes the next version when the expected one is current', async () => {
+      const store = await makeStore();
+      const v1 = await store.put(sampleCart(), 0);
+
+      const v2 = await store.put({ ...v1, lastActivityAt: '2026-06-10T16:00:00.000Z' }, v1.version);
+
+      expect(v2.version).toBe(2);
+      expect(await store.get(v1.id)).toEqual(v2);
+    });
+
+    it('refuses to create a cart that already exists', async () => {
+      const store = await makeStore();
+      await store.put(sampleCart(), 0);
+
+      await expect(store.put(sampleCart({ status: 'suppressed' }), 0)).rejects.toBeInstanceOf(
+        VersionConflictError,
+      );
+      expect((await store.get('cart-1001'))?.status).toBe('open');
+    });
+
+    it('refuses a write at a stale version and keeps the newer cart', async () => {
+      const store = await makeStore();
+      const v1 = await store.put(sampleCart(), 0);
+      const v2 = await store.put({ ...v1, closedWhy: 'first writer' }, 1);
+
+      await expect(store.put({ ...v1, closedWhy: 'second writer' }, 1)).rejects.toBeInstanceOf(
+        VersionConflictError,
+      );
+      expect(await store.get(v1.id)).toEqual(v2);
+    });
+
+    it('refuses a write expecting a version of a cart it never stored', async () => {
+      const store = await makeStore();
+
+      await expect(store.put(sampleCart(), 3)).rejects.toBeInstanceOf(VersionConflictError);
+      expect(await store.get('cart-1001')).toBeUndefined();
+    });
+
+    it('claims reminder 1, then 2, each once, bumping the version', async () => {
+      const store = await makeStore();
+      await store.put(sampleCart(), 0);
+
+      const first = await store.claimReminder('cart-1001', claim(1));
+      const again = await store.claimReminder('cart-1001', claim(1));
+      const second = await store.claimReminder('cart-1001', claim(2, '2026-06-11T18:30:00.000Z'));
+
+      expect(first?.reminders).toEqual([claim(1)]);
+      expect(first?.version).toBe(2);
+      expect(again).toBeUndefined();
+      expect(second?.reminders).toEqual([claim(1), claim(2, '2026-06-11T18:30:00.000Z')]);
+      expect(second?.version).toBe(3);
+      expect(await store.get('cart-1001')).toEqual(second);
+    });
+
+    it('refuses reminder 2 before reminder 1 has a record', async () => {
+      const store = await makeStore();
+      await store.put(sampleCart(), 0);
+
+      expect(await store.claimReminder('cart-1001', claim(2))).toBeUndefined();
+      expect((await store.get('cart-1001'))?.version).toBe(1);
+    });
+
+    it('refuses a claim on a closed cart and on an unknown cart', async () => {
+      const store = await makeStore();
+      await store.put(sampleCart({ status: 'purchased', closedAt: '2026-06-10T15:00:00.000Z' }), 0);
+
+      expect(await store.claimReminder('cart-1001', claim(1))).toBeUndefined();
+      expect(await store.claimReminder('cart-unknown', claim(1))).toBeUndefined();
+      expect((await store.get('cart-1001'))?.reminders).toEqual([]);
+      expect(await store.get('cart-unknown')).toBeUndefined();
+    });
+
+    it('lets exactly one of 10 concurrent claims of the same reminder win', async () => {
+      const store = await makeStore();
+      await store.put(sampleCart(), 0);
+
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store.claimReminder('cart-1001', claim(1, `2026-06-10T18:30:0${i}.000Z`)),
+        ),
+      );
+
+      const winners = results.filter((r) => r !== undefined);
+      expect(winners).toHaveLength(1);
+      const stored = await store.get('cart-1001');
+      expect(stored?.reminders).toHaveLength(1);
+      expect(stored?.version).toBe(2);
+      expect(stored).toEqual(winners[0]);
+    });
+
+    it('lists only the open carts of one email', async () => {
+      const store = await makeStore();
+      await store.put(sampleCart({ id: 'a' }), 0);
+      await store.put(sampleCart({ id: 'b', firstSeenAt: '2026-06-09T10:00:00.000Z' }), 0);
+      await store.put(
+        sampleCart({ id: 'closed', status: 'given_up', closedAt: '2026-06-12T00:00:00.000Z' }),
+        0,
+      );
+      await store.put(sampleCart({ id: 'other', emailKey: 'other@example.com' }), 0);
+      const { emailKey: _e, ...anonymous } = sampleCart({ id: 'anonymous' });
+      await store.put(anonymous, 0);
+
+      const open = await store.openCartsByEmail('shopper@example.com');
+
+      expect(ids(open)).toEqual(['a', 'b']);
+      expect(open.find((c) => c.id === 'a')).toEqual(await store.get('a'));
+      expect(await store.openCartsByEmail('nobody@example.com')).toEqual([]);
+    });
+
+    it('follows a cart to its new email and drops it once closed', async () => {
+      const store = await makeStore();
+      const v1 = await store.put(sampleCart({ id: 'a' }), 0);
+      await store.put(sampleCart({ id: 'b' }), 0);
+
+      const v2 = await store.put({ ...v1, emailKey: 'new@example.com' }, v1.version);
+      expect(ids(await store.openCartsByEmail('shopper@example.com'))).toEqual(['b']);
+      expect(ids(await store.openCartsByEmail('new@example.com'))).toEqual(['a']);
+
+      await store.put({ ...v2, status: 'suppressed', closedAt: '2026-06-11T00:00:00.000Z' }, v2.version);
+      expect(await store.openCartsByEmail('new@example.com')).toEqual([]);
+    });
+
+    it('keeps a cart listed by email after a reminder claim', async () => {
+      const store = await makeStore();
+      await store.put(sampleCart(), 0);
+
+      const claimed = await store.claimReminder('cart-1001', claim(1));
+
+      expect(await store.openCartsByEmail('shopper@example.com')).toEqual([claimed]);
+    });
+  });
+}

@@ -1,0 +1,142 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbCartStore } from '#engine/adapters/dynamodb-cart-store.js';
+import type { DynamoDbOperation } from '#engine/adapters/dynamodb-requests.js';
+import { createTables, type TableNames, tableNames } from '#engine/adapters/dynamodb-tables.js';
+import { MemoryCartStore } from '#engine/adapters/memory/memory-cart-store.js';
+import { VersionConflictError } from '#engine/domain/errors.js';
+import { sampleCart } from '#test/fakes/sample-cart.js';
+import { type DynalitePeer, startDynalite } from '#test/peers/dynalite.js';
+import { describeCartStoreContract } from './cart-store.contract.js';
+
+let db: DynalitePeer;
+let tables = 0;
+
+beforeAll(async () => {
+  db = await startDynalite();
+});
+
+afterAll(async () => {
+  await db?.stop();
+});
+
+/** Fresh tables under a new prefix: every test starts from an empty store. */
+async function freshTables(): Promise<TableNames> {
+  const names = tableNames(`cr-carts-${++tables}-`);
+  await createTables(db.client, names);
+  return names;
+}
+
+async function freshStore(onRequest?: (op: DynamoDbOperation) => void) {
+  const names = await freshTables();
+  return { names, store: new DynamoDbCartStore({ client: db.doc, tableName: names.carts, onRequest }) };
+}
+
+async function rawItem(tableName: string, cartId: string) {
+  const { Item } = await db.doc.send(new GetCommand({ TableName: tableName, Key: { cartId } }));
+  return Item;
+}
+
+describeCartStoreContract('MemoryCartStore', async () => new MemoryCartStore());
+describeCartStoreContract('DynamoDbCartStore', async () => (await freshStore()).store);
+
+describe('DynamoDbCartStore', () => {
+  it('keeps openEmailKey only while the cart is open and has an email', async () => {
+    const { names, store } = await freshStore();
+    const v1 = await store.put(sampleCart(), 0);
+    expect(await rawItem(names.carts, 'cart-1001')).toMatchObject({
+      cartId: 'cart-1001',
+      openEmailKey: 'shopper@example.com',
+      day: '2026-06-10',
+    });
+
+    await store.put({ ...v1, status: 'purchased', closedAt: '2026-06-10T20:00:00.000Z' }, 1);
+
+    const item = await rawItem(names.carts, 'cart-1001');
+    expect(item).not.toHaveProperty('openEmailKey');
+    expect(item).not.toHaveProperty('id');
+    expect(item?.status).toBe('purchased');
+  });
+
+  it('files a cart under the UTC day of its last activity, else of its first sighting', async () => {
+    const { names, store } = await freshStore();
+
+    await store.put(sampleCart({ id: 'late', lastActivityAt: '2026-06-10T23:30:00.000-02:00' }), 0);
+    await store.put(
+      sampleCart({ id: 'checkout', lastActivityAt: undefined, firstSeenAt: '2026-06-09T08:00:00.000Z' }),
+      0,
+    );
+
+    expect((await rawItem(names.carts, 'late'))?.day).toBe('2026-06-11');
+    expect((await rawItem(names.carts, 'checkout'))?.day).toBe('2026-06-09');
+  });
+
+  it('sends one request per call and counts it', async () => {
+    const seen: DynamoDbOperation[] = [];
+    const { store } = await freshStore((op) => seen.push(op));
+
+    const v1 = await store.put(sampleCart(), 0);
+    await store.put({ ...v1, closedWhy: 'touched' }, v1.version);
+    await store.claimReminder('cart-1001', {
+      n: 1,
+      state: 'claimed',
+      dueAt: v1.firstSeenAt,
+      at: v1.firstSeenAt,
+    });
+    await store.get('cart-1001');
+    await store.openCartsByEmail('shopper@example.com');
+    await expect(store.put(v1, 0)).rejects.toThrow(VersionConflictError);
+
+    expect(store.requests).toEqual({ PutItem: 3, UpdateItem: 1, GetItem: 1, Query: 1 });
+    expect(seen).toEqual(['PutItem', 'PutItem', 'UpdateItem', 'GetItem', 'Query', 'PutItem']);
+  });
+
+  it('keeps the conditional failure as the cause of a version conflict', async () => {
+    const { store } = await freshStore();
+    await store.put(sampleCart(), 0);
+
+    const error = await store.put(sampleCart(), 0).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(VersionConflictError);
+    expect((error as Error).cause).toMatchObject({ name: 'ConditionalCheckFailedException' });
+  });
+
+  it('reads every page of a long list of open carts', async () => {
+    const { store } = await freshStore();
+    // About 4 KB a cart: 300 of them pass the 1 MB a Query page holds.
+    const title = 'x'.repeat(480);
+    const items = Array.from({ length: 8 }, (_, i) => ({
+      sku: `S${i}`,
+      title,
+      quantity: 1,
+      price: '1.00',
+      imageUrl: undefined,
+      url: undefined,
+    }));
+    for (let i = 0; i < 300; i += 25) {
+      await Promise.all(
+        Array.from({ length: 25 }, (_, j) =>
+          store.put(sampleCart({ id: `cart-${String(i + j).padStart(3, '0')}`, snapshot: { items } }), 0),
+        ),
+      );
+    }
+
+    const open = await store.openCartsByEmail('shopper@example.com');
+
+    expect(open).toHaveLength(300);
+    expect(new Set(open.map((c) => c.id)).size).toBe(300);
+    expect(store.requests.Query).toBeGreaterThan(1);
+  });
+
+  it('refuses a document client that would reject undefined fields', () => {
+    const bare = new DynamoDBClient({ region: 'us-east-1' });
+    try {
+      expect(
+        () => new DynamoDbCartStore({ client: DynamoDBDocumentClient.from(bare), tableName: 'cr-carts' }),
+      ).toThrow(/removeUndefinedValues/);
+    } finally {
+      bare.destroy();
+    }
+  });
+});
