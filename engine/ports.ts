@@ -162,3 +162,9 @@ export interface AuditEntry {
 export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
 }
+
+/** Replay protection for signed owner actions: each nonce is accepted once until it expires. */
+export interface NonceStore {
+  /** True the first time a nonce is seen; false for a replay. */
+  claim(nonce: string, expiresAt: Date): Promise<boolean>;
+}

@@ -1,0 +1,162 @@
+/**
+ * Builds each Lambda's ports once per cold start: SDK clients, adapters, configuration and secrets.
+ * Every piece is made on first use, so a function only pays for the clients it needs (and esbuild
+ * drops the rest from its bundle). Endpoints come from the SDK's own `AWS_ENDPOINT_URL_<SERVICE>`
+ * variables, which is how `npm start` points the same code at the local peers.
+ */
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { BedrockPolisher } from '../adapters/bedrock-polisher.js';
+import { DynamoDbAuditLog } from '../adapters/dynamodb-audit-log.js';
+import { DynamoDbCartStore } from '../adapters/dynamodb-cart-store.js';
+import { DynamoDbContactStore } from '../adapters/dynamodb-contact-store.js';
+import { DynamoDbNonceStore } from '../adapters/dynamodb-nonce-store.js';
+import { documentClient, tableNames } from '../adapters/dynamodb-tables.js';
+import { systemClock } from '../adapters/memory/manual-clock.js';
+import { createLogger } from '../adapters/pino-logger.js';
+import { S3RulesSource } from '../adapters/s3-rules-source.js';
+import { SchedulerWakeScheduler } from '../adapters/scheduler-wake-scheduler.js';
+import { loadSecrets } from '../adapters/secrets-manager-config.js';
+import { SesMailer } from '../adapters/ses-mailer.js';
+import { SqsReminderQueue } from '../adapters/sqs-reminder-queue.js';
+import type { Clock, Logger } from '../ports.js';
+import type { EngineDeps } from '../use-cases/engine-deps.js';
+import { loadConfig } from './config.js';
+import type { MailEventOutcome } from './mail-events.handler.js';
+import type { OwnerActionContext } from './owner-action.handler.js';
+import type { UnsubscribeContext } from './unsubscribe.handler.js';
+import type { WebhookContext } from './webhook.handler.js';
+
+const once = <T>(make: () => T): (() => T) => {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+};
+
+const log = once(
+  (): Logger =>
+    createLogger({ level: loadConfig(['LOG_LEVEL']).LOG_LEVEL, name: process.env.AWS_LAMBDA_FUNCTION_NAME }),
+);
+
+/**
+ * The engine's clock. In Lambda it is the wall clock; `npm start --speed N` sets
+ * CART_RECOVERY_CLOCK_SPEED (and _START) to run business time N times faster, locally only.
+ */
+const clock = once((): Clock => {
+  const speed = Number(process.env.CART_RECOVERY_CLOCK_SPEED ?? '1');
+  if (!Number.isFinite(speed) || speed <= 1) return systemClock;
+  const origin = Number(process.env.CART_RECOVERY_CLOCK_START ?? Date.now());
+  return { now: () => new Date(origin + (Date.now() - origin) * speed) };
+});
+
+const s3 = once(
+  () =>
+    new S3Client({
+      forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true',
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    }),
+);
+const dynamo = once(() => documentClient(new DynamoDBClient({})));
+const tables = once(() => tableNames(loadConfig(['TABLE_PREFIX']).TABLE_PREFIX));
+const secrets = once(() =>
+  loadSecrets({ client: new SecretsManagerClient({}), secretId: loadConfig(['SECRET_ID']).SECRET_ID }),
+);
+
+const carts = once(() => new DynamoDbCartStore({ client: dynamo(), tableName: tables().carts }));
+const contacts = once(() => new DynamoDbContactStore({ client: dynamo(), tableName: tables().contacts }));
+const audit = once(() => new DynamoDbAuditLog({ client: dynamo(), tableName: tables().audit }));
+const rules = once(() => {
+  const cfg = loadConfig(['RULES_BUCKET', 'RULES_KEY']);
+  return new S3RulesSource({
+    client: s3(),
+    bucket: cfg.RULES_BUCKET,
+    key: cfg.RULES_KEY,
+    log: log(),
+    clock: () => clock().now(),
+  });
+});
+const scheduler = once(() => {
+  const cfg = loadConfig(['SCHEDULER_GROUP', 'WAKE_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN']);
+  return new SchedulerWakeScheduler({
+    client: new SchedulerClient({}),
+    groupName: cfg.SCHEDULER_GROUP,
+    targetArn: cfg.WAKE_FUNCTION_ARN,
+    roleArn: cfg.SCHEDULER_ROLE_ARN,
+    ...(cfg.SCHEDULER_DLQ_ARN ? { deadLetterArn: cfg.SCHEDULER_DLQ_ARN } : {}),
+    clock: clock(),
+  });
+});
+
+type Base = Pick<EngineDeps, 'carts' | 'contacts' | 'scheduler' | 'rules' | 'audit' | 'clock' | 'log'>;
+const base = (): Base => ({
+  carts: carts(),
+  contacts: contacts(),
+  scheduler: scheduler(),
+  rules: rules(),
+  audit: audit(),
+  clock: clock(),
+  log: log(),
+});
+
+const links = once(
+  async (): Promise<EngineDeps['links']> => ({
+    baseUrl: loadConfig(['UNSUBSCRIBE_BASE_URL']).UNSUBSCRIBE_BASE_URL.replace(/\/+$/, ''),
+    key: (await secrets()).unsubscribeKey,
+  }),
+);
+
+export const webhookContext = once(
+  async (): Promise<WebhookContext> => ({
+    deps: base(),
+    secrets: [(await secrets()).webhookSecret],
+  }),
+);
+
+export const wakeContext = once(async () => ({
+  ...base(),
+  queue: new SqsReminderQueue({
+    client: new SQSClient({}),
+    queueUrl: loadConfig(['REMINDER_QUEUE_URL']).REMINDER_QUEUE_URL,
+  }),
+}));
+
+export const senderContext = once(async () => {
+  const cfg = loadConfig(['SES_CONFIGURATION_SET', 'BEDROCK_MODEL_ID', 'POLISH_TIMEOUT_MS']);
+  return {
+    ...base(),
+    mailer: new SesMailer({
+      client: new SESv2Client({}),
+      ...(cfg.SES_CONFIGURATION_SET ? { configurationSetName: cfg.SES_CONFIGURATION_SET } : {}),
+    }),
+    polisher: new BedrockPolisher({
+      client: new BedrockRuntimeClient({}),
+      modelId: cfg.BEDROCK_MODEL_ID,
+      timeoutMs: cfg.POLISH_TIMEOUT_MS,
+      clock: () => clock().now(),
+    }),
+    links: await links(),
+  };
+});
+
+export const unsubscribeContext = once(
+  async (): Promise<UnsubscribeContext> => ({ ...base(), links: await links() }),
+);
+
+export const ownerActionContext = once(
+  async (): Promise<OwnerActionContext> => ({
+    deps: base(),
+    nonces: new DynamoDbNonceStore({ client: dynamo(), tableName: tables().nonces }),
+    secrets: [(await secrets()).ownerSecret],
+  }),
+);
+
+export const mailEventsContext = once(async () => base());
+
+export type { MailEventOutcome };

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { CartRecoveryError } from '../domain/errors.js';
+
+const schema = z.object({
+  TABLE_PREFIX: z.string().min(1).default('cr-'),
+  RULES_BUCKET: z.string().min(1),
+  RULES_KEY: z.string().min(1).default('rules/current.yaml'),
+  SECRET_ID: z.string().min(1),
+  SCHEDULER_GROUP: z.string().min(1).default('cart-recovery'),
+  WAKE_FUNCTION_ARN: z.string().min(1),
+  SCHEDULER_ROLE_ARN: z.string().min(1),
+  SCHEDULER_DLQ_ARN: z.string().min(1).optional(),
+  REMINDER_QUEUE_URL: z.string().url(),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  BEDROCK_MODEL_ID: z.string().min(1).default('global.anthropic.claude-haiku-4-5-20251001-v1:0'),
+  POLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(1500),
+  UNSUBSCRIBE_BASE_URL: z.string().url(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof schema>;
+type Key = keyof Config;
+
+/** The Lambda environment is missing or has a bad setting; the function cannot start. */
+export class ConfigError extends CartRecoveryError {
+  constructor(problems: string[]) {
+    super(`Configuration is incomplete: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the settings one function needs from its environment, once, and fails fast naming each
+ * missing or malformed variable. Settings a function does not list are not required of it.
+ */
+export function loadConfig<K extends Key>(
+  needs: readonly K[],
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<Config, K> {
+  const wanted = new Set<string>(needs);
+  const picked = z.object(Object.fromEntries(Object.entries(schema.shape).filter(([k]) => wanted.has(k))));
+  const result = picked.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map(
+        (i) =>
+          `${String(i.path[0])} ${env[String(i.path[0])] === undefined ? 'is not set' : `is invalid: ${i.message}`}`,
+      ),
+    );
+  }
+  return result.data as unknown as Pick<Config, K>;
+}

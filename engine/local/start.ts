@@ -1,0 +1,271 @@
+/**
+ * `npm start`: the whole engine on embedded local peers, through the same handler code as Lambda.
+ *
+ * 1. Start the peers: dynalite (data under .data/, so a restart loses nothing), s3rver, aws-ses-v2-local
+ *    (its page shows every reminder sent), and local Scheduler, SQS, Bedrock and Secrets Manager servers.
+ * 2. Point the AWS SDK at them with its own AWS_ENDPOINT_URL_<SERVICE> variables; seed tables, the
+ *    default rules and local secrets (made on first start).
+ * 3. Serve /webhook, /u/… and /owner over HTTP, translated to Function URL events; fire wake-ups into
+ *    the wake handler and drain the queue into the sender handler.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createTables, tableNames } from '../adapters/dynamodb-tables.js';
+import { createLogger } from '../adapters/pino-logger.js';
+import { putRules } from '../adapters/s3-rules-source.js';
+import { startLocalBedrock } from './bedrock-server.js';
+import { sendFunctionUrlResult, toFunctionUrlEvent } from './function-url-bridge.js';
+import { startDynalite } from './peers/dynalite.js';
+import { startS3rver } from './peers/s3rver.js';
+import { startSesLocal } from './peers/ses-local.js';
+import { startLocalScheduler } from './scheduler-server.js';
+import { startLocalSecretsManager } from './secrets-server.js';
+import { pollQueue } from './sqs-poller.js';
+import { startLocalSqs } from './sqs-server.js';
+
+const RULES_BUCKET = 'cart-recovery-rules';
+const SECRET_ID = 'cart-recovery/local';
+const QUEUE = 'cr-reminders';
+const ACCOUNT = '000000000000';
+
+export interface LocalStackOptions {
+  port?: number;
+  dataDir?: string;
+  speed?: number;
+  quiet?: boolean;
+  sesPort?: number;
+}
+
+export interface LocalStack {
+  url: string;
+  mailViewer: string;
+  secrets: { webhookSecret: string; ownerSecret: string; unsubscribeKey: string };
+  /** Fires due wake-ups now instead of waiting for the next poll (tests). */
+  fireDue(): Promise<number>;
+  sesStore(): Promise<unknown[]>;
+  stop(): Promise<void>;
+}
+
+async function localSecrets(dataDir: string): Promise<LocalStack['secrets']> {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as LocalStack['secrets'];
+  const make = () => randomBytes(24).toString('base64url');
+  const secrets = {
+    webhookSecret: `whsec_${make()}`,
+    ownerSecret: `owner_${make()}`,
+    unsubscribeKey: make(),
+  };
+  await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  return secrets;
+}
+
+/** Starts the local stack; resolves once every peer and the HTTP server are listening. */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir ?? '.data');
+  await mkdir(join(dataDir, 's3'), { recursive: true });
+  await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
+  const log = createLogger({ level: options.quiet ? 'silent' : 'info', name: 'local' });
+  const secrets = await localSecrets(dataDir);
+  const speed = options.speed ?? 1;
+  const origin = Date.now();
+  const now = () => (speed > 1 ? origin + (Date.now() - origin) * speed : Date.now());
+
+  const dynalite = await startDynalite({ path: join(dataDir, 'dynamodb') });
+  const s3 = await startS3rver({ directory: join(dataDir, 's3'), buckets: [RULES_BUCKET] });
+  const ses = await startSesLocal(options.sesPort === undefined ? {} : { port: options.sesPort });
+  const sqs = await startLocalSqs({ queues: [QUEUE], accountId: ACCOUNT, now });
+  const bedrock = await startLocalBedrock({ host: '127.0.0.1' });
+  const secretsServer = await startLocalSecretsManager({
+    host: '127.0.0.1',
+    secrets: { [SECRET_ID]: JSON.stringify(secrets) },
+  });
+
+  const server = createServer();
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 3000, '127.0.0.1', () => done());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    // s3rver checks signatures made with this pair; the other local peers accept any.
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    S3_FORCE_PATH_STYLE: 'true',
+    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsServer.endpoint,
+    TABLE_PREFIX: 'cr-',
+    RULES_BUCKET,
+    SECRET_ID,
+    WAKE_FUNCTION_ARN: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:cr-wake`,
+    SCHEDULER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/cr-scheduler`,
+    REMINDER_QUEUE_URL: sqs.queueUrl(QUEUE),
+    SES_CONFIGURATION_SET: 'cart-recovery',
+    UNSUBSCRIBE_BASE_URL: `${url}/u`,
+    LOG_LEVEL: options.quiet ? 'silent' : 'warn',
+    ...(speed > 1
+      ? { CART_RECOVERY_CLOCK_SPEED: String(speed), CART_RECOVERY_CLOCK_START: String(origin) }
+      : {}),
+  });
+
+  // Handlers read their configuration on first use, so they are loaded after the environment is set.
+  const [webhook, wake, sender, unsubscribe, owner] = await Promise.all([
+    import('../handlers/webhook.handler.js'),
+    import('../handlers/wake.handler.js'),
+    import('../handlers/sender.handler.js'),
+    import('../handlers/unsubscribe.handler.js'),
+    import('../handlers/owner-action.handler.js'),
+  ]);
+
+  const scheduler = await startLocalScheduler({
+    file: join(dataDir, 'schedules.json'),
+    now,
+    onFire: async (schedule) => {
+      await wake.handler(JSON.parse(schedule.input));
+    },
+  });
+  process.env.AWS_ENDPOINT_URL_SCHEDULER = scheduler.endpoint;
+
+  await createTables(dynalite.client, tableNames('cr-'));
+  const rulesKey = join(dataDir, 's3', RULES_BUCKET);
+  if (!existsSync(join(rulesKey, 'rules'))) {
+    const defaults = await readFile(new URL('../../examples/rules.yaml', import.meta.url), 'utf8');
+    await putRules(s3.client, RULES_BUCKET, defaults);
+  }
+
+  const routes: [RegExp, (e: Parameters<typeof webhook.handler>[0]) => ReturnType<typeof webhook.handler>][] =
+    [
+      [/^\/webhook\/?$/, webhook.handler],
+      [/^\/owner\/?$/, owner.handler],
+      [/^\/u\//, unsubscribe.handler],
+    ];
+  server.on('request', (request, response) => {
+    void (async () => {
+      const path = new URL(request.url ?? '/', url).pathname;
+      const route = routes.find(([pattern]) => pattern.test(path));
+      if (!route) {
+        response.writeHead(path === '/' ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end(
+          path === '/'
+            ? index(url, ses.endpoint)
+            : 'Not found. Try POST /webhook, POST /owner or GET /u/<token>.\n',
+        );
+        return;
+      }
+      const event = await toFunctionUrlEvent(request);
+      sendFunctionUrlResult(response, await route[1](event));
+    })().catch((error: unknown) => {
+      log.error('local request failed', { error: error instanceof Error ? error.message : 'unknown' });
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
+
+  const abort = new AbortController();
+  const sqsClient = new SQSClient({ endpoint: sqs.endpoint });
+  const polling = pollQueue({
+    client: sqsClient,
+    queueUrl: sqs.queueUrl(QUEUE),
+    handle: sender.handler,
+    signal: abort.signal,
+    waitTimeSeconds: 1,
+    log,
+  });
+
+  return {
+    url,
+    mailViewer: ses.endpoint,
+    secrets,
+    fireDue: () => scheduler.fireDue(),
+    sesStore: () => ses.store(),
+    async stop() {
+      abort.abort();
+      await polling.catch(() => undefined);
+      await new Promise<void>((done) => server.close(() => done()));
+      server.closeAllConnections?.();
+      await scheduler.stop();
+      await sqs.stop();
+      sqsClient.destroy();
+      await bedrock.stop();
+      await secretsServer.stop();
+      await ses.stop();
+      await s3.stop();
+      await dynalite.stop();
+    },
+  };
+}
+
+function index(url: string, mail: string): string {
+  return `Cart Recovery, running locally.
+
+  POST ${url}/webhook   cart events (signed with the webhook secret)
+  POST ${url}/owner     owner actions (signed with the owner secret)
+  GET  ${url}/u/<token> one-click unsubscribe
+  Mail viewer:          ${mail}
+`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '3000' },
+      speed: { type: 'string', default: '1' },
+      data: { type: 'string', default: '.data' },
+      'ses-port': { type: 'string', default: '8005' },
+    },
+  });
+  const speed = Number(values.speed);
+  if (!Number.isFinite(speed) || speed < 1)
+    throw new Error(`--speed must be a number of at least 1, got "${values.speed}"`);
+  const stack = await startLocalStack({
+    port: Number(values.port),
+    speed,
+    dataDir: values.data,
+    sesPort: Number(values['ses-port']),
+  });
+  console.log(`
+Cart Recovery is running locally${speed > 1 ? ` (clock ${speed}x faster)` : ''}.
+
+  Webhook        POST ${stack.url}/webhook
+  Owner actions  POST ${stack.url}/owner
+  Unsubscribe    ${stack.url}/u/<token>
+  Mail viewer    ${stack.mailViewer}   (every reminder sent shows up here)
+
+  Webhook secret ${stack.secrets.webhookSecret}
+  Owner secret   ${stack.secrets.ownerSecret}
+  Data           ${resolve(values.data)} (delete it to start afresh)
+
+Try: npm run demo   (posts a few signed sample carts; reminders arrive within a minute)
+Stop: Ctrl-C
+`);
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    stack.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(`cart-recovery local stack: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
