@@ -10,10 +10,15 @@ export function isQuiet(rules: Rules, at: number, zone: string): boolean {
 }
 
 /**
- * The earliest instant at or after `at` outside quiet hours in `zone`: `at` itself when it is not
- * quiet, else the next local end of quiet hours (correct across DST changes and half-hour zones).
+ * When a reminder due at `at` may go: `at` itself outside quiet hours, else the next local end of
+ * quiet hours in `zone` (the next morning, not a gap the clocks open at night). Correct across DST
+ * changes and half-hour zones; when clocks jump over the end, the jump is the end.
  */
 export function outsideQuietHours(rules: Rules, at: number, zone: string): number {
-  if (!isQuiet(rules, at, zone)) return at;
-  return nextLocalTime(at, zone, quietWindow(rules).end);
+  let candidate = at;
+  // A quiet day so long that its only open minutes fall inside a spring gap needs the next day's end.
+  for (let attempt = 0; attempt < 3 && isQuiet(rules, candidate, zone); attempt++) {
+    candidate = nextLocalTime(attempt === 0 ? candidate : candidate + 60_000, zone, quietWindow(rules).end);
+  }
+  return candidate;
 }

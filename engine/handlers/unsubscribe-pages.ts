@@ -8,12 +8,12 @@ button{font:inherit;padding:.6rem 1.2rem;border-radius:.4rem;border:0;background
 <body>${body}</body></html>`;
 
 /** The page a GET shows: link scanners prefetch GETs, so only the button (a POST) unsubscribes. */
-export function confirmPage(storeName: string, action: string): string {
+export function confirmPage(storeName: string): string {
   return page(
     'Unsubscribe',
     `<h1>Stop cart reminders?</h1>
 <p>You will get no more reminders about carts you left at ${escapeHtml(storeName)}.</p>
-<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click">
+<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">
 <button type="submit">Unsubscribe</button></form>`,
   );
 }

@@ -22,7 +22,6 @@ export async function handleUnsubscribe(
 ): Promise<LambdaFunctionURLResult> {
   const verb = method(event);
   const match = TOKEN_PATH.exec(event.rawPath ?? '');
-  const { rules } = await ctx.rules.current();
   if (verb !== 'GET' && verb !== 'POST') return html(405, notAllowedPage(), { allow: 'GET, POST' });
   if (!match?.[1]) {
     ctx.log.warn('unsubscribe refused', { reason: 'no token in the path' });
@@ -33,7 +32,7 @@ export async function handleUnsubscribe(
     if (verb === 'GET') {
       // Only check the token here: a GET must never unsubscribe.
       openUnsubscribeToken(ctx.links.key, token);
-      return html(200, confirmPage(rules.store.name, `/u/${token}`));
+      return html(200, confirmPage((await ctx.rules.current()).rules.store.name));
     }
     const form = new URLSearchParams(rawBody(event).toString('utf8'));
     if (form.get('List-Unsubscribe') !== 'One-Click') {
@@ -41,7 +40,7 @@ export async function handleUnsubscribe(
       return html(400, badTokenPage());
     }
     await unsubscribeByToken(ctx, token);
-    return html(200, donePage(rules.store.name));
+    return html(200, donePage((await ctx.rules.current()).rules.store.name));
   } catch (error) {
     if (error instanceof InvalidUnsubscribeTokenError) {
       ctx.log.warn('unsubscribe refused', { reason: 'invalid token' });
