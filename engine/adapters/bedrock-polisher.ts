@@ -201,7 +201,7 @@ export function systemPrompt(request: PolishRequest): string {
     `Write it in the store's voice: ${promptField(request.voice) || 'warm, plain'}.`,
     tone,
     `Write in the language of the locale ${promptField(request.locale)}.`,
-    'Keep the meaning and any product names.',
+    'Keep the meaning. Keep every placeholder in curly braces, such as {items}, exactly as written: it is filled in later.',
     'Do not add prices, discounts, offers, URLs, email addresses or promises (stock, shipping, deadlines).',
     'Reply with the rewritten line only: one or two short sentences, at most 200 characters, no quotes, no markup, no line breaks.',
   ].join('\n');

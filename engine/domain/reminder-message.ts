@@ -92,18 +92,33 @@ function whatWasLeft(items: readonly CartItem[]): string {
   return items.length === 1 ? title : `${title} and ${plural(items.length - 1, 'more item')}`;
 }
 
+/** Where the line template names what was left; the sender fills it in per cart. */
+export const ITEMS_PLACEHOLDER = '{items}';
+
 /**
- * The one personal line of reminder `n`, deterministic and in English: friendly for the first,
- * warmer for the second. It promises nothing the store did not offer (no discount). A Polisher may
- * rewrite it into the store's voice.
+ * The personal line of reminder `n` as a template, with {@link ITEMS_PLACEHOLDER} where the items go:
+ * friendly for the first, warmer for the second, in English, promising nothing the store did not offer
+ * (no discount). A Polisher rewrites the template, not each cart's line, so the model is asked once per
+ * variant a day, whatever the number of reminders.
+ */
+export function lineTemplate(n: ReminderNumber, rules: Rules): string {
+  const store = oneLine(rules.store.name);
+  return n === 1
+    ? `Looks like you left ${ITEMS_PLACEHOLDER} in your cart at ${store}. We saved your cart, so you can pick up right where you left off.`
+    : `Your cart at ${store} still has ${ITEMS_PLACEHOLDER} waiting for you, and we would love to help you finish up. Just reply if you have any questions.`;
+}
+
+/** Fills a (possibly polished) line template with what this cart holds. */
+export function fillLine(template: string, cart: Cart): string {
+  return template.replace(ITEMS_PLACEHOLDER, () => whatWasLeft(cart.snapshot?.items ?? []));
+}
+
+/**
+ * The deterministic personal line of reminder `n` for one cart.
  * @example defaultLine(cart, 1, rules) // 'Looks like you left Trail Runner Shoes and 1 more item in your cart at Acme…'
  */
 export function defaultLine(cart: Cart, n: ReminderNumber, rules: Rules): string {
-  const what = whatWasLeft(cart.snapshot?.items ?? []);
-  const store = oneLine(rules.store.name);
-  return n === 1
-    ? `Looks like you left ${what} in your cart at ${store}. We saved your cart, so you can pick up right where you left off.`
-    : `Your cart at ${store} still has ${what} waiting for you, and we would love to help you finish up. Just reply if you have any questions.`;
+  return fillLine(lineTemplate(n, rules), cart);
 }
 
 interface Copy {

@@ -9,7 +9,8 @@ export type PolishFallbackReason =
   | 'multiline'
   | 'too_long'
   | 'url'
-  | 'markup';
+  | 'markup'
+  | 'placeholder';
 
 const MAX_LINE_CHARS = 240;
 const NEWLINE = /[\r\n\u2028\u2029]/;
@@ -18,10 +19,15 @@ const MARKUP = /[<>]/;
 const URL_LIKE =
   /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|\b(?:mailto|javascript|data):|\b[a-z0-9-]+\.(?:com|net|org|io|co|shop|store|info|biz|app|ly|me)\b/i;
 
+const PLACEHOLDER = /\{[a-z]+\}/g;
+
 class PolishTimeout {}
 
-function implausibility(line: unknown): PolishFallbackReason | undefined {
+function implausibility(line: unknown, template: string): PolishFallbackReason | undefined {
   if (typeof line !== 'string') return 'not_text';
+  // Every {placeholder} of the template must come back exactly once, and no other.
+  const wanted = (template.match(PLACEHOLDER) ?? []).sort().join();
+  if ((line.match(PLACEHOLDER) ?? []).sort().join() !== wanted) return 'placeholder';
   if (line.length === 0) return 'empty';
   if (NEWLINE.test(line)) return 'multiline';
   if (line.length > MAX_LINE_CHARS) return 'too_long';
@@ -56,7 +62,7 @@ export async function polishLine(
       reason = 'timeout';
     } else {
       const line = typeof answer === 'string' ? answer.trim() : answer;
-      reason = implausibility(line);
+      reason = implausibility(line, request.line);
       if (!reason && typeof line === 'string') return { line, polished: true };
     }
   } catch {

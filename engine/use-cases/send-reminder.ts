@@ -2,7 +2,7 @@ import { cartAuditView } from '../domain/audit-view.js';
 import { type Cart, closeCart, type ReminderNumber, type ReminderRecord } from '../domain/cart.js';
 import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
-import { composeReminder, defaultLine, toneFor } from '../domain/reminder-message.js';
+import { composeReminder, fillLine, lineTemplate, toneFor } from '../domain/reminder-message.js';
 import type { Rules } from '../domain/rules.js';
 import { sealUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import type { ReminderJob } from '../ports.js';
@@ -226,7 +226,7 @@ async function compose(
   const line = await polishLine(
     deps.polisher,
     {
-      line: defaultLine(cart, n, rules),
+      line: lineTemplate(n, rules),
       tone: toneFor(n),
       locale: cart.snapshot?.locale ?? 'en-US',
       voice: rules.store.voice,
@@ -241,7 +241,7 @@ async function compose(
     n,
     rules,
     unsubscribeUrl: `${deps.links.baseUrl}/${token}`,
-    line: line.line,
+    line: fillLine(line.line, cart),
   });
   return { ...message, polished: line.polished };
 }
