@@ -1,12 +1,16 @@
 import { CartRecoveryError, ValidationError } from '../domain/errors.js';
+import { COST_USAGE, costCommand } from './cost-command.js';
 import { SIMULATE_USAGE, simulateCommand, UsageError } from './simulate-command.js';
 
 const USAGE = `cart-recovery: gentle abandoned-cart reminders, decided by plain rules.
 
 Commands:
   simulate   replay or generate cart events through the engine on a virtual clock
+  cost       estimate the monthly AWS bill for a number of abandoned carts
 
-${SIMULATE_USAGE}`;
+${SIMULATE_USAGE}
+
+${COST_USAGE}`;
 
 /** Runs one CLI command; returns the process exit code (0 ok, 1 bug, 2 bad input). */
 export async function main(argv: string[]): Promise<number> {
@@ -15,6 +19,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'simulate':
         return await simulateCommand(rest);
+      case 'cost':
+        return await costCommand(rest);
       case undefined:
       case 'help':
       case '--help':

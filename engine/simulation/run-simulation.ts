@@ -10,6 +10,7 @@ import { ownerAction } from '../use-cases/owner-action.js';
 import { sendReminder } from '../use-cases/send-reminder.js';
 import { unsubscribeEmail } from '../use-cases/unsubscribe.js';
 import { wakeCart } from '../use-cases/wake-cart.js';
+import { countOne, countRequests, type RequestCounts } from './request-counter.js';
 import type { ScenarioLine } from './scenario-line.js';
 
 const DAY = 86_400_000;
@@ -48,6 +49,8 @@ export interface SimulationOptions {
   onEmail?: (email: OutgoingEmail, messageId: string, index: number) => void | Promise<void>;
   explainCartId?: string;
   log?: Logger;
+  /** Counts the AWS requests the production adapters would make (and Lambda invocations) into this. */
+  counts?: RequestCounts;
   /** Called now and then with the virtual time and lines read, for a progress bar. */
   onProgress?: (virtualTime: number, lines: number) => void;
 }
@@ -151,6 +154,7 @@ export async function runSimulation(
 
   const drainQueue = async (e: MemoryEngine) => {
     for (let job = e.queue.take(); job; job = e.queue.take()) {
+      if (options.counts) countOne(options.counts, 'Lambda', 'sender');
       const result = await sendReminder(e.deps, job);
       explain(job.cartId, `sender, reminder ${job.n}`, result.moves);
       if (job.cartId === options.explainCartId) {
@@ -172,6 +176,7 @@ export async function runSimulation(
       const wake = e.scheduler.popDue(e.clock.now().getTime());
       if (!wake) return;
       summary.wakeUps++;
+      if (options.counts) countOne(options.counts, 'Lambda', 'wake');
       const result = await wakeCart(e.deps, wake);
       explain(wake.cartId, `wake-up #${wake.seq}`, 'moves' in result ? result.moves : undefined);
       await drainQueue(e);
@@ -190,6 +195,7 @@ export async function runSimulation(
         onSend,
         ...(options.log ? { log: options.log } : {}),
       });
+      if (options.counts) engine = { ...engine, deps: countRequests(engine.deps, options.counts).deps };
     }
     if (line.at < lastAt) {
       throw new CartRecoveryError(
@@ -225,6 +231,7 @@ export async function runSimulation(
 
   async function deliver(e: MemoryEngine, line: ScenarioLine): Promise<void> {
     const at = e.clock.now().toISOString();
+    if (options.counts) countOne(options.counts, 'Lambda', 'event' in line ? 'webhook' : 'owner');
     if ('event' in line) {
       summary.events++;
       const result = await ingestCartEvent(e.deps, line.event);

@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { PRICES } from '../cost/aws-prices.js';
+import { ASSUMPTIONS, type CostEstimate, estimateMonthlyCost } from '../cost/estimate-cost.js';
+import { parseRulesYaml } from '../domain/rules.js';
+import { generateScenario } from '../simulation/generate-scenario.js';
+import type { RequestCounts } from '../simulation/request-counter.js';
+import { runSimulation } from '../simulation/run-simulation.js';
+import { UsageError } from './simulate-command.js';
+
+export const COST_USAGE = `Usage:
+  cart-recovery cost --carts N [--sample S] [--seed S] [--rules FILE.yaml] [--json]
+
+Estimates the monthly AWS bill for N abandoned carts a month: it runs a generated month of S carts
+(default: N, at most 3,000) through the engine with counting adapters, scales the requests per cart
+to N, and prices them (us-east-1, engine/cost/aws-prices.ts), with and without the free tiers.`;
+
+const DEFAULT_RULES = new URL('../../examples/rules.yaml', import.meta.url);
+
+/** Measures requests per cart once; the same figures price any number of carts. */
+export async function measureRequests(
+  sample: number,
+  seed: number,
+  rulesText: string,
+): Promise<RequestCounts> {
+  const counts: RequestCounts = {};
+  await runSimulation(generateScenario({ carts: sample, days: 30, seed }), {
+    rules: parseRulesYaml(rulesText),
+    counts,
+  });
+  return counts;
+}
+
+const usd = (value: number) => `$${value < 10 ? value.toFixed(2) : value.toFixed(0)}`;
+
+/** The estimate as a table, with every assumption under it. */
+export function renderEstimate(estimate: CostEstimate): string {
+  const width = Math.max(...estimate.lines.map((l) => l.service.length)) + 2;
+  const usage = Math.max(...estimate.lines.map((l) => l.usage.length)) + 2;
+  const rows = estimate.lines.map(
+    (l) =>
+      `${l.service.padEnd(width)}${l.usage.padEnd(usage)}${usd(l.withFreeTier).padStart(9)}${usd(l.withoutFreeTier).padStart(12)}`,
+  );
+  const perCart = Object.entries(estimate.perCart)
+    .map(
+      ([service, ops]) =>
+        `  ${service}: ${Object.entries(ops)
+          .map(([op, k]) => `${op} ${k.toFixed(2)}`)
+          .join(', ')}`,
+    )
+    .join('\n');
+  return [
+    `Monthly AWS cost for ${estimate.carts.toLocaleString('en-US')} abandoned carts (us-east-1)`,
+    `${'service'.padEnd(width)}${'usage'.padEnd(usage)}${'free tier'.padStart(9)}${'no free tier'.padStart(12)}`,
+    ...rows,
+    `${'total'.padEnd(width + usage)}${usd(estimate.total.withFreeTier).padStart(9)}${usd(estimate.total.withoutFreeTier).padStart(12)}`,
+    '',
+    'Measured per abandoned cart (a generated month through the engine):',
+    perCart,
+    '',
+    'Assumed:',
+    `  Lambda ${ASSUMPTIONS.lambdaMemoryMb} MB; ms per invocation ${JSON.stringify(ASSUMPTIONS.lambdaMs)}`,
+    `  DynamoDB write units per request ${JSON.stringify(ASSUMPTIONS.writeUnits)}, read units ${JSON.stringify(ASSUMPTIONS.readUnits)}, ${ASSUMPTIONS.bytesPerCart} bytes stored per cart`,
+    `  Bedrock ${ASSUMPTIONS.bedrockTokens.input} input / ${ASSUMPTIONS.bedrockTokens.output} output tokens per call, one call per line variant per day`,
+    `  ${ASSUMPTIONS.logBytesPerInvocation} log bytes per invocation; SQS idle polling ${ASSUMPTIONS.sqsIdlePollingPerMonth.toLocaleString('en-US')} requests; rules read at most once a minute per function`,
+    `  Prices as of ${PRICES.lambdaRequest.asOf}, each with its source in engine/cost/aws-prices.ts`,
+  ].join('\n');
+}
+
+/** `cart-recovery cost …`: returns the exit code. */
+export async function costCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      carts: { type: 'string' },
+      sample: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      rules: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(COST_USAGE);
+    return 0;
+  }
+  const carts = Number(values.carts);
+  if (!Number.isInteger(carts) || carts < 1)
+    throw new UsageError(`--carts must be a whole number of at least 1, got "${values.carts}"`);
+  const sample = values.sample ? Number(values.sample) : Math.min(carts, 3000);
+  if (!Number.isInteger(sample) || sample < 50)
+    throw new UsageError('--sample must be a whole number of at least 50');
+  const rulesText = await readFile(values.rules ?? DEFAULT_RULES, 'utf8');
+  const counts = await measureRequests(sample, Number(values.seed), rulesText);
+  const estimate = estimateMonthlyCost(counts, sample, carts);
+  console.log(values.json ? JSON.stringify(estimate, null, 2) : renderEstimate(estimate));
+  return 0;
+}
