@@ -1,0 +1,526 @@
+import { describe, expect, it } from 'vitest';
+import type { ReminderRecord } from '#engine/domain/cart.js';
+import {
+  decideMove,
+  type Move,
+  reminderLimit,
+  reminderTime,
+  settleCart,
+} from '#engine/domain/decide-move.js';
+import { sampleCart, sampleRules } from '#test/fakes/sample-cart.js';
+
+// The sample cart: New York (EDT, UTC-4 in June), total 178.50 USD (tier big: 1 h, then 20 h), last
+// active at 14:00Z on June 10, consent given. Sample rules: quiet hours 21:00-08:00 = 01:00Z-12:00Z.
+
+const at = (iso: string) => new Date(iso);
+const z = (iso: string) => new Date(iso).toISOString();
+
+function sent(n: 1 | 2, when: string): ReminderRecord {
+  return { n, state: 'sent', dueAt: z(when), at: z(when) };
+}
+
+/** Narrows a move to one kind, failing the test when it is another. */
+function expectKind<K extends Move['kind']>(move: Move, kind: K): Extract<Move, { kind: K }> {
+  expect(move.kind).toBe(kind);
+  if (move.kind !== kind) throw new Error(`expected ${kind}, got ${move.kind}`);
+  return move as Extract<Move, { kind: K }>;
+}
+
+describe('decideMove', () => {
+  it('stops a cart that is already closed', () => {
+    // Act
+    const move = decideMove(sampleCart({ status: 'purchased' }), {}, sampleRules(), at('2026-06-10T15:00Z'));
+
+    // Assess
+    expect(move).toEqual({
+      kind: 'stop',
+      status: 'already_closed',
+      reasons: ['the cart is already closed (purchased)'],
+    });
+  });
+
+  it("stops as unsubscribed when the shopper's email unsubscribed", () => {
+    // Act
+    const move = decideMove(
+      sampleCart(),
+      { unsubscribedAt: '2026-06-10T14:30:00.000Z' },
+      sampleRules(),
+      at('2026-06-10T15:00Z'),
+    );
+
+    // Assess
+    const stop = expectKind(move, 'stop');
+    expect(stop.status).toBe('unsubscribed');
+    expect(stop.reasons).toEqual(["the shopper's email unsubscribed at 2026-06-10T14:30:00.000Z"]);
+  });
+
+  it('stops as purchased when the shopper checked out after the last activity, not at it', () => {
+    // Act: the cart was last active at 14:00Z.
+    const same = decideMove(
+      sampleCart(),
+      { lastCheckoutAt: z('2026-06-10T14:00Z') },
+      sampleRules(),
+      at('2026-06-10T14:30Z'),
+    );
+    const later = decideMove(
+      sampleCart(),
+      { lastCheckoutAt: z('2026-06-10T14:20Z') },
+      sampleRules(),
+      at('2026-06-10T14:30Z'),
+    );
+    const justAfter = decideMove(
+      sampleCart(),
+      { lastCheckoutAt: z('2026-06-10T14:00:00.001Z') },
+      sampleRules(),
+      at('2026-06-10T14:30Z'),
+    );
+    const earlier = decideMove(
+      sampleCart(),
+      { lastCheckoutAt: z('2026-06-10T13:59Z') },
+      sampleRules(),
+      at('2026-06-10T14:30Z'),
+    );
+
+    // Assess: a checkout 1 ms after the last activity closes the cart; one at the same instant or
+    // before does not, and the cart waits for reminder 1 at 14:00Z + 1 h (big) = 15:00Z.
+    expect(expectKind(later, 'stop')).toEqual({
+      kind: 'stop',
+      status: 'purchased',
+      reasons: [
+        "the shopper checked out at 2026-06-10T14:20:00.000Z, after this cart's last activity at 2026-06-10T14:00:00.000Z",
+      ],
+    });
+    expect(expectKind(justAfter, 'stop').status).toBe('purchased');
+    expect(expectKind(same, 'wait')).toMatchObject({
+      until: '2026-06-10T15:00:00.000Z',
+      why: 'not_due',
+      n: 1,
+    });
+    expect(expectKind(earlier, 'wait')).toMatchObject({
+      until: '2026-06-10T15:00:00.000Z',
+      why: 'not_due',
+      n: 1,
+    });
+  });
+
+  it('stops as recovered when a reminder was sent before the checkout', () => {
+    // Prepare
+    const cart = sampleCart({
+      reminders: [sent(1, '2026-06-10T15:00Z')],
+      lastActivityAt: z('2026-06-10T14:00Z'),
+    });
+
+    // Act
+    const move = decideMove(
+      cart,
+      { lastCheckoutAt: z('2026-06-10T16:00Z') },
+      sampleRules(),
+      at('2026-06-10T16:05Z'),
+    );
+
+    // Assess
+    expect(expectKind(move, 'stop').status).toBe('recovered');
+  });
+
+  it('gives up on a cart with no contents on record', () => {
+    // Act
+    const move = decideMove(sampleCart({ snapshot: null }), {}, sampleRules(), at('2026-06-10T15:00Z'));
+
+    // Assess
+    expect(move).toEqual({ kind: 'give_up', reasons: ['the cart has no contents on record'] });
+  });
+
+  it('gives up once the cart is more than maxCartAgeHours old, not at the limit itself', () => {
+    // Act: 14:00Z + 168 h = 14:00Z June 17 = 10:00 EDT, outside quiet hours.
+    const atAge = decideMove(sampleCart(), {}, sampleRules(), at('2026-06-17T14:00Z'));
+    const past = decideMove(sampleCart(), {}, sampleRules(), at('2026-06-17T14:00:00.001Z'));
+
+    // Assess: at exactly 168 h the overdue reminder 1 (due 15:00Z June 10) still goes; 1 ms later
+    // the cart is too old.
+    expect(expectKind(atAge, 'remind')).toMatchObject({ n: 1, dueAt: '2026-06-10T15:00:00.000Z' });
+    const giveUp = expectKind(past, 'give_up');
+    expect(giveUp.reasons.at(-1)).toBe('the cart is older than 168 h (maximum cart age)');
+  });
+
+  it('waits until reminder 1 is due, firstWaitHours after the last activity', () => {
+    // Act
+    const move = decideMove(sampleCart(), {}, sampleRules(), at('2026-06-10T14:30Z'));
+
+    // Assess: big waits 1 h: 15:00Z.
+    expect(move).toEqual({
+      kind: 'wait',
+      until: '2026-06-10T15:00:00.000Z',
+      why: 'not_due',
+      n: 1,
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-10T14:00:00.000Z',
+        'reminder 1 is due 1 h after the last activity, at 2026-06-10T15:00:00.000Z',
+      ],
+    });
+  });
+
+  it('waits until the end of quiet hours when reminder 1 falls due inside them', () => {
+    // Prepare: last active 00:30Z June 11 = 20:30 EDT; due 01:30Z = 21:30 EDT.
+    const cart = sampleCart({ lastActivityAt: z('2026-06-11T00:30Z') });
+
+    // Act
+    const move = decideMove(cart, {}, sampleRules(), at('2026-06-11T00:30Z'));
+
+    // Assess: 08:00 EDT = 12:00Z.
+    const wait = expectKind(move, 'wait');
+    expect(wait).toMatchObject({
+      until: '2026-06-11T12:00:00.000Z',
+      why: 'not_due',
+      n: 1,
+      deferredFrom: '2026-06-11T01:30:00.000Z',
+    });
+    expect(wait.reasons.at(-1)).toBe(
+      '2026-06-10 21:30 in America/New_York is inside quiet hours (21:00-08:00); it waits until 2026-06-11 08:00 local',
+    );
+  });
+
+  it('waits with why quiet_hours when an overdue reminder is found inside quiet hours', () => {
+    // Act: due 15:00Z June 10; it is 03:00Z June 11 = 23:00 EDT.
+    const move = decideMove(sampleCart(), {}, sampleRules(), at('2026-06-11T03:00Z'));
+
+    // Assess
+    const wait = expectKind(move, 'wait');
+    expect(wait).toMatchObject({
+      until: '2026-06-11T12:00:00.000Z',
+      why: 'quiet_hours',
+      n: 1,
+      deferredFrom: '2026-06-10T15:00:00.000Z',
+    });
+    expect(wait.reasons.at(-1)).toBe(
+      'now, 2026-06-10 23:00 in America/New_York is inside quiet hours (21:00-08:00); deferred to 2026-06-11 08:00 local',
+    );
+  });
+
+  it('reminds with reminder 1 when it is due', () => {
+    // Act
+    const move = decideMove(sampleCart(), {}, sampleRules(), at('2026-06-10T15:00Z'));
+
+    // Assess
+    expect(move).toEqual({
+      kind: 'remind',
+      n: 1,
+      dueAt: '2026-06-10T15:00:00.000Z',
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-10T14:00:00.000Z',
+        'reminder 1 is due 1 h after the last activity, at 2026-06-10T15:00:00.000Z',
+        'reminder 1 goes now',
+      ],
+    });
+  });
+
+  it('reminds at the end of quiet hours with the due time it was deferred from', () => {
+    // Prepare: due 01:30Z June 11 (21:30 EDT).
+    const cart = sampleCart({ lastActivityAt: z('2026-06-11T00:30Z') });
+
+    // Act
+    const move = decideMove(cart, {}, sampleRules(), at('2026-06-11T12:00Z'));
+
+    // Assess
+    expect(expectKind(move, 'remind')).toMatchObject({
+      n: 1,
+      dueAt: '2026-06-11T12:00:00.000Z',
+      deferredFrom: '2026-06-11T01:30:00.000Z',
+    });
+  });
+
+  it('reminds with reminder 2 secondWaitHours after reminder 1 was sent', () => {
+    // Prepare: reminder 1 sent at 16:00Z; big waits 20 h: due 12:00Z June 11 = 08:00 EDT.
+    const cart = sampleCart({ reminders: [sent(1, '2026-06-10T16:00Z')] });
+
+    // Act
+    const early = decideMove(cart, {}, sampleRules(), at('2026-06-11T11:59Z'));
+    const due = decideMove(cart, {}, sampleRules(), at('2026-06-11T12:00Z'));
+
+    // Assess
+    expect(expectKind(early, 'wait')).toMatchObject({ until: '2026-06-11T12:00:00.000Z', n: 2 });
+    const remind = expectKind(due, 'remind');
+    expect(remind).toMatchObject({ n: 2, dueAt: '2026-06-11T12:00:00.000Z' });
+    expect(remind.reasons).toContain('reminder 2 is due 20 h after reminder 1, at 2026-06-11T12:00:00.000Z');
+  });
+
+  it('counts reminder 2 from the last activity when it is later than reminder 1', () => {
+    // Prepare: reminder 1 at 15:00Z, activity at 18:00Z: due 18:00Z + 20 h = 14:00Z June 11.
+    const cart = sampleCart({
+      reminders: [sent(1, '2026-06-10T15:00Z')],
+      lastActivityAt: z('2026-06-10T18:00Z'),
+    });
+
+    // Act
+    const move = decideMove(cart, {}, sampleRules(), at('2026-06-11T13:00Z'));
+
+    // Assess
+    const wait = expectKind(move, 'wait');
+    expect(wait).toMatchObject({ until: '2026-06-11T14:00:00.000Z', n: 2, why: 'not_due' });
+    expect(wait.reasons.at(-1)).toBe(
+      'reminder 2 is due 20 h after the last activity, at 2026-06-11T14:00:00.000Z',
+    );
+  });
+
+  it('counts reminder 2 from when a skipped reminder 1 was due, not when it was skipped', () => {
+    // Prepare: reminder 1 due 15:00Z, skipped at 17:00Z.
+    const skippedRecord: ReminderRecord = {
+      n: 1,
+      state: 'skipped',
+      dueAt: z('2026-06-10T15:00Z'),
+      at: z('2026-06-10T17:00Z'),
+      reason: 'frequency_cap',
+    };
+
+    // Act
+    const move = decideMove(
+      sampleCart({ reminders: [skippedRecord] }),
+      {},
+      sampleRules(),
+      at('2026-06-10T18:00Z'),
+    );
+
+    // Assess: 15:00Z + 20 h = 11:00Z June 11 = 07:00 EDT, quiet: waits to 12:00Z.
+    expect(expectKind(move, 'wait')).toMatchObject({
+      until: '2026-06-11T12:00:00.000Z',
+      n: 2,
+      deferredFrom: '2026-06-11T11:00:00.000Z',
+    });
+  });
+
+  it('skips a reminder when another cart of the email got one within the frequency cap', () => {
+    // Act
+    const move = decideMove(
+      sampleCart(),
+      { lastReminder: { cartId: 'cart-other', at: z('2026-06-10T14:30Z') } },
+      sampleRules(),
+      at('2026-06-10T15:00Z'),
+    );
+
+    // Assess
+    const skip = expectKind(move, 'skip');
+    expect(skip).toMatchObject({ n: 1, dueAt: '2026-06-10T15:00:00.000Z', reason: 'frequency_cap' });
+    expect(skip.reasons.at(-1)).toBe(
+      'this email got a reminder for another cart at 2026-06-10T14:30:00.000Z, within the 72 h frequency cap',
+    );
+  });
+
+  it("does not skip for the cart's own last reminder, nor once the cap has passed, nor with a cap of 0", () => {
+    // Prepare
+    const own = { lastReminder: { cartId: 'cart-1001', at: z('2026-06-10T14:30Z') } };
+    const old = { lastReminder: { cartId: 'cart-other', at: z('2026-06-07T15:00Z') } };
+    const recent = { lastReminder: { cartId: 'cart-other', at: z('2026-06-10T14:59Z') } };
+
+    // Act
+    const now = at('2026-06-10T15:00Z');
+    const moves = [
+      decideMove(sampleCart(), own, sampleRules(), now),
+      decideMove(sampleCart(), old, sampleRules(), now),
+      decideMove(sampleCart(), recent, sampleRules({ frequencyCapHours: 0 }), now),
+    ];
+
+    // Assess: 72 h before 15:00Z June 10 is 15:00Z June 7, exactly the cap.
+    expect(moves.map((m) => m.kind)).toEqual(['remind', 'remind', 'remind']);
+  });
+
+  it('waits to give up giveUpAfterHours after the last reminder once all are done', () => {
+    // Prepare: one reminder allowed, sent at 15:00Z.
+    const cart = sampleCart({ reminders: [sent(1, '2026-06-10T15:00Z')] });
+    const rules = sampleRules({ maxReminders: 1 });
+
+    // Act
+    const waiting = decideMove(cart, {}, rules, at('2026-06-10T16:00Z'));
+    const done = decideMove(cart, {}, rules, at('2026-06-13T15:00Z'));
+
+    // Assess: 15:00Z + 72 h.
+    const wait = expectKind(waiting, 'wait');
+    expect(wait).toMatchObject({ until: '2026-06-13T15:00:00.000Z', why: 'give_up_later' });
+    expect(wait).not.toHaveProperty('n');
+    expect(wait.reasons).toContain('all 1 reminder(s) are done (the rules allow 1)');
+    expect(expectKind(done, 'give_up').reasons.at(-1)).toBe('72 h have passed since the last reminder');
+  });
+
+  it('waits to give up giveUpAfterHours after the last activity when no reminder is allowed', () => {
+    // Prepare: no email.
+    const cart = sampleCart({ emailKey: undefined, snapshot: { email: undefined } });
+
+    // Act
+    const move = decideMove(cart, {}, sampleRules(), at('2026-06-10T15:00Z'));
+
+    // Assess: 14:00Z + 72 h.
+    const wait = expectKind(move, 'wait');
+    expect(wait).toMatchObject({ until: '2026-06-13T14:00:00.000Z', why: 'give_up_later' });
+    expect(wait.reasons).toContain('no reminder will be sent: the cart has no email address to remind');
+  });
+
+  it('gives up at the maximum cart age when a reminder would be due after it', () => {
+    // Prepare: maximum age 10 h; reminder 1 sent 15:00Z, reminder 2 due 11:00Z June 11, after 00:00Z.
+    const cart = sampleCart({ reminders: [sent(1, '2026-06-10T15:00Z')] });
+
+    // Act
+    const move = decideMove(cart, {}, sampleRules({ maxCartAgeHours: 10 }), at('2026-06-10T16:00Z'));
+
+    // Assess: the limit is 14:00Z + 10 h = 00:00Z June 11, still allowed; the give-up wake is 1 ms later.
+    const wait = expectKind(move, 'wait');
+    expect(wait).toMatchObject({ until: '2026-06-11T00:00:00.001Z', why: 'give_up_later' });
+    expect(wait.reasons.at(-1)).toBe(
+      'that is past the maximum cart age (2026-06-11T00:00:00.000Z); the cart will give up then',
+    );
+  });
+
+  it('gives every move at least one reason', () => {
+    // Prepare: one situation per kind of move.
+    const now = at('2026-06-10T15:00Z');
+    const moves = [
+      decideMove(sampleCart({ status: 'recovered' }), {}, sampleRules(), now),
+      decideMove(sampleCart(), { unsubscribedAt: z('2026-06-10T14:00Z') }, sampleRules(), now),
+      decideMove(sampleCart(), {}, sampleRules(), at('2026-06-10T14:10Z')),
+      decideMove(sampleCart(), {}, sampleRules(), now),
+      decideMove(
+        sampleCart(),
+        { lastReminder: { cartId: 'x', at: z('2026-06-10T14:00Z') } },
+        sampleRules(),
+        now,
+      ),
+      decideMove(sampleCart(), {}, sampleRules(), at('2026-06-30T00:00Z')),
+    ];
+
+    // Assess
+    expect(moves.map((m) => m.kind)).toEqual(['stop', 'stop', 'wait', 'remind', 'skip', 'give_up']);
+    for (const move of moves) {
+      expect(move.reasons.length).toBeGreaterThan(0);
+      for (const reason of move.reasons) expect(reason.trim()).not.toBe('');
+    }
+  });
+
+  it('decides the same move with the same reasons for the same inputs', () => {
+    // Prepare
+    const cart = sampleCart({ lastActivityAt: z('2026-06-11T00:30Z') });
+
+    // Act
+    const first = decideMove(cart, {}, sampleRules(), at('2026-06-11T00:31Z'));
+    const second = decideMove(structuredClone(cart), {}, sampleRules(), at('2026-06-11T00:31Z'));
+
+    // Assess
+    expect(second).toEqual(first);
+  });
+});
+
+describe('reminderLimit', () => {
+  it('allows the rules maximum with consent, or under consent any', () => {
+    // Act / Assess
+    expect(reminderLimit(sampleCart(), sampleRules())).toEqual({ limit: 2 });
+    expect(reminderLimit(sampleCart({ snapshot: { marketingConsent: false } }), sampleRules())).toEqual({
+      limit: 2,
+    });
+  });
+
+  it('allows one reminder without consent under first_only, and none under required', () => {
+    // Prepare
+    const noConsent = sampleCart({ snapshot: { marketingConsent: undefined } });
+
+    // Act / Assess
+    expect(reminderLimit(noConsent, sampleRules({ consent: 'first_only' })).limit).toBe(1);
+    expect(reminderLimit(noConsent, sampleRules({ consent: 'required' })).limit).toBe(0);
+    expect(reminderLimit(sampleCart(), sampleRules({ consent: 'required' })).limit).toBe(2);
+  });
+
+  it('follows maxReminders 0 and 1', () => {
+    // Act / Assess
+    expect(reminderLimit(sampleCart(), sampleRules({ maxReminders: 0 }))).toEqual({
+      limit: 0,
+      why: 'the rules allow 0',
+    });
+    expect(reminderLimit(sampleCart(), sampleRules({ maxReminders: 1 }))).toEqual({
+      limit: 1,
+      why: 'the rules allow 1',
+    });
+  });
+
+  it('allows none to a cart without an email or without items', () => {
+    // Act / Assess
+    expect(reminderLimit(sampleCart({ emailKey: undefined }), sampleRules()).limit).toBe(0);
+    expect(reminderLimit(sampleCart({ snapshot: { items: [] } }), sampleRules())).toEqual({
+      limit: 0,
+      why: 'the cart is empty',
+    });
+  });
+});
+
+describe('reminderTime', () => {
+  it('is when a reminder was sent, or when it was due if it was skipped', () => {
+    // Prepare
+    const sentRecord = {
+      n: 1,
+      state: 'sent',
+      dueAt: z('2026-06-10T15:00Z'),
+      at: z('2026-06-10T15:05Z'),
+    } as const;
+    const skippedRecord = { ...sentRecord, state: 'skipped', reason: 'frequency_cap' } as const;
+
+    // Act / Assess
+    expect(reminderTime(sentRecord)).toBe(Date.parse('2026-06-10T15:05Z'));
+    expect(reminderTime(skippedRecord)).toBe(Date.parse('2026-06-10T15:00Z'));
+  });
+});
+
+describe('settleCart', () => {
+  it('records a skipped reminder and moves on to wait for the next', () => {
+    // Prepare
+    const history = { lastReminder: { cartId: 'cart-other', at: z('2026-06-10T14:30Z') } };
+
+    // Act
+    const settled = settleCart(sampleCart(), history, sampleRules(), at('2026-06-10T15:00Z'), 'v7');
+
+    // Assess: reminder 2 due 15:00Z + 20 h = 11:00Z June 11 (07:00 EDT), deferred to 12:00Z.
+    expect(settled.moves.map((m) => m.kind)).toEqual(['skip', 'wait']);
+    expect(settled.cart.reminders).toEqual([
+      {
+        n: 1,
+        state: 'skipped',
+        dueAt: '2026-06-10T15:00:00.000Z',
+        at: '2026-06-10T15:00:00.000Z',
+        reason: 'frequency_cap',
+        rulesVersion: 'v7',
+      },
+    ]);
+    expect(settled.cart.version).toBe(2);
+    expect(settled.next).toMatchObject({ kind: 'wait', n: 2, until: '2026-06-11T12:00:00.000Z' });
+  });
+
+  it('closes the cart as given_up when it gives up', () => {
+    // Act: 1 ms past the maximum age (14:00Z June 10 + 168 h = 14:00Z June 17).
+    const settled = settleCart(sampleCart(), {}, sampleRules(), at('2026-06-17T14:00:00.001Z'));
+
+    // Assess
+    expect(settled.cart).toMatchObject({ status: 'given_up', closedAt: '2026-06-17T14:00:00.001Z' });
+    expect(settled.next.kind).toBe('closed');
+  });
+
+  it('closes the cart with the status of a stop', () => {
+    // Act
+    const settled = settleCart(
+      sampleCart(),
+      { unsubscribedAt: z('2026-06-10T14:10Z') },
+      sampleRules(),
+      at('2026-06-10T14:20Z'),
+    );
+
+    // Assess
+    expect(settled.cart.status).toBe('unsubscribed');
+    expect(settled.next.kind).toBe('closed');
+  });
+
+  it('returns the cart unchanged when a reminder is to be sent', () => {
+    // Prepare
+    const cart = sampleCart();
+
+    // Act
+    const settled = settleCart(cart, {}, sampleRules(), at('2026-06-10T15:00Z'));
+
+    // Assess
+    expect(settled.cart).toBe(cart);
+    expect(settled.next).toMatchObject({ kind: 'remind', n: 1 });
+  });
+});

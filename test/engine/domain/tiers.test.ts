@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { tierFor } from '#engine/domain/tiers.js';
+import { sampleRules } from '#test/fakes/sample-cart.js';
+
+describe('tierFor', () => {
+  it('puts totals at the default tier boundaries in the higher tier', () => {
+    // Prepare
+    const rules = sampleRules();
+    const totals = ['0', '0.00', '49.99', '50.00', '50', '149.99', '150', '150.00', '99999.99'];
+
+    // Act
+    const names = totals.map((total) => tierFor(rules, total).name);
+
+    // Assess
+    expect(names).toEqual(['small', 'small', 'small', 'medium', 'medium', 'medium', 'big', 'big', 'big']);
+  });
+
+  it('accepts a number total', () => {
+    // Act / Assess
+    expect(tierFor(sampleRules(), 50).name).toBe('medium');
+    expect(tierFor(sampleRules(), 49.99).name).toBe('small');
+  });
+
+  it("returns the tier's wait hours", () => {
+    // Act / Assess
+    expect(tierFor(sampleRules(), '150')).toEqual({
+      name: 'big',
+      minTotal: 150,
+      firstWaitHours: 1,
+      secondWaitHours: 20,
+    });
+  });
+
+  it('uses tiers given in any order', () => {
+    // Prepare: parseRules sorts tiers by minTotal.
+    const rules = sampleRules({
+      tiers: [
+        { name: 'vip', minTotal: 500, firstWaitHours: 0.5 },
+        { name: 'everyone', minTotal: 0 },
+        { name: 'mid', minTotal: 20 },
+      ],
+    });
+
+    // Act
+    const names = ['19.99', '20', '499.99', '500'].map((total) => tierFor(rules, total).name);
+
+    // Assess
+    expect(names).toEqual(['everyone', 'mid', 'mid', 'vip']);
+  });
+});

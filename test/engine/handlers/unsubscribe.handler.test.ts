@@ -1,0 +1,164 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type MemoryEngine, memoryEngine } from '#engine/adapters/memory/memory-engine.js';
+import { sealUnsubscribeToken } from '#engine/domain/unsubscribe-token.js';
+import { handleUnsubscribe } from '#engine/handlers/unsubscribe.handler.js';
+import { ingestCartEvent } from '#engine/use-cases/ingest-cart-event.js';
+import unsubscribeGet from '#test/events/function-url/unsubscribe-get.json' with { type: 'json' };
+import unsubscribePost from '#test/events/function-url/unsubscribe-post.json' with { type: 'json' };
+import updatedFixture from '#test/events/storefront/cart-updated.json' with { type: 'json' };
+import { answer, functionUrlEvent } from '#test/fakes/function-url-event.js';
+import { RecordingLogger } from '#test/fakes/recording-logger.js';
+import { sampleRules } from '#test/fakes/sample-cart.js';
+
+const NOW = new Date('2026-06-10T16:00:00Z');
+const ONE_CLICK = 'List-Unsubscribe=One-Click';
+
+describe('handleUnsubscribe', () => {
+  let engine: MemoryEngine;
+  let log: RecordingLogger;
+  let token: string;
+
+  const get = (path = `/u/${token}`) =>
+    handleUnsubscribe(engine.deps, functionUrlEvent(unsubscribeGet, { path }));
+  const post = (body = ONE_CLICK, path = `/u/${token}`, base64 = false) =>
+    handleUnsubscribe(engine.deps, functionUrlEvent(unsubscribePost, { path, body, base64 }));
+  const shopperUnsubscribes = () => engine.audit.entries.filter((e) => e.action === 'shopper.unsubscribe');
+  const statuses = async () =>
+    Promise.all(
+      ['cart-1001', 'cart-1002', 'cart-other'].map(async (id) => (await engine.carts.get(id))?.status),
+    );
+
+  beforeEach(async () => {
+    log = new RecordingLogger();
+    engine = memoryEngine({ rules: sampleRules(), start: NOW, log });
+    // Two open carts of the shopper and one of someone else, all waiting for a reminder.
+    for (const [id, email] of [
+      ['cart-1001', 'Shopper@Example.com'],
+      ['cart-1002', 'shopper@example.com'],
+      ['cart-other', 'other@example.com'],
+    ] as const) {
+      const event = structuredClone(updatedFixture);
+      event.id = `evt-${id}`;
+      event.occurredAt = '2026-06-10T15:30:00Z';
+      event.cart.id = id;
+      event.cart.email = email;
+      await ingestCartEvent(engine.deps, event);
+    }
+    engine.audit.entries.length = 0;
+    log.calls.length = 0;
+    token = sealUnsubscribeToken(engine.deps.links.key, {
+      emailKey: 'shopper@example.com',
+      cartId: 'cart-1001',
+    });
+  });
+
+  it('shows a confirmation page on GET and unsubscribes nobody', async () => {
+    const result = answer(await get());
+
+    expect(result.status).toBe(200);
+    expect(result.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(result.headers['content-security-policy']).toContain("form-action 'self'");
+    expect(result.headers['cache-control']).toBe('no-store');
+    expect(result.body).toContain('<h1>Stop cart reminders?</h1>');
+    expect(result.body).toContain('Acme Outfitters');
+    // The form posts back to the page's own URL, whatever prefix the unsubscribe base URL has.
+    expect(result.body).toContain('<form method="post">');
+    expect(result.body).toContain('<input type="hidden" name="List-Unsubscribe" value="One-Click">');
+    expect(await engine.contacts.get('shopper@example.com')).toBeUndefined();
+    expect(await statuses()).toEqual(['open', 'open', 'open']);
+    expect(engine.audit.entries).toEqual([]);
+  });
+
+  it("unsubscribes the token's email on a one-click POST, closing all its open carts", async () => {
+    const result = answer(await post());
+
+    expect(result.status).toBe(200);
+    expect(result.body).toContain('<h1>You are unsubscribed</h1>');
+    expect(result.body).toContain('Acme Outfitters will not send you cart reminders again.');
+    expect(await engine.contacts.get('shopper@example.com')).toMatchObject({
+      unsubscribedAt: NOW.toISOString(),
+      unsubscribedBy: 'shopper',
+    });
+    expect(await statuses()).toEqual(['unsubscribed', 'unsubscribed', 'open']);
+    expect(shopperUnsubscribes()).toHaveLength(1);
+    expect(engine.audit.entries.filter((e) => e.action === 'cart.closed').map((e) => e.cartId)).toEqual([
+      'cart-1001',
+      'cart-1002',
+    ]);
+    expect(JSON.stringify(engine.audit.entries)).not.toMatch(/shopper@example\.com/i);
+  });
+
+  it('answers a repeated one-click POST with 200 and audits the unsubscribe once', async () => {
+    await post();
+
+    const again = answer(await post());
+
+    expect(again.status).toBe(200);
+    expect(again.body).toContain('You are unsubscribed');
+    expect(shopperUnsubscribes()).toHaveLength(1);
+  });
+
+  it('reads a base64-encoded form body', async () => {
+    const result = answer(await post(ONE_CLICK, `/u/${token}`, true));
+
+    expect(result.status).toBe(200);
+    expect((await engine.contacts.get('shopper@example.com'))?.unsubscribedAt).toBe(NOW.toISOString());
+  });
+
+  it.each([
+    ['an empty body', ''],
+    ['another value', 'List-Unsubscribe=Yes'],
+  ])('refuses a POST with %s with 400, changing nothing', async (_what, body) => {
+    const result = answer(await post(body));
+
+    expect(result.status).toBe(400);
+    expect(result.body).toContain('This unsubscribe link is not valid');
+    expect(await engine.contacts.get('shopper@example.com')).toBeUndefined();
+    expect(log.at('warn').map((w) => w.data)).toEqual([
+      { reason: 'POST without List-Unsubscribe=One-Click' },
+    ]);
+  });
+
+  it('refuses a tampered token and one sealed with another key with 400, on GET and POST', async () => {
+    const flipped = `${token.slice(0, 30)}${token[30] === 'A' ? 'B' : 'A'}${token.slice(31)}`;
+    const foreign = sealUnsubscribeToken('another-stores-key', {
+      emailKey: 'shopper@example.com',
+      cartId: 'cart-1001',
+    });
+
+    const results = [
+      answer(await get(`/u/${flipped}`)),
+      answer(await post(ONE_CLICK, `/u/${flipped}`)),
+      answer(await get(`/u/${foreign}`)),
+      answer(await post(ONE_CLICK, `/u/${foreign}`)),
+    ];
+
+    expect(results.map((r) => r.status)).toEqual([400, 400, 400, 400]);
+    expect(results.every((r) => r.body.includes('This unsubscribe link is not valid'))).toBe(true);
+    expect(await engine.contacts.get('shopper@example.com')).toBeUndefined();
+    expect(await statuses()).toEqual(['open', 'open', 'open']);
+    expect(log.at('warn').map((w) => w.data)).toEqual(Array(4).fill({ reason: 'invalid token' }));
+    expect(log.text()).not.toContain(flipped.slice(0, 24));
+  });
+
+  it.each([
+    ['no token', '/u/'],
+    ['a cut-short token', '/u/abc'],
+    ['another path', '/unsubscribe'],
+  ])('refuses a path with %s with 400', async (_what, path) => {
+    const result = answer(await get(path));
+
+    expect(result.status).toBe(400);
+    expect(result.body).toContain('This unsubscribe link is not valid');
+  });
+
+  it('refuses other methods with 405 and names the allowed ones', async () => {
+    const event = functionUrlEvent(unsubscribePost, { path: `/u/${token}`, method: 'PUT', body: ONE_CLICK });
+
+    const result = answer(await handleUnsubscribe(engine.deps, event));
+
+    expect(result.status).toBe(405);
+    expect(result.headers.allow).toBe('GET, POST');
+    expect(await engine.contacts.get('shopper@example.com')).toBeUndefined();
+  });
+});

@@ -1,0 +1,273 @@
+import { type ExecFileException, execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScenarioInput } from '#engine/simulation/scenario-line.js';
+import { checkedOut, updated } from './scenario-builders.js';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = join(ROOT, 'bin', 'cart-recovery.js');
+const RULES = join(ROOT, 'examples', 'rules.yaml');
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `cart-recovery ARGS` as a child process and returns its exit code and output, whatever the code. */
+async function cli(args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as ExecFileException & { stdout?: string; stderr?: string };
+    if (typeof failed.code !== 'number') throw error;
+    return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+/** A scenario file's text: one JSON object per line with `at` as an ISO string. */
+function jsonl(inputs: ScenarioInput[]): string {
+  return inputs
+    .map((input) => `${JSON.stringify({ ...input, at: new Date(input.at).toISOString() })}\n`)
+    .join('');
+}
+
+const parseLines = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { at: string; kind: string } & Record<string, unknown>);
+
+describe('cart-recovery simulate', () => {
+  let dir: string;
+  let scenarioFile: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cart-recovery-cli-'));
+    scenarioFile = join(dir, 'scenario.jsonl');
+    // cart-1001 (big, New York) at 14:00Z is reminded at 15:00Z, its reminder 2 (15:00Z + 20 h =
+    // 11:00Z June 11 = 07:00 EDT) deferred to 08:00 EDT = 12:00Z, and bought at 16:00Z; cart-N of
+    // another shopper, big, at 00:30Z June 11 = 20:30 EDT is due 21:30 EDT, deferred to 08:00 EDT =
+    // 12:00Z, and its reminder 2 (12:00Z + 20 h = 08:00Z June 12 = 04:00 EDT) to 12:00Z June 12.
+    await writeFile(
+      scenarioFile,
+      `# a comment line, skipped\n${jsonl([
+        updated('2026-06-10T14:00Z'),
+        checkedOut('2026-06-10T16:00Z'),
+        updated('2026-06-11T00:30Z', { id: 'cart-N', email: 'night@example.com' }),
+      ])}`,
+    );
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints one JSON object per line on stdout, in time order', async () => {
+    // Act
+    const result = await cli([
+      'simulate',
+      '--scenario',
+      scenarioFile,
+      '--rules',
+      RULES,
+      '--until',
+      '2026-06-11T13:00:00Z',
+    ]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    const lines = parseLines(result.stdout);
+    expect(lines).toEqual([
+      {
+        at: '2026-06-10T15:00:00.000Z',
+        kind: 'reminder',
+        cartId: 'cart-1001',
+        n: 1,
+        to: 'Shopper@Example.com',
+        subject: 'You left something in your cart at Acme Outfitters',
+      },
+      {
+        at: '2026-06-10T15:00:00.000Z',
+        kind: 'deferred',
+        cartId: 'cart-1001',
+        n: 2,
+        from: '2026-06-11T11:00:00.000Z',
+        until: '2026-06-11T12:00:00.000Z',
+        reason: 'quiet_hours',
+      },
+      { at: '2026-06-10T16:00:00.000Z', kind: 'closed', cartId: 'cart-1001', status: 'recovered' },
+      {
+        at: '2026-06-11T00:30:00.000Z',
+        kind: 'deferred',
+        cartId: 'cart-N',
+        n: 1,
+        from: '2026-06-11T01:30:00.000Z',
+        until: '2026-06-11T12:00:00.000Z',
+        reason: 'quiet_hours',
+      },
+      {
+        at: '2026-06-11T12:00:00.000Z',
+        kind: 'reminder',
+        cartId: 'cart-N',
+        n: 1,
+        to: 'night@example.com',
+        subject: 'You left something in your cart at Acme Outfitters',
+      },
+      {
+        at: '2026-06-11T12:00:00.000Z',
+        kind: 'deferred',
+        cartId: 'cart-N',
+        n: 2,
+        from: '2026-06-12T08:00:00.000Z',
+        until: '2026-06-12T12:00:00.000Z',
+        reason: 'quiet_hours',
+      },
+    ]);
+    const times = lines.map((line) => line.at);
+    expect(times).toEqual([...times].sort());
+  });
+
+  it('explains the decisions about one cart with their reasons', async () => {
+    // Act
+    const result = await cli([
+      'simulate',
+      '--scenario',
+      scenarioFile,
+      '--rules',
+      RULES,
+      '--until',
+      '2026-06-11T13:00:00Z',
+      '--explain',
+      'cart-N',
+    ]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Cart cart-N: \d+ decision\(s\)/);
+    expect(result.stdout).toContain('tier big: total 178.50 USD is at least 150');
+    expect(result.stdout).toContain(
+      'reminder 1 is due 1 h after the last activity, at 2026-06-11T01:30:00.000Z',
+    );
+    expect(result.stdout).toContain(
+      '2026-06-10 21:30 in America/New_York is inside quiet hours (21:00-08:00); it waits until 2026-06-11 08:00 local',
+    );
+    expect(result.stdout).toContain('send reminder 1');
+    expect(result.stdout).not.toContain('"kind"');
+  });
+
+  it('writes each reminder as an .eml and an .html file with --outbox', async () => {
+    // Prepare
+    const outbox = join(dir, 'outbox');
+
+    // Act
+    const result = await cli([
+      'simulate',
+      '--scenario',
+      scenarioFile,
+      '--rules',
+      RULES,
+      '--until',
+      '2026-06-11T13:00:00Z',
+      '--outbox',
+      outbox,
+    ]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect((await readdir(outbox)).sort()).toEqual([
+      '0001-cart-1001-r1.eml',
+      '0001-cart-1001-r1.html',
+      '0002-cart-N-r1.eml',
+      '0002-cart-N-r1.html',
+    ]);
+    const eml = await readFile(join(outbox, '0002-cart-N-r1.eml'), 'utf8');
+    expect(eml).toMatch(/^To: night@example\.com$/m);
+    expect(eml).toMatch(/^Subject: You left something in your cart at Acme Outfitters$/m);
+    expect(eml).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
+    const html = await readFile(join(outbox, '0001-cart-1001-r1.html'), 'utf8');
+    expect(html).toContain('Trail Runner Shoes');
+    expect(result.stderr).toContain(`wrote 2 reminder(s) to ${outbox}`);
+  });
+
+  it('exits 2 naming the field path when the rules file is invalid', async () => {
+    // Prepare
+    const rules = join(dir, 'bad-rules.yaml');
+    await writeFile(
+      rules,
+      'store:\n  name: Acme\n  timezone: Mars/Olympus\n  fromEmail: hello@acme.example\n  address: "1 Main St"\nmaxReminders: 3\n',
+    );
+
+    // Act
+    const result = await cli(['simulate', '--scenario', scenarioFile, '--rules', rules]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('The rules doc is invalid');
+    expect(result.stderr).toContain(
+      'store.timezone: must be a time zone name such as "America/New_York" (IANA)',
+    );
+    expect(result.stderr).toContain('maxReminders: maximum reminders must be 0, 1 or 2 (never more than 2)');
+  });
+
+  it('exits 2 naming the line number of a bad scenario line', async () => {
+    // Prepare: line 1 good, line 2 blank, line 3 a comment, line 4 without "at".
+    const file = join(dir, 'bad-scenario.jsonl');
+    await writeFile(file, `${jsonl([updated('2026-06-10T14:00Z')])}\n# next line is wrong\n{"event":{}}\n`);
+
+    // Act
+    const result = await cli(['simulate', '--scenario', file, '--rules', RULES]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Scenario line 4 is invalid');
+    expect(result.stderr).toContain('each line needs "at" and either "event" or "action"');
+  });
+
+  it('prints the same summary table for the same seed twice', async () => {
+    // Act
+    const args = ['simulate', '--generate', '200', '--days', '5', '--seed', '3', '--rules', RULES];
+    const [first, second] = await Promise.all([cli(args), cli(args)]);
+
+    // Assess
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Simulated 200 carts over 5 days \(seed 3\), settled until /);
+    expect(first.stdout).toMatch(/^carts\s+200$/m);
+    expect(first.stdout).toMatch(/^reminders sent\s+\d+$/m);
+    expect(first.stdout).toMatch(/^closed, by status/m);
+    expect(first.stdout).toMatch(/^still open\s+\d+$/m);
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('accounts for every generated cart in the summary: closed by status or still open', async () => {
+    // Act: the generated month includes owner suppressions and write-offs.
+    const result = await cli([
+      'simulate',
+      '--generate',
+      '200',
+      '--days',
+      '5',
+      '--seed',
+      '3',
+      '--rules',
+      RULES,
+    ]);
+
+    // Assess
+    const count = (label: string) => {
+      const match = new RegExp(`^${label}\\s+([\\d,]+)$`, 'm').exec(result.stdout);
+      if (!match?.[1]) throw new Error(`no "${label}" row in:\n${result.stdout}`);
+      return Number(match[1].replace(/,/g, ''));
+    };
+    const statuses = ['purchased', 'recovered', 'given_up', 'unsubscribed', 'suppressed', 'written_off'];
+    const closed = statuses.reduce((sum, status) => sum + count(`  ${status}`), 0);
+    expect(closed + count('still open')).toBe(count('carts'));
+  });
+});
