@@ -51,9 +51,9 @@ export function renderEstimate(estimate: CostEstimate): string {
     .join('\n');
   return [
     `Monthly AWS cost for ${estimate.carts.toLocaleString('en-US')} abandoned carts (us-east-1)`,
-    `${'service'.padEnd(width)}${'usage'.padEnd(usage)}${'free tier'.padStart(9)}${'no free tier'.padStart(12)}`,
+    `${'service'.padEnd(width)}${'usage'.padEnd(usage)}${'free tier'.padStart(11)}${'no free tier'.padStart(14)}`,
     ...rows,
-    `${'total'.padEnd(width + usage)}${usd(estimate.total.withFreeTier).padStart(9)}${usd(estimate.total.withoutFreeTier).padStart(12)}`,
+    `${'total'.padEnd(width + usage)}${usd(estimate.total.withFreeTier).padStart(11)}${usd(estimate.total.withoutFreeTier).padStart(14)}`,
     '',
     'Measured per abandoned cart (a generated month through the engine):',
     perCart,

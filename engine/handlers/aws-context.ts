@@ -40,7 +40,7 @@ const once = <T>(make: () => T): (() => T) => {
   };
 };
 
-const log = once(
+const log = /* @__PURE__ */ once(
   (): Logger =>
     createLogger({ level: loadConfig(['LOG_LEVEL']).LOG_LEVEL, name: process.env.AWS_LAMBDA_FUNCTION_NAME }),
 );
@@ -49,30 +49,36 @@ const log = once(
  * The engine's clock. In Lambda it is the wall clock; `npm start --speed N` sets
  * CART_RECOVERY_CLOCK_SPEED (and _START) to run business time N times faster, locally only.
  */
-const clock = once((): Clock => {
+const clock = /* @__PURE__ */ once((): Clock => {
   const speed = Number(process.env.CART_RECOVERY_CLOCK_SPEED ?? '1');
   if (!Number.isFinite(speed) || speed <= 1) return systemClock;
   const origin = Number(process.env.CART_RECOVERY_CLOCK_START ?? Date.now());
   return { now: () => new Date(origin + (Date.now() - origin) * speed) };
 });
 
-const s3 = once(
+const s3 = /* @__PURE__ */ once(
   () =>
     new S3Client({
       forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true',
       requestChecksumCalculation: 'WHEN_REQUIRED',
     }),
 );
-const dynamo = once(() => documentClient(new DynamoDBClient({})));
-const tables = once(() => tableNames(loadConfig(['TABLE_PREFIX']).TABLE_PREFIX));
-const secrets = once(() =>
+const dynamo = /* @__PURE__ */ once(() => documentClient(new DynamoDBClient({})));
+const tables = /* @__PURE__ */ once(() => tableNames(loadConfig(['TABLE_PREFIX']).TABLE_PREFIX));
+const secrets = /* @__PURE__ */ once(() =>
   loadSecrets({ client: new SecretsManagerClient({}), secretId: loadConfig(['SECRET_ID']).SECRET_ID }),
 );
 
-const carts = once(() => new DynamoDbCartStore({ client: dynamo(), tableName: tables().carts }));
-const contacts = once(() => new DynamoDbContactStore({ client: dynamo(), tableName: tables().contacts }));
-const audit = once(() => new DynamoDbAuditLog({ client: dynamo(), tableName: tables().audit }));
-const rules = once(() => {
+const carts = /* @__PURE__ */ once(
+  () => new DynamoDbCartStore({ client: dynamo(), tableName: tables().carts }),
+);
+const contacts = /* @__PURE__ */ once(
+  () => new DynamoDbContactStore({ client: dynamo(), tableName: tables().contacts }),
+);
+const audit = /* @__PURE__ */ once(
+  () => new DynamoDbAuditLog({ client: dynamo(), tableName: tables().audit }),
+);
+const rules = /* @__PURE__ */ once(() => {
   const cfg = loadConfig(['RULES_BUCKET', 'RULES_KEY']);
   return new S3RulesSource({
     client: s3(),
@@ -82,7 +88,7 @@ const rules = once(() => {
     clock: () => clock().now(),
   });
 });
-const scheduler = once(() => {
+const scheduler = /* @__PURE__ */ once(() => {
   const cfg = loadConfig(['SCHEDULER_GROUP', 'WAKE_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN']);
   return new SchedulerWakeScheduler({
     client: new SchedulerClient({}),
@@ -105,21 +111,21 @@ const base = (): Base => ({
   log: log(),
 });
 
-const links = once(
+const links = /* @__PURE__ */ once(
   async (): Promise<EngineDeps['links']> => ({
     baseUrl: loadConfig(['UNSUBSCRIBE_BASE_URL']).UNSUBSCRIBE_BASE_URL.replace(/\/+$/, ''),
     key: (await secrets()).unsubscribeKey,
   }),
 );
 
-export const webhookContext = once(
+export const webhookContext = /* @__PURE__ */ once(
   async (): Promise<WebhookContext> => ({
     deps: base(),
     secrets: [(await secrets()).webhookSecret],
   }),
 );
 
-export const wakeContext = once(async () => ({
+export const wakeContext = /* @__PURE__ */ once(async () => ({
   ...base(),
   queue: new SqsReminderQueue({
     client: new SQSClient({}),
@@ -127,7 +133,7 @@ export const wakeContext = once(async () => ({
   }),
 }));
 
-export const senderContext = once(async () => {
+export const senderContext = /* @__PURE__ */ once(async () => {
   const cfg = loadConfig(['SES_CONFIGURATION_SET', 'BEDROCK_MODEL_ID', 'POLISH_TIMEOUT_MS']);
   return {
     ...base(),
@@ -145,11 +151,11 @@ export const senderContext = once(async () => {
   };
 });
 
-export const unsubscribeContext = once(
+export const unsubscribeContext = /* @__PURE__ */ once(
   async (): Promise<UnsubscribeContext> => ({ ...base(), links: await links() }),
 );
 
-export const ownerActionContext = once(
+export const ownerActionContext = /* @__PURE__ */ once(
   async (): Promise<OwnerActionContext> => ({
     deps: base(),
     nonces: new DynamoDbNonceStore({ client: dynamo(), tableName: tables().nonces }),
@@ -157,6 +163,6 @@ export const ownerActionContext = once(
   }),
 );
 
-export const mailEventsContext = once(async () => base());
+export const mailEventsContext = /* @__PURE__ */ once(async () => base());
 
 export type { MailEventOutcome };

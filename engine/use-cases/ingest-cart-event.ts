@@ -75,7 +75,10 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
       return { ...accepted, closed, moves: [] };
     }
 
-    const history = applied.cart.emailKey ? await deps.contacts.get(applied.cart.emailKey) : undefined;
+    // The shopper's history can only close a cart (unsubscribed, bought elsewhere), never bring its
+    // wake-up forward; a cart with a pending wake-up is checked then, which saves a read per update.
+    const history =
+      applied.cart.emailKey && !stored?.wake ? await deps.contacts.get(applied.cart.emailKey) : undefined;
     const settled = settleCart(applied.cart, history ?? {}, rules, now, version);
     const planned = planWake(settled.cart, settled.next, now, false);
     if (planned.schedule) await deps.scheduler.schedule(planned.schedule);

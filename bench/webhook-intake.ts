@@ -1,0 +1,149 @@
+/**
+ * Webhook intake against dynalite: the real handler (signature, parse, fold, conditional write,
+ * wake-up) next to a bare PutItem of an item of the same size, in the same run, so the ratio holds
+ * however busy the machine is. Prints one JSON line.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import { DynamoDbAuditLog } from '../engine/adapters/dynamodb-audit-log.js';
+import { DynamoDbCartStore } from '../engine/adapters/dynamodb-cart-store.js';
+import { DynamoDbContactStore } from '../engine/adapters/dynamodb-contact-store.js';
+import { createTables, tableNames } from '../engine/adapters/dynamodb-tables.js';
+import { systemClock } from '../engine/adapters/memory/manual-clock.js';
+import { StaticRulesSource } from '../engine/adapters/memory/static-rules-source.js';
+import { silentLogger } from '../engine/adapters/pino-logger.js';
+import { SchedulerWakeScheduler } from '../engine/adapters/scheduler-wake-scheduler.js';
+import { signatureHeader } from '../engine/domain/request-signature.js';
+import { parseRulesYaml } from '../engine/domain/rules.js';
+import { handleWebhook } from '../engine/handlers/webhook.handler.js';
+import { startDynalite } from '../engine/local/peers/dynalite.js';
+import { startLocalScheduler } from '../engine/local/scheduler-server.js';
+
+const N = Number(process.argv[2] ?? 1000);
+const dir = await mkdtemp(join(tmpdir(), 'cr-bench-'));
+const dynalite = await startDynalite();
+const scheduler = await startLocalScheduler({
+  file: join(dir, 'schedules.json'),
+  onFire: async () => {},
+  pollMs: 0,
+});
+const names = tableNames('bench-');
+await createTables(dynalite.client, names);
+const counts: Record<string, number> = {};
+const count = (op: string) => {
+  counts[op] = (counts[op] ?? 0) + 1;
+};
+const rules = parseRulesYaml(await readFile(new URL('../examples/rules.yaml', import.meta.url), 'utf8'));
+const secret = 'bench-webhook-secret-0123456789';
+const deps = {
+  carts: new DynamoDbCartStore({ client: dynalite.doc, tableName: names.carts, onRequest: count }),
+  contacts: new DynamoDbContactStore({ client: dynalite.doc, tableName: names.contacts, onRequest: count }),
+  audit: new DynamoDbAuditLog({ client: dynalite.doc, tableName: names.audit, onRequest: count }),
+  scheduler: new SchedulerWakeScheduler({
+    client: new SchedulerClient({
+      endpoint: scheduler.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    }),
+    targetArn: 'arn:aws:lambda:us-east-1:000000000000:function:cr-wake',
+    roleArn: 'arn:aws:iam::000000000000:role/cr-scheduler',
+    onRequest: (e) => count(e.operation),
+  }),
+  rules: new StaticRulesSource(rules, 'bench'),
+  clock: systemClock,
+  log: silentLogger,
+};
+
+const event = (cartId: string, n: number, minutesAgo: number) => {
+  const body = JSON.stringify({
+    id: `evt_${cartId}_${n}`,
+    type: 'cart.updated',
+    occurredAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+    cart: {
+      id: cartId,
+      email: `${cartId}@example.com`,
+      currency: 'USD',
+      total: '72.50',
+      items: [
+        {
+          sku: 'TEE-1',
+          title: 'Organic cotton tee',
+          quantity: 2,
+          price: '21.25',
+          url: 'https://shop.example.com/p/tee-1',
+          imageUrl: 'https://shop.example.com/i/tee-1.jpg',
+        },
+        {
+          sku: 'CAP-3',
+          title: 'Canvas cap',
+          quantity: 1,
+          price: '30.00',
+          url: 'https://shop.example.com/p/cap-3',
+        },
+      ],
+      returnUrl: `https://shop.example.com/cart/restore/${cartId}`,
+      timezone: 'Europe/Berlin',
+      marketingConsent: true,
+    },
+  });
+  return {
+    rawPath: '/webhook',
+    headers: {
+      'content-type': 'application/json',
+      'cart-recovery-signature': signatureHeader(secret, body, Math.floor(Date.now() / 1000)),
+    },
+    body,
+    isBase64Encoded: false,
+    requestContext: { http: { method: 'POST' } },
+  } as unknown as LambdaFunctionURLEvent;
+};
+
+const time = async (run: (i: number) => Promise<unknown>): Promise<number> => {
+  const began = performance.now();
+  for (let i = 0; i < N; i++) await run(i);
+  const ms = (performance.now() - began) / N;
+  return ms;
+};
+
+// Warm up both paths.
+for (let i = 0; i < 50; i++) {
+  await handleWebhook({ deps, secrets: [secret] }, event(`warm_${i}`, 0, 30));
+  const warm = (await deps.carts.get(`warm_${i}`)) as object;
+  await dynalite.doc.send(
+    new PutCommand({ TableName: names.carts, Item: { ...warm, cartId: `warm_bare_${i}` } }),
+  );
+}
+const before = { ...counts };
+const newCartMs = await time((i) => handleWebhook({ deps, secrets: [secret] }, event(`cart_${i}`, 0, 30)));
+const afterNew = { ...counts };
+const updateMs = await time((i) => handleWebhook({ deps, secrets: [secret] }, event(`cart_${i}`, 1, 20)));
+const item = (await deps.carts.get('cart_0')) as object;
+// The same item, written to the same table (with its indexes) under a fresh key.
+const putMs = await time((i) =>
+  dynalite.doc.send(new PutCommand({ TableName: names.carts, Item: { ...item, cartId: `bare_${i}` } })),
+);
+const perUpdate = Object.fromEntries(
+  Object.entries(counts).map(([op, k]) => [op, (k - (afterNew[op] ?? 0)) / N]),
+);
+const perNew = Object.fromEntries(
+  Object.entries(afterNew).map(([op, k]) => [op, (k - (before[op] ?? 0)) / N]),
+);
+console.log(
+  JSON.stringify({
+    n: N,
+    newCartMs,
+    updateMs,
+    barePutMs: putMs,
+    updateRatio: updateMs / putMs,
+    newCartRatio: newCartMs / putMs,
+    requestsPerNewCart: perNew,
+    requestsPerUpdate: perUpdate,
+  }),
+);
+await scheduler.stop();
+await dynalite.stop();
+await rm(dir, { recursive: true, force: true });
