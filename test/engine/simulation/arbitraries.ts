@@ -15,12 +15,7 @@ export const CART_ZONES = [
 const STORE_ZONES = ['Europe/Berlin', 'Asia/Kolkata', 'America/New_York', 'Australia/Adelaide'] as const;
 
 /** Around the EU DST change (2026-03-29 01:00 UTC; Adelaide's ends on 2026-04-05) and a plain June week. */
-const STARTS = [
-  Date.parse('2026-03-28T00:00:00Z'),
-  Date.parse('2026-04-03T00:00:00Z'),
-  Date.parse('2026-10-03T00:00:00Z'),
-  Date.parse('2026-10-31T00:00:00Z'),
-] as const;
+const STARTS = [Date.parse('2026-03-28T00:00:00Z'), Date.parse('2026-06-09T00:00:00Z')] as const;
 
 const BASE_EMAILS = [
   'ana@example.com',
@@ -137,7 +132,8 @@ const cartArb = fc.record({
 
 const clockArb = fc
   .record({
-    h: fc.integer({ min: 0, max: 4 }),
+    // Often 01:00-03:59, the hours DST changes skip or repeat.
+    h: fc.oneof(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 1, max: 3 })),
     m: fc.oneof(fc.constantFrom(0, 30), fc.integer({ min: 0, max: 59 })),
   })
   .map(({ h, m }) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);

@@ -11,7 +11,7 @@ import { sampleRules } from '#test/fakes/sample-cart.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const NUM_RUNS = 1000;
+const NUM_RUNS = 150;
 
 type Reminder = Extract<SimOutput, { kind: 'reminder' }>;
 type Closed = Extract<SimOutput, { kind: 'closed' }>;
@@ -80,11 +80,11 @@ function snapshotAt(scenario: Scenario, cartId: string, at: number): CartUpdated
     if (!('event' in line) || line.event.type !== 'cart.updated' || line.event.cart.id !== cartId) continue;
     if (current && Date.parse(line.event.occurredAt) <= Date.parse(current.occurredAt)) continue;
     current = line.event;
-    const next: CartUpdatedJson['cart'] = { ...line.event.cart };
-    for (const field of STICKY)
-      if (next[field] === undefined && snapshot?.[field] !== undefined)
-        Object.assign(next, { [field]: snapshot[field] });
-    snapshot = next;
+    const kept = Object.fromEntries(
+      STICKY.flatMap((f) => (snapshot?.[f] === undefined ? [] : [[f, snapshot[f]]])),
+    );
+    const given = Object.fromEntries(Object.entries(line.event.cart).filter(([, v]) => v !== undefined));
+    snapshot = { ...kept, ...given } as CartUpdatedJson['cart'];
   }
   return snapshot;
 }
