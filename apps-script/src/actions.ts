@@ -1,0 +1,282 @@
+/**
+ * What each menu item does. Every function takes the Apps Script services as an argument, shows
+ * the owner the outcome (or a clear error) and records it in the Actions tab.
+ */
+import { type ActionRow, appendActions } from './actions-log.js';
+import { describeProblem, type EndpointAnswer, send, signedRequest } from './endpoint-client.js';
+import { CART_ID_HEADER, EMAIL_HEADER, EXPORT_TAB, selectedColumnValues } from './selection.js';
+import type { AppsScriptServices, Ui } from './services.js';
+import {
+  checkSetting,
+  PROPERTY,
+  readSettings,
+  SETTING_LABEL,
+  type Settings,
+  saveSettings,
+} from './settings.js';
+
+export type CartAction = 'suppress' | 'unsubscribe' | 'write_off';
+
+/** The reason and actor the engine audits for actions from the menu. */
+export const MENU_REASON = 'from the Cart Recovery menu in the sheet';
+export const MENU_ACTOR = 'sheet menu';
+
+interface CartActionText {
+  header: string;
+  field: 'cartId' | 'email';
+  noun: [one: string, many: string];
+  verb: string;
+  consequence: string;
+  done: string;
+  unchanged: string;
+}
+
+const CART_ACTIONS: Record<CartAction, CartActionText> = {
+  suppress: {
+    header: CART_ID_HEADER,
+    field: 'cartId',
+    noun: ['cart', 'carts'],
+    verb: 'Suppress',
+    consequence: 'No more reminders will be sent about them. The shoppers can still buy.',
+    done: 'suppressed',
+    unchanged: 'no change: the cart was already closed',
+  },
+  write_off: {
+    header: CART_ID_HEADER,
+    field: 'cartId',
+    noun: ['cart', 'carts'],
+    verb: 'Write off',
+    consequence: 'They are closed as lost: no more reminders, and they leave the open carts.',
+    done: 'written off',
+    unchanged: 'no change: the cart was already closed',
+  },
+  unsubscribe: {
+    header: EMAIL_HEADER,
+    field: 'email',
+    noun: ['email', 'emails'],
+    verb: 'Unsubscribe',
+    consequence: 'These shoppers will get no more reminders, for any cart, ever.',
+    done: 'unsubscribed',
+    unchanged: 'no change: already unsubscribed',
+  },
+};
+
+export interface TargetResult {
+  target: string;
+  result: 'done' | 'unchanged' | 'failed' | 'not sent';
+  message: string;
+}
+
+export type RunResult =
+  | { kind: 'cancelled' }
+  | { kind: 'refused'; message: string }
+  | { kind: 'ran'; results: TargetResult[] };
+
+/**
+ * Suppresses, writes off or unsubscribes what the owner selected in the export tab, after a
+ * confirmation, one signed request per target.
+ */
+export function runCartAction(services: AppsScriptServices, action: CartAction): RunResult {
+  const ui = services.spreadsheetApp.getUi();
+  const spreadsheet = services.spreadsheetApp.getActiveSpreadsheet();
+  const text = CART_ACTIONS[action];
+  const settings = settingsOrExplain(services, ui);
+  if (!settings) return { kind: 'refused', message: 'not set up' };
+  const selection = selectedColumnValues(spreadsheet, EXPORT_TAB, text.header);
+  if (!selection.ok) {
+    ui.alert(`${text.verb}: nothing selected`, selection.problem, ui.ButtonSet.OK);
+    return { kind: 'refused', message: selection.problem };
+  }
+  const targets = selection.values;
+  const noun = targets.length === 1 ? text.noun[0] : text.noun[1];
+  const confirmed = ui.alert(
+    `${text.verb} ${targets.length} ${noun}?`,
+    `${bullets(targets)}\n\n${text.consequence}`,
+    ui.ButtonSet.YES_NO,
+  );
+  if (confirmed !== ui.Button.YES) return { kind: 'cancelled' };
+
+  const results: TargetResult[] = [];
+  let stop: string | undefined;
+  for (const target of targets) {
+    if (stop) {
+      results.push({ target, result: 'not sent', message: stop });
+      continue;
+    }
+    const request = signedRequest(
+      services.utilities,
+      { url: settings.ownerActionUrl, secret: settings.ownerSecret },
+      { action, [text.field]: target, reason: MENU_REASON, actor: MENU_ACTOR },
+      services.now(),
+    );
+    const answer = send(services.urlFetch, request);
+    results.push(targetResult(target, answer, text));
+    // A wrong secret or an unreachable endpoint fails every request alike: do not repeat it.
+    if (!answer.ok && (answer.status === 401 || answer.status === 0)) stop = 'not sent after the error above';
+  }
+
+  const at = services.now().toISOString();
+  appendActions(
+    spreadsheet,
+    results.map((r): ActionRow => [at, action, r.target, r.result, r.message]),
+  );
+  const failed = results.filter((r) => r.result !== 'done' && r.result !== 'unchanged').length;
+  ui.alert(
+    failed ? `${text.verb}: ${failed} of ${results.length} did not go through` : `${text.verb}: done`,
+    results.map((r) => `${r.target}: ${r.message}`).join('\n'),
+    ui.ButtonSet.OK,
+  );
+  return { kind: 'ran', results };
+}
+
+/** What one answer of the owner endpoint means for its target. */
+export function targetResult(
+  target: string,
+  answer: EndpointAnswer,
+  text: Pick<CartActionText, 'done' | 'unchanged'>,
+): TargetResult {
+  if (answer.ok) {
+    return answer.body.status === 'done'
+      ? { target, result: 'done', message: text.done }
+      : { target, result: 'unchanged', message: text.unchanged };
+  }
+  const details = answer.errors.map(describeProblem);
+  return { target, result: 'failed', message: [answer.message, ...details].join(' ') };
+}
+
+export type SyncResult =
+  | { kind: 'refused'; message: string }
+  | { kind: 'synced'; status: string; version: string }
+  | { kind: 'rejected'; errors: string[] }
+  | { kind: 'failed'; message: string };
+
+/** Asks the engine to read the Rules tab now, and shows the version in force or the tab's errors. */
+export function syncRulesNow(services: AppsScriptServices): SyncResult {
+  const ui = services.spreadsheetApp.getUi();
+  const settings = settingsOrExplain(services, ui);
+  if (!settings) return { kind: 'refused', message: 'not set up' };
+  const request = signedRequest(
+    services.utilities,
+    { url: settings.syncUrl, secret: settings.ownerSecret },
+    { action: 'sync_rules' },
+    services.now(),
+  );
+  const answer = send(services.urlFetch, request);
+  let result: SyncResult;
+  if (answer.ok) {
+    const version = String(answer.body.version ?? 'unknown');
+    const since = typeof answer.body.since === 'string' ? readableTime(answer.body.since) : 'now';
+    const status = String(answer.body.status ?? 'updated');
+    result = { kind: 'synced', status, version };
+    ui.alert(
+      status === 'updated' ? 'New rules in force' : 'Rules unchanged',
+      `Rules version ${version} in force since ${since}.`,
+      ui.ButtonSet.OK,
+    );
+  } else if (answer.status === 422) {
+    const errors = answer.errors.map(describeProblem);
+    result = { kind: 'rejected', errors };
+    ui.alert('Rules NOT updated', `${answer.message}\n\n${errors.join('\n')}`, ui.ButtonSet.OK);
+  } else {
+    result = { kind: 'failed', message: answer.message };
+    ui.alert('Rules not synced', answer.message, ui.ButtonSet.OK);
+  }
+  const row: ActionRow = [
+    services.now().toISOString(),
+    'sync_rules',
+    'Rules tab',
+    result.kind,
+    result.kind === 'synced'
+      ? `version ${result.version} (${result.status})`
+      : result.kind === 'rejected'
+        ? result.errors.join('; ')
+        : result.kind === 'failed'
+          ? result.message
+          : '',
+  ];
+  appendActions(services.spreadsheetApp.getActiveSpreadsheet(), [row]);
+  return result;
+}
+
+const SET_UP_PROMPTS: Record<keyof Settings, string> = {
+  ownerActionUrl: 'The owner action URL (from the AWS deployment output "OwnerActionUrl"), https://…',
+  syncUrl: 'The rules sync URL (from the AWS deployment output "RulesSyncUrl"), https://…',
+  ownerSecret:
+    'The owner secret (the "ownerSecret" field of the Cart Recovery secret in AWS Secrets Manager).',
+};
+
+export type SetUpResult = { kind: 'cancelled' } | { kind: 'refused'; message: string } | { kind: 'saved' };
+
+/**
+ * Asks for the two endpoint URLs and the owner secret, checks them, stores them in the script's
+ * properties and adds the Actions tab. A blank answer keeps the value stored before.
+ */
+export function setUp(services: AppsScriptServices): SetUpResult {
+  const ui = services.spreadsheetApp.getUi();
+  const keys = Object.keys(SET_UP_PROMPTS) as (keyof Settings)[];
+  const values: Partial<Settings> = {};
+  for (const [i, key] of keys.entries()) {
+    const current = services.properties.getProperty(PROPERTY[key]) ?? '';
+    const response = ui.prompt(
+      `Cart Recovery set up (${i + 1} of ${keys.length})`,
+      current ? `${SET_UP_PROMPTS[key]}\nLeave blank to keep the current one.` : SET_UP_PROMPTS[key],
+      ui.ButtonSet.OK_CANCEL,
+    );
+    if (response.getSelectedButton() !== ui.Button.OK) return { kind: 'cancelled' };
+    const value = response.getResponseText().trim() || current;
+    const problem = value ? checkSetting(key, value) : `${SETTING_LABEL[key]} is required.`;
+    if (problem) {
+      ui.alert('Set up not saved', `${problem} Nothing was changed; run Set up again.`, ui.ButtonSet.OK);
+      return { kind: 'refused', message: problem };
+    }
+    values[key] = value;
+  }
+  saveSettings(services.properties, values as Settings);
+  appendActions(services.spreadsheetApp.getActiveSpreadsheet(), [
+    [services.now().toISOString(), 'set_up', 'this sheet', 'saved', 'endpoints and owner secret stored'],
+  ]);
+  ui.alert(
+    'Cart Recovery is set up',
+    'The menu can now suppress, write off and unsubscribe, and sync the Rules tab. Every action is listed in the Actions tab.',
+    ui.ButtonSet.OK,
+  );
+  return { kind: 'saved' };
+}
+
+export const HELP_TEXT = [
+  `Select rows in the "${EXPORT_TAB}" tab (any cells of a row), then:`,
+  '• Suppress selected cart(s): no more reminders about those carts.',
+  '• Write off selected cart(s): close them as lost.',
+  '• Unsubscribe selected email(s): those shoppers get no more reminders, ever.',
+  '',
+  'The Rules tab holds the reminder rules. Cart Recovery reads it every 15 minutes; "Sync rules now" reads it at once. Its status cell shows the version in force, or what to fix.',
+  '',
+  'Every action is recorded in the Actions tab. Set up stores the addresses and the owner secret this menu uses.',
+].join('\n');
+
+export function showHelp(services: AppsScriptServices): void {
+  const ui = services.spreadsheetApp.getUi();
+  ui.alert('Cart Recovery help', HELP_TEXT, ui.ButtonSet.OK);
+}
+
+function settingsOrExplain(services: AppsScriptServices, ui: Ui): Settings | undefined {
+  const read = readSettings(services.properties);
+  if (read.ok) return read.settings;
+  ui.alert(
+    'Cart Recovery is not set up',
+    `Run Cart Recovery › Set up first (missing: ${read.missing.join(', ')}).`,
+    ui.ButtonSet.OK,
+  );
+  return undefined;
+}
+
+function bullets(values: readonly string[]): string {
+  const shown = values.slice(0, 15).map((v) => `• ${v}`);
+  if (values.length > shown.length) shown.push(`…and ${values.length - shown.length} more`);
+  return shown.join('\n');
+}
+
+/** "2026-06-10T14:00:00.000Z" → "2026-06-10 14:00 UTC". */
+function readableTime(iso: string): string {
+  return /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso;
+}

@@ -1,0 +1,94 @@
+/**
+ * The slices of the Apps Script services the menu uses, as narrow structural types. The real
+ * globals (SpreadsheetApp, UrlFetchApp, Utilities, PropertiesService) satisfy them (index.ts is
+ * typechecked against @types/google-apps-script); tests pass fakes.
+ */
+
+export interface Menu {
+  addItem(caption: string, functionName: string): Menu;
+  addSeparator(): Menu;
+  addToUi(): void;
+}
+
+export interface PromptResponse {
+  getResponseText(): string;
+  getSelectedButton(): unknown;
+}
+
+/** Dialogs. `Button` and `ButtonSet` are the Ui's own enums (`ui.Button.YES`). */
+export interface Ui {
+  Button: { OK: unknown; YES: unknown };
+  ButtonSet: { OK: unknown; OK_CANCEL: unknown; YES_NO: unknown };
+  alert(title: string, prompt: string, buttons: unknown): unknown;
+  prompt(title: string, prompt: string, buttons: unknown): PromptResponse;
+  createMenu(caption: string): Menu;
+}
+
+export interface Range {
+  /** 1-based, as in Apps Script. */
+  getRow(): number;
+  getNumRows(): number;
+  getValues(): unknown[][];
+}
+
+export interface Sheet {
+  getName(): string;
+  getLastRow(): number;
+  getLastColumn(): number;
+  getRange(row: number, column: number, numRows: number, numColumns: number): Range;
+  appendRow(rowContents: unknown[]): Sheet;
+  setFrozenRows(rows: number): void;
+  activate(): Sheet;
+}
+
+export interface Spreadsheet {
+  getActiveSheet(): Sheet;
+  getActiveRangeList(): { getRanges(): Range[] } | null;
+  getSheetByName(name: string): Sheet | null;
+  insertSheet(sheetName: string): Sheet;
+}
+
+export interface SpreadsheetApp {
+  getUi(): Ui;
+  getActiveSpreadsheet(): Spreadsheet;
+}
+
+export interface FetchParams {
+  method: 'post';
+  contentType: string;
+  payload: string;
+  headers: Record<string, string>;
+  muteHttpExceptions: boolean;
+  followRedirects: boolean;
+}
+
+export interface HttpResponse {
+  getResponseCode(): number;
+  getContentText(): string;
+}
+
+export interface UrlFetch {
+  fetch(url: string, params: FetchParams): HttpResponse;
+}
+
+export interface Utilities {
+  Charset: { UTF_8: unknown };
+  /** Returns the MAC as Java bytes: signed, -128..127. */
+  computeHmacSha256Signature(value: string, key: string, charset: unknown): number[];
+  getUuid(): string;
+}
+
+export interface Properties {
+  getProperty(key: string): string | null;
+  setProperties(properties: Record<string, string>): unknown;
+}
+
+/** Everything a menu item needs, passed in so it can be tested without Apps Script. */
+export interface AppsScriptServices {
+  spreadsheetApp: SpreadsheetApp;
+  urlFetch: UrlFetch;
+  utilities: Utilities;
+  /** The script's properties: endpoint URLs and the owner secret. */
+  properties: Properties;
+  now(): Date;
+}

@@ -1,0 +1,561 @@
+/**
+ * The owner's `Rules` tab, as the Sheets API hands it over (a 2D array of cell values), mapped to and
+ * from the engine's rules doc. Pure: no I/O, no clock. The engine's own schema (`parseRules`) is the
+ * only validation; this module only carries each of its errors back to the cell it came from.
+ *
+ * The tab reads top to bottom, one table of tiers, a blank row, then one setting per row:
+ *
+ * ```
+ *   |  A                  | B                | C                              | D
+ * 1 | Name                | Cart total from  | First reminder after (hours)   | Second reminder after (hours)
+ * 2 | small               | 0                | 4                              | 24
+ * 3 | medium              | 50               | 2                              | 22
+ * 4 |                     |                  |                                |
+ * 5 | Setting             | Value            | Note
+ * 6 | Quiet hours start   | 21:00            | In the shopper's local time ...
+ * ```
+ */
+import { stringify } from 'yaml';
+import { RulesValidationError } from '#engine/domain/errors.js';
+import { formatPath } from '#engine/domain/field-errors.js';
+import { parseRules, type Rules, rulesSchema, tierSchema } from '#engine/domain/rules.js';
+
+/** One cell as the Sheets API returns it (UNFORMATTED_VALUE): empty cells are absent or ''. */
+export type CellValue = string | number | boolean | null | undefined;
+
+/** The `values` of a ValueRange: rows of cells; trailing empty cells and rows are left out. */
+export type SheetRows = readonly (readonly unknown[] | null | undefined)[];
+
+/** One problem in the tab, where it is (an A1 cell, when it has one) and what is wrong. */
+export interface CellError {
+  cell?: string;
+  message: string;
+}
+
+export type RowsToRulesResult =
+  | { ok: true; doc: Record<string, unknown>; rules: Rules }
+  | { ok: false; errors: CellError[] };
+
+/** A data-validation rule for a range of the tab, as data; the Sheets adapter turns it into a request. */
+export type ValidationSpec =
+  | { range: string; kind: 'number'; min?: number; max?: number; help: string }
+  | { range: string; kind: 'list'; values: string[]; help: string }
+  | { range: string; kind: 'email'; help: string };
+
+/** Everything needed to lay out a fresh Rules tab. Ranges are A1 ranges within the tab. */
+export interface RulesTemplate {
+  values: (string | number)[][];
+  /** Notes shown when hovering a cell. */
+  notes: { cell: string; note: string }[];
+  validations: ValidationSpec[];
+  /** Cells kept as plain text, so Sheets does not turn "21:00" into a time of day. */
+  textRanges: string[];
+  /** Header rows, shown bold. */
+  headerRanges: string[];
+}
+
+type CellKind = 'text' | 'number' | 'time' | 'choice' | 'currency';
+
+interface TierColumn {
+  key: 'name' | 'minTotal' | 'firstWaitHours' | 'secondWaitHours';
+  header: string;
+  kind: CellKind;
+  note: string;
+}
+
+interface Setting {
+  label: string;
+  /** Where the value goes in the rules doc. */
+  path: readonly [string] | readonly [string, string];
+  kind: CellKind;
+  value(rules: Rules): string | number;
+  note: string;
+  validation?: DistributiveOmit<ValidationSpec, 'range'>;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const tierShape = tierSchema.shape;
+const shape = rulesSchema.shape;
+const storeShape = shape.store.shape;
+
+// Bounds and defaults come from the engine's schema, so the sheet's validation cannot drift from it.
+const bounds = (schema: { minValue: number | null; maxValue: number | null }) => ({
+  ...(schema.minValue !== null && Number.isFinite(schema.minValue) ? { min: schema.minValue } : {}),
+  ...(schema.maxValue !== null && Number.isFinite(schema.maxValue) ? { max: schema.maxValue } : {}),
+});
+const between = (b: { min?: number; max?: number }) =>
+  b.max === undefined ? `at least ${b.min ?? 0}` : `between ${b.min ?? 0} and ${b.max}`;
+const hoursRule = (schema: { minValue: number | null; maxValue: number | null }, what: string) => {
+  const b = bounds(schema);
+  return { kind: 'number' as const, ...b, help: `${what}: a number of hours ${between(b)}.` };
+};
+
+const firstWait = tierShape.firstWaitHours.unwrap();
+const secondWait = tierShape.secondWaitHours.unwrap();
+const DEFAULT_QUIET = shape.quietHours.parse(undefined);
+
+/** The tiers table's columns, in the order the template writes them. */
+export const TIER_COLUMNS: readonly TierColumn[] = [
+  {
+    key: 'name',
+    header: 'Name',
+    kind: 'text',
+    note:
+      'One row per tier. A cart belongs to the tier with the highest "cart total from" that its total reaches. ' +
+      'One tier must start at 0. To add a tier, insert a row above the blank row.',
+  },
+  {
+    key: 'minTotal',
+    header: 'Cart total from',
+    kind: 'number',
+    note: 'The smallest cart total (in the store currency) this tier applies to.',
+  },
+  {
+    key: 'firstWaitHours',
+    header: 'First reminder after (hours)',
+    kind: 'number',
+    note: `Hours after the shopper's last activity before the first reminder, ${between(bounds(firstWait))}. Blank: ${tierShape.firstWaitHours.parse(undefined)}.`,
+  },
+  {
+    key: 'secondWaitHours',
+    header: 'Second reminder after (hours)',
+    kind: 'number',
+    note: `Hours after the first reminder before the second, ${between(bounds(secondWait))}. Blank: ${tierShape.secondWaitHours.parse(undefined)}.`,
+  },
+];
+
+/** The settings rows, in the order the template writes them. */
+export const SETTINGS: readonly Setting[] = [
+  {
+    label: 'Quiet hours start',
+    path: ['quietHours', 'start'],
+    kind: 'time',
+    value: (r) => r.quietHours.start,
+    note: `No reminder is sent from this time (the shopper's local time, 24-hour HH:MM). Default ${DEFAULT_QUIET.start}.`,
+  },
+  {
+    label: 'Quiet hours end',
+    path: ['quietHours', 'end'],
+    kind: 'time',
+    value: (r) => r.quietHours.end,
+    note: `...until this time; may be after midnight. The same time as the start means no quiet hours. Default ${DEFAULT_QUIET.end}.`,
+  },
+  {
+    label: 'Frequency cap (hours)',
+    path: ['frequencyCapHours'],
+    kind: 'number',
+    value: (r) => r.frequencyCapHours,
+    note: `No reminder if another cart of the same shopper got one this recently. 0 turns the cap off. Default ${shape.frequencyCapHours.parse(undefined)}.`,
+    validation: hoursRule(shape.frequencyCapHours.unwrap(), 'Frequency cap'),
+  },
+  {
+    label: 'Maximum reminders',
+    path: ['maxReminders'],
+    kind: 'number',
+    value: (r) => r.maxReminders,
+    note: `Reminders per cart: 0, 1 or 2 (never more). Default ${shape.maxReminders.parse(undefined)}.`,
+    validation: {
+      kind: 'number',
+      ...bounds(shape.maxReminders.unwrap()),
+      help: 'Maximum reminders: 0, 1 or 2.',
+    },
+  },
+  {
+    label: 'Give up after (hours)',
+    path: ['giveUpAfterHours'],
+    kind: 'number',
+    value: (r) => r.giveUpAfterHours,
+    note: `Hours after the last reminder before a cart is given up. Default ${shape.giveUpAfterHours.parse(undefined)}.`,
+    validation: hoursRule(shape.giveUpAfterHours.unwrap(), 'Give up after'),
+  },
+  {
+    label: 'Maximum cart age (hours)',
+    path: ['maxCartAgeHours'],
+    kind: 'number',
+    value: (r) => r.maxCartAgeHours,
+    note: `Never remind about a cart whose last activity is older than this. Default ${shape.maxCartAgeHours.parse(undefined)}.`,
+    validation: hoursRule(shape.maxCartAgeHours.unwrap(), 'Maximum cart age'),
+  },
+  {
+    label: 'Consent',
+    path: ['consent'],
+    kind: 'choice',
+    value: (r) => r.consent,
+    note:
+      'any: remind every shopper; first_only: shoppers without marketing consent get only the first ' +
+      `reminder; required: only shoppers with consent. Default ${shape.consent.parse(undefined)}.`,
+    validation: {
+      kind: 'list',
+      values: [...shape.consent.unwrap().options],
+      help: 'Consent: any, first_only or required.',
+    },
+  },
+  {
+    label: 'Store name',
+    path: ['store', 'name'],
+    kind: 'text',
+    value: (r) => r.store.name,
+    note: 'Required. Shown to shoppers as the sender name.',
+  },
+  {
+    label: 'Sender email',
+    path: ['store', 'fromEmail'],
+    kind: 'text',
+    value: (r) => r.store.fromEmail,
+    note: 'Required. The address reminders are sent from (verified with the mail service).',
+    validation: { kind: 'email', help: 'Sender email: an email address.' },
+  },
+  {
+    label: 'Postal address',
+    path: ['store', 'address'],
+    kind: 'text',
+    value: (r) => r.store.address,
+    note: 'Required by anti-spam law: printed at the foot of every reminder.',
+  },
+  {
+    label: 'Voice',
+    path: ['store', 'voice'],
+    kind: 'text',
+    value: (r) => r.store.voice,
+    note: `A few words on how reminders should sound. Default "${storeShape.voice.parse(undefined)}".`,
+  },
+  {
+    label: 'Time zone',
+    path: ['store', 'timezone'],
+    kind: 'text',
+    value: (r) => r.store.timezone,
+    note: "Required. The store's time zone, such as America/New_York, used when a shopper's is unknown.",
+  },
+  {
+    label: 'Currency',
+    path: ['store', 'currency'],
+    kind: 'currency',
+    value: (r) => r.store.currency,
+    note: `Three-letter code such as USD or EUR. Default ${storeShape.currency.parse(undefined)}.`,
+  },
+];
+
+const SETTINGS_HEADER = ['Setting', 'Value', 'Note'] as const;
+
+/** "Frequency cap (hours)", "frequency cap:" and " FREQUENCY  CAP " all read as "frequency cap". */
+function normalizeLabel(value: unknown): string {
+  return cellText(value)
+    .toLowerCase()
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/[:*]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+const isBlank = (value: unknown) => cellText(value) === '';
+const isBlankRow = (row: readonly unknown[] | null | undefined) => !row || row.every(isBlank);
+
+/**
+ * The A1 name of a cell from zero-based indexes.
+ * @example a1(0, 27) === 'AB1'
+ */
+export function a1(row: number, column: number): string {
+  let letters = '';
+  for (let n = column + 1; n > 0; n = Math.floor((n - 1) / 26)) {
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  }
+  return `${letters}${row + 1}`;
+}
+
+/** A cell as the doc wants it; strings the schema will refuse are passed on so it can say why. */
+function toDocValue(value: unknown, kind: CellKind): unknown {
+  if (isBlank(value)) return undefined;
+  switch (kind) {
+    case 'text':
+      return cellText(value);
+    case 'currency':
+      return cellText(value).toUpperCase();
+    case 'choice':
+      return cellText(value)
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_');
+    case 'number':
+      return toNumber(value);
+    case 'time':
+      return toClockTime(value);
+  }
+}
+
+function toNumber(value: unknown): unknown {
+  if (typeof value === 'number') return value;
+  const text = cellText(value);
+  return /^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : value;
+}
+
+/**
+ * "21:00", "9:00 PM", "21:00:00", 21 and Sheets' time-of-day serial 0.875 all read as "21:00";
+ * anything else is passed on unchanged for the schema to refuse.
+ */
+function toClockTime(value: unknown): unknown {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && value >= 0 && value <= 23) return `${pad(value)}:00`;
+    if (value >= 0 && value < 1) {
+      const minutes = Math.round(value * 24 * 60) % (24 * 60);
+      return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+    }
+    return String(value);
+  }
+  const text = cellText(value);
+  const match = /^(\d{1,2})(?:[:.](\d{2}))?(?::\d{2})?\s*(?:([ap])\.?\s*m\.?)?$/i.exec(text);
+  if (!match) return text;
+  let hour = Number(match[1]);
+  const minute = match[2] ?? '00';
+  const half = match[3]?.toLowerCase();
+  if (half) {
+    if (hour < 1 || hour > 12) return text;
+    hour = (hour % 12) + (half === 'p' ? 12 : 0);
+  }
+  return `${pad(hour)}:${minute}`;
+}
+
+/**
+ * Reads the Rules tab into a rules doc and validates it with the engine's schema. On failure every
+ * error comes back, each with the cell it is about, in reading order.
+ * @example
+ * const result = rowsToRulesDoc(values);
+ * if (!result.ok) result.errors.map(formatCellError) // ['C3: first reminder after must be ...']
+ */
+export function rowsToRulesDoc(values: SheetRows): RowsToRulesResult {
+  const errors: CellError[] = [];
+  /** Doc path (as formatPath renders it) → the cell it was read from. */
+  const cells = new Map<string, string>();
+  /** Doc path → the label of the settings row that would hold it (for rows left out). */
+  const labels = new Map<string, string>(SETTINGS.map((s) => [formatPath(s.path), s.label]));
+
+  const rows = values.map((row) => row ?? []);
+  const headerIndex = rows.findIndex((row) => !isBlankRow(row));
+  if (headerIndex === -1) {
+    return {
+      ok: false,
+      errors: [
+        { cell: 'A1', message: 'the Rules tab is empty: it needs the tiers table, then the settings' },
+      ],
+    };
+  }
+
+  // 1. The tiers table: its header names the columns, wherever they are.
+  const header = rows[headerIndex] ?? [];
+  const columnOf = new Map<TierColumn['key'], number>();
+  header.forEach((cell, c) => {
+    const column = TIER_COLUMNS.find((col) => normalizeLabel(col.header) === normalizeLabel(cell));
+    if (column && !columnOf.has(column.key)) columnOf.set(column.key, c);
+  });
+  for (const column of TIER_COLUMNS) {
+    if (!columnOf.has(column.key)) {
+      errors.push({
+        cell: a1(headerIndex, 0),
+        message: `the tiers table needs a column headed "${column.header}" in this row`,
+      });
+    }
+  }
+  cells.set('tiers', a1(headerIndex, 0));
+
+  const tiers: Record<string, unknown>[] = [];
+  let r = headerIndex + 1;
+  for (; r < rows.length && !isBlankRow(rows[r]); r += 1) {
+    const row = rows[r] ?? [];
+    const i = tiers.length;
+    const tier: Record<string, unknown> = {};
+    cells.set(`tiers[${i}]`, a1(r, columnOf.get('name') ?? 0));
+    for (const column of TIER_COLUMNS) {
+      const c = columnOf.get(column.key);
+      if (c === undefined) continue;
+      cells.set(`tiers[${i}].${column.key}`, a1(r, c));
+      const value = toDocValue(row[c], column.kind);
+      if (value !== undefined) tier[column.key] = value;
+    }
+    tiers.push(tier);
+  }
+
+  // 2. The settings: one per row, found by label; a header row and blank rows are skipped.
+  const doc: Record<string, unknown> = { store: {}, tiers };
+  const seen = new Map<string, string>();
+  for (; r < rows.length; r += 1) {
+    const row = rows[r] ?? [];
+    if (isBlankRow(row)) continue;
+    const label = normalizeLabel(row[0]);
+    if (label === normalizeLabel(SETTINGS_HEADER[0])) continue;
+    const setting = SETTINGS.find((s) => normalizeLabel(s.label) === label);
+    if (!setting) {
+      errors.push({
+        cell: a1(r, 0),
+        message: isBlank(row[0])
+          ? 'this row has a value but no setting name in column A'
+          : `"${cellText(row[0])}" is not a known setting (check the spelling; tiers go above the blank row)`,
+      });
+      continue;
+    }
+    const earlier = seen.get(setting.label);
+    if (earlier) {
+      errors.push({ cell: a1(r, 0), message: `"${setting.label}" is set twice (also in ${earlier})` });
+      continue;
+    }
+    seen.set(setting.label, a1(r, 0));
+    cells.set(formatPath(setting.path), a1(r, 1));
+    const value = toDocValue(row[1], setting.kind);
+    if (value !== undefined) setIn(doc, setting.path, value);
+  }
+
+  let rules: Rules | undefined;
+  try {
+    rules = parseRules(doc);
+  } catch (error) {
+    if (!(error instanceof RulesValidationError)) throw error;
+    for (const fieldError of error.errors) {
+      errors.push(toCellError(fieldError, cells, labels));
+    }
+  }
+  if (errors.length > 0 || !rules) return { ok: false, errors: sortByCell(errors) };
+  return { ok: true, doc, rules };
+}
+
+function setIn(doc: Record<string, unknown>, path: Setting['path'], value: unknown): void {
+  const [head, leaf] = path;
+  if (leaf === undefined) {
+    doc[head] = value;
+    return;
+  }
+  const inner = (doc[head] ?? {}) as Record<string, unknown>;
+  inner[leaf] = value;
+  doc[head] = inner;
+}
+
+/** Finds the cell of an error's path, or of its nearest parent the tab has a cell for. */
+function toCellError(
+  error: { path: string; message: string },
+  cells: ReadonlyMap<string, string>,
+  labels: ReadonlyMap<string, string>,
+): CellError {
+  const label = labels.get(error.path);
+  // Messages of store fields name no subject ("must be a three-letter currency code"): add the label.
+  const message =
+    label && /^must\b/.test(error.message) ? `${label.toLowerCase()} ${error.message}` : error.message;
+  for (let path = error.path; ; path = parentPath(path)) {
+    const cell = cells.get(path);
+    if (cell) return { cell, message };
+    if (path === '') break;
+  }
+  if (label) return { message: `add a row "${label}" below the tiers: ${message}` };
+  return { message };
+}
+
+function parentPath(path: string): string {
+  const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+  return cut <= 0 ? '' : path.slice(0, cut);
+}
+
+function sortByCell(errors: CellError[]): CellError[] {
+  const position = (cell: string | undefined) => {
+    const match = cell ? /^([A-Z]+)(\d+)$/.exec(cell) : null;
+    if (!match?.[1] || !match[2]) return Number.POSITIVE_INFINITY;
+    const column = [...match[1]].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+    return Number(match[2]) * 1000 + column;
+  };
+  return errors
+    .map((error, index) => ({ error, index }))
+    .sort((a, b) => position(a.error.cell) - position(b.error.cell) || a.index - b.index)
+    .map(({ error }) => error);
+}
+
+/** "C3: first reminder after must be ..." (or the bare message for an error with no cell). */
+export function formatCellError(error: CellError): string {
+  return error.cell ? `${error.cell}: ${error.message}` : error.message;
+}
+
+/**
+ * The Rules tab laid out for these rules: values, hover notes, data validation and formats, as data.
+ * `rowsToRulesDoc(rulesToRows(rules).values)` gives back the same rules.
+ */
+export function rulesToRows(rules: Rules): RulesTemplate {
+  const width = TIER_COLUMNS.length;
+  const values: (string | number)[][] = [TIER_COLUMNS.map((c) => c.header)];
+  const tiers = [...rules.tiers].sort((a, b) => a.minTotal - b.minTotal);
+  for (const tier of tiers) values.push(TIER_COLUMNS.map((c) => tier[c.key]));
+  const lastTierRow = values.length - 1;
+  values.push([]);
+  const settingsHeaderRow = values.length;
+  values.push([...SETTINGS_HEADER]);
+  const firstSettingRow = values.length;
+  for (const setting of SETTINGS) values.push([setting.label, setting.value(rules), setting.note]);
+
+  const notes = TIER_COLUMNS.map((column, c) => ({ cell: a1(0, c), note: column.note }));
+  const column = (key: TierColumn['key']) => TIER_COLUMNS.findIndex((c) => c.key === key);
+  const tierRange = (key: TierColumn['key']) =>
+    `${a1(1, column(key))}:${a1(Math.max(lastTierRow, 1), column(key))}`;
+  const validations: ValidationSpec[] = [
+    {
+      range: tierRange('minTotal'),
+      kind: 'number',
+      ...bounds(tierShape.minTotal),
+      help: `Cart total from: a number ${between(bounds(tierShape.minTotal))}.`,
+    },
+    { range: tierRange('firstWaitHours'), ...hoursRule(firstWait, 'First reminder after') },
+    { range: tierRange('secondWaitHours'), ...hoursRule(secondWait, 'Second reminder after') },
+  ];
+  const textRanges: string[] = [];
+  SETTINGS.forEach((setting, i) => {
+    const cell = a1(firstSettingRow + i, 1);
+    if (setting.validation) validations.push({ range: cell, ...setting.validation });
+    if (setting.kind === 'time') textRanges.push(cell);
+  });
+  return {
+    values,
+    notes,
+    validations,
+    textRanges,
+    headerRanges: [
+      `${a1(0, 0)}:${a1(0, width - 1)}`,
+      `${a1(settingsHeaderRow, 0)}:${a1(settingsHeaderRow, SETTINGS_HEADER.length - 1)}`,
+    ],
+  };
+}
+
+/**
+ * The rules as YAML, keys always in the same order and every default written out, so unchanged
+ * rules give identical bytes (and S3 is only written when something changed).
+ */
+export function rulesYaml(rules: Rules): string {
+  const { store, quietHours } = rules;
+  const ordered = {
+    store: {
+      name: store.name,
+      timezone: store.timezone,
+      currency: store.currency,
+      fromEmail: store.fromEmail,
+      address: store.address,
+      voice: store.voice,
+    },
+    tiers: [...rules.tiers]
+      .sort((a, b) => a.minTotal - b.minTotal)
+      .map((t) => ({
+        name: t.name,
+        minTotal: t.minTotal,
+        firstWaitHours: t.firstWaitHours,
+        secondWaitHours: t.secondWaitHours,
+      })),
+    quietHours: { start: quietHours.start, end: quietHours.end },
+    frequencyCapHours: rules.frequencyCapHours,
+    maxReminders: rules.maxReminders,
+    giveUpAfterHours: rules.giveUpAfterHours,
+    maxCartAgeHours: rules.maxCartAgeHours,
+    consent: rules.consent,
+  } satisfies Record<keyof Rules, unknown>;
+  return `# Written by Cart Recovery from the Rules tab of the store's Google Sheet; edit the sheet, not this file.\n${stringify(
+    ordered,
+    { lineWidth: 0 },
+  )}`;
+}

@@ -1,0 +1,130 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DateTime } from 'luxon';
+import { DEFAULT_RULES_KEY, putRules } from '#engine/adapters/s3-rules-source.js';
+import { parseRulesYaml } from '#engine/domain/rules.js';
+import type { Clock, Logger } from '#engine/ports.js';
+import { type CellError, formatCellError, rowsToRulesDoc, rulesYaml, type SheetRows } from './rules-sheet.js';
+
+/** The owner's Rules tab and its status cell (Google Sheets in production, an array in tests). */
+export interface RulesSheet {
+  /** The tab's values, rows of cells (the Sheets API `values` shape). */
+  readRules(): Promise<SheetRows>;
+  /** Replaces the text of the status cell. */
+  writeStatus(text: string): Promise<void>;
+}
+
+export interface SyncRulesDeps {
+  sheet: RulesSheet;
+  s3: S3Client;
+  bucket: string;
+  /** Default rules/current.yaml, where the engine reads its rules. */
+  key?: string;
+  clock: Clock;
+  log: Logger;
+}
+
+export type SyncOutcome =
+  | { status: 'updated' | 'unchanged'; version: string; since: string }
+  | { status: 'rejected'; errors: CellError[]; keptVersion: string | undefined };
+
+interface StoredRules {
+  text: string;
+  version: string;
+  lastModified: Date | undefined;
+}
+
+/** More errors than this are counted, not listed, in the status cell. */
+const MAX_LISTED_ERRORS = 25;
+
+/**
+ * Makes the Rules tab the rules in force, when it is valid.
+ *
+ * 1. Read the Rules tab.
+ * 2. Map it to a rules doc; the engine's schema validates it.
+ * 3. On errors, list them (cell by cell) in the status cell and stop: the rules in S3 stay.
+ * 4. Render the rules as YAML and compare it with the object in S3.
+ * 5. Write the object only when the YAML changed.
+ * 6. Write "Rules version <v> in force since <time>" in the status cell.
+ */
+export async function syncRules(deps: SyncRulesDeps): Promise<SyncOutcome> {
+  const key = deps.key ?? DEFAULT_RULES_KEY;
+  const now = deps.clock.now();
+  const rows = await deps.sheet.readRules();
+  const result = rowsToRulesDoc(rows);
+  const stored = await readStored(deps.s3, deps.bucket, key);
+
+  if (!result.ok) {
+    deps.log.warn('rules tab rejected', { errors: result.errors.length, keptVersion: stored?.version });
+    await deps.sheet.writeStatus(rejectedStatus(result.errors, stored, now));
+    return { status: 'rejected', errors: result.errors, keptVersion: stored?.version };
+  }
+
+  const yaml = rulesYaml(result.rules);
+  const zone = result.rules.store.timezone;
+  let outcome: SyncOutcome;
+  if (stored && stored.text === yaml) {
+    outcome = {
+      status: 'unchanged',
+      version: stored.version,
+      since: (stored.lastModified ?? now).toISOString(),
+    };
+  } else {
+    const { version } = await putRules(deps.s3, deps.bucket, yaml, key);
+    outcome = { status: 'updated', version, since: now.toISOString() };
+    deps.log.info('rules updated from the sheet', { version, previous: stored?.version });
+  }
+  await deps.sheet.writeStatus(
+    `Rules version ${outcome.version} in force since ${localTime(outcome.since, zone)}.\n` +
+      `Last checked ${localTime(now.toISOString(), zone)}.`,
+  );
+  return outcome;
+}
+
+async function readStored(s3: S3Client, bucket: string, key: string): Promise<StoredRules | undefined> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return {
+      text: (await object.Body?.transformToString('utf-8')) ?? '',
+      version: versionOf(object.VersionId, object.ETag),
+      lastModified: object.LastModified,
+    };
+  } catch (error) {
+    if ((error as { name?: unknown })?.name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+}
+
+// As S3RulesSource reports it: the VersionId where the bucket keeps versions, else the bare ETag.
+function versionOf(versionId: string | undefined, etag: string | undefined): string {
+  if (versionId && versionId !== 'null') return versionId;
+  return (etag ?? '').replace(/^(W\/)?"|"$/g, '') || 'unknown';
+}
+
+function rejectedStatus(errors: readonly CellError[], stored: StoredRules | undefined, now: Date): string {
+  const count = errors.length === 1 ? '1 problem' : `${errors.length} problems`;
+  const zone = storedZone(stored);
+  const kept = stored
+    ? `Version ${stored.version} stays in force${stored.lastModified ? ` (since ${localTime(stored.lastModified.toISOString(), zone)})` : ''}.`
+    : 'No rules are in force yet: reminders wait until this tab is fixed.';
+  const listed = errors.slice(0, MAX_LISTED_ERRORS).map(formatCellError);
+  if (errors.length > MAX_LISTED_ERRORS) listed.push(`…and ${errors.length - MAX_LISTED_ERRORS} more`);
+  return [
+    `Rules NOT updated: ${count} in this tab (checked ${localTime(now.toISOString(), zone)}). ${kept}`,
+    ...listed,
+  ].join('\n');
+}
+
+function storedZone(stored: StoredRules | undefined): string {
+  if (!stored) return 'UTC';
+  try {
+    return parseRulesYaml(stored.text).store.timezone;
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** "2026-06-10 10:05 America/New_York": the owner reads times in the store's zone. */
+function localTime(iso: string, zone: string): string {
+  const at = DateTime.fromISO(iso, { zone });
+  return at.isValid ? `${at.toFormat('yyyy-MM-dd HH:mm')} ${zone}` : iso;
+}

@@ -1,0 +1,154 @@
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { z } from 'zod';
+import { ValidationError } from '#engine/domain/errors.js';
+import { toFieldErrors } from '#engine/domain/field-errors.js';
+import {
+  SIGNATURE_HEADER,
+  SIGNATURE_TOLERANCE_SECONDS,
+  verifySignature,
+} from '#engine/domain/request-signature.js';
+import { header, json, method, problem, rawBody, withErrorBoundary } from '#engine/handlers/function-url.js';
+import { ownerRequestSchema } from '#engine/handlers/owner-action.handler.js';
+import { MAX_BODY_BYTES } from '#engine/handlers/webhook.handler.js';
+import type { NonceStore } from '#engine/ports.js';
+import { GoogleSheetsError } from './google-sheets.js';
+import { syncContext } from './sync-context.js';
+import { type SyncOutcome, type SyncRulesDeps, syncRules } from './sync-rules.js';
+
+/** "Sync rules now" from the Apps Script menu, signed with the owner secret like an owner action. */
+export const syncRequestSchema = z.strictObject({
+  action: z.literal('sync_rules', { error: 'action must be sync_rules' }),
+  // The same nonce rule as owner actions: both share one nonce table, so neither can replay the other.
+  nonce: ownerRequestSchema.shape.nonce,
+});
+
+/** The EventBridge rule that runs the sync every 15 minutes. */
+const scheduledEventSchema = z.looseObject({
+  source: z.literal('aws.events'),
+  'detail-type': z.literal('Scheduled Event'),
+});
+
+const functionUrlEventSchema = z.looseObject({
+  requestContext: z.looseObject({ http: z.looseObject({ method: z.string() }) }),
+});
+
+function isFunctionUrlEvent(event: unknown): event is LambdaFunctionURLEvent {
+  return functionUrlEventSchema.safeParse(event).success;
+}
+
+export interface SyncContext {
+  deps: SyncRulesDeps;
+  nonces: NonceStore;
+  /** The owner's signing secret(s). */
+  secrets: readonly string[];
+}
+
+/**
+ * One entry point for both triggers: a Function URL request ("Sync rules now") or the schedule.
+ * @throws ValidationError for an event that is neither (a wiring bug: Lambda records it).
+ */
+export async function handleSync(
+  ctx: SyncContext,
+  event: unknown,
+): Promise<LambdaFunctionURLResult | SyncOutcome> {
+  if (isFunctionUrlEvent(event)) return handleSyncRequest(ctx, event);
+  const scheduled = scheduledEventSchema.safeParse(event);
+  if (!scheduled.success) {
+    const error = new ValidationError('The sync event', toFieldErrors(scheduled.error));
+    ctx.deps.log.error('sync event rejected', { errors: error.errors });
+    throw error;
+  }
+  // Errors propagate: the invocation fails, Lambda records it, and the next run tries again.
+  const outcome = await syncRules(ctx.deps);
+  ctx.deps.log.info('scheduled sync done', summary(outcome));
+  return outcome;
+}
+
+/**
+ * The signed "Sync rules now" request. 200 with the version in force, 422 with the tab's errors
+ * (the rules in force are kept), 400, 401 bad signature, 405, 409 replayed nonce, 413, 415,
+ * 502 when Google Sheets cannot be reached.
+ */
+export async function handleSyncRequest(
+  ctx: SyncContext,
+  event: LambdaFunctionURLEvent,
+): Promise<LambdaFunctionURLResult> {
+  const log = ctx.deps.log;
+  const refuse = (status: number, error: string, message: string, extra: Record<string, unknown> = {}) => {
+    log.warn('sync request refused', { status, error, reason: message });
+    return problem(status, error, message, extra);
+  };
+  if (method(event) !== 'POST') return refuse(405, 'method_not_allowed', 'Ask for a sync with POST.');
+  const body = rawBody(event);
+  if (body.length > MAX_BODY_BYTES)
+    return refuse(413, 'payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes.`);
+  if (!/^application\/(.+\+)?json\b/i.test(header(event, 'content-type') ?? '')) {
+    return refuse(
+      415,
+      'unsupported_media_type',
+      'Send the request as JSON (Content-Type: application/json).',
+    );
+  }
+  const now = ctx.deps.clock.now();
+  const signature = verifySignature(header(event, SIGNATURE_HEADER), body, ctx.secrets, now);
+  if (!signature.ok) return refuse(401, 'bad_signature', signature.reason);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return refuse(400, 'invalid_json', 'The body is not valid JSON.', {
+      errors: [{ path: '', message: 'is not valid JSON' }],
+    });
+  }
+  const request = syncRequestSchema.safeParse(parsed);
+  if (!request.success) {
+    return refuse(400, 'invalid_request', 'The sync request is invalid; nothing was changed.', {
+      errors: toFieldErrors(request.error),
+    });
+  }
+  // As for owner actions: the nonce outlives the window in which its signature is accepted.
+  const expiresAt = new Date(now.getTime() + 2 * SIGNATURE_TOLERANCE_SECONDS * 1000);
+  if (!(await ctx.nonces.claim(request.data.nonce, expiresAt))) {
+    return refuse(409, 'replayed_nonce', 'This request was already received (its nonce was used).');
+  }
+  let outcome: SyncOutcome;
+  try {
+    outcome = await syncRules(ctx.deps);
+  } catch (error) {
+    if (error instanceof GoogleSheetsError) {
+      log.error('sync failed: google sheets', { status: error.status });
+      return problem(
+        502,
+        'google_unavailable',
+        'Google Sheets could not be read; the rules in force are unchanged. Try again in a few minutes.',
+      );
+    }
+    throw error;
+  }
+  log.info('requested sync done', summary(outcome));
+  if (outcome.status === 'rejected') {
+    const count = outcome.errors.length;
+    return problem(
+      422,
+      'invalid_rules',
+      `The Rules tab has ${count === 1 ? '1 problem' : `${count} problems`}; the rules in force were kept.`,
+      { errors: outcome.errors, keptVersion: outcome.keptVersion ?? null },
+    );
+  }
+  return json(200, outcome);
+}
+
+function summary(outcome: SyncOutcome): Record<string, unknown> {
+  return outcome.status === 'rejected'
+    ? { status: outcome.status, errors: outcome.errors.length, keptVersion: outcome.keptVersion }
+    : { status: outcome.status, version: outcome.version };
+}
+
+const requestHandler = withErrorBoundary(
+  'sync',
+  async () => (await syncContext()).deps.log,
+  async (event) => handleSyncRequest(await syncContext(), event),
+);
+
+export const handler = async (event: unknown): Promise<LambdaFunctionURLResult | SyncOutcome> =>
+  isFunctionUrlEvent(event) ? requestHandler(event) : handleSync(await syncContext(), event);

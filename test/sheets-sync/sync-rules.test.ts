@@ -1,0 +1,231 @@
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '#engine/adapters/memory/manual-clock.js';
+import { silentLogger } from '#engine/adapters/pino-logger.js';
+import { S3RulesSource } from '#engine/adapters/s3-rules-source.js';
+import { GoogleRulesSheet, GoogleSheetsError } from '#sheets-sync/google-sheets.js';
+import { rulesToRows, rulesYaml } from '#sheets-sync/rules-sheet.js';
+import { syncRules } from '#sheets-sync/sync-rules.js';
+import { sampleRules } from '#test/fakes/sample-cart.js';
+import { type Cell, type GoogleApiServer, startGoogleApiServer } from '#test/peers/google-api-server.js';
+import { type S3rverPeer, startS3rver } from '#test/peers/s3rver.js';
+
+const BUCKET = 'cart-recovery-rules';
+const START = '2026-06-10T14:00:00.000Z';
+
+let google: GoogleApiServer;
+let s3: S3rverPeer;
+let runs = 0;
+
+beforeAll(async () => {
+  [google, s3] = await Promise.all([startGoogleApiServer(), startS3rver({ buckets: [BUCKET] })]);
+});
+
+afterAll(async () => {
+  await Promise.all([google?.stop(), s3?.stop()]);
+});
+
+/** An S3 client on s3rver that records the name of every command it sends. */
+function countingS3(): { client: S3Client; commands: string[] } {
+  const commands: string[] = [];
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  return { client, commands };
+}
+
+/** The owner's sheet (its Rules tab laid out for `rules`), the S3 key, and the sync's deps. */
+function setUp(values: Cell[][] = rulesToRows(sampleRules()).values) {
+  const spreadsheetId = `sync-${++runs}-spreadsheet`;
+  const key = `rules/${runs}/current.yaml`;
+  google.addSpreadsheet(spreadsheetId, { Rules: values });
+  const clock = new ManualClock(START);
+  const waits: number[] = [];
+  const sheet = new GoogleRulesSheet({
+    spreadsheetId,
+    serviceAccount: google.serviceAccount,
+    rootUrl: google.rootUrl,
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+    clock: () => clock.now(),
+  });
+  const { client, commands } = countingS3();
+  const deps = { sheet, s3: client, bucket: BUCKET, key, clock, log: silentLogger };
+  const status = () => google.cell(spreadsheetId, 'Rules!F1');
+  const stored = async () => {
+    const object = await s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    return object.Body?.transformToString('utf-8');
+  };
+  return { spreadsheetId, key, clock, deps, commands, waits, status, stored };
+}
+
+describe('syncRules', () => {
+  it('writes good rules to S3 as YAML the engine reads, and says which version is in force', async () => {
+    // Prepare
+    const { deps, status, stored, key, commands } = setUp();
+
+    // Act
+    const outcome = await syncRules(deps);
+
+    // Assess
+    expect(outcome).toEqual({
+      status: 'updated',
+      version: expect.stringMatching(/^[0-9a-f]{32}$/),
+      since: START,
+    });
+    expect(await stored()).toBe(rulesYaml(sampleRules()));
+    const engineView = await new S3RulesSource({ client: s3.client, bucket: BUCKET, key }).current();
+    expect(engineView.rules).toEqual(sampleRules());
+    expect(outcome.status !== 'rejected' && outcome.version).toBe(engineView.version);
+    expect(status()).toBe(
+      `Rules version ${engineView.version} in force since 2026-06-10 10:00 America/New_York.\n` +
+        'Last checked 2026-06-10 10:00 America/New_York.',
+    );
+    expect(commands.filter((c) => c === 'PutObjectCommand')).toHaveLength(1);
+  });
+
+  it('writes nothing to S3 when the rules did not change', async () => {
+    // Prepare
+    const { deps, clock, commands, status } = setUp();
+    const first = await syncRules(deps);
+    clock.advance(15 * 60_000);
+
+    // Act
+    const second = await syncRules(deps);
+
+    // Assess
+    expect(second).toMatchObject({ status: 'unchanged' });
+    expect(second.status !== 'rejected' && second.version).toBe(first.status !== 'rejected' && first.version);
+    expect(commands.filter((c) => c === 'PutObjectCommand')).toHaveLength(1);
+    expect(commands.filter((c) => c === 'GetObjectCommand')).toHaveLength(2);
+    // "since" is when S3 stored the object (s3rver's wall clock); "last checked" is the sync's clock.
+    expect(status()).toMatch(
+      /^Rules version [0-9a-f]{32} in force since \d{4}-\d\d-\d\d \d\d:\d\d America\/New_York\.\nLast checked 2026-06-10 10:15 America\/New_York\.$/,
+    );
+  });
+
+  it('writes a new version when the owner changes a rule', async () => {
+    // Prepare
+    const { deps, spreadsheetId, clock, stored } = setUp();
+    const first = await syncRules(deps);
+    google.setValues(spreadsheetId, 'Rules', rulesToRows(sampleRules({ frequencyCapHours: 48 })).values);
+    clock.advance(15 * 60_000);
+
+    // Act
+    const second = await syncRules(deps);
+
+    // Assess
+    expect(second).toMatchObject({ status: 'updated', since: '2026-06-10T14:15:00.000Z' });
+    expect(second.status !== 'rejected' && second.version).not.toBe(
+      first.status !== 'rejected' && first.version,
+    );
+    expect(await stored()).toContain('frequencyCapHours: 48');
+  });
+
+  it('keeps the rules in force and lists the errors in the status cell when the tab is invalid', async () => {
+    // Prepare
+    const { deps, spreadsheetId, stored, commands, status } = setUp();
+    const good = await syncRules(deps);
+    const values = rulesToRows(sampleRules()).values;
+    values[2] = ['medium', 50, 500, 22];
+    values[12] = ['Consent', 'sometimes'];
+    google.setValues(spreadsheetId, 'Rules', values);
+
+    // Act
+    const outcome = await syncRules(deps);
+
+    // Assess
+    expect(outcome).toEqual({
+      status: 'rejected',
+      keptVersion: good.status !== 'rejected' ? good.version : 'none',
+      errors: [
+        { cell: 'C3', message: 'first reminder after must be a number of hours between 0.25 and 168' },
+        { cell: 'B13', message: 'consent must be one of: any, first_only, required' },
+      ],
+    });
+    expect(await stored()).toBe(rulesYaml(sampleRules()));
+    expect(commands.filter((c) => c === 'PutObjectCommand')).toHaveLength(1);
+    const [head, ...listed] = String(status()).split('\n');
+    expect(head).toMatch(
+      new RegExp(
+        `^Rules NOT updated: 2 problems in this tab \\(checked 2026-06-10 10:00 America/New_York\\)\\. Version ${
+          good.status !== 'rejected' ? good.version : 'none'
+        } stays in force \\(since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d America/New_York\\)\\.$`,
+      ),
+    );
+    expect(listed).toEqual([
+      'C3: first reminder after must be a number of hours between 0.25 and 168',
+      'B13: consent must be one of: any, first_only, required',
+    ]);
+  });
+
+  it('writes nothing to S3 for an invalid tab when there are no rules yet, and says so', async () => {
+    // Prepare
+    const values = rulesToRows(sampleRules()).values.filter((row) => row[0] !== 'Sender email');
+    const { deps, commands, status, stored } = setUp(values);
+
+    // Act
+    const outcome = await syncRules(deps);
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'rejected', keptVersion: undefined });
+    expect(commands).not.toContain('PutObjectCommand');
+    await expect(stored()).rejects.toMatchObject({ name: 'NoSuchKey' });
+    expect(status()).toContain('No rules are in force yet');
+    expect(status()).toContain('add a row "Sender email"');
+  });
+
+  it('replaces an object someone broke by hand with the rules of the tab', async () => {
+    // Prepare
+    const { deps, key, stored } = setUp();
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'store: [broken' }));
+
+    // Act
+    const outcome = await syncRules(deps);
+
+    // Assess
+    expect(outcome.status).toBe('updated');
+    expect(await stored()).toBe(rulesYaml(sampleRules()));
+  });
+
+  it('backs off on 429 from Google, then syncs', async () => {
+    // Prepare
+    const { deps, waits, stored } = setUp();
+    google.failNext(2, { status: 429, retryAfterSeconds: 1 });
+
+    // Act
+    const outcome = await syncRules(deps);
+
+    // Assess
+    expect(outcome.status).toBe('updated');
+    expect(waits).toHaveLength(2);
+    expect(Math.min(...waits)).toBeGreaterThanOrEqual(1_000);
+    expect(await stored()).toBe(rulesYaml(sampleRules()));
+  });
+
+  it('touches nothing when Google stays unavailable', async () => {
+    // Prepare
+    const { deps, commands } = setUp();
+    google.failNext(5, { status: 503 });
+
+    // Act
+    const failure = await syncRules(deps).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(GoogleSheetsError);
+    expect(commands).toEqual([]);
+  });
+});
