@@ -22,6 +22,7 @@ import { parseRulesYaml } from '../engine/domain/rules.js';
 import { handleWebhook } from '../engine/handlers/webhook.handler.js';
 import { startDynalite } from '../engine/local/peers/dynalite.js';
 import { startLocalScheduler } from '../engine/local/scheduler-server.js';
+import type { SnapshotUpdate } from '../engine/ports.js';
 
 const N = Number(process.argv[2] ?? 1000);
 const dir = await mkdtemp(join(tmpdir(), 'cr-bench-'));
@@ -121,13 +122,30 @@ const before = { ...counts };
 const newCartMs = await time((i) => handleWebhook({ deps, secrets: [secret] }, event(`cart_${i}`, 0, 30)));
 const afterNew = { ...counts };
 const updateMs = await time((i) => handleWebhook({ deps, secrets: [secret] }, event(`cart_${i}`, 1, 20)));
+const afterUpdate = { ...counts };
 const item = (await deps.carts.get('cart_0')) as object;
 // The same item, written to the same table (with its indexes) under a fresh key.
 const putMs = await time((i) =>
   dynalite.doc.send(new PutCommand({ TableName: names.carts, Item: { ...item, cartId: `bare_${i}` } })),
 );
+// The very request the update path makes, sent bare: what dynalite itself costs for it.
+let bareUpdates = 0;
+const bareUpdateMs = await time(async (i) => {
+  const update = JSON.parse(event(`cart_${i}`, 2, 10).body as string) as {
+    id: string;
+    occurredAt: string;
+    cart: SnapshotUpdate['snapshot'];
+  };
+  const stored = await deps.carts.applyNewerSnapshot({
+    cartId: `cart_${i}`,
+    eventId: `${update.id}_bare`,
+    occurredAt: update.occurredAt,
+    snapshot: update.cart,
+  });
+  if (stored) bareUpdates++;
+});
 const perUpdate = Object.fromEntries(
-  Object.entries(counts).map(([op, k]) => [op, (k - (afterNew[op] ?? 0)) / N]),
+  Object.entries(afterUpdate).map(([op, k]) => [op, (k - (afterNew[op] ?? 0)) / N]),
 );
 const perNew = Object.fromEntries(
   Object.entries(afterNew).map(([op, k]) => [op, (k - (before[op] ?? 0)) / N]),
@@ -138,7 +156,10 @@ console.log(
     newCartMs,
     updateMs,
     barePutMs: putMs,
+    bareUpdateMs,
+    bareUpdatesApplied: bareUpdates,
     updateRatio: updateMs / putMs,
+    updateVsBareUpdate: updateMs / bareUpdateMs,
     newCartRatio: newCartMs / putMs,
     requestsPerNewCart: perNew,
     requestsPerUpdate: perUpdate,

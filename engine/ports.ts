@@ -3,6 +3,7 @@
  * SES, Bedrock, S3, the in-memory twins) implements one of these and nothing more.
  */
 import type { Cart, ReminderNumber, ReminderRecord } from './domain/cart.js';
+import type { CartSnapshot } from './domain/cart-event.js';
 import type { ShopperHistory } from './domain/decide-move.js';
 import type { Rules } from './domain/rules.js';
 
@@ -35,6 +36,22 @@ export interface CartStore {
   claimReminder(cartId: string, claim: ReminderRecord): Promise<Cart | undefined>;
   /** Open carts of one shopper (by email key). */
   openCartsByEmail(emailKey: string): Promise<Cart[]>;
+  /**
+   * The one-request path of the commonest webhook call, an update of a known cart: applies a newer
+   * snapshot in a single conditional write, without reading first, exactly as `applyCartEvent` would
+   * (see `canApplyNewerSnapshot`). Returns the cart as stored, or undefined when the cart is unknown,
+   * closed, without a pending wake-up, has seen this event, or has newer activity; the caller then
+   * reads and folds as usual.
+   */
+  applyNewerSnapshot(update: SnapshotUpdate): Promise<Cart | undefined>;
+}
+
+/** A `cart.updated` event as the one-request update path takes it. */
+export interface SnapshotUpdate {
+  cartId: string;
+  eventId: string;
+  occurredAt: string;
+  snapshot: CartSnapshot;
 }
 
 /** What the engine keeps per shopper email. */

@@ -1,7 +1,8 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Cart, ReminderRecord } from '../domain/cart.js';
+import { type Cart, MAX_RECENT_EVENT_IDS, type ReminderRecord } from '../domain/cart.js';
+import { emailKey as toEmailKey } from '../domain/cart-event.js';
 import { VersionConflictError } from '../domain/errors.js';
-import type { CartStore } from '../ports.js';
+import type { CartStore, SnapshotUpdate } from '../ports.js';
 import {
   countRequest,
   type DynamoDbAdapterOptions,
@@ -129,6 +130,68 @@ export class DynamoDbCartStore implements CartStore {
    * Open carts of one shopper, oldest first. The index is eventually consistent: a cart closed or
    * re-addressed a moment ago may still show; callers re-read each cart before changing it.
    */
+  /**
+   * One UpdateItem that sets the snapshot field by field, so fields the event leaves out (email, zone,
+   * locale, consent) keep their stored values, as `applyNewerSnapshot` in the domain does.
+   */
+  async applyNewerSnapshot(update: SnapshotUpdate): Promise<Cart | undefined> {
+    const names: Record<string, string> = {
+      '#status': 'status',
+      '#snapshot': 'snapshot',
+      '#last': 'lastActivityAt',
+      '#day': CART_KEYS.day,
+      '#ids': 'recentEventIds',
+      '#version': 'version',
+      '#wake': 'wake',
+    };
+    const values: Record<string, unknown> = {
+      ':open': 'open',
+      ':at': update.occurredAt,
+      ':day': update.occurredAt.slice(0, 10),
+      ':id': update.eventId,
+      ':ids': [update.eventId],
+      ':one': 1,
+      ':max': MAX_RECENT_EVENT_IDS,
+    };
+    const sets = [
+      '#last = :at',
+      '#day = :day',
+      '#ids = list_append(#ids, :ids)',
+      '#version = #version + :one',
+    ];
+    for (const [field, value] of Object.entries(update.snapshot)) {
+      if (value === undefined) continue;
+      names[`#f_${field}`] = field;
+      values[`:f_${field}`] = value;
+      sets.push(`#snapshot.#f_${field} = :f_${field}`);
+    }
+    if (update.snapshot.email) {
+      names['#emailKey'] = 'emailKey';
+      names['#openEmailKey'] = CART_KEYS.openEmailKey;
+      values[':emailKey'] = toEmailKey(update.snapshot.email);
+      sets.push('#emailKey = :emailKey', '#openEmailKey = :emailKey');
+    }
+    countRequest(this.requests, 'UpdateItem', this.#onRequest);
+    try {
+      const { Attributes } = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { [CART_KEYS.partition]: update.cartId },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression:
+            '#status = :open AND attribute_exists(#wake) AND #last < :at AND NOT contains(#ids, :id) AND size(#ids) < :max',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? itemToCart(Attributes) : undefined;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
   async openCartsByEmail(emailKey: string): Promise<Cart[]> {
     const carts: Cart[] = [];
     let startKey: Record<string, unknown> | undefined;

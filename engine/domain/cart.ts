@@ -66,6 +66,11 @@ export type ApplyOutcome =
   | 'checkout_after_close';
 
 const RECENT_EVENT_IDS = 16;
+/**
+ * The one-request update path appends event ids without trimming (an update expression cannot both
+ * append to and trim a list); it stops at this many and the next read-and-fold trims to 16.
+ */
+export const MAX_RECENT_EVENT_IDS = 32;
 
 /** Whether a reminder was actually sent to the shopper before `at` (ISO). */
 export function remindedBefore(cart: Cart, at: string): boolean {
@@ -92,6 +97,41 @@ function remember(ids: readonly string[], id: string): string[] {
 
 /** Fields a storefront often sends once and then leaves out; a later snapshot keeps what we had. */
 const STICKY = ['email', 'timezone', 'locale', 'marketingConsent'] as const;
+
+/**
+ * Whether a `cart.updated` event may be applied to a stored cart without reading it first: the cart
+ * is open with a pending wake-up, has not seen the event, and its last activity is older. Then the
+ * fold is `applyNewerSnapshot` below, which is what `applyCartEvent` does in that case.
+ */
+export function canApplyNewerSnapshot(cart: Cart, eventId: string, occurredAt: string): boolean {
+  return (
+    cart.status === 'open' &&
+    cart.wake !== undefined &&
+    cart.lastActivityAt !== undefined &&
+    cart.lastActivityAt < occurredAt &&
+    !cart.recentEventIds.includes(eventId) &&
+    cart.recentEventIds.length < MAX_RECENT_EVENT_IDS
+  );
+}
+
+/** Applies a newer snapshot (the checks of `canApplyNewerSnapshot` passed): sticky fields carry over. */
+export function applyNewerSnapshot(
+  cart: Cart,
+  eventId: string,
+  occurredAt: string,
+  next: CartSnapshot,
+): Cart {
+  const snapshot = carryOver(next, cart.snapshot);
+  const updated: Cart = {
+    ...cart,
+    snapshot,
+    lastActivityAt: occurredAt,
+    recentEventIds: [...cart.recentEventIds, eventId],
+    version: cart.version + 1,
+  };
+  if (snapshot.email) updated.emailKey = emailKey(snapshot.email);
+  return updated;
+}
 
 function carryOver(next: CartSnapshot, previous: CartSnapshot | undefined): CartSnapshot {
   if (!previous) return next;

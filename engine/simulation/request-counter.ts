@@ -34,6 +34,7 @@ export function countRequests(
       put: counted('DynamoDB', 'PutItem', (cart, version) => carts.put(cart, version)),
       claimReminder: counted('DynamoDB', 'UpdateItem', (id, claim) => carts.claimReminder(id, claim)),
       openCartsByEmail: counted('DynamoDB', 'Query', (key) => carts.openCartsByEmail(key)),
+      applyNewerSnapshot: counted('DynamoDB', 'UpdateItem', (update) => carts.applyNewerSnapshot(update)),
     },
     contacts: {
       get: counted('DynamoDB', 'GetItem', (key) => contacts.get(key)),

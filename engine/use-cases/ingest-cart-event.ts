@@ -3,6 +3,7 @@ import { type CartCheckedOutEvent, type CartEvent, parseCartEvent } from '../dom
 import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import type { ValidationError } from '../domain/errors.js';
+import type { RulesVersion } from '../ports.js';
 import { auditClosed, auditSettlement, planWake } from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
 import { retryOnConflict } from './retry-on-conflict.js';
@@ -47,6 +48,27 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
   const at = now.toISOString();
   const { rules, version } = await deps.rules.current();
   const context = { at, actor: 'storefront', rulesVersion: version };
+
+  // The commonest call, a newer snapshot of a known cart with a pending wake-up, is one conditional
+  // write; anything else (a new cart, a duplicate, a late or closing event) reads and folds below.
+  if (event.type === 'cart.updated') {
+    const fast = await deps.carts.applyNewerSnapshot({
+      cartId: event.cart.id,
+      eventId: event.id,
+      occurredAt: event.occurredAt,
+      snapshot: event.cart,
+    });
+    if (fast) {
+      const settled = await settleAfterUpdate(deps, fast, { rules, version, now, context });
+      deps.log.info('cart event accepted', {
+        eventId: event.id,
+        cartId: event.cart.id,
+        type: event.type,
+        result: 'updated',
+      });
+      return { kind: 'accepted', eventId: event.id, cartId: event.cart.id, outcome: 'updated', ...settled };
+    }
+  }
 
   const result = await retryOnConflict(async (): Promise<IngestResult> => {
     const stored = await deps.carts.get(event.cart.id);
@@ -103,6 +125,40 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
     result: result.kind === 'accepted' ? result.outcome : result.kind,
   });
   return result;
+}
+
+/**
+ * After the one-write update: decide with the new snapshot. Mostly nothing more happens (the pending
+ * wake-up will look again); a cart now due sooner gets an earlier wake-up, written with its version.
+ */
+async function settleAfterUpdate(
+  deps: IngestDeps,
+  updated: Cart,
+  at: {
+    rules: RulesVersion['rules'];
+    version: string;
+    now: Date;
+    context: { at: string; actor: string; rulesVersion: string };
+  },
+): Promise<{ closed: { cartId: string; status: Cart['status'] }[]; moves: Move[]; wakeAt?: string }> {
+  let current: Cart | undefined = updated;
+  return retryOnConflict(async () => {
+    const cart = current ?? (await deps.carts.get(updated.id));
+    current = undefined;
+    if (!cart || cart.status !== 'open') return { closed: [], moves: [] };
+    const settled = settleCart(cart, {}, at.rules, at.now, at.version);
+    const planned = planWake(settled.cart, settled.next, at.now, false);
+    if (!planned.schedule && settled.cart === cart) return { closed: [], moves: settled.moves };
+    if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
+    const saved = await deps.carts.put(planned.cart, cart.version);
+    if (planned.replaces) await deps.scheduler.cancel(planned.replaces);
+    await auditSettlement(deps, cart, saved, settled.moves, at.context);
+    return {
+      closed: saved.status === 'open' ? [] : [{ cartId: saved.id, status: saved.status }],
+      moves: settled.moves,
+      ...(planned.schedule ? { wakeAt: planned.schedule.at.toISOString() } : {}),
+    };
+  });
 }
 
 /** A checkout means the shopper bought: their other open carts last touched before it close too. */

@@ -1,6 +1,11 @@
-import type { Cart, ReminderRecord } from '../../domain/cart.js';
+import {
+  applyNewerSnapshot,
+  type Cart,
+  canApplyNewerSnapshot,
+  type ReminderRecord,
+} from '../../domain/cart.js';
 import { VersionConflictError } from '../../domain/errors.js';
-import type { CartStore } from '../../ports.js';
+import type { CartStore, SnapshotUpdate } from '../../ports.js';
 
 /**
  * The in-memory twin of the DynamoDB cart store, with the same conditional-write semantics.
@@ -29,6 +34,15 @@ export class MemoryCartStore implements CartStore {
       reminders: [...stored.reminders, claim],
       version: stored.version + 1,
     });
+  }
+
+  async applyNewerSnapshot(update: SnapshotUpdate): Promise<Cart | undefined> {
+    const stored = this.#carts.get(update.cartId);
+    if (!stored || !canApplyNewerSnapshot(stored, update.eventId, update.occurredAt)) return undefined;
+    return this.#store(
+      stored,
+      applyNewerSnapshot(stored, update.eventId, update.occurredAt, update.snapshot),
+    );
   }
 
   async openCartsByEmail(emailKey: string): Promise<Cart[]> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Cart, ReminderRecord } from '#engine/domain/cart.js';
 import { VersionConflictError } from '#engine/domain/errors.js';
-import type { CartStore } from '#engine/ports.js';
+import type { CartStore, SnapshotUpdate } from '#engine/ports.js';
 import { sampleCart } from '#test/fakes/sample-cart.js';
 
 /** A cart using every field: reminders of each state, a pending wake, undefined optional fields. */
@@ -221,6 +221,91 @@ export function describeCartStoreContract(name: string, makeStore: () => Promise
       const claimed = await store.claimReminder('cart-1001', claim(1));
 
       expect(await store.openCartsByEmail('shopper@example.com')).toEqual([claimed]);
+    });
+
+    describe('applyNewerSnapshot (the one-write update)', () => {
+      const newer = (cart: Cart, overrides: Record<string, unknown> = {}): SnapshotUpdate => ({
+        cartId: cart.id,
+        eventId: 'evt-new',
+        occurredAt: '2026-06-10T16:00:00.000Z',
+        snapshot: {
+          ...(cart.snapshot as NonNullable<Cart['snapshot']>),
+          total: '250.00',
+          items: [{ sku: 'BOOT-4', title: 'Leather boots', quantity: 1, price: '250.00' }],
+          ...overrides,
+        } as SnapshotUpdate['snapshot'],
+      });
+
+      it('applies a newer snapshot in place, keeping the fields the event leaves out', async () => {
+        // Prepare: an open cart with a pending wake-up, its snapshot with email, zone, locale and consent.
+        const store = await makeStore();
+        const cart = fullCart({ reminders: [] });
+        await store.put(cart, 0);
+
+        // Act: the update has no email, zone, locale or consent.
+        const saved = await store.applyNewerSnapshot(
+          newer(cart, {
+            email: undefined,
+            timezone: undefined,
+            locale: undefined,
+            marketingConsent: undefined,
+          }),
+        );
+
+        // Assess
+        expect(saved).toBeDefined();
+        expect(saved?.version).toBe(2);
+        expect(saved?.lastActivityAt).toBe('2026-06-10T16:00:00.000Z');
+        expect(saved?.snapshot?.total).toBe('250.00');
+        expect(saved?.snapshot?.items).toEqual([
+          { sku: 'BOOT-4', title: 'Leather boots', quantity: 1, price: '250.00' },
+        ]);
+        expect(saved?.snapshot?.email).toBe(cart.snapshot?.email);
+        expect(saved?.snapshot?.timezone).toBe(cart.snapshot?.timezone);
+        expect(saved?.snapshot?.marketingConsent).toBe(cart.snapshot?.marketingConsent);
+        expect(saved?.recentEventIds).toEqual([...cart.recentEventIds, 'evt-new']);
+        expect(await store.get(cart.id)).toEqual(saved);
+      });
+
+      it('follows a new email into the open-carts-by-email lookup', async () => {
+        const store = await makeStore();
+        const cart = fullCart({ reminders: [] });
+        await store.put(cart, 0);
+
+        await store.applyNewerSnapshot(newer(cart, { email: 'New.Address@Example.com' }));
+
+        expect(ids(await store.openCartsByEmail('new.address@example.com'))).toEqual([cart.id]);
+        expect((await store.get(cart.id))?.emailKey).toBe('new.address@example.com');
+      });
+
+      it('refuses an unknown cart, a closed one, one without a wake-up, a seen event and older activity', async () => {
+        const store = await makeStore();
+        const open = fullCart({ id: 'cart-open', reminders: [] });
+        const closed = fullCart({ id: 'cart-closed', status: 'purchased', reminders: [] });
+        const { wake: _wake, ...unscheduled } = fullCart({ id: 'cart-unscheduled', reminders: [] });
+        for (const cart of [open, closed, unscheduled as Cart]) await store.put(cart, 0);
+
+        expect(await store.applyNewerSnapshot(newer(fullCart({ id: 'cart-none' })))).toBeUndefined();
+        expect(await store.applyNewerSnapshot(newer(closed))).toBeUndefined();
+        expect(await store.applyNewerSnapshot(newer(unscheduled as Cart))).toBeUndefined();
+        expect(await store.applyNewerSnapshot({ ...newer(open), eventId: 'evt-2' })).toBeUndefined();
+        expect(
+          await store.applyNewerSnapshot({ ...newer(open), occurredAt: open.lastActivityAt as string }),
+        ).toBeUndefined();
+        expect(await store.get('cart-none')).toBeUndefined();
+        expect((await store.get('cart-open'))?.version).toBe(1);
+      });
+
+      it('stops once the cart holds 32 event ids, so a read-and-fold trims them', async () => {
+        const store = await makeStore();
+        const cart = fullCart({
+          reminders: [],
+          recentEventIds: Array.from({ length: 32 }, (_, i) => `evt-${i}`),
+        });
+        await store.put(cart, 0);
+
+        expect(await store.applyNewerSnapshot(newer(cart))).toBeUndefined();
+      });
     });
   });
 }
