@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDbNonceStore } from '#engine/adapters/dynamodb-nonce-store.js';
 import { documentClient, tableNames } from '#engine/adapters/dynamodb-tables.js';
 import { systemClock } from '#engine/adapters/memory/manual-clock.js';

@@ -1,5 +1,5 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '#engine/domain/errors.js';
 import { toFieldErrors } from '#engine/domain/field-errors.js';
 import {

@@ -6,7 +6,7 @@ import {
   type SchedulerClient,
   type Target,
 } from '@aws-sdk/client-scheduler';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CartRecoveryError, ValidationError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/field-errors.js';
 import type { Clock, Wake, WakeScheduler } from '../ports.js';

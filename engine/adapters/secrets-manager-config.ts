@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CartRecoveryError, ValidationError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/field-errors.js';
 

@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CartRecoveryError, ValidationError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/field-errors.js';
 import type { ReminderJob, ReminderQueue } from '../ports.js';

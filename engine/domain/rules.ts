@@ -1,5 +1,5 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RulesValidationError } from './errors.js';
 import { toFieldErrors } from './field-errors.js';
 import { isTimeZone } from './time-zone.js';

@@ -1,5 +1,3 @@
-import { IANAZone } from 'luxon';
-
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 /** Every real zone changes its offset only at a whole quarter hour (UTC), so offsets are cached per quarter. */
@@ -12,10 +10,51 @@ const offsets = new Map<string, Map<number, number>>();
 export function isTimeZone(name: string): boolean {
   let known = validity.get(name);
   if (known === undefined) {
-    known = IANAZone.isValidZone(name) && !/^(utc|gmt)[+-]/i.test(name);
-    validity.set(name, known);
+    known = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name) && formatterFor(name) !== undefined;
+    if (validity.size < 10_000) validity.set(name, known);
   }
   return known;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat | undefined>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat | undefined {
+  if (!formatters.has(zone)) {
+    let formatter: Intl.DateTimeFormat | undefined;
+    try {
+      formatter = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+    } catch {
+      formatter = undefined;
+    }
+    formatters.set(zone, formatter);
+  }
+  return formatters.get(zone);
+}
+
+/** The zone's offset at an instant, asked of Intl: the local wall time read as UTC, minus the instant. */
+function intlOffset(at: number, zone: string): number {
+  const formatter = formatterFor(zone);
+  if (!formatter) throw new RangeError(`unknown time zone ${zone}`);
+  const part: Record<string, number> = {};
+  for (const { type, value } of formatter.formatToParts(at)) part[type] = Number(value);
+  const wall = Date.UTC(
+    part.year ?? 0,
+    (part.month ?? 1) - 1,
+    part.day ?? 1,
+    part.hour ?? 0,
+    part.minute ?? 0,
+    part.second ?? 0,
+  );
+  return wall - (at - (((at % 1000) + 1000) % 1000));
 }
 
 /**
@@ -32,16 +71,15 @@ export function offsetAt(at: number, zone: string): number {
   const day = Math.floor(at / DAY);
   let offset = cache.get(day);
   if (offset === undefined) {
-    const iana = IANAZone.create(zone);
-    const first = iana.offset(day * DAY);
-    offset = first === iana.offset((day + 1) * DAY - QUARTER) ? first * MINUTE : Number.NaN;
+    const first = intlOffset(day * DAY, zone);
+    offset = first === intlOffset((day + 1) * DAY - QUARTER, zone) ? first : Number.NaN;
     cache.set(day, offset);
   }
   if (!Number.isNaN(offset)) return offset;
   const quarterKey = -1 - Math.floor(at / QUARTER);
   let exact = cache.get(quarterKey);
   if (exact === undefined) {
-    exact = IANAZone.create(zone).offset(Math.floor(at / QUARTER) * QUARTER) * MINUTE;
+    exact = intlOffset(Math.floor(at / QUARTER) * QUARTER, zone);
     cache.set(quarterKey, exact);
   }
   return exact;

@@ -152,7 +152,7 @@ export const senderContext = /* @__PURE__ */ once(async () => {
 });
 
 export const unsubscribeContext = /* @__PURE__ */ once(
-  async (): Promise<UnsubscribeContext> => ({ ...base(), links: await links() }),
+  async (): Promise<UnsubscribeContext> => ({ ...base(), links: { key: (await secrets()).unsubscribeKey } }),
 );
 
 export const ownerActionContext = /* @__PURE__ */ once(

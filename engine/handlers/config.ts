@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CartRecoveryError } from '../domain/errors.js';
 
 const schema = z.object({

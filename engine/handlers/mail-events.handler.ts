@@ -1,5 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailKey } from '../domain/cart-event.js';
 import { type UnsubscribeDeps, unsubscribeEmail } from '../use-cases/unsubscribe.js';
 import { mailEventsContext } from './aws-context.js';

@@ -1,5 +1,5 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/field-errors.js';
 import { checkOneTarget, ownerActionFields } from '../domain/owner-action.js';

@@ -7,7 +7,8 @@ import { unsubscribeContext } from './aws-context.js';
 import { html, method, rawBody } from './function-url.js';
 import { badTokenPage, confirmPage, donePage, notAllowedPage } from './unsubscribe-pages.js';
 
-export type UnsubscribeContext = UnsubscribeDeps & Pick<EngineDeps, 'links'>;
+/** The unsubscribe function needs only the key that opens tokens, not the links' base URL. */
+export type UnsubscribeContext = UnsubscribeDeps & { links: Pick<EngineDeps['links'], 'key'> };
 
 const TOKEN_PATH = /^\/u\/([A-Za-z0-9_-]{16,400})\/?$/;
 

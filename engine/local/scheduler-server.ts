@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { DateTime, IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CartRecoveryError } from '../domain/errors.js';
 import { formatPath } from '../domain/field-errors.js';
 import type { Logger } from '../ports.js';

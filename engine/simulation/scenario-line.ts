@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/field-errors.js';
 

@@ -78,7 +78,7 @@ export async function unsubscribeEmail(
  * @throws InvalidUnsubscribeTokenError for a forged, damaged or foreign token.
  */
 export async function unsubscribeByToken(
-  deps: UnsubscribeDeps & Pick<EngineDeps, 'links'>,
+  deps: UnsubscribeDeps & { links: Pick<EngineDeps['links'], 'key'> },
   token: string,
 ): Promise<UnsubscribeOutcome & { cartId: string }> {
   const { emailKey, cartId } = openUnsubscribeToken(deps.links.key, token);
