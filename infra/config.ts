@@ -1,0 +1,123 @@
+/**
+ * The deployment's settings: read once from the `cartRecovery` object in cdk.json's `context`,
+ * validated, defaults filled in. A missing or malformed setting stops synth with its full key name.
+ */
+import { z } from 'zod';
+
+/** The context key that holds every setting. */
+export const CONTEXT_KEY = 'cartRecovery';
+
+/** The default Bedrock model: Claude Haiku 4.5 through the global cross-Region inference profile. */
+export const DEFAULT_MODEL_ID = 'global.anthropic.claude-haiku-4-5-20251001-v1:0';
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+// A DNS name: labels of letters, digits and inner hyphens, at least one dot.
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** A string setting whose absence is reported as "is missing: <what it is>". */
+const required = (what: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? `is missing: ${what}` : 'must be text') });
+
+const configSchema = z
+  .strictObject({
+    region: z
+      .string({ error: 'must be an AWS Region code such as us-east-1' })
+      .regex(REGION, { error: 'must be an AWS Region code such as us-east-1' })
+      .default('us-east-1'),
+    storeDomain: required('the domain reminders are sent from (verified in SES)')
+      .transform((s) => s.trim().toLowerCase())
+      .pipe(z.string().regex(DOMAIN, { error: 'must be a domain name such as shop.example.com' })),
+    fromEmail: required('the address reminders are sent from (the rules doc store.fromEmail)').pipe(
+      z.email({ error: 'must be an email address' }),
+    ),
+    alertEmail: required('where alarms and budget alerts are emailed').pipe(
+      z.email({ error: 'must be an email address' }),
+    ),
+    monthlyBudgetUsd: z.coerce
+      .number({ error: 'must be a number of US dollars' })
+      .positive({ error: 'must be more than 0' })
+      .max(10_000, { error: 'must be at most 10000' })
+      .default(5),
+    bedrockModelId: z
+      .string({ error: 'must be a Bedrock model or inference profile id' })
+      .regex(/^[a-z0-9.:-]+$/, { error: 'must be a Bedrock model or inference profile id' })
+      .default(DEFAULT_MODEL_ID),
+    tablePrefix: z
+      .string({ error: 'must be text' })
+      .regex(/^[A-Za-z0-9_.-]{0,200}$/, { error: 'may hold only letters, digits, "_", "-" and "."' })
+      .default('cr-'),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /**
+     * Reserve concurrency for the public Function URLs (20 in all). Lambda keeps 100 of the account's
+     * quota unreserved, so this needs a quota of at least 120; new accounts often start at 10, where
+     * nothing can be reserved. Set it to false until the quota is raised (a quota of 10 caps a flood
+     * by itself).
+     */
+    reserveConcurrency: z.boolean({ error: 'must be true or false' }).default(true),
+    /**
+     * While SES is in the sandbox it also checks the sender's permission on each (verified) recipient
+     * identity; list those test recipients here, and empty the list after leaving the sandbox.
+     */
+    sesSandboxRecipients: z.array(z.email({ error: 'must be email addresses' })).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const domain = config.fromEmail.split('@')[1]?.toLowerCase() ?? '';
+    if (domain !== config.storeDomain && !domain.endsWith(`.${config.storeDomain}`)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fromEmail'],
+        message: `must be an address at storeDomain (${config.storeDomain}) or one of its subdomains, the SES identity`,
+      });
+    }
+  });
+
+export type CartRecoveryConfig = z.infer<typeof configSchema>;
+
+/** The settings in cdk.json are missing or malformed; the message names each key. */
+export class InfraConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(
+      `cdk.json context "${CONTEXT_KEY}" is incomplete:\n  ${problems.join('\n  ')}\n` +
+        'Set these in cdk.json under "context" (docs/DEPLOY.md, step 2).',
+    );
+    this.name = 'InfraConfigError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * Validates the raw `cartRecovery` context value and fills in the defaults.
+ * @throws InfraConfigError naming each missing or malformed key, e.g. `cartRecovery.alertEmail is missing: ...`.
+ * @example parseConfig({ storeDomain: 'shop.example.com', fromEmail: 'hi@shop.example.com', alertEmail: 'me@example.com' })
+ */
+export function parseConfig(raw: unknown): CartRecoveryConfig {
+  if (raw === undefined || raw === null) {
+    throw new InfraConfigError([
+      `${CONTEXT_KEY} is missing: add an object with storeDomain, fromEmail and alertEmail`,
+    ]);
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new InfraConfigError(
+      result.error.issues.map((issue) => {
+        const key = [CONTEXT_KEY, ...issue.path.map(String)].join('.');
+        return issue.code === 'unrecognized_keys'
+          ? `${CONTEXT_KEY} has unknown keys: ${issue.keys.join(', ')}`
+          : `${key} ${issue.message}`;
+      }),
+    );
+  }
+  return result.data;
+}
+
+/** Reads and validates the settings from a construct's context (the App's, in practice). */
+export function configFromContext(node: { tryGetContext(key: string): unknown }): CartRecoveryConfig {
+  return parseConfig(node.tryGetContext(CONTEXT_KEY));
+}
+
+/** Whether the settings still hold the example values cdk.json ships with (fine for synth, not for deploy). */
+export function usesExampleValues(config: CartRecoveryConfig): boolean {
+  const example = /(^|\.)example\.(com|org|net)$|\.example$/;
+  return [config.storeDomain, config.alertEmail.split('@')[1] ?? ''].some((d) => example.test(d));
+}

@@ -1,0 +1,350 @@
+/**
+ * One Lambda function of the engine with the defaults every handler shares (Node.js 24 on arm64, an
+ * ESM bundle built by the project's own esbuild, a 7-day log group, its own role), plus the `bind*`
+ * helpers that grant a function exactly the calls its adapters make, on exactly the resources they use.
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
+import type { Config } from '#engine/handlers/config.js';
+import { acknowledgeWildcard } from '../nag.js';
+import { NAMES, SIZING } from '../sizing.js';
+
+/** The project root: entries, package-lock.json and node_modules (with esbuild) live there. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The handlers, by the file name `engine/handlers/<name>.handler.ts`. */
+export const HANDLERS = ['webhook', 'wake', 'sender', 'unsubscribe', 'owner-action', 'mail-events'] as const;
+export type HandlerName = (typeof HANDLERS)[number];
+
+/** The entry file of one handler. */
+export function handlerEntry(name: HandlerName): string {
+  return join(PROJECT_ROOT, 'engine', 'handlers', `${name}.handler.ts`);
+}
+
+/** The runtime and the esbuild target that matches it. */
+export const RUNTIME = Runtime.NODEJS_24_X;
+export const ESBUILD_TARGET = 'node24';
+
+/**
+ * In an ESM bundle, CommonJS dependencies that `require()` Node built-ins (the AWS SDK, pino) need a
+ * real `require`; esbuild's shim throws "Dynamic require of ... is not supported" without this.
+ */
+export const REQUIRE_BANNER =
+  "import { createRequire as __engineCreateRequire } from 'node:module'; const require = __engineCreateRequire(import.meta.url);";
+
+/** The AWS SDK v3 and its Smithy core: what "use the runtime's SDK" would mark external. */
+export const SDK_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
+
+/**
+ * How every handler is bundled. The SDK is bundled: pinned at the version the tests ran, and measured
+ * to load faster than the runtime's copy (bench/bundle-sizes.ts). `mainFields` prefers the packages'
+ * ES module builds, which esbuild tree-shakes better than their CommonJS `main` (a fifth smaller).
+ */
+export const bundlingOptions = {
+  format: OutputFormat.ESM,
+  target: ESBUILD_TARGET,
+  minify: true,
+  sourceMap: true,
+  // Lambda only needs line mappings for stack traces; the sources would more than double the map.
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  banner: REQUIRE_BANNER,
+  bundleAwsSDK: true,
+  externalModules: [] as string[],
+  // Local esbuild only: there is no Docker engine, and the bundle needs nothing built for Linux.
+  forceDockerBundling: false,
+  logLevel: LogLevel.WARNING,
+} satisfies BundlingOptions;
+
+/**
+ * The same build as `bundlingOptions`, for esbuild's JavaScript API (bench/bundle-sizes.ts), so the
+ * benchmark measures what is deployed. `sdk: 'external'` is the alternative: the Lambda runtime's SDK.
+ */
+export function esbuildOptions(
+  name: HandlerName,
+  outfile: string,
+  options: { sdk: 'bundled' | 'external' } = { sdk: 'bundled' },
+): BuildOptions {
+  return {
+    entryPoints: [handlerEntry(name)],
+    absWorkingDir: PROJECT_ROOT,
+    bundle: true,
+    platform: 'node',
+    target: bundlingOptions.target,
+    format: bundlingOptions.format,
+    outfile,
+    minify: bundlingOptions.minify,
+    sourcemap: bundlingOptions.sourceMap,
+    sourcesContent: bundlingOptions.sourcesContent,
+    mainFields: bundlingOptions.mainFields,
+    banner: { js: bundlingOptions.banner },
+    external: options.sdk === 'external' ? SDK_EXTERNALS : bundlingOptions.externalModules,
+    logLevel: 'warning',
+  };
+}
+
+/** The handlers' settings, by the names engine/handlers/config.ts reads; values are CloudFormation strings. */
+export type EngineEnvironment = Partial<Record<keyof Config, string>>;
+
+export interface EngineFunctionProps {
+  handler: HandlerName;
+  description: string;
+  environment: EngineEnvironment;
+  timeout?: Duration;
+  /** Caps concurrent executions (public endpoints); leave out for internal triggers. */
+  reservedConcurrency?: number;
+  /**
+   * For asynchronously invoked functions (Scheduler, EventBridge): where an event goes once Lambda's
+   * own retries (2) are spent, instead of being dropped.
+   */
+  asyncFailureQueue?: IQueue;
+}
+
+/**
+ * One engine handler as a Lambda function named `cart-recovery-<handler>`, logging to
+ * `/aws/lambda/cart-recovery-<handler>` (7 days), with a role that starts with nothing but writing
+ * to that log group: every other permission comes from a `bind*` helper.
+ */
+export class EngineFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+  readonly functionName: string;
+
+  constructor(scope: Construct, id: string, props: EngineFunctionProps) {
+    super(scope, id);
+    this.functionName = engineFunctionName(props.handler);
+    this.logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${this.functionName}`,
+      retention: SIZING.logRetention,
+      // Seven days of logs are not worth keeping a name hostage: a rolled-back first deploy would
+      // otherwise leave the group behind and the next deploy would fail on the name.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${this.functionName}; every grant comes from a bind* helper`,
+    });
+    // Instead of the AWSLambdaBasicExecutionRole managed policy (logs:* on "*"): this log group only.
+    this.logGroup.grantWrite(this.role);
+    this.fn = new NodejsFunction(this, 'Function', {
+      functionName: this.functionName,
+      description: props.description,
+      entry: handlerEntry(props.handler),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: SIZING.memoryMb,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      ...(props.asyncFailureQueue
+        ? {
+            onFailure: new SqsDestination(props.asyncFailureQueue),
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(6),
+          }
+        : {}),
+      environment: {
+        ...definedOnly(props.environment),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: bundlingOptions,
+    });
+  }
+}
+
+/** The physical name of a handler's function. */
+export function engineFunctionName(handler: HandlerName): string {
+  return `${NAMES.functionPrefix}${handler}`;
+}
+
+/**
+ * A handler's function ARN built from its fixed name, without referencing the function: the wake
+ * function needs its own ARN (it schedules its next wake-up), and a resource cannot reference itself.
+ */
+export function engineFunctionArn(scope: Construct, handler: HandlerName): string {
+  return Stack.of(scope).formatArn({
+    service: 'lambda',
+    resource: 'function',
+    resourceName: engineFunctionName(handler),
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+function definedOnly(env: EngineEnvironment): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+function allow(
+  fn: EngineFunction,
+  actions: string[],
+  resources: string[],
+  conditions?: PolicyStatement['conditions'],
+) {
+  fn.role.addToPrincipalPolicy(
+    new PolicyStatement({ effect: Effect.ALLOW, actions, resources, ...(conditions ? { conditions } : {}) }),
+  );
+}
+
+/**
+ * How a function uses a table, by the requests its adapters make (dynamodb-requests.ts):
+ * `read` GetItem/Query, `append` PutItem only (audit lines, nonces), `readWrite` both plus UpdateItem.
+ */
+export type TableAccess = 'read' | 'append' | 'readWrite';
+
+const TABLE_ACTIONS: Record<TableAccess, string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  append: ['dynamodb:PutItem'],
+  readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+};
+
+/**
+ * Grants one of the engine's tables. Readers also get each of its indexes by name (queries use them);
+ * writers get the table only.
+ * @example bindTable(webhook, tables.carts, 'readWrite')
+ */
+export function bindTable(
+  fn: EngineFunction,
+  table: { table: ITable; indexNames: readonly string[] },
+  access: TableAccess,
+): void {
+  const indexes =
+    access === 'append' ? [] : table.indexNames.map((i) => `${table.table.tableArn}/index/${i}`);
+  allow(fn, TABLE_ACTIONS[access], [table.table.tableArn, ...indexes]);
+}
+
+/** Read access to the rules doc, and to nothing else in the bucket. */
+export function bindRules(fn: EngineFunction, bucket: IBucket, key: string = NAMES.rulesKey): void {
+  allow(fn, ['s3:GetObject'], [bucket.arnForObjects(key)]);
+}
+
+/** Reads the one engine secret. */
+export function bindSecret(fn: EngineFunction, secret: ISecret): void {
+  allow(fn, ['secretsmanager:GetSecretValue'], [secret.secretArn]);
+}
+
+/** Sends reminder jobs to the queue (the wake handler). */
+export function bindQueueSend(fn: EngineFunction, queue: IQueue): void {
+  allow(fn, ['sqs:SendMessage'], [queue.queueArn]);
+}
+
+/** The ARN pattern of every wake-up schedule in the engine's group. */
+export function scheduleArnPattern(scope: Construct, group: string = NAMES.scheduleGroup): string {
+  return Stack.of(scope).formatArn({
+    service: 'scheduler',
+    resource: 'schedule',
+    resourceName: `${group}/*`,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+}
+
+/**
+ * Lets a function create and/or delete wake-up schedules in the engine's group. Creating one also
+ * means passing the Scheduler role (to Scheduler only): that is the one role a function may pass.
+ */
+export function bindScheduler(
+  fn: EngineFunction,
+  options: { role: IRole; create?: boolean; delete?: boolean; group?: string },
+): void {
+  const actions = [
+    ...(options.create ? ['scheduler:CreateSchedule'] : []),
+    ...(options.delete ? ['scheduler:DeleteSchedule'] : []),
+  ];
+  if (actions.length === 0) throw new Error('bindScheduler: grant create, delete or both');
+  const schedules = scheduleArnPattern(fn, options.group);
+  allow(fn, actions, [schedules]);
+  acknowledgeWildcard(
+    fn,
+    schedules,
+    "Wake-up schedules are created at run time, one per cart and wake-up, named after the cart id (scheduler-wake-scheduler.ts); the grant is limited to the engine's own schedule group.",
+  );
+  if (options.create) {
+    allow(fn, ['iam:PassRole'], [options.role.roleArn], {
+      StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+    });
+  }
+}
+
+/** Sends email through SES from the verified identity with the configuration set (and nothing else). */
+export function bindSes(
+  fn: EngineFunction,
+  options: { identityArn: string; configurationSetArn: string; sandboxRecipientArns?: string[] },
+): void {
+  // SES authorises a send against the sending identity and the configuration set; in the sandbox it
+  // also checks the (verified) recipient identities.
+  allow(
+    fn,
+    ['ses:SendEmail'],
+    [options.identityArn, options.configurationSetArn, ...(options.sandboxRecipientArns ?? [])],
+  );
+}
+
+// Cross-Region (system-defined) inference profile ids start with a geography: global., us., eu., ...
+const PROFILE_ID = /^(global|us|us-gov|eu|apac|jp|au|ca)\.(.+)$/;
+
+/**
+ * What `bedrock:InvokeModel` (which Converse needs) must be allowed on for one model id. For a
+ * cross-Region profile: the profile in this Region and account, plus the foundation model in every
+ * Region the profile may route to, which for a global profile includes the Region-less ARN
+ * (`arn:aws:bedrock:::foundation-model/...`); `*` covers both, and the condition lets the model be
+ * reached only through the profile.
+ */
+export function bedrockStatements(scope: Construct, modelId: string): PolicyStatement[] {
+  const stack = Stack.of(scope);
+  const profile = PROFILE_ID.exec(modelId);
+  if (!profile) {
+    return [
+      new PolicyStatement({
+        actions: ['bedrock:InvokeModel'],
+        resources: [`arn:${stack.partition}:bedrock:${stack.region}::foundation-model/${modelId}`],
+      }),
+    ];
+  }
+  const profileArn = stack.formatArn({
+    service: 'bedrock',
+    resource: 'inference-profile',
+    resourceName: modelId,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+  return [
+    new PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [profileArn] }),
+    new PolicyStatement({
+      actions: ['bedrock:InvokeModel'],
+      resources: [`arn:${stack.partition}:bedrock:*::foundation-model/${profile[2]}`],
+      conditions: { StringEquals: { 'bedrock:InferenceProfileArn': profileArn } },
+    }),
+  ];
+}
+
+/** Lets a function call the polishing model through Bedrock Converse. */
+export function bindBedrock(fn: EngineFunction, modelId: string): void {
+  for (const statement of bedrockStatements(fn, modelId)) {
+    fn.role.addToPrincipalPolicy(statement);
+    for (const resource of statement.resources) {
+      acknowledgeWildcard(
+        fn,
+        resource,
+        'A cross-Region inference profile routes each request to the foundation model in whichever Region ' +
+          'has capacity (for a global profile, any commercial Region, plus the Region-less model ARN), so the ' +
+          'model ARN cannot name one Region; the statement only allows it through this profile ' +
+          '(bedrock:InferenceProfileArn condition).',
+      );
+    }
+  }
+}

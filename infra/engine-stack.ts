@@ -1,0 +1,298 @@
+/**
+ * The stateless half: the six functions, their Function URLs and triggers, the Scheduler group and
+ * role, and the SES identity and configuration set. It only references the stateful stack's resources
+ * (passed in as props), so it can be destroyed and deployed again without losing data.
+ */
+import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import {
+  ConfigurationSet,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
+import type { Construct } from 'constructs';
+import type { CartRecoveryConfig } from './config.js';
+import {
+  bindBedrock,
+  bindQueueSend,
+  bindRules,
+  bindScheduler,
+  bindSecret,
+  bindSes,
+  bindTable,
+  type EngineEnvironment,
+  EngineFunction,
+  engineFunctionArn,
+} from './constructs/engine-function.js';
+import { NAMES, SIZING } from './sizing.js';
+import type { StatefulResources } from './stateful-stack.js';
+
+export interface EngineStackProps extends StackProps {
+  config: CartRecoveryConfig;
+  stateful: StatefulResources;
+}
+
+export class EngineStack extends Stack {
+  readonly functions: Record<
+    'webhook' | 'wake' | 'sender' | 'unsubscribe' | 'ownerAction' | 'mailEvents',
+    EngineFunction
+  >;
+  readonly schedulerRole: Role;
+
+  constructor(scope: Construct, id: string, props: EngineStackProps) {
+    super(scope, id, props);
+    const { config, stateful } = props;
+    const { tables } = stateful;
+
+    // 1. Scheduler: the group the engine's wake-up schedules live in, and the role they run as.
+    const scheduleGroup = new CfnScheduleGroup(this, 'ScheduleGroup', { name: NAMES.scheduleGroup });
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      description: 'Assumed by EventBridge Scheduler to fire wake-ups at the wake function',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        // Confused-deputy guard: only schedules of this account's engine group may use the role.
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnEquals: { 'aws:SourceArn': scheduleGroup.attrArn },
+        },
+      }),
+    });
+    this.schedulerRole = schedulerRole;
+
+    // 2. Settings every handler loads (engine/handlers/aws-context.ts builds the scheduler for all).
+    const common: EngineEnvironment = {
+      TABLE_PREFIX: stateful.tablePrefix,
+      RULES_BUCKET: stateful.rulesBucket.bucketName,
+      RULES_KEY: NAMES.rulesKey,
+      SCHEDULER_GROUP: NAMES.scheduleGroup,
+      // By name, not by reference: the wake function needs its own ARN, which it cannot reference.
+      WAKE_FUNCTION_ARN: engineFunctionArn(this, 'wake'),
+      SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
+      SCHEDULER_DLQ_ARN: stateful.schedulerDlq.queueArn,
+      LOG_LEVEL: config.logLevel,
+    };
+    const secretEnv: EngineEnvironment = { SECRET_ID: stateful.secret.secretArn };
+    const reserve = (n: number) => (config.reserveConcurrency ? n : undefined);
+
+    // 3. The functions.
+    const webhook = new EngineFunction(this, 'Webhook', {
+      handler: 'webhook',
+      description: 'Storefront cart events (signed POST, public Function URL)',
+      environment: { ...common, ...secretEnv },
+      reservedConcurrency: reserve(SIZING.reservedConcurrency.webhook),
+    });
+    const wake = new EngineFunction(this, 'Wake', {
+      handler: 'wake',
+      description: 'Fired by EventBridge Scheduler: one wake-up of one cart',
+      environment: { ...common, REMINDER_QUEUE_URL: stateful.reminderQueue.queueUrl },
+      timeout: Duration.seconds(15),
+      // Scheduler invokes asynchronously: it counts a wake-up delivered once Lambda accepts it, so a
+      // wake-up whose handler keeps failing must be parked by Lambda, in the same DLQ as Scheduler's.
+      asyncFailureQueue: stateful.schedulerDlq,
+    });
+    const unsubscribe = new EngineFunction(this, 'Unsubscribe', {
+      handler: 'unsubscribe',
+      description: 'One-click unsubscribe pages, GET/POST /u/<token> (public Function URL)',
+      // It reads the token from its own path and needs only the key: no base URL (its own would be a cycle).
+      environment: { ...common, ...secretEnv },
+      reservedConcurrency: reserve(SIZING.reservedConcurrency.unsubscribe),
+    });
+    const ownerAction = new EngineFunction(this, 'OwnerAction', {
+      handler: 'owner-action',
+      description: "The owner's signed actions from the sheet (public Function URL)",
+      environment: { ...common, ...secretEnv },
+      reservedConcurrency: reserve(SIZING.reservedConcurrency.ownerAction),
+    });
+    const mailEvents = new EngineFunction(this, 'MailEvents', {
+      handler: 'mail-events',
+      description: 'SES bounces and complaints (EventBridge): unsubscribes the address',
+      environment: common,
+      timeout: Duration.seconds(30),
+    });
+
+    // 4. Public endpoints. Auth NONE: each request is checked by the handler (HMAC signature or a
+    //    sealed token); reserved concurrency caps what a flood can cost.
+    const urlOf = (fn: EngineFunction) =>
+      fn.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.BUFFERED });
+    const webhookUrl = urlOf(webhook);
+    const unsubscribeUrl = urlOf(unsubscribe);
+    const ownerActionUrl = urlOf(ownerAction);
+    // Function URLs end in "/": the handler matches /u/<token>, the sender appends "/<token>".
+    const unsubscribeBaseUrl = Fn.join('', [unsubscribeUrl.url, 'u']);
+
+    // 5. SES: the sending identity, and a configuration set that publishes bounces and complaints
+    //    to the default event bus (the only bus SES can publish to).
+    const configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      configurationSetName: NAMES.configurationSet,
+      reputationMetrics: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    configurationSet.addEventDestination('ToEventBridge', {
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    const identity = new EmailIdentity(this, 'SenderIdentity', {
+      identity: Identity.domain(config.storeDomain),
+      configurationSet,
+    });
+
+    const sender = new EngineFunction(this, 'Sender', {
+      handler: 'sender',
+      description: 'SQS consumer: writes and sends one reminder per job',
+      environment: {
+        ...common,
+        ...secretEnv,
+        SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+        BEDROCK_MODEL_ID: config.bedrockModelId,
+        POLISH_TIMEOUT_MS: '1500',
+        UNSUBSCRIBE_BASE_URL: unsubscribeBaseUrl,
+      },
+      timeout: SIZING.sender.timeout,
+    });
+    sender.fn.addEventSource(
+      new SqsEventSource(stateful.reminderQueue, {
+        batchSize: SIZING.sender.batchSize,
+        maxConcurrency: SIZING.sender.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    new Rule(this, 'MailEventsRule', {
+      description: 'SES bounces and complaints of the cart-recovery configuration set',
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: ['Email Bounced', 'Email Complaint Received'],
+        detail: { mail: { tags: { 'ses:configuration-set': [NAMES.configurationSet] } } },
+      },
+      targets: [new LambdaFunction(mailEvents.fn, { retryAttempts: 8, maxEventAge: Duration.hours(24) })],
+    });
+
+    // 6. Scheduler role: invoke the wake function, nothing else; park failed wake-ups in the DLQ.
+    schedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['lambda:InvokeFunction'],
+        resources: [wake.fn.functionArn],
+      }),
+    );
+    schedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['sqs:SendMessage'],
+        resources: [stateful.schedulerDlq.queueArn],
+      }),
+    );
+
+    // 7. Grants: what each use case reads and writes (engine/use-cases, engine/handlers/aws-context.ts).
+    const ses = {
+      identityArn: identity.emailIdentityArn,
+      configurationSetArn: this.formatArn({
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: configurationSet.configurationSetName,
+      }),
+      sandboxRecipientArns: config.sesSandboxRecipients.map((address) =>
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: address }),
+      ),
+    };
+
+    bindTable(webhook, tables.carts, 'readWrite');
+    bindTable(webhook, tables.contacts, 'readWrite');
+    bindTable(webhook, tables.audit, 'append');
+    bindScheduler(webhook, { role: schedulerRole, create: true, delete: true });
+    bindRules(webhook, stateful.rulesBucket);
+    bindSecret(webhook, stateful.secret);
+
+    bindTable(wake, tables.carts, 'readWrite');
+    bindTable(wake, tables.contacts, 'read');
+    bindTable(wake, tables.audit, 'append');
+    bindScheduler(wake, { role: schedulerRole, create: true, delete: true });
+    bindQueueSend(wake, stateful.reminderQueue);
+    bindRules(wake, stateful.rulesBucket);
+
+    bindTable(sender, tables.carts, 'readWrite');
+    bindTable(sender, tables.contacts, 'readWrite');
+    bindTable(sender, tables.audit, 'append');
+    bindScheduler(sender, { role: schedulerRole, create: true });
+    bindRules(sender, stateful.rulesBucket);
+    bindSecret(sender, stateful.secret);
+    bindSes(sender, ses);
+    bindBedrock(sender, config.bedrockModelId);
+
+    bindTable(unsubscribe, tables.carts, 'readWrite');
+    bindTable(unsubscribe, tables.contacts, 'readWrite');
+    bindTable(unsubscribe, tables.audit, 'append');
+    bindScheduler(unsubscribe, { role: schedulerRole, delete: true });
+    bindRules(unsubscribe, stateful.rulesBucket);
+    bindSecret(unsubscribe, stateful.secret);
+
+    bindTable(ownerAction, tables.carts, 'readWrite');
+    bindTable(ownerAction, tables.contacts, 'readWrite');
+    bindTable(ownerAction, tables.audit, 'append');
+    bindTable(ownerAction, tables.nonces, 'append');
+    bindScheduler(ownerAction, { role: schedulerRole, delete: true });
+    bindRules(ownerAction, stateful.rulesBucket);
+    bindSecret(ownerAction, stateful.secret);
+
+    bindTable(mailEvents, tables.carts, 'readWrite');
+    bindTable(mailEvents, tables.contacts, 'readWrite');
+    bindTable(mailEvents, tables.audit, 'append');
+    bindScheduler(mailEvents, { role: schedulerRole, delete: true });
+    bindRules(mailEvents, stateful.rulesBucket);
+
+    this.functions = { webhook, wake, sender, unsubscribe, ownerAction, mailEvents };
+
+    // 8. What the developer needs next.
+    new CfnOutput(this, 'WebhookUrl', {
+      value: webhookUrl.url,
+      description: 'Storefront webhook: POST signed cart events here',
+    });
+    new CfnOutput(this, 'UnsubscribeBaseUrl', {
+      value: unsubscribeBaseUrl,
+      description: 'One-click unsubscribe links: <this>/<token>',
+    });
+    new CfnOutput(this, 'OwnerActionUrl', {
+      value: ownerActionUrl.url,
+      description: "The owner sheet's signed actions",
+    });
+    new CfnOutput(this, 'RulesBucketName', {
+      value: stateful.rulesBucket.bucketName,
+      description: `Upload the rules doc to s3://<bucket>/${NAMES.rulesKey}`,
+    });
+    new CfnOutput(this, 'SecretName', {
+      value: stateful.secret.secretName,
+      description: 'Set webhookSecret and ownerSecret (JSON) before the first event',
+    });
+    new CfnOutput(this, 'SesDkimRecords', {
+      value: Fn.join(' ', [
+        'CNAME',
+        identity.dkimDnsTokenName1,
+        identity.dkimDnsTokenValue1,
+        '; CNAME',
+        identity.dkimDnsTokenName2,
+        identity.dkimDnsTokenValue2,
+        '; CNAME',
+        identity.dkimDnsTokenName3,
+        identity.dkimDnsTokenValue3,
+      ]),
+      description: `Publish these three CNAME records in the DNS of ${config.storeDomain} to verify it in SES`,
+    });
+    new CfnOutput(this, 'NextSteps', {
+      value: [
+        `1. Publish the SesDkimRecords in DNS (${config.storeDomain}); request SES production access.`,
+        `2. Set webhookSecret and ownerSecret in secret "${NAMES.secret}".`,
+        `3. Upload the rules doc to the RulesBucketName bucket at ${NAMES.rulesKey}.`,
+        '4. Invoke the Bedrock model once from the console (Anthropic first-use form).',
+        '5. Point the storefront webhook at WebhookUrl; confirm the SNS alarm email.',
+        'Details: docs/DEPLOY.md',
+      ].join(' '),
+    });
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Every number that sizes the deployment, in one place: the queue and its consumer must agree
+ * (visibility timeout vs. function timeout), and the tests read the same values they assert.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** Physical names shared by the stacks and the handlers' environment. */
+export const NAMES = {
+  /** EventBridge Scheduler group of the wake-ups (the engine's SCHEDULER_GROUP). */
+  scheduleGroup: 'cart-recovery',
+  /** The one Secrets Manager secret (JSON: webhookSecret, ownerSecret, unsubscribeKey, google?). */
+  secret: 'cart-recovery',
+  /** Function names are `<functionPrefix><name>`, their log groups `/aws/lambda/<functionPrefix><name>`. */
+  functionPrefix: 'cart-recovery-',
+  /** The rules doc inside the rules bucket (the engine's RULES_KEY default). */
+  rulesKey: 'rules/current.yaml',
+  configurationSet: 'cart-recovery',
+} as const;
+
+export const SIZING = {
+  logRetention: RetentionDays.ONE_WEEK,
+  memoryMb: 256,
+  /** The SQS consumer: a batch is at most 5 reminders, each one Bedrock call (1.5 s cap) and one SES send. */
+  sender: { timeout: Duration.seconds(30), batchSize: 5, maxConcurrency: 2 },
+  reminderQueue: {
+    // AWS's advice for a Lambda consumer: at least six times the function timeout.
+    visibilityTimeout: Duration.seconds(180),
+    maxReceiveCount: 5,
+    retention: Duration.days(4),
+    dlqRetention: Duration.days(14),
+  },
+  schedulerDlq: { retention: Duration.days(14) },
+  /**
+   * The public Function URLs: at most this many concurrent executions each, so a flood of requests is
+   * throttled (HTTP 429) instead of running up the bill. A small store sees a handful per minute.
+   */
+  reservedConcurrency: { webhook: 10, unsubscribe: 5, ownerAction: 5 },
+} as const;

@@ -1,0 +1,295 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, resourcesOf, TEST_ACCOUNT, TEST_SETTINGS } from './infra-app.js';
+
+interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+  Principal?: unknown;
+}
+
+/** A CloudFormation value as text: references become `<Logical.Attr>`, cross-stack outputs `<Output>`. */
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const o = value as Record<string, unknown>;
+  if (Array.isArray(o['Fn::Join'])) {
+    const [delimiter, items] = o['Fn::Join'] as [string, unknown[]];
+    return items.map(text).join(delimiter);
+  }
+  if (typeof o.Ref === 'string') return `<${o.Ref}>`;
+  if (Array.isArray(o['Fn::GetAtt'])) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
+  if (o['Fn::GetStackOutput']) return `<${(o['Fn::GetStackOutput'] as { OutputName: string }).OutputName}>`;
+  return JSON.stringify(value);
+}
+
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** Every policy document in a template: identity policies, inline role policies and resource policies. */
+function policyDocuments(template: Template): { where: string; statements: Statement[] }[] {
+  const docs: { where: string; statements: Statement[] }[] = [];
+  const add = (where: string, doc: unknown) =>
+    docs.push({ where, statements: list((doc as { Statement?: Statement[] } | undefined)?.Statement) });
+  for (const type of [
+    'AWS::IAM::Policy',
+    'AWS::IAM::ManagedPolicy',
+    'AWS::S3::BucketPolicy',
+    'AWS::SQS::QueuePolicy',
+    'AWS::SNS::TopicPolicy',
+  ]) {
+    for (const [id, r] of Object.entries(resourcesOf(template, type)))
+      add(`${type} ${id}`, r.Properties.PolicyDocument);
+  }
+  for (const [id, role] of Object.entries(resourcesOf(template, 'AWS::IAM::Role'))) {
+    for (const p of list(role.Properties.Policies as { PolicyDocument: unknown }[]))
+      add(`Role ${id}`, p.PolicyDocument);
+  }
+  return docs;
+}
+
+let stateful: Template;
+let engine: Template;
+/** Per function name: its role's Allow statements. */
+let grants: Record<string, Statement[]>;
+
+beforeAll(() => {
+  const built = buildTestApp({ bundle: false });
+  stateful = built.template(built.stateful);
+  engine = built.template(built.engine);
+  grants = {};
+  const policies = resourcesOf(engine, 'AWS::IAM::Policy');
+  for (const fn of Object.values(resourcesOf(engine, 'AWS::Lambda::Function'))) {
+    const role = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    const statements = Object.values(policies)
+      .filter((p) => list(p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+      .flatMap((p) => list((p.Properties.PolicyDocument as { Statement: Statement[] }).Statement));
+    grants[String(fn.Properties.FunctionName).replace('cart-recovery-', '')] = statements;
+  }
+});
+
+/** "action resource" pairs a function is allowed. */
+function allowed(fn: string): string[] {
+  return (grants[fn] ?? [])
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => list(s.Action).flatMap((a) => list(s.Resource).map((r) => `${a} ${text(r)}`)));
+}
+
+const SCHEDULES = `arn:aws:scheduler:${TEST_SETTINGS.region}:${TEST_ACCOUNT}:schedule/cart-recovery/*`;
+const FOUNDATION_MODEL = 'arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0';
+
+describe('IAM policies of both stacks', () => {
+  it('allow no action "*" or "service:*" and no resource "*" anywhere', () => {
+    const offenders: string[] = [];
+    for (const template of [stateful, engine]) {
+      for (const { where, statements } of policyDocuments(template)) {
+        for (const s of statements.filter((st) => st.Effect === 'Allow')) {
+          for (const a of list(s.Action))
+            if (a === '*' || a.endsWith(':*')) offenders.push(`${where}: action ${a}`);
+          for (const r of list(s.Resource)) if (text(r) === '*') offenders.push(`${where}: resource *`);
+        }
+      }
+    }
+
+    expect(offenders).toEqual([]);
+  });
+
+  it('contain no wildcard resource but the two documented ones (acknowledged for cdk-nag)', () => {
+    const wildcards = new Set<string>();
+    for (const template of [stateful, engine]) {
+      for (const { statements } of policyDocuments(template)) {
+        for (const s of statements.filter((st) => st.Effect === 'Allow')) {
+          for (const r of list(s.Resource).map(text)) if (r.includes('*')) wildcards.add(r);
+        }
+      }
+    }
+
+    expect([...wildcards].sort()).toEqual([FOUNDATION_MODEL, SCHEDULES].sort());
+  });
+
+  it('attach no managed policies to any role', () => {
+    for (const template of [stateful, engine]) {
+      for (const role of Object.values(resourcesOf(template, 'AWS::IAM::Role'))) {
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      }
+    }
+  });
+});
+
+describe('the Scheduler role', () => {
+  it('may invoke the wake function and nothing else, and park failures in its DLQ', () => {
+    const roles = Object.entries(resourcesOf(engine, 'AWS::IAM::Role')).filter(([, r]) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+    );
+    expect(roles).toHaveLength(1);
+    const [roleId] = roles[0] ?? [''];
+    const wakeId = Object.entries(resourcesOf(engine, 'AWS::Lambda::Function')).find(
+      ([, f]) => f.Properties.FunctionName === 'cart-recovery-wake',
+    )?.[0];
+    const statements = Object.values(resourcesOf(engine, 'AWS::IAM::Policy'))
+      .filter((p) => list(p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+      .flatMap((p) => list((p.Properties.PolicyDocument as { Statement: Statement[] }).Statement));
+
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [wakeId, 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: expect.objectContaining({
+          'Fn::GetStackOutput': expect.objectContaining({
+            OutputName: expect.stringContaining('SchedulerDlq'),
+          }),
+        }),
+      },
+    ]);
+  });
+
+  it('can be assumed only by Scheduler, for this account and the engine schedule group', () => {
+    engine.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT },
+              ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['ScheduleGroup', 'Arn'] } },
+            },
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('function grants', () => {
+  const FUNCTIONS = ['webhook', 'wake', 'sender', 'unsubscribe', 'owner-action', 'mail-events'];
+  const who = (predicate: (pair: string) => boolean) => FUNCTIONS.filter((f) => allowed(f).some(predicate));
+
+  it('let every function write only its own log group', () => {
+    for (const fn of FUNCTIONS) {
+      const logs = allowed(fn).filter((p) => p.startsWith('logs:'));
+      expect(logs.sort()).toEqual(
+        ['logs:CreateLogStream', 'logs:PutLogEvents'].map((a) =>
+          expect.stringMatching(new RegExp(`^${a} <${pascal(fn)}Logs[0-9A-F]{8}\\.Arn>$`)),
+        ),
+      );
+    }
+  });
+
+  it('send email and call Bedrock from the sender only', () => {
+    expect(who((p) => p.startsWith('ses:'))).toEqual(['sender']);
+    expect(who((p) => p.startsWith('bedrock:'))).toEqual(['sender']);
+    expect(allowed('sender').filter((p) => p.startsWith('ses:'))).toEqual([
+      `ses:SendEmail arn:aws:ses:${TEST_SETTINGS.region}:${TEST_ACCOUNT}:configuration-set/<${configurationSetId()}>`,
+      `ses:SendEmail arn:aws:ses:${TEST_SETTINGS.region}:${TEST_ACCOUNT}:identity/<${identityId()}>`,
+    ]);
+  });
+
+  it('call the model only through the inference profile', () => {
+    const profile = `arn:aws:bedrock:${TEST_SETTINGS.region}:${TEST_ACCOUNT}:inference-profile/global.anthropic.claude-haiku-4-5-20251001-v1:0`;
+    const bedrock = (grants.sender ?? []).filter((s) => list(s.Action).includes('bedrock:InvokeModel'));
+
+    expect(bedrock).toEqual([
+      { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: profile },
+      {
+        Effect: 'Allow',
+        Action: 'bedrock:InvokeModel',
+        Resource: FOUNDATION_MODEL,
+        Condition: { StringEquals: { 'bedrock:InferenceProfileArn': profile } },
+      },
+    ]);
+  });
+
+  it('create schedules (and pass the Scheduler role) only where a use case schedules a wake-up', () => {
+    expect(who((p) => p.startsWith('scheduler:CreateSchedule'))).toEqual(['webhook', 'wake', 'sender']);
+    expect(who((p) => p.startsWith('iam:PassRole'))).toEqual(['webhook', 'wake', 'sender']);
+    expect(who((p) => p.startsWith('scheduler:DeleteSchedule'))).toEqual([
+      'webhook',
+      'wake',
+      'unsubscribe',
+      'owner-action',
+      'mail-events',
+    ]);
+    for (const fn of FUNCTIONS) {
+      for (const s of (grants[fn] ?? []).filter((st) => list(st.Action).includes('iam:PassRole'))) {
+        expect(s).toEqual({
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SchedulerRole/), 'Arn'] },
+          Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        });
+      }
+      for (const p of allowed(fn).filter((x) => x.startsWith('scheduler:')))
+        expect(p).toMatch(` ${SCHEDULES}`);
+    }
+  });
+
+  it('read the secret where a handler verifies or seals something, and nowhere else', () => {
+    expect(who((p) => p.startsWith('secretsmanager:GetSecretValue'))).toEqual([
+      'webhook',
+      'sender',
+      'unsubscribe',
+      'owner-action',
+    ]);
+    expect(
+      FUNCTIONS.flatMap(allowed).filter(
+        (p) => p.startsWith('secretsmanager:') && !p.startsWith('secretsmanager:GetSecretValue'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('read the rules doc and nothing else in its bucket', () => {
+    for (const fn of FUNCTIONS) {
+      expect(allowed(fn).filter((p) => p.startsWith('s3:'))).toEqual([
+        expect.stringMatching(/^s3:GetObject <.*RulesBucket.*>\/rules\/current\.yaml$/),
+      ]);
+    }
+  });
+
+  it('queue reminder jobs from the wake function only, and consume them in the sender only', () => {
+    expect(who((p) => p.startsWith('sqs:SendMessage'))).toEqual(['wake']);
+    expect(who((p) => p.startsWith('sqs:ReceiveMessage'))).toEqual(['sender']);
+  });
+
+  it('touch the nonces table from the owner actions only, by PutItem only', () => {
+    expect(who((p) => p.includes('NoncesTable'))).toEqual(['owner-action']);
+    expect(allowed('owner-action').filter((p) => p.includes('NoncesTable'))).toEqual([
+      expect.stringMatching(/^dynamodb:PutItem </),
+    ]);
+  });
+
+  it('only read contacts in the wake function, and only append audit lines everywhere', () => {
+    expect(
+      allowed('wake')
+        .filter((p) => p.includes('ContactsTable'))
+        .map((p) => p.split(' ')[0]),
+    ).toEqual(expect.arrayContaining(['dynamodb:GetItem']));
+    expect(allowed('wake').filter((p) => p.includes('ContactsTable') && /Put|Update/.test(p))).toEqual([]);
+    for (const fn of FUNCTIONS) {
+      expect(
+        allowed(fn)
+          .filter((p) => p.includes('AuditTable'))
+          .map((p) => p.split(' ')[0]),
+      ).toEqual(['dynamodb:PutItem']);
+    }
+  });
+
+  it('never scan, delete or batch-write a table', () => {
+    const risky = FUNCTIONS.flatMap(allowed).filter((p) => /dynamodb:(Scan|DeleteItem|Batch)/.test(p));
+    expect(risky).toEqual([]);
+  });
+});
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+}
+
+function configurationSetId(): string {
+  return Object.keys(resourcesOf(engine, 'AWS::SES::ConfigurationSet'))[0] ?? '';
+}
+
+function identityId(): string {
+  return Object.keys(resourcesOf(engine, 'AWS::SES::EmailIdentity'))[0] ?? '';
+}
