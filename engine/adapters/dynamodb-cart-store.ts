@@ -212,4 +212,30 @@ export class DynamoDbCartStore implements CartStore {
     } while (startKey);
     return carts;
   }
+
+  /**
+   * Every cart whose `day` (UTC date of its last activity, else of its first sighting) is `day`
+   * (`YYYY-MM-DD`), ordered by cart id: Query `by-day`, all pages. The index is eventually
+   * consistent; the nightly export runs well after the day ends.
+   */
+  async cartsByDay(day: string): Promise<Cart[]> {
+    const carts: Cart[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      countRequest(this.requests, 'Query', this.#onRequest);
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: CART_INDEXES.byDay,
+          KeyConditionExpression: '#day = :day',
+          ExpressionAttributeNames: { '#day': CART_KEYS.day },
+          ExpressionAttributeValues: { ':day': day },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) carts.push(itemToCart(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return carts;
+  }
 }

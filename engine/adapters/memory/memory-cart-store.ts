@@ -54,6 +54,16 @@ export class MemoryCartStore implements CartStore {
     });
   }
 
+  /**
+   * Every cart whose UTC day of last activity (else of first sighting) is `day` (`YYYY-MM-DD`),
+   * ordered by cart id, as the DynamoDB store's `by-day` index gives them.
+   */
+  async cartsByDay(day: string): Promise<Cart[]> {
+    return [...this.#carts.values()]
+      .filter((cart) => utcDayOf(cart.lastActivityAt ?? cart.firstSeenAt) === day)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
   /** Every cart, for summaries and tests. */
   all(): IterableIterator<Cart> {
     return this.#carts.values();
@@ -80,4 +90,9 @@ export class MemoryCartStore implements CartStore {
     }
     return frozen;
   }
+}
+
+function utcDayOf(iso: string): string | undefined {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().slice(0, 10);
 }
