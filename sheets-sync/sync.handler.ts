@@ -2,14 +2,9 @@ import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda
 import * as z from 'zod';
 import { ValidationError } from '#engine/domain/errors.js';
 import { toFieldErrors } from '#engine/domain/field-errors.js';
-import {
-  SIGNATURE_HEADER,
-  SIGNATURE_TOLERANCE_SECONDS,
-  verifySignature,
-} from '#engine/domain/request-signature.js';
-import { header, json, method, problem, rawBody, withErrorBoundary } from '#engine/handlers/function-url.js';
+import { json, problem, withErrorBoundary } from '#engine/handlers/function-url.js';
 import { ownerRequestSchema } from '#engine/handlers/owner-action.handler.js';
-import { MAX_BODY_BYTES } from '#engine/handlers/webhook.handler.js';
+import { claimNonce, readSignedJson } from '#engine/handlers/signed-request.js';
 import type { NonceStore } from '#engine/ports.js';
 import { GoogleSheetsError } from './google-sheets.js';
 import { syncContext } from './sync-context.js';
@@ -74,41 +69,21 @@ export async function handleSyncRequest(
   event: LambdaFunctionURLEvent,
 ): Promise<LambdaFunctionURLResult> {
   const log = ctx.deps.log;
-  const refuse = (status: number, error: string, message: string, extra: Record<string, unknown> = {}) => {
-    log.warn('sync request refused', { status, error, reason: message });
-    return problem(status, error, message, extra);
-  };
-  if (method(event) !== 'POST') return refuse(405, 'method_not_allowed', 'Ask for a sync with POST.');
-  const body = rawBody(event);
-  if (body.length > MAX_BODY_BYTES)
-    return refuse(413, 'payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes.`);
-  if (!/^application\/(.+\+)?json\b/i.test(header(event, 'content-type') ?? '')) {
-    return refuse(
-      415,
-      'unsupported_media_type',
-      'Send the request as JSON (Content-Type: application/json).',
-    );
-  }
   const now = ctx.deps.clock.now();
-  const signature = verifySignature(header(event, SIGNATURE_HEADER), body, ctx.secrets, now);
-  if (!signature.ok) return refuse(401, 'bad_signature', signature.reason);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return refuse(400, 'invalid_json', 'The body is not valid JSON.', {
-      errors: [{ path: '', message: 'is not valid JSON' }],
-    });
-  }
-  const request = syncRequestSchema.safeParse(parsed);
+  const signed = readSignedJson(
+    event,
+    { refusal: 'sync request refused', things: 'a sync request', thing: 'the request' },
+    { secrets: ctx.secrets, now, log },
+  );
+  if (!signed.ok) return signed.response;
+  const refuse = signed.refuse;
+  const request = syncRequestSchema.safeParse(signed.body);
   if (!request.success) {
     return refuse(400, 'invalid_request', 'The sync request is invalid; nothing was changed.', {
       errors: toFieldErrors(request.error),
     });
   }
-  // As for owner actions: the nonce outlives the window in which its signature is accepted.
-  const expiresAt = new Date(now.getTime() + 2 * SIGNATURE_TOLERANCE_SECONDS * 1000);
-  if (!(await ctx.nonces.claim(request.data.nonce, expiresAt))) {
+  if (!(await claimNonce(ctx.nonces, request.data.nonce, now))) {
     return refuse(409, 'replayed_nonce', 'This request was already received (its nonce was used).');
   }
   let outcome: SyncOutcome;

@@ -3,16 +3,11 @@ import * as z from 'zod';
 import { NotFoundError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/field-errors.js';
 import { checkOneTarget, ownerActionFields } from '../domain/owner-action.js';
-import {
-  SIGNATURE_HEADER,
-  SIGNATURE_TOLERANCE_SECONDS,
-  verifySignature,
-} from '../domain/request-signature.js';
 import type { NonceStore } from '../ports.js';
 import { type OwnerActionDeps, ownerAction } from '../use-cases/owner-action.js';
 import { ownerActionContext } from './aws-context.js';
-import { header, json, method, problem, rawBody } from './function-url.js';
-import { MAX_BODY_BYTES } from './webhook.handler.js';
+import { json } from './function-url.js';
+import { claimNonce, readSignedJson } from './signed-request.js';
 
 /** An owner action as the Apps Script menu sends it: the action plus a one-time nonce. */
 export const ownerRequestSchema = z
@@ -39,38 +34,21 @@ export async function handleOwnerAction(
   ctx: OwnerActionContext,
   event: LambdaFunctionURLEvent,
 ): Promise<LambdaFunctionURLResult> {
-  const log = ctx.deps.log;
-  const refuse = (status: number, error: string, message: string, extra: Record<string, unknown> = {}) => {
-    log.warn('owner action refused', { status, error, reason: message });
-    return problem(status, error, message, extra);
-  };
-  if (method(event) !== 'POST') return refuse(405, 'method_not_allowed', 'Send owner actions with POST.');
-  const body = rawBody(event);
-  if (body.length > MAX_BODY_BYTES)
-    return refuse(413, 'payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes.`);
-  if (!/^application\/(.+\+)?json\b/i.test(header(event, 'content-type') ?? '')) {
-    return refuse(415, 'unsupported_media_type', 'Send the action as JSON (Content-Type: application/json).');
-  }
   const now = ctx.deps.clock.now();
-  const signature = verifySignature(header(event, SIGNATURE_HEADER), body, ctx.secrets, now);
-  if (!signature.ok) return refuse(401, 'bad_signature', signature.reason);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return refuse(400, 'invalid_json', 'The body is not valid JSON.', {
-      errors: [{ path: '', message: 'is not valid JSON' }],
-    });
-  }
-  const request = ownerRequestSchema.safeParse(parsed);
+  const signed = readSignedJson(
+    event,
+    { refusal: 'owner action refused', things: 'owner actions', thing: 'the action' },
+    { secrets: ctx.secrets, now, log: ctx.deps.log },
+  );
+  if (!signed.ok) return signed.response;
+  const refuse = signed.refuse;
+  const request = ownerRequestSchema.safeParse(signed.body);
   if (!request.success) {
     return refuse(400, 'invalid_action', 'The owner action is invalid; nothing was changed.', {
       errors: toFieldErrors(request.error),
     });
   }
-  // The nonce lives a little longer than a signature may be late, so a replay inside the window is caught.
-  const expiresAt = new Date(now.getTime() + 2 * SIGNATURE_TOLERANCE_SECONDS * 1000);
-  if (!(await ctx.nonces.claim(request.data.nonce, expiresAt))) {
+  if (!(await claimNonce(ctx.nonces, request.data.nonce, now))) {
     return refuse(409, 'replayed_nonce', 'This request was already received (its nonce was used).');
   }
   const { nonce: _nonce, ...action } = request.data;

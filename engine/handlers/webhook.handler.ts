@@ -1,11 +1,8 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { SIGNATURE_HEADER, verifySignature } from '../domain/request-signature.js';
 import { type IngestDeps, ingestCartEvent } from '../use-cases/ingest-cart-event.js';
 import { webhookContext } from './aws-context.js';
-import { header, json, method, problem, rawBody } from './function-url.js';
-
-/** Bodies above this are refused before any parsing (a cart of 200 items is far below it). */
-export const MAX_BODY_BYTES = 256 * 1024;
+import { json, problem } from './function-url.js';
+import { readSignedJson } from './signed-request.js';
 
 export interface WebhookContext {
   deps: IngestDeps;
@@ -22,30 +19,13 @@ export async function handleWebhook(
   ctx: WebhookContext,
   event: LambdaFunctionURLEvent,
 ): Promise<LambdaFunctionURLResult> {
-  const log = ctx.deps.log;
-  const refuse = (status: number, error: string, message: string, extra: Record<string, unknown> = {}) => {
-    log.warn('webhook request refused', { status, error, reason: message });
-    return problem(status, error, message, extra);
-  };
-  if (method(event) !== 'POST') return refuse(405, 'method_not_allowed', 'Send cart events with POST.');
-  const body = rawBody(event);
-  if (body.length > MAX_BODY_BYTES)
-    return refuse(413, 'payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes.`);
-  const type = header(event, 'content-type') ?? '';
-  if (!/^application\/(.+\+)?json\b/i.test(type)) {
-    return refuse(415, 'unsupported_media_type', 'Send the event as JSON (Content-Type: application/json).');
-  }
-  const signature = verifySignature(header(event, SIGNATURE_HEADER), body, ctx.secrets, ctx.deps.clock.now());
-  if (!signature.ok) return refuse(401, 'bad_signature', signature.reason);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return refuse(400, 'invalid_json', 'The body is not valid JSON.', {
-      errors: [{ path: '', message: 'is not valid JSON' }],
-    });
-  }
-  const result = await ingestCartEvent(ctx.deps, parsed);
+  const request = readSignedJson(
+    event,
+    { refusal: 'webhook request refused', things: 'cart events', thing: 'the event' },
+    { secrets: ctx.secrets, now: ctx.deps.clock.now(), log: ctx.deps.log },
+  );
+  if (!request.ok) return request.response;
+  const result = await ingestCartEvent(ctx.deps, request.body);
   switch (result.kind) {
     case 'accepted':
       return json(202, {

@@ -6,7 +6,7 @@ import { createTables, tableNames } from '#engine/adapters/dynamodb-tables.js';
 import { ManualClock } from '#engine/adapters/memory/manual-clock.js';
 import { ValidationError } from '#engine/domain/errors.js';
 import { ConfigError } from '#engine/handlers/config.js';
-import { MAX_BODY_BYTES } from '#engine/handlers/webhook.handler.js';
+import { MAX_BODY_BYTES } from '#engine/handlers/signed-request.js';
 import { GoogleSheetsError } from '#sheets-sync/google-sheets.js';
 import { type CellValue, rulesToRows, rulesYaml } from '#sheets-sync/rules-sheet.js';
 import { handleSync, type SyncContext } from '#sheets-sync/sync.handler.js';

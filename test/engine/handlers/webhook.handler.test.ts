@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type MemoryEngine, memoryEngine } from '#engine/adapters/memory/memory-engine.js';
 import { signatureHeader } from '#engine/domain/request-signature.js';
-import { handleWebhook, MAX_BODY_BYTES, type WebhookContext } from '#engine/handlers/webhook.handler.js';
+import { MAX_BODY_BYTES } from '#engine/handlers/signed-request.js';
+import { handleWebhook, type WebhookContext } from '#engine/handlers/webhook.handler.js';
 import webhookPost from '#test/events/function-url/webhook-post.json' with { type: 'json' };
 import updatedFixture from '#test/events/storefront/cart-updated.json' with { type: 'json' };
 import { answer, functionUrlEvent, signedEvent } from '#test/fakes/function-url-event.js';

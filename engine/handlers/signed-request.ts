@@ -1,0 +1,77 @@
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import {
+  SIGNATURE_HEADER,
+  SIGNATURE_TOLERANCE_SECONDS,
+  verifySignature,
+} from '../domain/request-signature.js';
+import type { Logger, NonceStore } from '../ports.js';
+import { header, method, problem, rawBody } from './function-url.js';
+
+/** Bodies above this are refused before any parsing (a cart of 200 items is far below it). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** How one signed endpoint words its refusals. */
+export interface SignedEndpoint {
+  /** The fixed log message of a refusal, e.g. 'webhook request refused'. */
+  refusal: string;
+  /** What to send, for the 405 and 415 messages: 'cart events', 'the event'. */
+  things: string;
+  thing: string;
+}
+
+export type SignedJson =
+  | { ok: true; body: unknown; refuse: Refuse }
+  | { ok: false; response: LambdaFunctionURLResult };
+
+export type Refuse = (
+  status: number,
+  error: string,
+  message: string,
+  extra?: Record<string, unknown>,
+) => LambdaFunctionURLResult;
+
+/**
+ * The envelope every signed endpoint shares, checked in one order: POST (405), at most 256 KB (413),
+ * JSON (415), a valid signature on the raw bytes within five minutes (401), parseable JSON (400).
+ * Each refusal is logged with its reason, never the body. Returns the parsed body and the same
+ * `refuse` for the endpoint's own checks.
+ */
+export function readSignedJson(
+  event: LambdaFunctionURLEvent,
+  endpoint: SignedEndpoint,
+  check: { secrets: readonly string[]; now: Date; log: Logger },
+): SignedJson {
+  const refuse: Refuse = (status, error, message, extra = {}) => {
+    check.log.warn(endpoint.refusal, { status, error, reason: message });
+    return problem(status, error, message, extra);
+  };
+  const fail = (...args: Parameters<Refuse>): SignedJson => ({ ok: false, response: refuse(...args) });
+  if (method(event) !== 'POST') return fail(405, 'method_not_allowed', `Send ${endpoint.things} with POST.`);
+  const body = rawBody(event);
+  if (body.length > MAX_BODY_BYTES)
+    return fail(413, 'payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes.`);
+  if (!/^application\/(.+\+)?json\b/i.test(header(event, 'content-type') ?? '')) {
+    return fail(
+      415,
+      'unsupported_media_type',
+      `Send ${endpoint.thing} as JSON (Content-Type: application/json).`,
+    );
+  }
+  const signature = verifySignature(header(event, SIGNATURE_HEADER), body, check.secrets, check.now);
+  if (!signature.ok) return fail(401, 'bad_signature', signature.reason);
+  try {
+    return { ok: true, body: JSON.parse(body.toString('utf8')), refuse };
+  } catch {
+    return fail(400, 'invalid_json', 'The body is not valid JSON.', {
+      errors: [{ path: '', message: 'is not valid JSON' }],
+    });
+  }
+}
+
+/**
+ * Takes a signed request's nonce once. It lives a little longer than a signature may be late, so a
+ * replay inside the window is caught.
+ */
+export function claimNonce(nonces: NonceStore, nonce: string, now: Date): Promise<boolean> {
+  return nonces.claim(nonce, new Date(now.getTime() + 2 * SIGNATURE_TOLERANCE_SECONDS * 1000));
+}
