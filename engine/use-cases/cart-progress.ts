@@ -1,9 +1,11 @@
 import { cartAuditView } from '../domain/audit-view.js';
 import type { Cart } from '../domain/cart.js';
-import type { Move, SettledMove } from '../domain/decide-move.js';
+import { type Move, type SettledMove, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
+import type { Rules } from '../domain/rules.js';
 import type { Wake } from '../ports.js';
 import type { EngineDeps } from './engine-deps.js';
+import { retryOnConflict } from './retry-on-conflict.js';
 
 /**
  * The wake-up a settled cart needs. A cart keeps one pending wake-up: a new one is made when there is
@@ -75,5 +77,42 @@ export async function auditClosed(
     after: cartAuditView(after),
     rulesVersion: context.rulesVersion,
     detail: { status: after.status, reasons },
+  });
+}
+
+export interface SettleOptions {
+  rules: Rules;
+  version: string;
+  now: Date;
+  /** True when the cart's pending wake-up has fired (the wake and send paths): always schedule anew. */
+  fired: boolean;
+  context: { at: string; actor: string; rulesVersion: string };
+}
+
+/**
+ * Re-reads a cart, applies `change` (undefined: leave it), settles it with the shopper's history and
+ * schedules the wake-up it needs next, in one conditional write retried on conflict. Skips and
+ * closings are audited. Returns the cart before and after and the moves, or undefined when the cart
+ * is gone, closed, or `change` declined.
+ */
+export async function changeAndSettle(
+  deps: Pick<EngineDeps, 'carts' | 'contacts' | 'scheduler' | 'audit'>,
+  cartId: string,
+  change: (cart: Cart) => Cart | undefined,
+  options: SettleOptions,
+): Promise<{ before: Cart; after: Cart; moves: Move[] } | undefined> {
+  return retryOnConflict(async () => {
+    const cart = await deps.carts.get(cartId);
+    if (!cart || cart.status !== 'open') return undefined;
+    const changed = change(cart);
+    if (!changed) return undefined;
+    const history = changed.emailKey ? await deps.contacts.get(changed.emailKey) : undefined;
+    const settled = settleCart(changed, history ?? {}, options.rules, options.now, options.version);
+    const planned = planWake(settled.cart, settled.next, options.now, options.fired);
+    if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
+    const saved = await deps.carts.put(planned.cart, cart.version);
+    if (planned.replaces) await deps.scheduler.cancel(planned.replaces);
+    await auditSettlement(deps, cart, saved, settled.moves, options.context);
+    return { before: cart, after: saved, moves: settled.moves };
   });
 }

@@ -1,12 +1,12 @@
 import { cartAuditView } from '../domain/audit-view.js';
-import { type Cart, closeCart, type ReminderNumber, type ReminderRecord } from '../domain/cart.js';
+import type { Cart, ReminderNumber, ReminderRecord } from '../domain/cart.js';
 import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import { composeReminder, fillLine, lineTemplate, toneFor } from '../domain/reminder-message.js';
 import type { Rules } from '../domain/rules.js';
 import { sealUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import type { ReminderJob } from '../ports.js';
-import { auditClosed, auditSettlement, planWake } from './cart-progress.js';
+import { auditSettlement, changeAndSettle, planWake } from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
 import { polishLine } from './polish-line.js';
 import { retryOnConflict } from './retry-on-conflict.js';
@@ -112,39 +112,32 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
     { cartId: claimed.id, at },
     rules.frequencyCapHours,
   );
+  const settle = { rules, version, now, fired: true, context };
   if (slot !== 'claimed') {
-    await retryOnConflict(async () => {
-      const cart = await deps.carts.get(job.cartId);
-      if (!cart || cart.status !== 'open') return;
-      const next =
-        slot === 'unsubscribed'
-          ? closeCart(cart, 'unsubscribed', at, 'the shopper unsubscribed')
-          : replaceReminder(cart, { ...ready.claim, state: 'skipped', reason: 'frequency_cap' });
-      const settled = settleCart(
-        next,
-        (await deps.contacts.get(claimed.emailKey ?? '')) ?? {},
-        rules,
-        now,
-        version,
+    if (slot === 'unsubscribed') {
+      // Settling reads the contact, finds it unsubscribed and closes the cart, audited.
+      await changeAndSettle(deps, job.cartId, (cart) => cart, settle);
+    } else {
+      const skipped = await changeAndSettle(
+        deps,
+        job.cartId,
+        (cart) => replaceReminder(cart, { ...ready.claim, state: 'skipped', reason: 'frequency_cap' }),
+        settle,
       );
-      const planned = planWake(settled.cart, settled.next, now, true);
-      if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
-      const saved = await deps.carts.put(planned.cart, cart.version);
-      if (slot === 'unsubscribed')
-        await auditClosed(deps, cart, saved, context, ['the shopper unsubscribed']);
-      else
+      if (skipped) {
         await deps.audit.record({
           ...context,
           action: 'reminder.skipped',
-          cartId: cart.id,
-          emailHash: emailHash(claimed.emailKey ?? ''),
+          cartId: job.cartId,
+          emailHash: emailHash(claimed.emailKey),
           detail: {
             n: job.n,
             reason: 'frequency_cap',
             reasons: ['another cart of this email got a reminder first'],
           },
         });
-    });
+      }
+    }
     return notSent(slot === 'unsubscribed' ? 'closed' : 'skipped', slot);
   }
   const hash = emailHash(claimed.emailKey);
@@ -187,21 +180,20 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
 
   // 4. Record and move on.
   const sentAt = deps.clock.now().toISOString();
-  const { before, after, moves } = await retryOnConflict(async () => {
-    const cart = (await deps.carts.get(job.cartId)) ?? claimed;
-    const record = cart.reminders[job.n - 1] ?? ready.claim;
-    const marked = replaceReminder(cart, { ...record, state: 'sent', at: sentAt, messageId });
-    const settled = settleCart(
-      marked,
-      (await deps.contacts.get(claimed.emailKey ?? '')) ?? {},
-      rules,
-      now,
-      version,
-    );
-    const planned = planWake(settled.cart, settled.next, now, true);
-    if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
-    return { before: cart, after: await deps.carts.put(planned.cart, cart.version), moves: settled.moves };
-  });
+  const recorded = await changeAndSettle(
+    deps,
+    job.cartId,
+    (cart) =>
+      replaceReminder(cart, {
+        ...(cart.reminders[job.n - 1] ?? ready.claim),
+        state: 'sent',
+        at: sentAt,
+        messageId,
+      }),
+    settle,
+  );
+  // A cart closed between the claim and now (a checkout) keeps its claim; the send is audited all the same.
+  const { before, after, moves } = recorded ?? { before: claimed, after: claimed, moves: [] };
   await deps.audit.record({
     ...context,
     at: sentAt,
@@ -261,16 +253,7 @@ async function scheduleAfterClaim(
   context: { at: string; actor: string; rulesVersion: string },
 ): Promise<void> {
   const { rules, version } = await deps.rules.current();
-  await retryOnConflict(async () => {
-    const cart = await deps.carts.get(cartId);
-    if (!cart || cart.status !== 'open') return;
-    const history = cart.emailKey ? await deps.contacts.get(cart.emailKey) : undefined;
-    const settled = settleCart(cart, history ?? {}, rules, now, version);
-    const planned = planWake(settled.cart, settled.next, now, true);
-    if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
-    const saved = await deps.carts.put(planned.cart, cart.version);
-    await auditSettlement(deps, cart, saved, settled.moves, context);
-  });
+  await changeAndSettle(deps, cartId, (cart) => cart, { rules, version, now, fired: true, context });
 }
 
 /** A redelivered job for a claim that never became a send: make it visible and keep the cart moving. */
