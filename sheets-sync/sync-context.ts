@@ -101,5 +101,6 @@ async function build(): Promise<SyncContext> {
       tableName: tableNames(cfg.TABLE_PREFIX).nonces,
     }),
     secrets: [secrets.ownerSecret],
+    wallClock: systemClock,
   };
 }

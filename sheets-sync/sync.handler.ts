@@ -4,7 +4,7 @@ import { ValidationError } from '#engine/domain/errors.js';
 import { toFieldErrors } from '#engine/domain/field-errors.js';
 import { json, problem, withErrorBoundary } from '#engine/handlers/function-url.js';
 import { ownerRequestSchema } from '#engine/handlers/owner-action.handler.js';
-import { claimNonce, readSignedJson } from '#engine/handlers/signed-request.js';
+import { claimNonce, readSignedJson, type SignedContext } from '#engine/handlers/signed-request.js';
 import type { NonceStore } from '#engine/ports.js';
 import { GoogleSheetsError } from './google-sheets.js';
 import { syncContext } from './sync-context.js';
@@ -31,11 +31,9 @@ function isFunctionUrlEvent(event: unknown): event is LambdaFunctionURLEvent {
   return functionUrlEventSchema.safeParse(event).success;
 }
 
-export interface SyncContext {
+export interface SyncContext extends SignedContext {
   deps: SyncRulesDeps;
   nonces: NonceStore;
-  /** The owner's signing secret(s). */
-  secrets: readonly string[];
 }
 
 /**
@@ -69,7 +67,7 @@ export async function handleSyncRequest(
   event: LambdaFunctionURLEvent,
 ): Promise<LambdaFunctionURLResult> {
   const log = ctx.deps.log;
-  const now = ctx.deps.clock.now();
+  const now = (ctx.wallClock ?? ctx.deps.clock).now();
   const signed = readSignedJson(
     event,
     { refusal: 'sync request refused', things: 'a sync request', thing: 'the request' },

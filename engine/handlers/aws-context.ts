@@ -122,6 +122,7 @@ export const webhookContext = /* @__PURE__ */ once(
   async (): Promise<WebhookContext> => ({
     deps: base(),
     secrets: [(await secrets()).webhookSecret],
+    wallClock: systemClock,
   }),
 );
 
@@ -160,6 +161,7 @@ export const ownerActionContext = /* @__PURE__ */ once(
     deps: base(),
     nonces: new DynamoDbNonceStore({ client: dynamo(), tableName: tables().nonces }),
     secrets: [(await secrets()).ownerSecret],
+    wallClock: systemClock,
   }),
 );
 

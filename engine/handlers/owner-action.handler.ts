@@ -7,7 +7,7 @@ import type { NonceStore } from '../ports.js';
 import { type OwnerActionDeps, ownerAction } from '../use-cases/owner-action.js';
 import { ownerActionContext } from './aws-context.js';
 import { json } from './function-url.js';
-import { claimNonce, readSignedJson } from './signed-request.js';
+import { claimNonce, readSignedJson, type SignedContext } from './signed-request.js';
 
 /** An owner action as the Apps Script menu sends it: the action plus a one-time nonce. */
 export const ownerRequestSchema = z
@@ -19,11 +19,9 @@ export const ownerRequestSchema = z
   })
   .superRefine(checkOneTarget);
 
-export interface OwnerActionContext {
+export interface OwnerActionContext extends SignedContext {
   deps: OwnerActionDeps;
   nonces: NonceStore;
-  /** The owner's signing secret(s), apart from the storefront's. */
-  secrets: readonly string[];
 }
 
 /**
@@ -34,7 +32,7 @@ export async function handleOwnerAction(
   ctx: OwnerActionContext,
   event: LambdaFunctionURLEvent,
 ): Promise<LambdaFunctionURLResult> {
-  const now = ctx.deps.clock.now();
+  const now = (ctx.wallClock ?? ctx.deps.clock).now();
   const signed = readSignedJson(
     event,
     { refusal: 'owner action refused', things: 'owner actions', thing: 'the action' },

@@ -4,7 +4,7 @@ import {
   SIGNATURE_TOLERANCE_SECONDS,
   verifySignature,
 } from '../domain/request-signature.js';
-import type { Logger, NonceStore } from '../ports.js';
+import type { Clock, Logger, NonceStore } from '../ports.js';
 import { header, method, problem, rawBody } from './function-url.js';
 
 /** Bodies above this are refused before any parsing (a cart of 200 items is far below it). */
@@ -17,6 +17,16 @@ export interface SignedEndpoint {
   /** What to send, for the 405 and 415 messages: 'cart events', 'the event'. */
   things: string;
   thing: string;
+}
+
+/** Where a signed endpoint gets its secrets and the time a signature is checked against. */
+export interface SignedContext {
+  secrets: readonly string[];
+  /**
+   * The wall clock, for signatures and nonces: transport time, not business time. It differs from
+   * the engine's clock only when `npm start --speed N` runs business time faster.
+   */
+  wallClock?: Clock;
 }
 
 export type SignedJson =

@@ -2,12 +2,10 @@ import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda
 import { type IngestDeps, ingestCartEvent } from '../use-cases/ingest-cart-event.js';
 import { webhookContext } from './aws-context.js';
 import { json, problem } from './function-url.js';
-import { readSignedJson } from './signed-request.js';
+import { readSignedJson, type SignedContext } from './signed-request.js';
 
-export interface WebhookContext {
+export interface WebhookContext extends SignedContext {
   deps: IngestDeps;
-  /** The storefront's signing secret(s); two during a rotation. */
-  secrets: readonly string[];
 }
 
 /**
@@ -22,7 +20,7 @@ export async function handleWebhook(
   const request = readSignedJson(
     event,
     { refusal: 'webhook request refused', things: 'cart events', thing: 'the event' },
-    { secrets: ctx.secrets, now: ctx.deps.clock.now(), log: ctx.deps.log },
+    { secrets: ctx.secrets, now: (ctx.wallClock ?? ctx.deps.clock).now(), log: ctx.deps.log },
   );
   if (!request.ok) return request.response;
   const result = await ingestCartEvent(ctx.deps, request.body);
