@@ -69,17 +69,13 @@ export interface RetryOptions {
   maxRetryAfterMs?: number;
 }
 
-export interface GoogleRulesSheetOptions {
-  spreadsheetId: string;
-  /** The tab holding the rules. Default "Rules". */
-  tab?: string;
-  /** "F1" (in the rules tab) or "Status!B2". Default F1. */
-  statusCell?: string;
+/** What every Google adapter takes besides its own settings: credentials, endpoint, back-off. */
+export interface GoogleClientOptions {
   /** Sign requests with this key (self-signed JWT, no token endpoint)... */
   serviceAccount?: ServiceAccountKey;
   /** ...or with this client (tests; workload identity federation). */
   authClient?: GoogleAuthClient;
-  /** The API's root, e.g. a local server in tests. Default https://sheets.googleapis.com/. */
+  /** The API's root, e.g. a local server in tests. Default Google's. */
   rootUrl?: string;
   retry?: RetryOptions;
   log?: Logger;
@@ -88,6 +84,30 @@ export interface GoogleRulesSheetOptions {
   /** 0 <= n < 1, for jitter. */
   random?: () => number;
   clock?: () => Date;
+}
+
+export interface GoogleRulesSheetOptions extends GoogleClientOptions {
+  spreadsheetId: string;
+  /** The tab holding the rules. Default "Rules". */
+  tab?: string;
+  /** "F1" (in the rules tab) or "Status!B2". Default F1. */
+  statusCell?: string;
+}
+
+/** The back-off policy of a Google adapter, its defaults filled in. */
+export function googleCallPolicy(options: GoogleClientOptions): GoogleCallPolicy {
+  return {
+    retry: {
+      attempts: options.retry?.attempts ?? 5,
+      baseDelayMs: options.retry?.baseDelayMs ?? 500,
+      maxDelayMs: options.retry?.maxDelayMs ?? 8_000,
+      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 20_000,
+    },
+    log: options.log,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    random: options.random ?? Math.random,
+    clock: options.clock ?? (() => new Date()),
+  };
 }
 
 /** A Sheets API call failed for good: not retryable, out of tries, or told to wait too long. */
@@ -142,11 +162,8 @@ export class GoogleRulesSheet implements RulesSheet {
   readonly #spreadsheetId: string;
   readonly #tab: string;
   readonly #statusRange: string;
-  readonly #retry: Required<RetryOptions>;
+  readonly #policy: GoogleCallPolicy;
   readonly #log: Logger | undefined;
-  readonly #sleep: (ms: number) => Promise<void>;
-  readonly #random: () => number;
-  readonly #clock: () => Date;
 
   constructor(options: GoogleRulesSheetOptions) {
     const auth = options.authClient ?? (options.serviceAccount && serviceAccountAuth(options.serviceAccount));
@@ -162,16 +179,8 @@ export class GoogleRulesSheet implements RulesSheet {
     this.#tab = options.tab ?? DEFAULT_RULES_TAB;
     const status = options.statusCell ?? DEFAULT_STATUS_CELL;
     this.#statusRange = status.includes('!') ? status : `${quoteTab(this.#tab)}!${status}`;
-    this.#retry = {
-      attempts: options.retry?.attempts ?? 5,
-      baseDelayMs: options.retry?.baseDelayMs ?? 500,
-      maxDelayMs: options.retry?.maxDelayMs ?? 8_000,
-      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 20_000,
-    };
+    this.#policy = googleCallPolicy(options);
     this.#log = options.log;
-    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.#random = options.random ?? Math.random;
-    this.#clock = options.clock ?? (() => new Date());
   }
 
   /** The Rules tab's columns A:D as unformatted values (numbers as numbers, times as day fractions). */
@@ -248,22 +257,59 @@ export class GoogleRulesSheet implements RulesSheet {
     return { created: true, sheetId };
   }
 
-  async #call<T>(operation: SheetsOperation, send: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      this.requests[operation] += 1;
-      try {
-        return await send();
-      } catch (error) {
-        const { status, retryAfterMs, retryable, detail } = classify(error, this.#clock());
-        const last = attempt >= this.#retry.attempts;
-        if (!retryable || last || (retryAfterMs ?? 0) > this.#retry.maxRetryAfterMs) {
-          this.#log?.error('google sheets call failed', { operation, status, attempt, retryAfterMs });
-          throw new GoogleSheetsError(operation, status, detail, { cause: error });
-        }
-        const delay = backoffDelayMs(attempt, retryAfterMs, this.#retry, this.#random);
-        this.#log?.warn('google sheets call retried', { operation, status, attempt, delayMs: delay });
-        await this.#sleep(delay);
+  #call<T>(operation: SheetsOperation, send: () => Promise<T>): Promise<T> {
+    this.requests[operation] += 1;
+    return callGoogle(operation, send, {
+      ...this.#policy,
+      onAttempt: () => {
+        this.requests[operation] += 1;
+      },
+    });
+  }
+}
+
+/** How a Google adapter retries: the policy, and the clock, sleep and randomness it uses. */
+export interface GoogleCallPolicy {
+  retry: Required<RetryOptions>;
+  clock: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  log?: Logger | undefined;
+  /** Told of each retry (attempt 2 on), e.g. to count requests. */
+  onAttempt?: (attempt: number) => void;
+  /** The named error an adapter raises for a call that failed for good; GoogleSheetsError by default. */
+  failure?: new (
+    operation: string,
+    status: number | undefined,
+    detail: string,
+    options?: { cause?: unknown },
+  ) => Error;
+}
+
+/**
+ * One Google API call with bounded, jittered back-off on 429, 5xx and network errors, honouring
+ * Retry-After; anything else, or the last try, becomes a GoogleSheetsError naming the operation.
+ * Every Google adapter (rules tab, carts tab, summary) calls through it.
+ */
+export async function callGoogle<T>(
+  operation: string,
+  send: () => Promise<T>,
+  policy: GoogleCallPolicy,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    if (attempt > 1) policy.onAttempt?.(attempt);
+    try {
+      return await send();
+    } catch (error) {
+      const { status, retryAfterMs, retryable, detail } = classify(error, policy.clock());
+      const last = attempt >= policy.retry.attempts;
+      if (!retryable || last || (retryAfterMs ?? 0) > policy.retry.maxRetryAfterMs) {
+        policy.log?.error('google api call failed', { operation, status, attempt, retryAfterMs });
+        throw new (policy.failure ?? GoogleSheetsError)(operation, status, detail, { cause: error });
       }
+      const delay = backoffDelayMs(attempt, retryAfterMs, policy.retry, policy.random);
+      policy.log?.warn('google api call retried', { operation, status, attempt, delayMs: delay });
+      await policy.sleep(delay);
     }
   }
 }

@@ -1,0 +1,285 @@
+/**
+ * The owner's summary in Google Workspace: a Google Doc the owner created at set-up (its content is
+ * replaced each month by uploading HTML through Drive v3 `files.update`, which Drive converts into
+ * the existing Doc) and a native chart in a `Summary` tab of the owner's spreadsheet (Sheets v4
+ * `batchUpdate` `addChart`), which the Doc links to. Docs cannot take an SVG and an image would need
+ * a public URL; a Sheets chart needs neither. Translates, nothing more; every call is retried on 429
+ * and 5xx with the same back-off as the rules sheet.
+ *
+ * The service account needs the `drive` scope (the Doc is the owner's, shared with it; `drive.file`
+ * only reaches files the app created) and the `spreadsheets` scope.
+ */
+import { drive, type drive_v3 } from '@googleapis/drive';
+import { sheets, type sheets_v4 } from '@googleapis/sheets';
+import { CartRecoveryError } from '#engine/domain/errors.js';
+import type { Logger } from '#engine/ports.js';
+import {
+  callGoogle,
+  type GoogleCallPolicy,
+  type GoogleClientOptions,
+  googleCallPolicy,
+  quoteTab,
+  SHEETS_SCOPE,
+  serviceAccountAuth,
+} from '../google-sheets.js';
+import type { DayPoint } from './monthly-figures.js';
+import type { SummaryDocument, SummaryPage } from './monthly-summary.js';
+import { monthName } from './summary-text.js';
+
+export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive';
+export const DEFAULT_SUMMARY_TAB = 'Summary';
+/** The series table's rows: a header and the longest month, so a shorter month blanks the rest. */
+const SERIES_ROWS = 32;
+
+export interface GoogleSummaryDocumentOptions extends GoogleClientOptions {
+  /** The Google Doc the owner created for the summary. */
+  documentId: string;
+  /** The owner's spreadsheet, where the chart tab lives. */
+  spreadsheetId: string;
+  /** The chart's tab. Default "Summary". */
+  tab?: string;
+}
+
+/** A Drive or Sheets call for the summary failed for good. */
+export class GoogleSummaryError extends CartRecoveryError {
+  readonly status: number | undefined;
+  constructor(operation: string, status: number | undefined, detail: string, options?: { cause?: unknown }) {
+    super(`Google ${operation} failed${status ? ` (HTTP ${status})` : ''}: ${detail}`, options);
+    this.name = 'GoogleSummaryError';
+    this.status = status;
+  }
+}
+
+export type SummaryOperation =
+  | 'files.update'
+  | 'spreadsheets.get'
+  | 'spreadsheets.batchUpdate'
+  | 'values.update';
+
+/**
+ * The summary Doc and its chart tab.
+ * @example
+ * const document = new GoogleSummaryDocument({ documentId, spreadsheetId, serviceAccount: key });
+ * await writeMonthlySummary({ source, document, rules, summarize }, { month: '2026-10' });
+ */
+export class GoogleSummaryDocument implements SummaryDocument {
+  readonly requests: Record<SummaryOperation, number> = {
+    'files.update': 0,
+    'spreadsheets.get': 0,
+    'spreadsheets.batchUpdate': 0,
+    'values.update': 0,
+  };
+  readonly #drive: drive_v3.Drive;
+  readonly #sheets: sheets_v4.Sheets;
+  readonly #rootUrl: string | undefined;
+  readonly #documentId: string;
+  readonly #spreadsheetId: string;
+  readonly #tab: string;
+  readonly #policy: GoogleCallPolicy;
+  readonly #log: Logger | undefined;
+
+  constructor(options: GoogleSummaryDocumentOptions) {
+    const auth =
+      options.authClient ??
+      (options.serviceAccount && serviceAccountAuth(options.serviceAccount, [DRIVE_SCOPE, SHEETS_SCOPE]));
+    if (!auth) throw new TypeError('GoogleSummaryDocument needs a serviceAccount key or an authClient');
+    const root = options.rootUrl ? { rootUrl: options.rootUrl } : {};
+    // gaxios would retry on its own, ignoring Retry-After; the back-off below is the only one.
+    this.#drive = drive({ version: 'v3', auth, ...root, retry: false });
+    this.#sheets = sheets({ version: 'v4', auth, ...root, retry: false });
+    this.#rootUrl = options.rootUrl;
+    this.#documentId = options.documentId;
+    this.#spreadsheetId = options.spreadsheetId;
+    this.#tab = options.tab ?? DEFAULT_SUMMARY_TAB;
+    this.#policy = googleCallPolicy(options);
+    this.#log = options.log;
+  }
+
+  /** Replaces the Doc's content with the page, as HTML Drive converts into the Doc. */
+  async write(page: SummaryPage): Promise<{ url: string }> {
+    const html = summaryHtml(page);
+    const response = await this.#call('files.update', () =>
+      this.#drive.files.update(
+        {
+          fileId: this.#documentId,
+          supportsAllDrives: true,
+          fields: 'id,webViewLink',
+          media: { mimeType: 'text/html', body: html },
+        },
+        // Media uploads ignore the client's rootUrl (TOOLCHAIN.md): pass it on the call.
+        this.#rootUrl ? { rootUrl: this.#rootUrl } : {},
+      ),
+    );
+    return {
+      url: response.data.webViewLink ?? `https://docs.google.com/document/d/${this.#documentId}/edit`,
+    };
+  }
+
+  /**
+   * Writes the day-by-day series into the Summary tab (made when missing) and replaces its chart
+   * with a column chart of abandoned vs recovered carts, in one all-or-nothing batchUpdate.
+   */
+  async chart(month: string, series: readonly DayPoint[]): Promise<{ url: string }> {
+    const spreadsheet = await this.#call('spreadsheets.get', () =>
+      this.#sheets.spreadsheets.get({
+        spreadsheetId: this.#spreadsheetId,
+        fields: 'sheets(properties(sheetId,title),charts(chartId))',
+      }),
+    );
+    const existing = spreadsheet.data.sheets?.find((s) => s.properties?.title === this.#tab);
+    let sheetId = existing?.properties?.sheetId ?? undefined;
+    if (sheetId === undefined) {
+      const added = await this.#call('spreadsheets.batchUpdate', () =>
+        this.#sheets.spreadsheets.batchUpdate({
+          spreadsheetId: this.#spreadsheetId,
+          requestBody: { requests: [{ addSheet: { properties: { title: this.#tab } } }] },
+        }),
+      );
+      sheetId = added.data.replies?.[0]?.addSheet?.properties?.sheetId ?? undefined;
+      if (sheetId === undefined) {
+        throw new GoogleSummaryError('spreadsheets.batchUpdate', undefined, 'addSheet returned no sheetId');
+      }
+    }
+    const range = `${quoteTab(this.#tab)}!A1:C${SERIES_ROWS}`;
+    await this.#call('values.update', () =>
+      this.#sheets.spreadsheets.values.update({
+        spreadsheetId: this.#spreadsheetId,
+        range,
+        valueInputOption: 'RAW',
+        requestBody: { range, majorDimension: 'ROWS', values: seriesValues(series) },
+      }),
+    );
+    const oldCharts = (existing?.charts ?? []).flatMap((c) =>
+      typeof c.chartId === 'number' ? [c.chartId] : [],
+    );
+    const chartSheetId = sheetId;
+    await this.#call('spreadsheets.batchUpdate', () =>
+      this.#sheets.spreadsheets.batchUpdate({
+        spreadsheetId: this.#spreadsheetId,
+        requestBody: { requests: chartRequests(chartSheetId, month, series.length, oldCharts) },
+      }),
+    );
+    return { url: `https://docs.google.com/spreadsheets/d/${this.#spreadsheetId}/edit#gid=${sheetId}` };
+  }
+
+  #call<T>(operation: SummaryOperation, send: () => Promise<T>): Promise<T> {
+    this.requests[operation] += 1;
+    return callGoogle(operation, send, {
+      ...this.#policy,
+      onAttempt: () => {
+        this.requests[operation] += 1;
+      },
+      failure: GoogleSummaryError,
+    });
+  }
+}
+
+/** The series as the Summary tab's rows: a header, one row a day ("Oct 1"), blanks to row 32. */
+export function seriesValues(series: readonly DayPoint[]): (string | number)[][] {
+  const rows: (string | number)[][] = [['Day', 'Abandoned', 'Recovered']];
+  for (const point of series) rows.push([dayLabel(point.day), point.abandoned, point.recovered]);
+  while (rows.length < SERIES_ROWS) rows.push(['', '', '']);
+  return rows;
+}
+
+function dayLabel(day: string): string {
+  const short = new Intl.DateTimeFormat('en-US', { month: 'short', timeZone: 'UTC' }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
+  return `${short} ${Number(day.slice(8, 10))}`;
+}
+
+/**
+ * The batchUpdate requests that replace the tab's charts with the month's column chart over the
+ * series rows (header included, so the legend reads "Abandoned" and "Recovered").
+ */
+export function chartRequests(
+  sheetId: number,
+  month: string,
+  days: number,
+  oldChartIds: readonly number[] = [],
+): sheets_v4.Schema$Request[] {
+  const column = (index: number): sheets_v4.Schema$ChartData => ({
+    sourceRange: {
+      sources: [
+        {
+          sheetId,
+          startRowIndex: 0,
+          endRowIndex: days + 1,
+          startColumnIndex: index,
+          endColumnIndex: index + 1,
+        },
+      ],
+    },
+  });
+  return [
+    ...oldChartIds.map((objectId) => ({ deleteEmbeddedObject: { objectId } })),
+    {
+      addChart: {
+        chart: {
+          spec: {
+            title: `Carts abandoned and recovered, ${monthName(month)}`,
+            basicChart: {
+              chartType: 'COLUMN',
+              legendPosition: 'BOTTOM_LEGEND',
+              headerCount: 1,
+              axis: [
+                { position: 'BOTTOM_AXIS', title: 'Day' },
+                { position: 'LEFT_AXIS', title: 'Carts' },
+              ],
+              domains: [{ domain: column(0) }],
+              series: [
+                { series: column(1), targetAxis: 'LEFT_AXIS' },
+                { series: column(2), targetAxis: 'LEFT_AXIS' },
+              ],
+            },
+          },
+          position: {
+            overlayPosition: {
+              anchorCell: { sheetId, rowIndex: 0, columnIndex: 4 },
+              widthPixels: 760,
+              heightPixels: 380,
+            },
+          },
+        },
+      },
+    },
+  ];
+}
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
+}
+
+/**
+ * The page as a small HTML document Drive converts into the Doc: a heading, the paragraphs, the
+ * chart link and the figures table. Every text is escaped; only an https chart link is kept.
+ */
+export function summaryHtml(page: SummaryPage): string {
+  const chart =
+    page.chart && /^https:\/\//.test(page.chart.url)
+      ? `<p><a href="${escapeHtml(page.chart.url)}">${escapeHtml(page.chart.caption)}</a></p>`
+      : '';
+  const rows = page.table
+    .map((r) => `<tr><td>${escapeHtml(r.label)}</td><td>${escapeHtml(r.value)}</td></tr>`)
+    .join('');
+  return [
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>',
+    escapeHtml(page.title),
+    '</title></head><body>',
+    `<h1>${escapeHtml(page.title)}</h1>`,
+    ...page.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    chart,
+    '<h2>The figures</h2>',
+    `<table><tbody>${rows}</tbody></table>`,
+    '</body></html>',
+  ].join('');
+}

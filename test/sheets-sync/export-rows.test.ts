@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cartsOfNight,
+  cartToRow,
+  EXPORT_HEADERS,
+  exportRows,
+  formatItems,
+  isNight,
+  utcDaysOfNight,
+} from '#sheets-sync/export-rows.js';
+import { sampleCart, sampleRules } from '#test/fakes/sample-cart.js';
+
+const context = { rules: sampleRules(), rulesVersion: 'v-now' };
+
+describe('export rows', () => {
+  it('writes the header row exactly as the Apps Script menu looks it up', () => {
+    // Act
+    const [header] = exportRows([], context);
+
+    // Assess
+    expect(header).toEqual([
+      'Cart ID',
+      'Last activity',
+      'Email',
+      'Items',
+      'Total',
+      'Tier',
+      'Status',
+      'Reminders sent',
+      'Reminder times',
+      'Recovered',
+      'Rules version',
+    ]);
+    expect(EXPORT_HEADERS).toHaveLength(11);
+  });
+
+  it('maps a recovered cart with its sent reminders, in the store time zone', () => {
+    // Prepare
+    const cart = sampleCart({
+      status: 'recovered',
+      reminders: [
+        {
+          n: 1,
+          state: 'sent',
+          dueAt: '2026-06-10T15:00:00.000Z',
+          at: '2026-06-10T15:01:00.000Z',
+          rulesVersion: 'v-7',
+        },
+        { n: 2, state: 'claimed', dueAt: '2026-06-11T11:00:00.000Z', at: '2026-06-11T11:00:00.000Z' },
+      ],
+    });
+
+    // Act
+    const row = cartToRow(cart, context);
+
+    // Assess
+    expect(row).toEqual([
+      'cart-1001',
+      '2026-06-10 10:00',
+      'Shopper@Example.com',
+      'Trail Runner Shoes x 1 @ 129.00; Merino Hiking Socks x 2 @ 24.75',
+      178.5,
+      'big',
+      'recovered',
+      1,
+      '2026-06-10 11:01',
+      'yes',
+      'v-7',
+    ]);
+  });
+
+  it('leaves the snapshot columns blank for a cart known only from its checkout', () => {
+    // Prepare
+    const cart = sampleCart({ snapshot: null, lastActivityAt: undefined, status: 'purchased' });
+
+    // Act
+    const row = cartToRow(cart, context);
+
+    // Assess
+    expect(row).toEqual([
+      'cart-1001',
+      '2026-06-10 10:00',
+      'shopper@example.com',
+      '',
+      '',
+      '',
+      'purchased',
+      0,
+      '',
+      'no',
+      'v-now',
+    ]);
+  });
+
+  it('keeps item lists splittable when a title holds a semicolon', () => {
+    expect(formatItems([{ title: 'Tea; green', quantity: 3, price: '4.00' }])).toBe('Tea, green x 3 @ 4.00');
+  });
+
+  it('lists the UTC days a store-local night overlaps', () => {
+    expect(utcDaysOfNight('2026-06-10', 'America/New_York')).toEqual(['2026-06-10', '2026-06-11']);
+    expect(utcDaysOfNight('2026-06-10', 'Europe/Berlin')).toEqual(['2026-06-09', '2026-06-10']);
+    expect(utcDaysOfNight('2026-06-10', 'UTC')).toEqual(['2026-06-10']);
+  });
+
+  it("keeps only the night's carts, once each, oldest activity first", () => {
+    // Prepare
+    const late = sampleCart({ id: 'b-late', lastActivityAt: '2026-06-11T03:30:00.000Z' });
+    const early = sampleCart({ id: 'a-early', lastActivityAt: '2026-06-10T05:00:00.000Z' });
+    const before = sampleCart({ id: 'c-before', lastActivityAt: '2026-06-10T03:59:00.000Z' });
+    const after = sampleCart({ id: 'd-after', lastActivityAt: '2026-06-11T04:00:00.000Z' });
+
+    // Act
+    const carts = cartsOfNight([late, early, before, after, late], '2026-06-10', 'America/New_York');
+
+    // Assess
+    expect(carts.map((c) => c.id)).toEqual(['a-early', 'b-late']);
+  });
+
+  it('accepts only real calendar dates as a night', () => {
+    expect(isNight('2026-06-10')).toBe(true);
+    expect(isNight('2026-02-30')).toBe(false);
+    expect(isNight('2026-6-1')).toBe(false);
+  });
+});

@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { memoryEngine } from '#engine/adapters/memory/memory-engine.js';
+import { ingestCartEvent } from '#engine/use-cases/ingest-cart-event.js';
+import type { ExportCell } from '#sheets-sync/export-rows.js';
+import { IMPORT_HEADERS, type ImportCell } from '#sheets-sync/import-rows.js';
+import { type CartsTab, NightlyInputError, runNightly } from '#sheets-sync/nightly-export.js';
+import { sampleRules } from '#test/fakes/sample-cart.js';
+import { cartUpdatedEvent } from '#test/fakes/storefront-events.js';
+
+/** The spreadsheet as two arrays: what the export tab holds, and the Import tab's cells. */
+class ArrayCartsTab implements CartsTab {
+  exported: ExportCell[][] = [];
+  nights: string[] = [];
+  imports: ImportCell[][];
+  constructor(imports: ImportCell[][] = []) {
+    this.imports = imports.map((row) => [...row]);
+  }
+  async writeExport(night: string, rows: ExportCell[][]): Promise<void> {
+    this.nights.push(night);
+    this.exported = rows.map((row) => [...row]);
+  }
+  async readImport(): Promise<ImportCell[][]> {
+    return this.imports.map((row) => [...row]);
+  }
+  async writeImportOutcomes(column: number, outcomes: string[]): Promise<void> {
+    outcomes.forEach((outcome, i) => {
+      const row = this.imports[i] ?? [];
+      this.imports[i] = row;
+      while (row.length <= column) row.push('');
+      row[column] = outcome;
+    });
+  }
+  outcomes(): ImportCell[] {
+    return this.imports.slice(1).map((row) => row[8]);
+  }
+}
+
+const NIGHT = '2026-06-10';
+// 02:00 in New York on the morning after the night.
+const RUN_AT = new Date('2026-06-11T06:00:00.000Z');
+
+function importRow(
+  cartId: string,
+  overrides: Partial<Record<(typeof IMPORT_HEADERS)[number], ImportCell>> = {},
+) {
+  const cells: Record<(typeof IMPORT_HEADERS)[number], ImportCell> = {
+    'Cart ID': cartId,
+    Email: `${cartId}@example.com`,
+    Total: '40.00',
+    Currency: 'USD',
+    Items: 'Water Bottle x 2 @ 20.00',
+    'Return URL': `https://acme.example/cart/${cartId}`,
+    'Last activity': '2026-06-10 12:00',
+    'Time zone': 'America/Chicago',
+    Outcome: '',
+    ...overrides,
+  };
+  return IMPORT_HEADERS.map((name) => cells[name]);
+}
+
+/** An engine holding three storefront carts around the New York night of 2026-06-10. */
+async function engineWithCarts() {
+  const engine = memoryEngine({ rules: sampleRules(), rulesVersion: 'v-3', start: RUN_AT });
+  const at = (iso: string) => (RUN_AT.getTime() - Date.parse(iso)) / 60_000;
+  for (const [cartId, occurredAt] of [
+    ['cart-morning', '2026-06-10T14:00:00.000Z'],
+    ['cart-night-before', '2026-06-10T02:00:00.000Z'],
+    ['cart-late', '2026-06-11T03:00:00.000Z'],
+  ] as const) {
+    const event = cartUpdatedEvent({
+      eventId: `evt-${cartId}`,
+      cartId,
+      email: `${cartId}@example.com`,
+      minutesAgo: at(occurredAt),
+      timezone: 'America/New_York',
+      now: RUN_AT,
+    });
+    const result = await ingestCartEvent(engine.deps, event);
+    expect(result.kind).toBe('accepted');
+  }
+  return engine;
+}
+
+describe('runNightly', () => {
+  it("writes the night's carts in the store's zone, imported carts included", async () => {
+    // Prepare
+    const engine = await engineWithCarts();
+    const tab = new ArrayCartsTab([[...IMPORT_HEADERS], importRow('cart-imported')]);
+
+    // Act
+    const result = await runNightly({ ...engine.deps, days: engine.carts, tab }, { night: NIGHT });
+
+    // Assess
+    expect(result).toEqual({ night: NIGHT, exported: 3, imported: 1, duplicates: 0, errors: 0 });
+    expect(tab.nights).toEqual([NIGHT]);
+    expect(tab.exported[0]?.[0]).toBe('Cart ID');
+    expect(tab.exported.slice(1).map((row) => [row[0], row[1], row[6], row[10]])).toEqual([
+      ['cart-morning', '2026-06-10 10:00', 'open', 'v-3'],
+      // 12:00 in Chicago is 13:00 in New York.
+      ['cart-imported', '2026-06-10 13:00', 'open', 'v-3'],
+      ['cart-late', '2026-06-10 23:00', 'open', 'v-3'],
+    ]);
+    const imported = await engine.carts.get('cart-imported');
+    expect(imported?.snapshot?.source).toBe('import');
+    expect(imported?.wake).toBeDefined();
+  });
+
+  it('gives the same tab when a night runs twice, and feeds no row twice', async () => {
+    // Prepare
+    const engine = await engineWithCarts();
+    const tab = new ArrayCartsTab([[...IMPORT_HEADERS], importRow('cart-imported')]);
+    const deps = { ...engine.deps, days: engine.carts, tab };
+    await runNightly(deps, { night: NIGHT });
+    const first = structuredClone(tab.exported);
+    const outcomes = tab.outcomes();
+    const version = (await engine.carts.get('cart-imported'))?.version;
+
+    // Act
+    const again = await runNightly(deps, { night: NIGHT });
+
+    // Assess
+    expect(tab.exported).toEqual(first);
+    expect(tab.outcomes()).toEqual(outcomes);
+    expect(again).toMatchObject({ exported: 3, imported: 0, duplicates: 0, errors: 0 });
+    expect((await engine.carts.get('cart-imported'))?.version).toBe(version);
+  });
+
+  it('writes imported, duplicate or the error beside each import row', async () => {
+    // Prepare
+    const engine = await engineWithCarts();
+    const tab = new ArrayCartsTab([
+      [...IMPORT_HEADERS],
+      importRow('cart-a'),
+      importRow('cart-a', { 'Last activity': '2026-06-10 08:00' }),
+      importRow('cart-b', { Email: 'not an address' }),
+      importRow('cart-c', { Total: '' }),
+      ['', '', ''],
+      importRow('cart-d', { 'Last activity': '2026-06-10T18:00:00Z' }),
+    ]);
+
+    // Act
+    const result = await runNightly({ ...engine.deps, days: engine.carts, tab }, { night: NIGHT });
+
+    // Assess
+    expect(tab.outcomes()).toEqual([
+      'imported',
+      'duplicate: cart cart-a is also in row 2',
+      'error: Email: email must be an email address such as "shopper@example.com"',
+      'error: Total: is required, such as 42.50',
+      '',
+      'imported',
+    ]);
+    expect(tab.imports[0]?.[8]).toBe('Outcome');
+    expect(result).toMatchObject({ imported: 2, duplicates: 1, errors: 2 });
+    expect(await engine.carts.get('cart-b')).toBeUndefined();
+    expect(await engine.carts.get('cart-c')).toBeUndefined();
+  });
+
+  it('calls a row already fed to the engine a duplicate when its outcome was cleared', async () => {
+    // Prepare
+    const engine = await engineWithCarts();
+    const tab = new ArrayCartsTab([[...IMPORT_HEADERS], importRow('cart-a')]);
+    const deps = { ...engine.deps, days: engine.carts, tab };
+    await runNightly(deps, { night: NIGHT });
+    const row = tab.imports[1];
+    if (row) row[8] = '';
+
+    // Act
+    const result = await runNightly(deps, { night: NIGHT });
+
+    // Assess
+    expect(tab.outcomes()).toEqual(['duplicate: already imported']);
+    expect(result).toMatchObject({ imported: 0, duplicates: 1 });
+  });
+
+  it('still exports when the Import tab lacks its headers, and reports why nothing was imported', async () => {
+    // Prepare
+    const engine = await engineWithCarts();
+    const tab = new ArrayCartsTab([['cart-x', 'x@example.com']]);
+
+    // Act
+    const result = await runNightly({ ...engine.deps, days: engine.carts, tab }, { night: NIGHT });
+
+    // Assess
+    expect(result.importError).toContain('lacks the header(s) Cart ID, Total');
+    expect(result.exported).toBe(2);
+    expect(tab.imports).toEqual([['cart-x', 'x@example.com']]);
+  });
+
+  it('refuses a night that is not a date', async () => {
+    // Prepare
+    const engine = memoryEngine({ rules: sampleRules(), start: RUN_AT });
+    const tab = new ArrayCartsTab();
+
+    // Act
+    const run = runNightly({ ...engine.deps, days: engine.carts, tab }, { night: '2026-13-01' });
+
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(NightlyInputError);
+    expect(tab.nights).toEqual([]);
+  });
+});

@@ -1,0 +1,209 @@
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalBedrock, startLocalBedrock } from '#engine/local/bedrock-server.js';
+import { monthlyFigures } from '#sheets-sync/summary/monthly-figures.js';
+import {
+  deterministicSummary,
+  fillPlaceholders,
+  modelSummary,
+  summaryAsText,
+} from '#sheets-sync/summary/summary-text.js';
+import { sampleRules } from '#test/fakes/sample-cart.js';
+import { OCTOBER_COST_USD, octoberAudit, octoberCarts } from './october-month.js';
+
+const MODEL = 'test.summary-model-v1';
+
+function october() {
+  return monthlyFigures({
+    carts: octoberCarts(),
+    audit: octoberAudit(),
+    rules: sampleRules(),
+    month: '2026-10',
+    costUsd: OCTOBER_COST_USD,
+  });
+}
+
+describe('deterministicSummary', () => {
+  it('writes the month in plain sentences with every figure from code', () => {
+    // Act
+    const summary = deterministicSummary(october());
+
+    // Assess
+    expect(summary.source).toBe('deterministic');
+    expect(summary.title).toBe('Acme Outfitters: abandoned carts in October 2026');
+    expect(summary.paragraphs).toEqual([
+      'In October 2026, 6 of the 7 carts seen were left without a purchase. We sent 6 first reminders and 1 second reminder; 1 reminder waited for quiet hours to end and 1 reminder was skipped because the shopper had one recently.',
+      "4 carts were bought after a reminder, worth $240.99 and €40.00. Of this month's abandoned carts, 67% have been recovered so far.",
+      '2 shoppers unsubscribed, 1 email bounced and 1 complaint came in. You suppressed 2 carts and wrote off 1. Running the reminders cost about $1.42 on AWS.',
+    ]);
+  });
+
+  it('lists every figure in the table, one recovery rate per tier', () => {
+    // Act
+    const { table } = deterministicSummary(october());
+
+    // Assess
+    expect(Object.fromEntries(table.map((r) => [r.label, r.value]))).toEqual({
+      'Carts seen': '7',
+      'Carts abandoned': '6',
+      'First reminders sent': '6',
+      'Second reminders sent': '1',
+      'Reminders deferred by quiet hours': '1',
+      'Reminders skipped by the frequency cap': '1',
+      'Carts recovered': '4',
+      'Recovered revenue': '$240.99 and €40.00',
+      'Recovery rate': '67%',
+      'Recovery rate, small carts': '67% (2 of 3)',
+      'Recovery rate, medium carts': '50% (1 of 2)',
+      'Recovery rate, big carts': '100% (1 of 1)',
+      Unsubscribes: '2',
+      Bounces: '1',
+      Complaints: '1',
+      'Carts you suppressed': '2',
+      'Carts you wrote off': '1',
+      'Estimated AWS cost': '$1.42',
+    });
+  });
+
+  it('says there is no rate yet for a month without abandoned carts', () => {
+    // Prepare
+    const figures = monthlyFigures({
+      carts: [],
+      audit: [],
+      rules: sampleRules(),
+      month: '2026-10',
+      costUsd: 0,
+    });
+
+    // Act
+    const summary = deterministicSummary(figures);
+
+    // Assess
+    expect(summary.paragraphs[1]).toBe(
+      '0 carts were bought after a reminder, worth $0.00. No carts were abandoned this month, so there is no recovery rate yet.',
+    );
+    expect(summaryAsText(summary)).toContain('Recovery rate, small carts              n/a');
+  });
+});
+
+describe('fillPlaceholders', () => {
+  it('writes values with dollar signs as they are', () => {
+    expect(fillPlaceholders('Worth {revenue}.', { revenue: '$1,234.50 ($&)' })).toBe('Worth $1,234.50 ($&).');
+  });
+
+  it('refuses unknown or inherited placeholders and stray braces', () => {
+    expect(() => fillPlaceholders('We got {profit}.', { revenue: 'x' })).toThrow(/bad_placeholder/);
+    expect(() => fillPlaceholders('We got {toString}.', { revenue: 'x' })).toThrow(/bad_placeholder/);
+    expect(() => fillPlaceholders('We got {revenue.', { revenue: 'x' })).toThrow(/bad_placeholder/);
+  });
+});
+
+describe('modelSummary', () => {
+  let bedrock: LocalBedrock;
+  let client: BedrockRuntimeClient;
+
+  beforeAll(async () => {
+    bedrock = await startLocalBedrock({ host: '127.0.0.1' });
+    client = new BedrockRuntimeClient({
+      endpoint: bedrock.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await bedrock.stop();
+  });
+
+  afterEach(() => {
+    bedrock.requests.length = 0;
+    bedrock.configure({ reply: undefined, delayMs: 0, fail: false });
+  });
+
+  it("uses the model's prose with the figures filled in by code", async () => {
+    // Prepare
+    bedrock.configure({
+      reply: () =>
+        'In {month}, reminders brought back {recovered} carts worth {revenue}. About {rate} of abandoned carts came back.',
+    });
+
+    // Act
+    const summary = await modelSummary(october(), client, MODEL, 2_000);
+
+    // Assess
+    expect(summary.source).toBe('model');
+    expect(summary.fallbackReason).toBeUndefined();
+    expect(summary.paragraphs).toEqual([
+      'In October 2026, reminders brought back 4 carts worth $240.99 and €40.00. About 67% of abandoned carts came back.',
+    ]);
+    expect(summary.table).toEqual(deterministicSummary(october()).table);
+  });
+
+  it('gives the model only the figures, as JSON, and asks for placeholders instead of numbers', async () => {
+    // Prepare
+    bedrock.configure({ reply: () => 'A quiet month: {recovered} carts came back.' });
+
+    // Act
+    await modelSummary(october(), client, MODEL, 2_000);
+
+    // Assess
+    const request = bedrock.requests[0];
+    expect(request?.modelId).toBe(MODEL);
+    const facts = JSON.parse(request?.line ?? '');
+    expect(facts).toMatchObject({ month: '2026-10', recovered: 4, abandoned: 6, estimatedCostUsd: 1.42 });
+    expect(facts).not.toHaveProperty('days');
+    expect(request?.system).toContain('{recovered}');
+    expect(request?.system).toContain('Never write a number');
+  });
+
+  it('falls back to the deterministic summary when the answer holds a digit', async () => {
+    // Prepare
+    bedrock.configure({ reply: () => 'You recovered 5 carts worth {revenue}.' });
+
+    // Act
+    const summary = await modelSummary(october(), client, MODEL, 2_000);
+
+    // Assess
+    expect(summary).toEqual({ ...deterministicSummary(october()), fallbackReason: 'digits' });
+  });
+
+  it('falls back when the answer uses a placeholder it was not given', async () => {
+    // Prepare
+    bedrock.configure({ reply: () => 'Profit was {profit}.' });
+
+    // Act
+    const summary = await modelSummary(october(), client, MODEL, 2_000);
+
+    // Assess
+    expect(summary.source).toBe('deterministic');
+    expect(summary.fallbackReason).toBe('bad_placeholder');
+  });
+
+  it('falls back when Bedrock is down', async () => {
+    // Prepare
+    bedrock.configure({ fail: 'internal' });
+
+    // Act
+    const summary = await modelSummary(october(), client, MODEL, 2_000);
+
+    // Assess
+    expect(summary).toEqual({ ...deterministicSummary(october()), fallbackReason: 'unavailable' });
+    expect(bedrock.requests).toHaveLength(1);
+  });
+
+  it('falls back when Bedrock is slower than the timeout', async () => {
+    // Prepare
+    bedrock.configure({ delayMs: 3_000, reply: () => 'Too late for {month}.' });
+    const started = Date.now();
+
+    // Act
+    const summary = await modelSummary(october(), client, MODEL, 200);
+
+    // Assess
+    expect(summary.source).toBe('deterministic');
+    expect(summary.fallbackReason).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(2_500);
+  });
+});
