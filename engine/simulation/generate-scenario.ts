@@ -13,6 +13,13 @@ export interface GenerateOptions {
   seed: number;
   /** First day of the month; default 2026-03-01, so the month crosses the US and EU DST changes. */
   start?: Date;
+  /**
+   * Only the lines of shard `index` of `count`: shoppers (and carts without an email) are split so
+   * that nothing one shard's lines do can affect another's (the frequency cap and checkouts only ever
+   * couple carts of one email). Every shard draws the same random numbers, so the shards of a seed
+   * together are exactly the unsharded month.
+   */
+  shard?: { index: number; count: number };
 }
 
 const ZONES = [
@@ -126,6 +133,12 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
     const id = `cart_${index.toString(36).padStart(5, '0')}`;
     const shopper = int(0, shoppers - 1);
     const email = chance(0.1) ? undefined : `shopper${shopper}@example.com`;
+    const key = email ? shopper : shoppers + index;
+    const keep = !options.shard || key % options.shard.count === options.shard.index;
+    // Arguments are evaluated (random numbers drawn) whether or not the line is kept.
+    const push = (line: ScenarioInput) => {
+      if (keep) heap.push(line);
+    };
     const timezone = pick(ZONES);
     const locale = pick(LOCALES);
     const consent = chance(0.7);
@@ -175,12 +188,12 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
       };
       // Most deliveries are near-instant; some arrive late, after newer ones.
       const delay = chance(0.03) ? int(5, 90) * MINUTE : int(0, 5) * 1000;
-      heap.push({ at: at + delay, event });
-      if (chance(0.01)) heap.push({ at: at + delay + int(1, 60) * 1000, event });
+      push({ at: at + delay, event });
+      if (chance(0.01)) push({ at: at + delay + int(1, 60) * 1000, event });
       lastUpdate = at;
     }
     if (chance(0.004)) {
-      heap.push({
+      push({
         at: lastUpdate + 1000,
         event: { id: `evt_${id}_bad`, type: 'cart.updated', occurredAt: 'yesterday', cart: { id } },
       });
@@ -188,27 +201,27 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
     const fate = uniformFloat64(rng);
     if (fate < 0.25) {
       const when = lastUpdate + int(5, 180) * MINUTE;
-      heap.push({
+      push({
         at: when,
         event: { id: `evt_${id}_co`, type: 'cart.checked_out', occurredAt: iso(when), cart: { id } },
       });
     } else if (fate < 0.37) {
       const when = lastUpdate + int(3, 60) * HOUR;
-      heap.push({
+      push({
         at: when,
         event: { id: `evt_${id}_co`, type: 'cart.checked_out', occurredAt: iso(when), cart: { id } },
       });
     } else if (fate < 0.39 && email) {
-      heap.push({ at: lastUpdate + int(6, 48) * HOUR, action: 'unsubscribe', email });
+      push({ at: lastUpdate + int(6, 48) * HOUR, action: 'unsubscribe', email });
     } else if (fate < 0.4) {
-      heap.push({
+      push({
         at: lastUpdate + int(1, 30) * HOUR,
         action: 'suppress',
         cartId: id,
         reason: 'customer called',
       });
     } else if (fate < 0.405) {
-      heap.push({
+      push({
         at: lastUpdate + int(1, 30) * HOUR,
         action: 'write_off',
         cartId: id,
