@@ -8,7 +8,9 @@ import { InfraConfigError } from './config.js';
 
 const app = new App();
 try {
-  buildCartRecoveryApp(app, { account: process.env.CDK_DEFAULT_ACCOUNT });
+  const built = buildCartRecoveryApp(app, { account: process.env.CDK_DEFAULT_ACCOUNT });
+  // The CLI does not show info annotations; stderr keeps `cdk synth`'s template output clean.
+  for (const note of built.engine.notes) console.error(`Note: ${note}`);
 } catch (error) {
   if (!(error instanceof InfraConfigError)) throw error;
   console.error(error.message);

@@ -14,6 +14,21 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 // A DNS name: labels of letters, digits and inner hyphens, at least one dot.
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
+/** Google spreadsheet and document ids: letters, digits, "-" and "_". */
+const GOOGLE_ID = /^[A-Za-z0-9_-]{10,200}$/;
+
+/** The store's time zone when cdk.json names none. */
+export const DEFAULT_STORE_TIMEZONE = 'America/New_York';
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.includes('/') || zone === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
 /** A string setting whose absence is reported as "is missing: <what it is>". */
 const required = (what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? `is missing: ${what}` : 'must be text') });
@@ -59,6 +74,32 @@ const configSchema = z
      * identity; list those test recipients here, and empty the list after leaving the sandbox.
      */
     sesSandboxRecipients: z.array(z.email({ error: 'must be email addresses' })).default([]),
+    /**
+     * The owner's Google spreadsheet (the id in its URL, between /d/ and /edit). Optional: without
+     * it the Google functions (rules sync, nightly export, monthly summary) and their schedules are
+     * not created.
+     */
+    spreadsheetId: z
+      .string({ error: 'must be a spreadsheet id' })
+      .regex(GOOGLE_ID, { error: 'must be a spreadsheet id (the part of its URL between /d/ and /edit)' })
+      .optional(),
+    /** The Google Doc the monthly summary is written to (the id in its URL). */
+    summaryDocumentId: z
+      .string({ error: 'must be a Google Docs document id' })
+      .regex(GOOGLE_ID, { error: 'must be a document id (the part of its URL between /d/ and /edit)' })
+      .optional(),
+    /** The tab the rules are read from; the sync's own default (Rules) when absent. */
+    rulesTab: z.string({ error: 'must be text' }).trim().min(1).max(100).optional(),
+    /** Where the sync writes its status ("F1" or "Status!B2"); the sync's own default (F1) when absent. */
+    statusCell: z
+      .string({ error: 'must be text' })
+      .regex(/^(?:[^!]+!)?[A-Z]{1,3}[1-9]\d{0,6}$/, { error: 'must be a cell such as F1 or Status!B2' })
+      .optional(),
+    /** The store's IANA time zone: the nightly export and monthly summary run at its midnight. */
+    storeTimezone: z
+      .string({ error: 'must be an IANA time zone such as America/New_York' })
+      .refine(isTimeZone, { error: 'must be an IANA time zone such as America/New_York' })
+      .default(DEFAULT_STORE_TIMEZONE),
   })
   .superRefine((config, ctx) => {
     const domain = config.fromEmail.split('@')[1]?.toLowerCase() ?? '';

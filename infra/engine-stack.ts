@@ -3,7 +3,7 @@
  * role, and the SES identity and configuration set. It only references the stateful stack's resources
  * (passed in as props), so it can be destroyed and deployed again without losing data.
  */
-import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -32,12 +32,19 @@ import {
   EngineFunction,
   engineFunctionArn,
 } from './constructs/engine-function.js';
+import {
+  GoogleFunctions,
+  SCHEDULED_SHEETS_HANDLERS,
+  type ScheduledSheetsHandler,
+} from './constructs/google-functions.js';
 import { NAMES, SIZING } from './sizing.js';
 import type { StatefulResources } from './stateful-stack.js';
 
 export interface EngineStackProps extends StackProps {
   config: CartRecoveryConfig;
   stateful: StatefulResources;
+  /** The scheduled Google functions to create (with a spreadsheet); SCHEDULED_SHEETS_HANDLERS by default. */
+  sheetsScheduled?: readonly ScheduledSheetsHandler[];
 }
 
 export class EngineStack extends Stack {
@@ -46,6 +53,10 @@ export class EngineStack extends Stack {
     EngineFunction
   >;
   readonly schedulerRole: Role;
+  /** The Google functions; absent when cdk.json names no spreadsheet. */
+  readonly google?: GoogleFunctions;
+  /** What was left out and why, for synth to print (also recorded as info annotations). */
+  readonly notes: string[] = [];
 
   constructor(scope: Construct, id: string, props: EngineStackProps) {
     super(scope, id, props);
@@ -249,7 +260,32 @@ export class EngineStack extends Stack {
 
     this.functions = { webhook, wake, sender, unsubscribe, ownerAction, mailEvents };
 
-    // 8. What the developer needs next.
+    // 8. The Google functions, once the owner's spreadsheet is known.
+    const { spreadsheetId } = config;
+    if (spreadsheetId) {
+      const wanted = props.sheetsScheduled ?? SCHEDULED_SHEETS_HANDLERS;
+      const scheduled = wanted.filter((h) => h !== 'summary' || config.summaryDocumentId !== undefined);
+      if (wanted.includes('summary') && !scheduled.includes('summary')) {
+        this.note(
+          'cartRecovery.summaryDocumentId is not set, so the monthly summary is not deployed ' +
+            '(docs/DEPLOY.md, "Connect Google").',
+        );
+      }
+      this.google = new GoogleFunctions(this, 'Google', {
+        config: { ...config, spreadsheetId },
+        stateful,
+        common,
+        engineSchedulerRole: schedulerRole,
+        scheduled,
+      });
+    } else {
+      this.note(
+        'cartRecovery.spreadsheetId is not set, so the Google functions (rules sync, nightly export, monthly ' +
+          'summary) and their schedules are not deployed (docs/DEPLOY.md, "Connect Google").',
+      );
+    }
+
+    // 9. What the developer needs next.
     new CfnOutput(this, 'WebhookUrl', {
       value: webhookUrl.url,
       description: 'Storefront webhook: POST signed cart events here',
@@ -262,6 +298,12 @@ export class EngineStack extends Stack {
       value: ownerActionUrl.url,
       description: "The owner sheet's signed actions",
     });
+    if (this.google) {
+      new CfnOutput(this, 'RulesSyncUrl', {
+        value: this.google.syncUrl.url,
+        description: 'The owner sheet\'s "Sync rules now" (signed with ownerSecret)',
+      });
+    }
     new CfnOutput(this, 'RulesBucketName', {
       value: stateful.rulesBucket.bucketName,
       description: `Upload the rules doc to s3://<bucket>/${NAMES.rulesKey}`,
@@ -291,8 +333,17 @@ export class EngineStack extends Stack {
         `3. Upload the rules doc to the RulesBucketName bucket at ${NAMES.rulesKey}.`,
         '4. Invoke the Bedrock model once from the console (Anthropic first-use form).',
         '5. Point the storefront webhook at WebhookUrl; confirm the SNS alarm email.',
+        this.google
+          ? '6. Put the Google key in the secret as google.serviceAccount and share the sheet and Doc with it.'
+          : "6. Optional: connect the owner's Google sheet (spreadsheetId in cdk.json).",
         'Details: docs/DEPLOY.md',
       ].join(' '),
     });
+  }
+
+  /** Records a note: an info annotation (not a warning: `deploy --strict` must not stop on it). */
+  private note(message: string): void {
+    this.notes.push(message);
+    Annotations.of(this).addInfo(`cart-recovery: ${message}`);
   }
 }

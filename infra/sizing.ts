@@ -16,6 +16,8 @@ export const NAMES = {
   /** The rules doc inside the rules bucket (the engine's RULES_KEY default). */
   rulesKey: 'rules/current.yaml',
   configurationSet: 'cart-recovery',
+  /** EventBridge Scheduler group of the Google functions' two fixed schedules (nightly, summary). */
+  sheetsScheduleGroup: 'cart-recovery-sheets',
 } as const;
 
 export const SIZING = {
@@ -35,5 +37,15 @@ export const SIZING = {
    * The public Function URLs: at most this many concurrent executions each, so a flood of requests is
    * throttled (HTTP 429) instead of running up the bill. A small store sees a handful per minute.
    */
-  reservedConcurrency: { webhook: 10, unsubscribe: 5, ownerAction: 5 },
+  reservedConcurrency: { webhook: 10, unsubscribe: 5, ownerAction: 5, rulesSync: 2 },
+  /** The Google functions: Sheets/Docs calls are slow; the nightly export writes a whole day of carts. */
+  sheets: {
+    syncTimeout: Duration.seconds(60),
+    syncEvery: Duration.minutes(15),
+    nightlyTimeout: Duration.minutes(5),
+    summaryTimeout: Duration.minutes(2),
+    /** Store-local times: the nightly export just after midnight, the summary on the 1st of each month. */
+    nightlyCron: 'cron(15 0 * * ? *)',
+    summaryCron: 'cron(30 0 1 * ? *)',
+  },
 } as const;

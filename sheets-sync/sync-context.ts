@@ -1,20 +1,81 @@
 /**
- * The rules sync Lambda's ports, built once per cold start. Configuration is read from the
- * environment once and fails fast naming what is missing; the Google key comes from the engine's
- * secret (`google.serviceAccount`).
+ * The owner-side Lambdas' ports (the rules sync, the nightly export/import, the monthly summary),
+ * each built once per cold start from pieces they share: the logger, the engine's secret (the Google
+ * key is its `google.serviceAccount`), the DynamoDB client and tables, the rules source.
+ * Configuration is read from the environment once and fails fast naming what is missing.
  */
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
+import { DynamoDbAuditLog } from '#engine/adapters/dynamodb-audit-log.js';
+import { DynamoDbCartStore } from '#engine/adapters/dynamodb-cart-store.js';
+import { DynamoDbContactStore } from '#engine/adapters/dynamodb-contact-store.js';
 import { DynamoDbNonceStore } from '#engine/adapters/dynamodb-nonce-store.js';
 import { documentClient, tableNames } from '#engine/adapters/dynamodb-tables.js';
 import { systemClock } from '#engine/adapters/memory/manual-clock.js';
 import { createLogger } from '#engine/adapters/pino-logger.js';
+import { S3RulesSource } from '#engine/adapters/s3-rules-source.js';
+import { SchedulerWakeScheduler } from '#engine/adapters/scheduler-wake-scheduler.js';
 import { loadSecrets } from '#engine/adapters/secrets-manager-config.js';
 import { ConfigError, loadConfig } from '#engine/handlers/config.js';
-import { DEFAULT_RULES_TAB, DEFAULT_STATUS_CELL, GoogleRulesSheet } from './google-sheets.js';
+import type { Logger } from '#engine/ports.js';
+import { GoogleCartsTab } from './google-carts-tab.js';
+import {
+  DEFAULT_RULES_TAB,
+  DEFAULT_STATUS_CELL,
+  GoogleRulesSheet,
+  type ServiceAccountKey,
+} from './google-sheets.js';
+import type { NightlyContext } from './nightly.handler.js';
+import type { NightlyDeps } from './nightly-export.js';
+import { DynamoDbSummarySource, simulatedCostModel } from './summary/dynamodb-summary-source.js';
+import { DEFAULT_SUMMARY_TAB, GoogleSummaryDocument } from './summary/google-summary-doc.js';
+import type { MonthlySummaryDeps, Summarizer } from './summary/monthly-summary.js';
+import { modelSummary } from './summary/summary-text.js';
+import type { SummaryContext } from './summary.handler.js';
 import type { SyncContext } from './sync.handler.js';
+
+/** The model writes a few sentences once a month; it may take longer than a reminder's polish. */
+const SUMMARY_MODEL_TIMEOUT_MS = 10_000;
+
+/**
+ * Makes a piece on first use and keeps it for the life of the container. A promise that rejects
+ * (a missing secret) is not kept: the next invocation tries again.
+ */
+const once = <T>(make: () => T): (() => T) => {
+  let made: { value: T } | undefined;
+  return () => {
+    if (!made) {
+      const value = make();
+      const kept = { value };
+      made = kept;
+      if (value instanceof Promise) {
+        value.catch(() => {
+          if (made === kept) made = undefined;
+        });
+      }
+    }
+    return made.value;
+  };
+};
+
+/**
+ * Parses the environment with `schema`.
+ * @throws ConfigError naming each missing or malformed variable.
+ */
+function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name} ${env[name] === undefined ? 'is not set' : `is invalid: ${issue.message}`}`;
+    }),
+  );
+}
 
 const sheetsConfigSchema = z
   .object({
@@ -45,62 +106,159 @@ const sheetsConfigSchema = z
 export type SheetsConfig = z.infer<typeof sheetsConfigSchema>;
 
 /**
- * The sync's own settings (the shared ones come from the engine's `loadConfig`).
+ * The spreadsheet's settings, for the rules sync, the nightly run and the summary's chart tab (the
+ * shared ones come from the engine's `loadConfig`).
  * @throws ConfigError naming each missing or malformed variable.
  */
 export function loadSheetsConfig(env: NodeJS.ProcessEnv = process.env): SheetsConfig {
-  const result = sheetsConfigSchema.safeParse(env);
-  if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => {
-      const name = String(issue.path[0]);
-      return `${name} ${env[name] === undefined ? 'is not set' : `is invalid: ${issue.message}`}`;
-    }),
-  );
+  return parseEnv(sheetsConfigSchema, env);
 }
 
-let context: Promise<SyncContext> | undefined;
+const summaryConfigSchema = z.object({
+  /** The Google Doc the owner made for the summary and shared with the service account. */
+  SUMMARY_DOCUMENT_ID: z.string().regex(/^[A-Za-z0-9_-]{10,200}$/, { error: 'must be a document id' }),
+  /** The spreadsheet tab that holds the chart. */
+  SUMMARY_TAB: z.string().trim().min(1).max(100).default(DEFAULT_SUMMARY_TAB),
+});
+
+export type SummaryConfig = z.infer<typeof summaryConfigSchema>;
+
+/**
+ * The monthly summary's own settings (with `loadSheetsConfig` for the spreadsheet).
+ * @throws ConfigError naming each missing or malformed variable.
+ */
+export function loadSummaryConfig(env: NodeJS.ProcessEnv = process.env): SummaryConfig {
+  return parseEnv(summaryConfigSchema, env);
+}
+
+const log = once(
+  (): Logger =>
+    createLogger({ level: loadConfig(['LOG_LEVEL']).LOG_LEVEL, name: process.env.AWS_LAMBDA_FUNCTION_NAME }),
+);
+const secrets = once(() =>
+  loadSecrets({ client: new SecretsManagerClient({}), secretId: loadConfig(['SECRET_ID']).SECRET_ID }),
+);
+const googleKey = once(async (): Promise<ServiceAccountKey> => {
+  const key = (await secrets()).google?.serviceAccount;
+  if (!key) {
+    const { SECRET_ID } = loadConfig(['SECRET_ID']);
+    throw new ConfigError([`the secret ${SECRET_ID} has no google.serviceAccount (the key for the sheet)`]);
+  }
+  return key;
+});
+const s3 = once(
+  () =>
+    new S3Client({
+      forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true',
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    }),
+);
+const dynamo = once(() => documentClient(new DynamoDBClient({})));
+const tables = once(() => tableNames(loadConfig(['TABLE_PREFIX']).TABLE_PREFIX));
+
+const carts = once(() => new DynamoDbCartStore({ client: dynamo(), tableName: tables().carts }));
+const audit = once(() => new DynamoDbAuditLog({ client: dynamo(), tableName: tables().audit }));
+const rules = once(() => {
+  const cfg = loadConfig(['RULES_BUCKET', 'RULES_KEY']);
+  return new S3RulesSource({ client: s3(), bucket: cfg.RULES_BUCKET, key: cfg.RULES_KEY, log: log() });
+});
+
+/**
+ * The nightly run's engine ports: the DynamoDB stores, the S3 rules, the Scheduler (an imported cart
+ * gets its first wake-up) and the carts' `by-day` read. Everything but the spreadsheet; the local
+ * stack adds CSV files instead (its environment points the SDK at the local peers).
+ */
+export const nightlyPorts = once((): Omit<NightlyDeps, 'tab'> => {
+  const cfg = loadConfig(['SCHEDULER_GROUP', 'WAKE_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN']);
+  return {
+    carts: carts(),
+    days: carts(),
+    contacts: new DynamoDbContactStore({ client: dynamo(), tableName: tables().contacts }),
+    audit: audit(),
+    rules: rules(),
+    scheduler: new SchedulerWakeScheduler({
+      client: new SchedulerClient({}),
+      groupName: cfg.SCHEDULER_GROUP,
+      targetArn: cfg.WAKE_FUNCTION_ARN,
+      roleArn: cfg.SCHEDULER_ROLE_ARN,
+      ...(cfg.SCHEDULER_DLQ_ARN ? { deadLetterArn: cfg.SCHEDULER_DLQ_ARN } : {}),
+      clock: systemClock,
+    }),
+    clock: systemClock,
+    log: log(),
+  };
+});
+
+/**
+ * The monthly summary's ports but the document: the month's records from DynamoDB priced by the
+ * engine's own cost estimate, the S3 rules, and Bedrock's prose (any failure gives the deterministic
+ * text: `modelSummary`). The local stack adds its file document.
+ */
+export const summaryPorts = once(() => {
+  const { BEDROCK_MODEL_ID } = loadConfig(['BEDROCK_MODEL_ID']);
+  const bedrock = new BedrockRuntimeClient({});
+  const summarize: Summarizer = (figures) =>
+    modelSummary(figures, bedrock, BEDROCK_MODEL_ID, SUMMARY_MODEL_TIMEOUT_MS);
+  return {
+    deps: {
+      source: new DynamoDbSummarySource({
+        carts: carts(),
+        audit: audit(),
+        rules: rules(),
+        cost: simulatedCostModel(rules()),
+      }),
+      rules: rules(),
+      summarize,
+      log: log(),
+    } satisfies Omit<MonthlySummaryDeps, 'document'>,
+    clock: systemClock,
+  };
+});
+
+/** The nightly handler's context: the engine's ports and the owner's spreadsheet. */
+export const nightlyContext = once(async (): Promise<NightlyContext> => {
+  const sheetsConfig = loadSheetsConfig();
+  const tab = new GoogleCartsTab({
+    spreadsheetId: sheetsConfig.SPREADSHEET_ID,
+    serviceAccount: await googleKey(),
+    ...(sheetsConfig.GOOGLE_SHEETS_ROOT_URL ? { rootUrl: sheetsConfig.GOOGLE_SHEETS_ROOT_URL } : {}),
+    log: log(),
+  });
+  return { deps: { ...nightlyPorts(), tab } };
+});
+
+/** The summary handler's context: DynamoDB records, Bedrock, the owner's Doc and chart tab. */
+export const summaryContext = once(async (): Promise<SummaryContext> => {
+  const sheetsConfig = loadSheetsConfig();
+  const summaryConfig = loadSummaryConfig();
+  const document = new GoogleSummaryDocument({
+    documentId: summaryConfig.SUMMARY_DOCUMENT_ID,
+    spreadsheetId: sheetsConfig.SPREADSHEET_ID,
+    tab: summaryConfig.SUMMARY_TAB,
+    serviceAccount: await googleKey(),
+    ...(sheetsConfig.GOOGLE_SHEETS_ROOT_URL ? { rootUrl: sheetsConfig.GOOGLE_SHEETS_ROOT_URL } : {}),
+    log: log(),
+  });
+  const { deps, clock } = summaryPorts();
+  return { deps: { ...deps, document }, clock };
+});
 
 /** Everything the sync handler needs, made on first use and kept for the life of the container. */
-export function syncContext(): Promise<SyncContext> {
-  context ??= build();
-  // A failed start (a missing secret) is not cached: the next invocation tries again.
-  context.catch(() => {
-    context = undefined;
-  });
-  return context;
-}
-
-async function build(): Promise<SyncContext> {
+export const syncContext = once(async (): Promise<SyncContext> => {
   const cfg = loadConfig(['RULES_BUCKET', 'RULES_KEY', 'SECRET_ID', 'TABLE_PREFIX', 'LOG_LEVEL']);
   const sheetsConfig = loadSheetsConfig();
-  const log = createLogger({ level: cfg.LOG_LEVEL, name: process.env.AWS_LAMBDA_FUNCTION_NAME });
-  const secrets = await loadSecrets({ client: new SecretsManagerClient({}), secretId: cfg.SECRET_ID });
-  const serviceAccount = secrets.google?.serviceAccount;
-  if (!serviceAccount) {
-    throw new ConfigError([
-      `the secret ${cfg.SECRET_ID} has no google.serviceAccount (the key for the sheet)`,
-    ]);
-  }
-  const s3 = new S3Client({
-    forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true',
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  });
   const sheet = new GoogleRulesSheet({
     spreadsheetId: sheetsConfig.SPREADSHEET_ID,
     tab: sheetsConfig.RULES_TAB,
     statusCell: sheetsConfig.STATUS_CELL,
-    serviceAccount,
+    serviceAccount: await googleKey(),
     ...(sheetsConfig.GOOGLE_SHEETS_ROOT_URL ? { rootUrl: sheetsConfig.GOOGLE_SHEETS_ROOT_URL } : {}),
-    log,
+    log: log(),
   });
   return {
-    deps: { sheet, s3, bucket: cfg.RULES_BUCKET, key: cfg.RULES_KEY, clock: systemClock, log },
-    nonces: new DynamoDbNonceStore({
-      client: documentClient(new DynamoDBClient({})),
-      tableName: tableNames(cfg.TABLE_PREFIX).nonces,
-    }),
-    secrets: [secrets.ownerSecret],
+    deps: { sheet, s3: s3(), bucket: cfg.RULES_BUCKET, key: cfg.RULES_KEY, clock: systemClock, log: log() },
+    nonces: new DynamoDbNonceStore({ client: dynamo(), tableName: tables().nonces }),
+    secrets: [(await secrets()).ownerSecret],
     wallClock: systemClock,
   };
-}
+});

@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { localOwnerJobsBanner, startLocalOwnerJobs } from '../../sheets-sync/local-owner-jobs.js';
 import { createTables, tableNames } from '../adapters/dynamodb-tables.js';
 import { createLogger } from '../adapters/pino-logger.js';
 import { putRules } from '../adapters/s3-rules-source.js';
@@ -44,6 +45,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   url: string;
+  /** Absolute; the owner's CSV export/import and summary files live here too. */
+  dataDir: string;
   mailViewer: string;
   secrets: { webhookSecret: string; ownerSecret: string; unsubscribeKey: string };
   /** Fires due wake-ups now instead of waiting for the next poll (tests). */
@@ -145,6 +148,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await putRules(s3.client, RULES_BUCKET, defaults);
   }
 
+  // The owner's nightly export and monthly summary, as files under dataDir (no Google credentials locally).
+  const ownerJobs = startLocalOwnerJobs({ dataDir }, log);
+
   const routes: [RegExp, (e: Parameters<typeof webhook.handler>[0]) => ReturnType<typeof webhook.handler>][] =
     [
       [/^\/webhook\/?$/, webhook.handler],
@@ -153,7 +159,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ];
   server.on('request', (request, response) => {
     void (async () => {
-      const path = new URL(request.url ?? '/', url).pathname;
+      const requestUrl = new URL(request.url ?? '/', url);
+      const path = requestUrl.pathname;
+      if (await ownerJobs.handle(request, response, requestUrl)) return;
       const route = routes.find(([pattern]) => pattern.test(path));
       if (!route) {
         response.writeHead(path === '/' ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -185,12 +193,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   return {
     url,
+    dataDir,
     mailViewer: ses.endpoint,
     secrets,
     fireDue: () => scheduler.fireDue(),
     sesStore: () => ses.store(),
     async stop() {
       abort.abort();
+      ownerJobs.stop();
       await polling.catch(() => undefined);
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections?.();
@@ -213,6 +223,8 @@ function index(url: string, mail: string): string {
   POST ${url}/owner     owner actions (signed with the owner secret)
   GET  ${url}/u/<token> one-click unsubscribe
   Mail viewer:          ${mail}
+  POST ${url}/local/nightly  the nightly export/import now (CSV files under the data directory)
+  POST ${url}/local/summary  last month's summary now (HTML under the data directory)
 `;
 }
 
@@ -245,6 +257,7 @@ Cart Recovery is running locally${speed > 1 ? ` (clock ${speed}x faster)` : ''}.
   Webhook secret ${stack.secrets.webhookSecret}
   Owner secret   ${stack.secrets.ownerSecret}
   Data           ${resolve(values.data)} (delete it to start afresh)
+${localOwnerJobsBanner(stack.url, stack.dataDir)}
 
 Try: npm run demo   (posts a few signed sample carts; reminders arrive within a minute)
 Stop: Ctrl-C

@@ -26,11 +26,21 @@ export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 
 /** The handlers, by the file name `engine/handlers/<name>.handler.ts`. */
 export const HANDLERS = ['webhook', 'wake', 'sender', 'unsubscribe', 'owner-action', 'mail-events'] as const;
-export type HandlerName = (typeof HANDLERS)[number];
+/**
+ * The Google functions, by the file name `sheets-sync/<name>.handler.ts`: the rules sync, the
+ * nightly export and the monthly summary. Created only when cdk.json names a spreadsheet.
+ */
+export const SHEETS_HANDLERS = ['sync', 'nightly', 'summary'] as const;
+export type EngineHandlerName = (typeof HANDLERS)[number];
+export type SheetsHandlerName = (typeof SHEETS_HANDLERS)[number];
+export type HandlerName = EngineHandlerName | SheetsHandlerName;
 
 /** The entry file of one handler. */
 export function handlerEntry(name: HandlerName): string {
-  return join(PROJECT_ROOT, 'engine', 'handlers', `${name}.handler.ts`);
+  const dir = (SHEETS_HANDLERS as readonly string[]).includes(name)
+    ? ['sheets-sync']
+    : ['engine', 'handlers'];
+  return join(PROJECT_ROOT, ...dir, `${name}.handler.ts`);
 }
 
 /** The runtime and the esbuild target that matches it. */
@@ -95,8 +105,14 @@ export function esbuildOptions(
   };
 }
 
-/** The handlers' settings, by the names engine/handlers/config.ts reads; values are CloudFormation strings. */
-export type EngineEnvironment = Partial<Record<keyof Config, string>>;
+/** The Google functions' own settings (sheets-sync/sync-context.ts and the nightly/summary contexts). */
+export type SheetsSetting = 'SPREADSHEET_ID' | 'RULES_TAB' | 'STATUS_CELL' | 'SUMMARY_DOCUMENT_ID';
+
+/**
+ * The handlers' settings, by the names engine/handlers/config.ts (and the Google functions' contexts)
+ * read; values are CloudFormation strings.
+ */
+export type EngineEnvironment = Partial<Record<keyof Config | SheetsSetting, string>>;
 
 export interface EngineFunctionProps {
   handler: HandlerName;
@@ -232,6 +248,14 @@ export function bindTable(
 /** Read access to the rules doc, and to nothing else in the bucket. */
 export function bindRules(fn: EngineFunction, bucket: IBucket, key: string = NAMES.rulesKey): void {
   allow(fn, ['s3:GetObject'], [bucket.arnForObjects(key)]);
+}
+
+/**
+ * Read and write access to the rules doc and to nothing else in the bucket: the rules sync reads the
+ * doc in force and replaces it when the sheet changed (a new version; the bucket keeps the old ones).
+ */
+export function bindRulesWrite(fn: EngineFunction, bucket: IBucket, key: string = NAMES.rulesKey): void {
+  allow(fn, ['s3:GetObject', 's3:PutObject'], [bucket.arnForObjects(key)]);
 }
 
 /** Reads the one engine secret. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CONTEXT_KEY,
   DEFAULT_MODEL_ID,
+  DEFAULT_STORE_TIMEZONE,
   InfraConfigError,
   parseConfig,
   usesExampleValues,
@@ -88,6 +89,50 @@ describe('parseConfig', () => {
         'cartRecovery has unknown keys: budget',
       ]),
     );
+  });
+
+  it('leaves the Google settings out by default and puts the store in New York', () => {
+    const config = parseConfig(minimal);
+
+    expect(config.spreadsheetId).toBeUndefined();
+    expect(config.summaryDocumentId).toBeUndefined();
+    expect(config.rulesTab).toBeUndefined();
+    expect(config.statusCell).toBeUndefined();
+    expect(config.storeTimezone).toBe(DEFAULT_STORE_TIMEZONE);
+    expect(DEFAULT_STORE_TIMEZONE).toBe('America/New_York');
+  });
+
+  it('takes the Google settings and the store time zone', () => {
+    const config = parseConfig({
+      ...minimal,
+      spreadsheetId: '1AbCdEfGhIjKlMnOp_-xyz',
+      summaryDocumentId: '1DoCdEfGhIjKlMnOp_-xyz',
+      rulesTab: 'Rules',
+      statusCell: 'Status!B2',
+      storeTimezone: 'Europe/Paris',
+    });
+
+    expect(config).toMatchObject({
+      spreadsheetId: '1AbCdEfGhIjKlMnOp_-xyz',
+      summaryDocumentId: '1DoCdEfGhIjKlMnOp_-xyz',
+      statusCell: 'Status!B2',
+      storeTimezone: 'Europe/Paris',
+    });
+  });
+
+  it('refuses a spreadsheet URL, a malformed cell and an unknown time zone, naming each', () => {
+    const problems = problemsOf({
+      ...minimal,
+      spreadsheetId: 'https://docs.google.com/spreadsheets/d/1AbC/edit',
+      statusCell: 'f1',
+      storeTimezone: 'Mars/Olympus_Mons',
+    });
+
+    expect(problems).toEqual([
+      expect.stringMatching(/^cartRecovery\.spreadsheetId must be a spreadsheet id/),
+      'cartRecovery.statusCell must be a cell such as F1 or Status!B2',
+      expect.stringMatching(/^cartRecovery\.storeTimezone must be an IANA time zone/),
+    ]);
   });
 
   it('takes the budget as text, the way `cdk -c` passes values', () => {

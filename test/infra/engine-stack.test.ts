@@ -1,9 +1,16 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HANDLERS } from '../../infra/constructs/engine-function.js';
+import { HANDLERS, type HandlerName } from '../../infra/constructs/engine-function.js';
 import { NAMES, SIZING } from '../../infra/sizing.js';
-import { buildTestApp, resourcesOf, TEST_ACCOUNT, TEST_SETTINGS } from './infra-app.js';
+import {
+  buildTestApp,
+  DEPLOYED_HANDLERS,
+  resourcesOf,
+  SETTINGS_WITHOUT_GOOGLE,
+  TEST_ACCOUNT,
+  TEST_SETTINGS,
+} from './infra-app.js';
 
 let template: Template;
 
@@ -47,12 +54,25 @@ const EXTRA_SETTINGS: Record<(typeof HANDLERS)[number], string[]> = {
   'owner-action': ['SECRET_ID'],
   'mail-events': [],
 };
+/** The Google functions load their own settings (sheets-sync/sync-context.ts), not the engine's base. */
+const GOOGLE_BASE = ['SPREADSHEET_ID', 'SECRET_ID', 'TABLE_PREFIX', 'RULES_BUCKET', 'RULES_KEY', 'LOG_LEVEL'];
+const SETTINGS: Record<HandlerName, string[]> = {
+  ...(Object.fromEntries(HANDLERS.map((h) => [h, [...BASE_SETTINGS, ...EXTRA_SETTINGS[h]]])) as Record<
+    (typeof HANDLERS)[number],
+    string[]
+  >),
+  sync: [...GOOGLE_BASE, 'RULES_TAB', 'STATUS_CELL'],
+  nightly: [...new Set([...BASE_SETTINGS, ...GOOGLE_BASE])],
+  summary: [...GOOGLE_BASE, 'SUMMARY_DOCUMENT_ID', 'BEDROCK_MODEL_ID'],
+};
 
 describe('EngineStack functions', () => {
   it('runs every handler on Node.js 24, arm64, as an ESM bundle', () => {
     const functions = functionsByName(template);
 
-    expect(Object.keys(functions).sort()).toEqual(HANDLERS.map((h) => `${NAMES.functionPrefix}${h}`).sort());
+    expect(Object.keys(functions).sort()).toEqual(
+      DEPLOYED_HANDLERS.map((h) => `${NAMES.functionPrefix}${h}`).sort(),
+    );
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -78,11 +98,9 @@ describe('EngineStack functions', () => {
   it('gives each handler every setting its context loads, and only the settings it may use', () => {
     const functions = functionsByName(template);
 
-    for (const handler of HANDLERS) {
+    for (const handler of DEPLOYED_HANDLERS) {
       const env = functions[`${NAMES.functionPrefix}${handler}`]?.Properties.Environment.Variables ?? {};
-      expect(Object.keys(env).sort()).toEqual(
-        [...BASE_SETTINGS, ...EXTRA_SETTINGS[handler], 'NODE_OPTIONS'].sort(),
-      );
+      expect(Object.keys(env).sort(), handler).toEqual([...SETTINGS[handler], 'NODE_OPTIONS'].sort());
       expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
     }
   });
@@ -92,8 +110,9 @@ describe('EngineStack functions', () => {
     const wake = functions[`${NAMES.functionPrefix}wake`];
 
     expect(wake?.Properties.FunctionName).toBe('cart-recovery-wake');
-    for (const fn of Object.values(functions)) {
-      expect(fn.Properties.Environment.Variables.WAKE_FUNCTION_ARN).toBe(
+    for (const handler of HANDLERS) {
+      const fn = functions[`${NAMES.functionPrefix}${handler}`];
+      expect(fn?.Properties.Environment.Variables.WAKE_FUNCTION_ARN).toBe(
         `arn:aws:lambda:${TEST_SETTINGS.region}:${TEST_ACCOUNT}:function:cart-recovery-wake`,
       );
     }
@@ -134,9 +153,10 @@ describe('EngineStack public endpoints', () => {
     'cart-recovery-webhook': SIZING.reservedConcurrency.webhook,
     'cart-recovery-unsubscribe': SIZING.reservedConcurrency.unsubscribe,
     'cart-recovery-owner-action': SIZING.reservedConcurrency.ownerAction,
+    'cart-recovery-sync': SIZING.reservedConcurrency.rulesSync,
   };
 
-  it('opens a Function URL with auth NONE for exactly the webhook, unsubscribe and owner functions', () => {
+  it('opens a Function URL with auth NONE for exactly the webhook, unsubscribe, owner and sync functions', () => {
     const functions = functionsByName(template);
     const urls = Object.values(resourcesOf(template, 'AWS::Lambda::Url'));
     const targets = urls.map((u) => {
@@ -255,7 +275,7 @@ describe('EngineStack triggers', () => {
     });
   });
 
-  it('outputs the three URLs, the bucket, the secret, the DKIM records and the next steps', () => {
+  it('outputs the four URLs, the bucket, the secret, the DKIM records and the next steps', () => {
     const outputs = Object.keys(template.findOutputs('*'));
 
     expect(outputs).toEqual(
@@ -263,11 +283,145 @@ describe('EngineStack triggers', () => {
         'WebhookUrl',
         'UnsubscribeBaseUrl',
         'OwnerActionUrl',
+        'RulesSyncUrl',
         'RulesBucketName',
         'SecretName',
         'SesDkimRecords',
         'NextSteps',
       ]),
     );
+  });
+});
+
+describe('EngineStack Google functions', () => {
+  const syncId = () => functionsByName(template)['cart-recovery-sync']?.id ?? '';
+
+  it('gives the rules sync the spreadsheet, tab and status cell from cdk.json', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'cart-recovery-sync',
+      Handler: 'index.handler',
+      Timeout: SIZING.sheets.syncTimeout.toSeconds(),
+      Environment: {
+        Variables: Match.objectLike({
+          SPREADSHEET_ID: TEST_SETTINGS.spreadsheetId,
+          RULES_TAB: TEST_SETTINGS.rulesTab,
+          STATUS_CELL: TEST_SETTINGS.statusCell,
+          RULES_KEY: NAMES.rulesKey,
+          SECRET_ID: Match.anyValue(),
+        }),
+      },
+    });
+  });
+
+  it('runs the rules sync every 15 minutes from a classic EventBridge rule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [syncId(), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [syncId(), 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GoogleRulesSyncSchedule'), 'Arn'] },
+    });
+  });
+
+  it("outputs the sync's Function URL as RulesSyncUrl (the name the Apps Script set-up quotes)", () => {
+    const [urlId] =
+      Object.entries(resourcesOf(template, 'AWS::Lambda::Url')).find(
+        ([, url]) =>
+          (url.Properties.TargetFunctionArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] === syncId(),
+      ) ?? [];
+
+    expect(urlId).toBeDefined();
+    template.hasOutput('RulesSyncUrl', { Value: { 'Fn::GetAtt': [urlId, 'FunctionUrl'] } });
+    template.hasOutput('OwnerActionUrl', {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OwnerActionFunctionFunctionUrl'), 'FunctionUrl'] },
+    });
+  });
+
+  it("runs the nightly export at 00:15 and the summary at 00:30 on the 1st, in the store's time zone", () => {
+    const functions = functionsByName(template);
+    const schedules = resourcesOf(template, 'AWS::Scheduler::Schedule');
+    const byName = Object.fromEntries(
+      Object.values(schedules).map((r) => [String(r.Properties.Name), r.Properties]),
+    );
+
+    expect(Object.keys(byName).sort()).toEqual(['monthly-summary', 'nightly-export']);
+    for (const [name, handler, expression] of [
+      ['nightly-export', 'nightly', 'cron(15 0 * * ? *)'],
+      ['monthly-summary', 'summary', 'cron(30 0 1 * ? *)'],
+    ] as const) {
+      expect(byName[name]).toMatchObject({
+        GroupName: NAMES.sheetsScheduleGroup,
+        ScheduleExpression: expression,
+        ScheduleExpressionTimezone: TEST_SETTINGS.storeTimezone,
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: {
+          Arn: { 'Fn::GetAtt': [functions[`cart-recovery-${handler}`]?.id, 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^GoogleSchedulerRole/), 'Arn'] },
+          Input: '{}',
+        },
+      });
+    }
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: NAMES.sheetsScheduleGroup });
+  });
+
+  it('defaults the store time zone to America/New_York', () => {
+    const { storeTimezone: _zone, ...settings } = TEST_SETTINGS;
+    const built = buildTestApp({ bundle: false, settings });
+    const schedules = Object.values(resourcesOf(built.template(built.engine), 'AWS::Scheduler::Schedule'));
+
+    expect(schedules.map((r) => r.Properties.ScheduleExpressionTimezone)).toEqual([
+      'America/New_York',
+      'America/New_York',
+    ]);
+  });
+
+  it('gives the nightly export the engine settings (it ingests carts) and the summary its Doc and model', () => {
+    const env = (name: string) => functionsByName(template)[name]?.Properties.Environment.Variables;
+
+    expect(env('cart-recovery-nightly')).toMatchObject({
+      SPREADSHEET_ID: TEST_SETTINGS.spreadsheetId,
+      SCHEDULER_GROUP: NAMES.scheduleGroup,
+    });
+    expect(env('cart-recovery-summary')).toMatchObject({
+      SPREADSHEET_ID: TEST_SETTINGS.spreadsheetId,
+      SUMMARY_DOCUMENT_ID: TEST_SETTINGS.summaryDocumentId,
+      BEDROCK_MODEL_ID: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
+    });
+  });
+
+  it('leaves the summary out, with a note, when cdk.json names no summary document', () => {
+    const { summaryDocumentId: _doc, ...settings } = TEST_SETTINGS;
+    const built = buildTestApp({ bundle: false, settings });
+    const t = built.template(built.engine);
+
+    expect(Object.keys(functionsByName(t))).not.toContain('cart-recovery-summary');
+    expect(Object.keys(functionsByName(t))).toContain('cart-recovery-nightly');
+    expect(built.engine.notes).toEqual([
+      expect.stringMatching(/^cartRecovery\.summaryDocumentId is not set/),
+    ]);
+  });
+
+  it('leaves the Google functions out, with a note, when cdk.json names no spreadsheet', () => {
+    const built = buildTestApp({ bundle: false, settings: SETTINGS_WITHOUT_GOOGLE });
+    const t = built.template(built.engine);
+
+    expect(Object.keys(functionsByName(t)).sort()).toEqual(
+      HANDLERS.map((h) => `${NAMES.functionPrefix}${h}`).sort(),
+    );
+    expect(Object.keys(t.findOutputs('*'))).not.toContain('RulesSyncUrl');
+    expect(Object.keys(t.findOutputs('*'))).toContain('OwnerActionUrl');
+    expect(resourcesOf(t, 'AWS::Scheduler::Schedule')).toEqual({});
+    expect(built.engine.notes).toEqual([expect.stringMatching(/^cartRecovery\.spreadsheetId is not set/)]);
+    expect(built.engine.google).toBeUndefined();
   });
 });

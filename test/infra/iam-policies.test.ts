@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, resourcesOf, TEST_ACCOUNT, TEST_SETTINGS } from './infra-app.js';
+import { buildTestApp, DEPLOYED_HANDLERS, resourcesOf, TEST_ACCOUNT, TEST_SETTINGS } from './infra-app.js';
 
 interface Statement {
   Effect: 'Allow' | 'Deny';
@@ -118,9 +118,10 @@ describe('IAM policies of both stacks', () => {
 
 describe('the Scheduler role', () => {
   it('may invoke the wake function and nothing else, and park failures in its DLQ', () => {
-    const roles = Object.entries(resourcesOf(engine, 'AWS::IAM::Role')).filter(([, r]) =>
-      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
-    );
+    const roles = Object.entries(resourcesOf(engine, 'AWS::IAM::Role')).filter(([, r]) => {
+      const trust = JSON.stringify(r.Properties.AssumeRolePolicyDocument);
+      return trust.includes('scheduler.amazonaws.com') && trust.includes('["ScheduleGroup","Arn"]');
+    });
     expect(roles).toHaveLength(1);
     const [roleId] = roles[0] ?? [''];
     const wakeId = Object.entries(resourcesOf(engine, 'AWS::Lambda::Function')).find(
@@ -163,8 +164,61 @@ describe('the Scheduler role', () => {
   });
 });
 
+describe("the Google functions' Scheduler role", () => {
+  const roleId = () =>
+    Object.entries(resourcesOf(engine, 'AWS::IAM::Role')).find(([id]) =>
+      id.startsWith('GoogleSchedulerRole'),
+    )?.[0];
+  const functionId = (name: string) =>
+    Object.entries(resourcesOf(engine, 'AWS::Lambda::Function')).find(
+      ([, f]) => f.Properties.FunctionName === name,
+    )?.[0];
+
+  it('may only invoke the nightly export and the monthly summary', () => {
+    const statements = Object.values(resourcesOf(engine, 'AWS::IAM::Policy'))
+      .filter((p) => list(p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId()))
+      .flatMap((p) => list((p.Properties.PolicyDocument as { Statement: Statement[] }).Statement));
+
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: [
+          { 'Fn::GetAtt': [functionId('cart-recovery-nightly'), 'Arn'] },
+          { 'Fn::GetAtt': [functionId('cart-recovery-summary'), 'Arn'] },
+        ],
+      },
+    ]);
+  });
+
+  it('can be assumed only by Scheduler, for this account and the Google schedule group', () => {
+    const role = resourcesOf(engine, 'AWS::IAM::Role')[roleId() ?? ''];
+
+    expect(role?.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT },
+            ArnEquals: {
+              'aws:SourceArn': { 'Fn::GetAtt': [expect.stringMatching(/^GoogleScheduleGroup/), 'Arn'] },
+            },
+          },
+        },
+      ],
+    });
+  });
+});
+
 describe('function grants', () => {
-  const FUNCTIONS = ['webhook', 'wake', 'sender', 'unsubscribe', 'owner-action', 'mail-events'];
+  const FUNCTIONS: string[] = [...DEPLOYED_HANDLERS];
+  const has = (fn: string) => FUNCTIONS.includes(fn);
+  /** The construct path prefix of each function's log group (the Google ones live under `Google`). */
+  const logsId = (fn: string) =>
+    ({ sync: 'GoogleRulesSync', nightly: 'GoogleNightly', summary: 'GoogleSummary' })[fn] ?? pascal(fn);
   const who = (predicate: (pair: string) => boolean) => FUNCTIONS.filter((f) => allowed(f).some(predicate));
 
   it('let every function write only its own log group', () => {
@@ -172,15 +226,15 @@ describe('function grants', () => {
       const logs = allowed(fn).filter((p) => p.startsWith('logs:'));
       expect(logs.sort()).toEqual(
         ['logs:CreateLogStream', 'logs:PutLogEvents'].map((a) =>
-          expect.stringMatching(new RegExp(`^${a} <${pascal(fn)}Logs[0-9A-F]{8}\\.Arn>$`)),
+          expect.stringMatching(new RegExp(`^${a} <${logsId(fn)}Logs[0-9A-F]{8}\\.Arn>$`)),
         ),
       );
     }
   });
 
-  it('send email and call Bedrock from the sender only', () => {
+  it('send email from the sender only, and call Bedrock from the sender and the monthly summary', () => {
     expect(who((p) => p.startsWith('ses:'))).toEqual(['sender']);
-    expect(who((p) => p.startsWith('bedrock:'))).toEqual(['sender']);
+    expect(who((p) => p.startsWith('bedrock:'))).toEqual(['sender', ...(has('summary') ? ['summary'] : [])]);
     expect(allowed('sender').filter((p) => p.startsWith('ses:'))).toEqual([
       `ses:SendEmail arn:aws:ses:${TEST_SETTINGS.region}:${TEST_ACCOUNT}:configuration-set/<${configurationSetId()}>`,
       `ses:SendEmail arn:aws:ses:${TEST_SETTINGS.region}:${TEST_ACCOUNT}:identity/<${identityId()}>`,
@@ -203,14 +257,21 @@ describe('function grants', () => {
   });
 
   it('create schedules (and pass the Scheduler role) only where a use case schedules a wake-up', () => {
-    expect(who((p) => p.startsWith('scheduler:CreateSchedule'))).toEqual(['webhook', 'wake', 'sender']);
-    expect(who((p) => p.startsWith('iam:PassRole'))).toEqual(['webhook', 'wake', 'sender']);
+    const nightly = has('nightly') ? ['nightly'] : [];
+    expect(who((p) => p.startsWith('scheduler:CreateSchedule'))).toEqual([
+      'webhook',
+      'wake',
+      'sender',
+      ...nightly,
+    ]);
+    expect(who((p) => p.startsWith('iam:PassRole'))).toEqual(['webhook', 'wake', 'sender', ...nightly]);
     expect(who((p) => p.startsWith('scheduler:DeleteSchedule'))).toEqual([
       'webhook',
       'wake',
       'unsubscribe',
       'owner-action',
       'mail-events',
+      ...nightly,
     ]);
     for (const fn of FUNCTIONS) {
       for (const s of (grants[fn] ?? []).filter((st) => list(st.Action).includes('iam:PassRole'))) {
@@ -232,6 +293,8 @@ describe('function grants', () => {
       'sender',
       'unsubscribe',
       'owner-action',
+      // The Google functions read the service account key (google.serviceAccount); the sync also the ownerSecret.
+      ...FUNCTIONS.filter((f) => ['sync', 'nightly', 'summary'].includes(f)),
     ]);
     expect(
       FUNCTIONS.flatMap(allowed).filter(
@@ -240,12 +303,16 @@ describe('function grants', () => {
     ).toEqual([]);
   });
 
-  it('read the rules doc and nothing else in its bucket', () => {
-    for (const fn of FUNCTIONS) {
+  it('read the rules doc and nothing else in its bucket; only the rules sync writes it', () => {
+    for (const fn of FUNCTIONS.filter((f) => f !== 'sync')) {
       expect(allowed(fn).filter((p) => p.startsWith('s3:'))).toEqual([
         expect.stringMatching(/^s3:GetObject <.*RulesBucket.*>\/rules\/current\.yaml$/),
       ]);
     }
+    expect(allowed('sync').filter((p) => p.startsWith('s3:'))).toEqual([
+      expect.stringMatching(/^s3:GetObject <.*RulesBucket.*>\/rules\/current\.yaml$/),
+      expect.stringMatching(/^s3:PutObject <.*RulesBucket.*>\/rules\/current\.yaml$/),
+    ]);
   });
 
   it('queue reminder jobs from the wake function only, and consume them in the sender only', () => {
@@ -253,11 +320,31 @@ describe('function grants', () => {
     expect(who((p) => p.startsWith('sqs:ReceiveMessage'))).toEqual(['sender']);
   });
 
-  it('touch the nonces table from the owner actions only, by PutItem only', () => {
-    expect(who((p) => p.includes('NoncesTable'))).toEqual(['owner-action']);
-    expect(allowed('owner-action').filter((p) => p.includes('NoncesTable'))).toEqual([
-      expect.stringMatching(/^dynamodb:PutItem </),
-    ]);
+  it('touch the nonces table from the signed owner requests only (actions, sync), by PutItem only', () => {
+    expect(who((p) => p.includes('NoncesTable'))).toEqual(['owner-action', 'sync']);
+    for (const fn of ['owner-action', 'sync']) {
+      expect(allowed(fn).filter((p) => p.includes('NoncesTable'))).toEqual([
+        expect.stringMatching(/^dynamodb:PutItem </),
+      ]);
+    }
+  });
+
+  it('give the rules sync exactly the secret, the rules doc, the nonces and its logs', () => {
+    expect(
+      allowed('sync')
+        .map((p) => p.split(' ')[0])
+        .sort(),
+    ).toEqual(
+      [
+        'dynamodb:PutItem',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        's3:GetObject',
+        's3:PutObject',
+        'secretsmanager:GetSecretValue',
+      ].sort(),
+    );
+    expect(allowed('sync').filter((p) => p.includes('*'))).toEqual([]);
   });
 
   it('only read contacts in the wake function, and only append audit lines everywhere', () => {
@@ -267,13 +354,30 @@ describe('function grants', () => {
         .map((p) => p.split(' ')[0]),
     ).toEqual(expect.arrayContaining(['dynamodb:GetItem']));
     expect(allowed('wake').filter((p) => p.includes('ContactsTable') && /Put|Update/.test(p))).toEqual([]);
-    for (const fn of FUNCTIONS) {
+    for (const fn of FUNCTIONS.filter((f) => !['sync', 'summary'].includes(f))) {
       expect(
         allowed(fn)
           .filter((p) => p.includes('AuditTable'))
           .map((p) => p.split(' ')[0]),
       ).toEqual(['dynamodb:PutItem']);
     }
+    expect(allowed('sync').filter((p) => p.includes('AuditTable'))).toEqual([]);
+  });
+
+  it('let the monthly summary only read carts (by-day) and audit lines (by-month)', () => {
+    const tables = allowed('summary').filter((p) => p.startsWith('dynamodb:'));
+
+    expect(tables.map((p) => p.split(' ')[0]).sort()).toEqual(
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']),
+    );
+    expect(tables.filter((p) => /Put|Update/.test(p))).toEqual([]);
+    expect(tables.filter((p) => p.includes('ContactsTable') || p.includes('NoncesTable'))).toEqual([]);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^dynamodb:Query <.*CartsTable.*>\/index\/by-day$/),
+        expect.stringMatching(/^dynamodb:Query <.*AuditTable.*>\/index\/by-month$/),
+      ]),
+    );
   });
 
   it('never scan, delete or batch-write a table', () => {

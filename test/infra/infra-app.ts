@@ -10,7 +10,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll } from 'vitest';
 import { buildCartRecoveryApp, type CartRecoveryApp } from '../../infra/cart-recovery-app.js';
 import { type CartRecoveryConfig, CONTEXT_KEY, parseConfig } from '../../infra/config.js';
-import { PROJECT_ROOT } from '../../infra/constructs/engine-function.js';
+import { HANDLERS, type HandlerName, PROJECT_ROOT } from '../../infra/constructs/engine-function.js';
+import { SCHEDULED_SHEETS_HANDLERS } from '../../infra/constructs/google-functions.js';
 
 export const TEST_ACCOUNT = '123456789012';
 
@@ -27,7 +28,22 @@ export const TEST_SETTINGS = {
   fromEmail: 'hello@shop.acme-outfitters.test',
   alertEmail: 'owner@acme-outfitters.test',
   monthlyBudgetUsd: 12,
+  spreadsheetId: '1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-test',
+  summaryDocumentId: '1DoCuMeNtIdOfThEsUmMaRy0123456789_-test',
+  rulesTab: 'Reminder rules',
+  statusCell: 'Status!B2',
+  storeTimezone: 'America/Chicago',
 } as const;
+
+/** The same settings without a spreadsheet: no Google functions. */
+export const SETTINGS_WITHOUT_GOOGLE = Object.fromEntries(
+  Object.entries(TEST_SETTINGS).filter(
+    ([k]) => !['spreadsheetId', 'summaryDocumentId', 'rulesTab', 'statusCell'].includes(k),
+  ),
+);
+
+/** Every function the test app deploys, by handler name: the engine's and the Google ones. */
+export const DEPLOYED_HANDLERS: readonly HandlerName[] = [...HANDLERS, 'sync', ...SCHEDULED_SHEETS_HANDLERS];
 
 /** The context cdk.json gives the CLI: feature flags and the example settings. */
 export function cdkJsonContext(): Record<string, unknown> {
