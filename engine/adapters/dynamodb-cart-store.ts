@@ -193,24 +193,7 @@ export class DynamoDbCartStore implements CartStore {
   }
 
   async openCartsByEmail(emailKey: string): Promise<Cart[]> {
-    const carts: Cart[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      countRequest(this.requests, 'Query', this.#onRequest);
-      const page = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#table,
-          IndexName: CART_INDEXES.openByEmail,
-          KeyConditionExpression: '#email = :email',
-          ExpressionAttributeNames: { '#email': CART_KEYS.openEmailKey },
-          ExpressionAttributeValues: { ':email': emailKey },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) carts.push(itemToCart(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return carts;
+    return this.#queryIndex(CART_INDEXES.openByEmail, CART_KEYS.openEmailKey, emailKey);
   }
 
   /**
@@ -219,6 +202,11 @@ export class DynamoDbCartStore implements CartStore {
    * consistent; the nightly export runs well after the day ends.
    */
   async cartsByDay(day: string): Promise<Cart[]> {
+    return this.#queryIndex(CART_INDEXES.byDay, CART_KEYS.day, day);
+  }
+
+  /** Every cart under one key of a secondary index, all pages (each page counted as a Query). */
+  async #queryIndex(indexName: string, attribute: string, value: string): Promise<Cart[]> {
     const carts: Cart[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -226,10 +214,10 @@ export class DynamoDbCartStore implements CartStore {
       const page = await this.#client.send(
         new QueryCommand({
           TableName: this.#table,
-          IndexName: CART_INDEXES.byDay,
-          KeyConditionExpression: '#day = :day',
-          ExpressionAttributeNames: { '#day': CART_KEYS.day },
-          ExpressionAttributeValues: { ':day': day },
+          IndexName: indexName,
+          KeyConditionExpression: '#key = :value',
+          ExpressionAttributeNames: { '#key': attribute },
+          ExpressionAttributeValues: { ':value': value },
           ExclusiveStartKey: startKey,
         }),
       );
