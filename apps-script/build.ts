@@ -17,6 +17,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
+import { exampleRules, sheetLayout } from './layout.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const BUNDLE_GLOBAL = 'CartRecovery';
@@ -41,6 +42,8 @@ export async function buildAppsScript(options: { outDir?: string } = {}): Promis
     charset: 'utf8',
     legalComments: 'none',
     logLevel: 'silent',
+    // The tabs Set up adds, as a constant: see layout.ts.
+    define: { CART_RECOVERY_LAYOUT: JSON.stringify(sheetLayout(await exampleRules())) },
   };
 
   // The exports of index.ts are the globals: esbuild's metafile lists them for an ES module build.

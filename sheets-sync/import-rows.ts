@@ -26,6 +26,22 @@ export const IMPORT_HEADERS = [
 
 export type ImportColumn = (typeof IMPORT_HEADERS)[number];
 
+/** What each column takes, shown as a note on its header (Set up writes these). */
+export const IMPORT_HEADER_NOTES: Record<ImportColumn, string> = {
+  'Cart ID': "Required. The shop's id for the cart; a cart already known is not imported twice.",
+  Email: 'Optional. Without an email the cart is kept but never reminded.',
+  Total: 'Required. The cart total, such as 42.50.',
+  Currency: "Optional. A three-letter code such as USD; blank means the store's currency.",
+  Items:
+    'Required. "title x quantity @ price", separated by ";", such as "Mug x 2 @ 12.50; Tee @ 20". One item may leave out its price.',
+  'Return URL': 'Required. The https:// link that brings the shopper back to the cart.',
+  'Last activity':
+    "Required. When the shopper last touched the cart: 2026-06-10 14:30 in the store's time zone (or the row's Time zone), or an ISO time with offset.",
+  'Time zone': "Optional. The shopper's IANA time zone, such as Europe/Berlin; blank means the store's.",
+  Outcome:
+    'Cart Recovery writes here each night: imported, duplicate, or what to fix. Rows already imported are not read again.',
+};
+
 /** A cell as Sheets (UNFORMATTED_VALUE) or a CSV file hands it over. */
 export type ImportCell = string | number | boolean | null | undefined;
 

@@ -6,14 +6,7 @@ import { type ActionRow, appendActions } from './actions-log.js';
 import { describeProblem, type EndpointAnswer, send, signedRequest } from './endpoint-client.js';
 import { CART_ID_HEADER, EMAIL_HEADER, EXPORT_TAB, selectedColumnValues } from './selection.js';
 import type { AppsScriptServices, Ui } from './services.js';
-import {
-  checkSetting,
-  PROPERTY,
-  readSettings,
-  SETTING_LABEL,
-  type Settings,
-  saveSettings,
-} from './settings.js';
+import { readSettings, type SettingKey, type Settings } from './settings.js';
 
 export type CartAction = 'suppress' | 'unsubscribe' | 'write_off';
 
@@ -80,7 +73,7 @@ export function runCartAction(services: AppsScriptServices, action: CartAction):
   const ui = services.spreadsheetApp.getUi();
   const spreadsheet = services.spreadsheetApp.getActiveSpreadsheet();
   const text = CART_ACTIONS[action];
-  const settings = settingsOrExplain(services, ui);
+  const settings = settingsOrExplain(services, ui, ['ownerActionUrl', 'ownerSecret']);
   if (!settings) return { kind: 'refused', message: 'not set up' };
   const selection = selectedColumnValues(spreadsheet, EXPORT_TAB, text.header);
   if (!selection.ok) {
@@ -153,7 +146,7 @@ export type SyncResult =
 /** Asks the engine to read the Rules tab now, and shows the version in force or the tab's errors. */
 export function syncRulesNow(services: AppsScriptServices): SyncResult {
   const ui = services.spreadsheetApp.getUi();
-  const settings = settingsOrExplain(services, ui);
+  const settings = settingsOrExplain(services, ui, ['syncUrl', 'ownerSecret']);
   if (!settings) return { kind: 'refused', message: 'not set up' };
   const request = signedRequest(
     services.utilities,
@@ -198,51 +191,6 @@ export function syncRulesNow(services: AppsScriptServices): SyncResult {
   return result;
 }
 
-const SET_UP_PROMPTS: Record<keyof Settings, string> = {
-  ownerActionUrl: 'The owner action URL (from the AWS deployment output "OwnerActionUrl"), https://…',
-  syncUrl: 'The rules sync URL (from the AWS deployment output "RulesSyncUrl"), https://…',
-  ownerSecret:
-    'The owner secret (the "ownerSecret" field of the Cart Recovery secret in AWS Secrets Manager).',
-};
-
-export type SetUpResult = { kind: 'cancelled' } | { kind: 'refused'; message: string } | { kind: 'saved' };
-
-/**
- * Asks for the two endpoint URLs and the owner secret, checks them, stores them in the script's
- * properties and adds the Actions tab. A blank answer keeps the value stored before.
- */
-export function setUp(services: AppsScriptServices): SetUpResult {
-  const ui = services.spreadsheetApp.getUi();
-  const keys = Object.keys(SET_UP_PROMPTS) as (keyof Settings)[];
-  const values: Partial<Settings> = {};
-  for (const [i, key] of keys.entries()) {
-    const current = services.properties.getProperty(PROPERTY[key]) ?? '';
-    const response = ui.prompt(
-      `Cart Recovery set up (${i + 1} of ${keys.length})`,
-      current ? `${SET_UP_PROMPTS[key]}\nLeave blank to keep the current one.` : SET_UP_PROMPTS[key],
-      ui.ButtonSet.OK_CANCEL,
-    );
-    if (response.getSelectedButton() !== ui.Button.OK) return { kind: 'cancelled' };
-    const value = response.getResponseText().trim() || current;
-    const problem = value ? checkSetting(key, value) : `${SETTING_LABEL[key]} is required.`;
-    if (problem) {
-      ui.alert('Set up not saved', `${problem} Nothing was changed; run Set up again.`, ui.ButtonSet.OK);
-      return { kind: 'refused', message: problem };
-    }
-    values[key] = value;
-  }
-  saveSettings(services.properties, values as Settings);
-  appendActions(services.spreadsheetApp.getActiveSpreadsheet(), [
-    [services.now().toISOString(), 'set_up', 'this sheet', 'saved', 'endpoints and owner secret stored'],
-  ]);
-  ui.alert(
-    'Cart Recovery is set up',
-    'The menu can now suppress, write off and unsubscribe, and sync the Rules tab. Every action is listed in the Actions tab.',
-    ui.ButtonSet.OK,
-  );
-  return { kind: 'saved' };
-}
-
 export const HELP_TEXT = [
   `Select rows in the "${EXPORT_TAB}" tab (any cells of a row), then:`,
   '• Suppress selected cart(s): no more reminders about those carts.',
@@ -251,7 +199,9 @@ export const HELP_TEXT = [
   '',
   'The Rules tab holds the reminder rules. Cart Recovery reads it every 15 minutes; "Sync rules now" reads it at once. Its status cell shows the version in force, or what to fix.',
   '',
-  'Every action is recorded in the Actions tab. Set up stores the addresses and the owner secret this menu uses.',
+  "The Import tab takes carts you paste (for example from your shop's abandoned-checkout export); each row gets its outcome beside it the next night.",
+  '',
+  'Every action is recorded in the Actions tab. Set up adds the tabs, creates the monthly summary document in your Drive, shares both with Cart Recovery and stores the addresses and the owner secret this menu uses. Running it again changes only what you type in.',
 ].join('\n');
 
 export function showHelp(services: AppsScriptServices): void {
@@ -259,8 +209,12 @@ export function showHelp(services: AppsScriptServices): void {
   ui.alert('Cart Recovery help', HELP_TEXT, ui.ButtonSet.OK);
 }
 
-function settingsOrExplain(services: AppsScriptServices, ui: Ui): Settings | undefined {
-  const read = readSettings(services.properties);
+function settingsOrExplain<K extends SettingKey>(
+  services: AppsScriptServices,
+  ui: Ui,
+  keys: readonly K[],
+): Pick<Settings, K> | undefined {
+  const read = readSettings(services.properties, keys);
   if (read.ok) return read.settings;
   ui.alert(
     'Cart Recovery is not set up',

@@ -2,14 +2,14 @@
  * The global functions Apps Script calls: onOpen (a simple trigger) and the menu items. Nothing
  * else lives here; each delegates to a module that takes the services as arguments.
  */
-import {
-  runCartAction,
-  setUp as runSetUp,
-  showHelp as runShowHelp,
-  syncRulesNow as runSync,
-} from './actions.js';
+import { runCartAction, showHelp as runShowHelp, syncRulesNow as runSync } from './actions.js';
 import { buildMenu } from './menu.js';
 import type { AppsScriptServices } from './services.js';
+import { setUp as runSetUp } from './set-up.js';
+import type { SheetLayout } from './sheet-layout.js';
+
+/** The tabs Set up adds: computed from the engine's own definitions by build.ts (esbuild `define`). */
+declare const CART_RECOVERY_LAYOUT: SheetLayout;
 
 function services(): AppsScriptServices {
   return {
@@ -17,6 +17,8 @@ function services(): AppsScriptServices {
     urlFetch: UrlFetchApp,
     utilities: Utilities,
     properties: PropertiesService.getScriptProperties(),
+    // The advanced Drive service's global exists only when appsscript.json enables it.
+    drive: typeof Drive === 'undefined' ? undefined : Drive,
     now: () => new Date(),
   };
 }
@@ -42,7 +44,7 @@ export function syncRulesNow(): void {
 }
 
 export function setUp(): void {
-  runSetUp(services());
+  runSetUp(services(), CART_RECOVERY_LAYOUT);
 }
 
 export function showHelp(): void {

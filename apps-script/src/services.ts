@@ -29,6 +29,25 @@ export interface Range {
   getRow(): number;
   getNumRows(): number;
   getValues(): unknown[][];
+  setValues(values: unknown[][]): Range;
+  setNote(note: string): Range;
+  /** "@" keeps what is typed as text. */
+  setNumberFormat(format: string): Range;
+  setFontWeight(weight: 'bold' | 'normal' | null): Range;
+  setDataValidation(rule: DataValidation | null): Range;
+}
+
+/** A built data-validation rule; opaque to this code. */
+export type DataValidation = object;
+
+export interface DataValidationBuilder {
+  requireNumberBetween(start: number, end: number): DataValidationBuilder;
+  requireNumberGreaterThanOrEqualTo(number: number): DataValidationBuilder;
+  requireValueInList(values: string[], showDropdown: boolean): DataValidationBuilder;
+  requireTextIsEmail(): DataValidationBuilder;
+  setAllowInvalid(allowInvalidData: boolean): DataValidationBuilder;
+  setHelpText(helpText: string): DataValidationBuilder;
+  build(): DataValidation;
 }
 
 export interface Sheet {
@@ -36,6 +55,7 @@ export interface Sheet {
   getLastRow(): number;
   getLastColumn(): number;
   getRange(row: number, column: number, numRows: number, numColumns: number): Range;
+  getRange(a1Notation: string): Range;
   appendRow(rowContents: unknown[]): Sheet;
   setFrozenRows(rows: number): void;
   activate(): Sheet;
@@ -46,11 +66,44 @@ export interface Spreadsheet {
   getActiveRangeList(): { getRanges(): Range[] } | null;
   getSheetByName(name: string): Sheet | null;
   insertSheet(sheetName: string): Sheet;
+  getId(): string;
+  getName(): string;
+  /** Shares the spreadsheet with this address as an editor. */
+  addEditor(emailAddress: string): Spreadsheet;
 }
 
 export interface SpreadsheetApp {
   getUi(): Ui;
   getActiveSpreadsheet(): Spreadsheet;
+  newDataValidation(): DataValidationBuilder;
+}
+
+/** A file as the Drive API v3 describes it (only the fields used). */
+export interface DriveFile {
+  id?: string;
+  name?: string;
+  mimeType?: string;
+  parents?: string[];
+  trashed?: boolean;
+  webViewLink?: string;
+}
+
+/**
+ * The advanced Drive service (Drive API v3), enabled in appsscript.json. Apps Script leaves the
+ * global undefined when the service is not enabled.
+ */
+export interface AdvancedDrive {
+  Files: {
+    create(resource: DriveFile): DriveFile;
+    get(fileId: string, optionalArgs: Record<string, unknown>): DriveFile;
+  };
+  Permissions: {
+    create(
+      resource: { type: 'user'; role: 'writer'; emailAddress: string },
+      fileId: string,
+      optionalArgs: Record<string, unknown>,
+    ): { id?: string };
+  };
 }
 
 export interface FetchParams {
@@ -90,5 +143,7 @@ export interface AppsScriptServices {
   utilities: Utilities;
   /** The script's properties: endpoint URLs and the owner secret. */
   properties: Properties;
+  /** The advanced Drive service; undefined when it is not enabled. */
+  drive: AdvancedDrive | undefined;
   now(): Date;
 }

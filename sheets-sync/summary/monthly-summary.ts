@@ -17,9 +17,8 @@ export interface SummaryWindow {
 
 /**
  * The engine's records for a month. A superset is fine: the figures place each cart and entry by
- * its own times. Production (not built yet) reads `DynamoDbAuditLog.byMonth` for the UTC months the
- * window touches and the carts `by-day` index from `from` minus the rules' `maxCartAgeHours` (a cart
- * recovered this month may have been active last month) to `to`.
+ * its own times. In production `DynamoDbSummarySource` (dynamodb-summary-source.ts) reads them from
+ * the audit `by-month` and carts `by-day` indexes; tests and the simulator use `MemorySummarySource`.
  */
 export interface SummarySource {
   records(window: SummaryWindow): Promise<{ carts: Cart[]; audit: AuditEntry[] }>;

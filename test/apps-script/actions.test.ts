@@ -5,7 +5,6 @@ import {
   MENU_ACTOR,
   MENU_REASON,
   runCartAction,
-  setUp,
   showHelp,
   syncRulesNow,
 } from '../../apps-script/src/actions.js';
@@ -348,80 +347,6 @@ describe('readAnswer', () => {
       message: 'Cart Recovery had a problem (HTTP 500); nothing was lost. Try again in a minute.',
       errors: [],
     });
-  });
-});
-
-describe('setUp', () => {
-  it('stores the endpoints and the secret, and adds the Actions tab', () => {
-    // Prepare
-    const { services, ui, properties, spreadsheet } = fakeServices({ Carts: [['Cart ID']] }, NOW);
-    ui.promptAnswers.push({ text: ` ${OWNER_URL} ` }, { text: SYNC_URL }, { text: SECRET });
-
-    // Act
-    const result = setUp(services);
-
-    // Assess
-    expect(result).toEqual({ kind: 'saved' });
-    expect(Object.fromEntries(properties.values)).toEqual({
-      [PROPERTY.ownerActionUrl]: OWNER_URL,
-      [PROPERTY.syncUrl]: SYNC_URL,
-      [PROPERTY.ownerSecret]: SECRET,
-    });
-    expect(spreadsheet.tab('Actions').cells[0]).toEqual([...ACTIONS_HEADER]);
-    expect(ui.dialogs.at(-1)?.title).toBe('Cart Recovery is set up');
-  });
-
-  it('keeps a stored value when the answer is blank', () => {
-    // Prepare
-    const { services, ui, properties } = world();
-    ui.promptAnswers.push({ text: '' }, { text: 'https://new-sync.example/' }, { text: '' });
-
-    // Act
-    setUp(services);
-
-    // Assess
-    expect(properties.getProperty(PROPERTY.ownerActionUrl)).toBe(OWNER_URL);
-    expect(properties.getProperty(PROPERTY.syncUrl)).toBe('https://new-sync.example/');
-    expect(properties.getProperty(PROPERTY.ownerSecret)).toBe(SECRET);
-    expect(ui.dialogs[0]?.text).toContain('Leave blank to keep the current one.');
-  });
-
-  it.each([
-    [
-      'an http address',
-      [{ text: 'http://owner.example/' }],
-      'The owner action URL must be an https:// address.',
-    ],
-    [
-      'a short secret',
-      [{ text: OWNER_URL }, { text: SYNC_URL }, { text: 'short' }],
-      'The owner secret must be at least 16 characters.',
-    ],
-  ])('saves nothing for %s', (_, answers, problem) => {
-    // Prepare
-    const { services, ui, properties } = fakeServices({ Carts: [['Cart ID']] }, NOW);
-    ui.promptAnswers.push(...answers);
-
-    // Act
-    const result = setUp(services);
-
-    // Assess
-    expect(result).toEqual({ kind: 'refused', message: problem });
-    expect(properties.values.size).toBe(0);
-    expect(ui.dialogs.at(-1)?.text).toContain(problem);
-  });
-
-  it('saves nothing when cancelled', () => {
-    // Prepare
-    const { services, ui, properties } = fakeServices({ Carts: [['Cart ID']] }, NOW);
-    ui.promptAnswers.push({ text: OWNER_URL }, { text: SYNC_URL, button: 'CANCEL' });
-
-    // Act
-    const result = setUp(services);
-
-    // Assess
-    expect(result).toEqual({ kind: 'cancelled' });
-    expect(properties.values.size).toBe(0);
   });
 });
 

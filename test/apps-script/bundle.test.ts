@@ -4,9 +4,18 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppsScriptBuild, buildAppsScript } from '../../apps-script/build.js';
+import { exampleRules } from '../../apps-script/layout.js';
 import { HELP_TEXT } from '../../apps-script/src/actions.js';
 import { MENU_ITEMS } from '../../apps-script/src/menu.js';
-import { FakeProperties, FakeSpreadsheet, FakeUi, FakeUrlFetch, FakeUtilities } from './fakes.js';
+import { rowsToRulesDoc } from '../../sheets-sync/rules-sheet.js';
+import {
+  FakeProperties,
+  FakeSpreadsheet,
+  FakeUi,
+  FakeUrlFetch,
+  FakeUtilities,
+  fakeServices,
+} from './fakes.js';
 
 let outDir: string;
 let built: AppsScriptBuild;
@@ -88,8 +97,47 @@ describe('the Apps Script bundle', () => {
     expect(manifest).toMatchObject({ runtimeVersion: 'V8' });
     expect(manifest.oauthScopes).toEqual([
       'https://www.googleapis.com/auth/spreadsheets.currentonly',
+      // Only the files the script creates (the summary Doc) or is handed: not the owner's whole Drive.
+      'https://www.googleapis.com/auth/drive.file',
       'https://www.googleapis.com/auth/script.external_request',
       'https://www.googleapis.com/auth/script.container.ui',
     ]);
+    // The global `Drive` that Set up uses exists only when the advanced service is enabled.
+    expect(manifest.dependencies.enabledAdvancedServices).toEqual([
+      { userSymbol: 'Drive', serviceId: 'drive', version: 'v3' },
+    ]);
+  });
+
+  it('carries the tabs Set up adds: the Rules tab the sync reads back as the example rules', async () => {
+    // Prepare
+    const fakes = fakeServices({ Sheet1: [] });
+    fakes.ui.promptAnswers.push(
+      ...['https://owner.example/', 'owner_secret_0123456789', 'cr@p.iam.gserviceaccount.com', ''].map(
+        (text) => ({ text }),
+      ),
+    );
+    const context: Record<string, unknown> = {
+      SpreadsheetApp: fakes.services.spreadsheetApp,
+      UrlFetchApp: fakes.urlFetch,
+      Utilities: fakes.utilities,
+      PropertiesService: { getScriptProperties: () => fakes.properties },
+      Drive: fakes.drive,
+    };
+    runInNewContext(code, context, { filename: 'Code.js' });
+
+    // Act
+    (context.setUp as () => void)();
+
+    // Assess
+    expect(fakes.spreadsheet.sheets.map((s) => s.name)).toEqual([
+      'Sheet1',
+      'Rules',
+      'Carts',
+      'Import',
+      'Actions',
+    ]);
+    const read = rowsToRulesDoc(fakes.spreadsheet.tab('Rules').cells);
+    expect(read.ok && read.rules).toEqual(await exampleRules());
+    expect(fakes.drive.permissions).toHaveLength(1);
   });
 });

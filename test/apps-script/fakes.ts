@@ -5,7 +5,11 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type {
+  AdvancedDrive,
   AppsScriptServices,
+  DataValidation,
+  DataValidationBuilder,
+  DriveFile,
   FetchParams,
   HttpResponse,
   Menu,
@@ -90,6 +94,75 @@ export class FakeUi implements Ui {
   }
 }
 
+/** A validation rule as the fake builder records it. */
+export interface FakeValidation {
+  criteria: string;
+  args: unknown[];
+  allowInvalid: boolean;
+  helpText: string;
+}
+
+class FakeValidationBuilder implements DataValidationBuilder {
+  readonly rule: FakeValidation = { criteria: '', args: [], allowInvalid: true, helpText: '' };
+  #require(criteria: string, args: unknown[]): this {
+    this.rule.criteria = criteria;
+    this.rule.args = args;
+    return this;
+  }
+  requireNumberBetween(start: number, end: number) {
+    return this.#require('NUMBER_BETWEEN', [start, end]);
+  }
+  requireNumberGreaterThanOrEqualTo(number: number) {
+    return this.#require('NUMBER_GREATER_THAN_OR_EQUAL_TO', [number]);
+  }
+  requireValueInList(values: string[], showDropdown: boolean) {
+    return this.#require('VALUE_IN_LIST', [values, showDropdown]);
+  }
+  requireTextIsEmail() {
+    return this.#require('TEXT_IS_VALID_EMAIL', []);
+  }
+  setAllowInvalid(allowInvalidData: boolean) {
+    this.rule.allowInvalid = allowInvalidData;
+    return this;
+  }
+  setHelpText(helpText: string) {
+    this.rule.helpText = helpText;
+    return this;
+  }
+  build(): DataValidation {
+    // As in Apps Script, a rule needs a criterion.
+    if (!this.rule.criteria)
+      throw new Error('You must specify a criteria type for the data validation rule.');
+    return { ...this.rule };
+  }
+}
+
+export function newDataValidation(): DataValidationBuilder {
+  return new FakeValidationBuilder();
+}
+
+/** "B7" or "A1:D1" as 1-based [row, column, numRows, numColumns]. */
+export function a1Range(a1: string): [number, number, number, number] {
+  const cell = (ref: string) => {
+    const match = /^([A-Z]+)(\d+)$/.exec(ref);
+    if (!match?.[1] || !match[2]) throw new Error(`Range not found: ${a1}`);
+    const column = [...match[1]].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+    return [Number(match[2]), column] as const;
+  };
+  const [from, to = from] = a1.split(':') as [string, string?];
+  const [r1, c1] = cell(from);
+  const [r2, c2] = cell(to);
+  return [Math.min(r1, r2), Math.min(c1, c2), Math.abs(r2 - r1) + 1, Math.abs(c2 - c1) + 1];
+}
+
+/** "B7" for row 7, column 2 (1-based). */
+export function a1Cell(row: number, column: number): string {
+  let letters = '';
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return `${letters}${row}`;
+}
+
 class FakeRange implements Range {
   constructor(
     private readonly sheet: FakeSheet,
@@ -112,10 +185,55 @@ class FakeRange implements Range {
       ),
     );
   }
+  setValues(values: unknown[][]): Range {
+    if (values.length !== this.numRows || values.some((row) => row.length !== this.numColumns)) {
+      throw new Error(
+        `The number of rows or columns in the data does not match the range (${this.numRows} x ${this.numColumns}).`,
+      );
+    }
+    values.forEach((rowValues, r) => {
+      const at = this.row - 1 + r;
+      while (this.sheet.cells.length <= at) this.sheet.cells.push([]);
+      const row = this.sheet.cells[at] as unknown[];
+      rowValues.forEach((value, c) => {
+        const col = this.column - 1 + c;
+        while (row.length < col) row.push('');
+        // A text-formatted cell keeps what is written; others would be parsed by Sheets.
+        row[col] = value;
+      });
+    });
+    return this;
+  }
+  #each(apply: (cell: string) => void): this {
+    for (let r = 0; r < this.numRows; r++) {
+      for (let c = 0; c < this.numColumns; c++) apply(a1Cell(this.row + r, this.column + c));
+    }
+    return this;
+  }
+  setNote(note: string): Range {
+    return this.#each((cell) => this.sheet.notes.set(cell, note));
+  }
+  setNumberFormat(format: string): Range {
+    return this.#each((cell) => this.sheet.formats.set(cell, format));
+  }
+  setFontWeight(weight: 'bold' | 'normal' | null): Range {
+    return this.#each((cell) =>
+      weight === 'bold' ? this.sheet.bold.add(cell) : this.sheet.bold.delete(cell),
+    );
+  }
+  setDataValidation(rule: DataValidation | null): Range {
+    return this.#each((cell) =>
+      rule ? this.sheet.validations.set(cell, rule as FakeValidation) : this.sheet.validations.delete(cell),
+    );
+  }
 }
 
 export class FakeSheet implements Sheet {
   frozenRows = 0;
+  readonly notes = new Map<string, string>();
+  readonly formats = new Map<string, string>();
+  readonly bold = new Set<string>();
+  readonly validations = new Map<string, FakeValidation>();
   constructor(
     private readonly book: FakeSpreadsheet,
     readonly name: string,
@@ -130,7 +248,10 @@ export class FakeSheet implements Sheet {
   getLastColumn(): number {
     return Math.max(0, ...this.cells.map((row) => row.length));
   }
-  getRange(row: number, column: number, numRows: number, numColumns: number): Range {
+  getRange(a1Notation: string): Range;
+  getRange(row: number, column: number, numRows: number, numColumns: number): Range;
+  getRange(row: number | string, column = 1, numRows = 1, numColumns = 1): Range {
+    if (typeof row === 'string') return new FakeRange(this, ...a1Range(row));
     if (row < 1 || column < 1 || numRows < 1 || numColumns < 1)
       throw new Error('The coordinates are out of bounds.');
     return new FakeRange(this, row, column, numRows, numColumns);
@@ -154,6 +275,11 @@ export class FakeSheet implements Sheet {
 
 export class FakeSpreadsheet implements Spreadsheet {
   readonly sheets: FakeSheet[] = [];
+  readonly id = '1FakeSpreadsheetId_0123456789';
+  name = 'Acme Outfitters carts';
+  readonly editors: string[] = [];
+  /** Set to make addEditor throw, as it does without the right to share. */
+  addEditorError: Error | undefined;
   active: FakeSheet;
   selection: Range[] = [];
 
@@ -165,6 +291,17 @@ export class FakeSpreadsheet implements Spreadsheet {
   }
   getActiveSheet(): Sheet {
     return this.active;
+  }
+  getId(): string {
+    return this.id;
+  }
+  getName(): string {
+    return this.name;
+  }
+  addEditor(emailAddress: string): Spreadsheet {
+    if (this.addEditorError) throw this.addEditorError;
+    if (!this.editors.includes(emailAddress)) this.editors.push(emailAddress);
+    return this;
   }
   getActiveRangeList(): { getRanges(): Range[] } | null {
     return this.selection.length ? { getRanges: () => this.selection } : null;
@@ -231,6 +368,53 @@ export class FakeProperties {
   }
 }
 
+/**
+ * The advanced Drive service over an in-memory Drive: files by id, their permissions. `fail` makes
+ * an operation throw, as Drive does when the script may not see or share a file.
+ */
+export class FakeDrive implements AdvancedDrive {
+  readonly files = new Map<string, DriveFile>();
+  readonly permissions: { fileId: string; emailAddress: string; role: string; notify: unknown }[] = [];
+  readonly fail = new Set<'files.get' | 'files.create' | 'files.create.parents' | 'permissions.create'>();
+  #next = 1;
+
+  readonly Files = {
+    create: (resource: DriveFile): DriveFile => {
+      if (this.fail.has('files.create')) throw new Error('Insufficient permissions for this file.');
+      if (resource.parents && this.fail.has('files.create.parents'))
+        throw new Error('Insufficient permissions for the specified parent.');
+      const id = `1FakeDoc${this.#next++}_abcdefghijklmnop`;
+      this.files.set(id, { ...resource, id, trashed: false });
+      return { id };
+    },
+    get: (fileId: string, optionalArgs: Record<string, unknown>): DriveFile => {
+      const file = this.files.get(fileId);
+      if (this.fail.has('files.get') || !file) throw new Error(`File not found: ${fileId}.`);
+      const fields = String(optionalArgs.fields ?? 'id').split(',');
+      return Object.fromEntries(fields.map((f) => [f, file[f as keyof DriveFile]]));
+    },
+  };
+
+  readonly Permissions = {
+    create: (
+      resource: { type: 'user'; role: 'writer'; emailAddress: string },
+      fileId: string,
+      optionalArgs: Record<string, unknown>,
+    ): { id?: string } => {
+      if (this.fail.has('permissions.create'))
+        throw new Error('The user does not have sufficient permissions for this file.');
+      if (!this.files.has(fileId)) throw new Error(`File not found: ${fileId}.`);
+      this.permissions.push({
+        fileId,
+        emailAddress: resource.emailAddress,
+        role: resource.role,
+        notify: optionalArgs.sendNotificationEmail,
+      });
+      return { id: `perm-${this.permissions.length}` };
+    },
+  };
+}
+
 export interface FakeServices {
   services: AppsScriptServices;
   ui: FakeUi;
@@ -238,6 +422,7 @@ export interface FakeServices {
   urlFetch: FakeUrlFetch;
   utilities: FakeUtilities;
   properties: FakeProperties;
+  drive: FakeDrive;
 }
 
 /** Every service faked, over a spreadsheet with these tabs, at a fixed time. */
@@ -250,12 +435,16 @@ export function fakeServices(
   const urlFetch = new FakeUrlFetch();
   const utilities = new FakeUtilities();
   const properties = new FakeProperties();
+  const drive = new FakeDrive();
+  // The owner's spreadsheet is in a folder of their Drive.
+  drive.files.set(spreadsheet.id, { id: spreadsheet.id, name: spreadsheet.name, parents: ['folder-shop'] });
   const services: AppsScriptServices = {
-    spreadsheetApp: { getUi: () => ui, getActiveSpreadsheet: () => spreadsheet },
+    spreadsheetApp: { getUi: () => ui, getActiveSpreadsheet: () => spreadsheet, newDataValidation },
     urlFetch,
     utilities,
     properties,
+    drive,
     now: () => now,
   };
-  return { services, ui, spreadsheet, urlFetch, utilities, properties };
+  return { services, ui, spreadsheet, urlFetch, utilities, properties, drive };
 }

@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TARGETS, selectedColumnValues } from '../../apps-script/src/selection.js';
+import {
+  CART_ID_HEADER,
+  EMAIL_HEADER,
+  EXPORT_TAB,
+  MAX_TARGETS,
+  selectedColumnValues,
+} from '../../apps-script/src/selection.js';
+import * as exportRows from '../../sheets-sync/export-rows.js';
 import { FakeSpreadsheet } from './fakes.js';
+
+describe('the export tab the menu reads', () => {
+  it('is the tab and the headers the nightly export writes', () => {
+    // The menu is bundled without the engine: it keeps its own copy of these names.
+    expect(EXPORT_TAB).toBe(exportRows.EXPORT_TAB);
+    expect(exportRows.EXPORT_HEADERS).toContain(CART_ID_HEADER);
+    expect(exportRows.EXPORT_HEADERS).toContain(EMAIL_HEADER);
+  });
+});
 
 function carts() {
   return new FakeSpreadsheet({
