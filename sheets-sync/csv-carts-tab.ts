@@ -36,7 +36,7 @@ export class CsvCartsTab implements CartsTab {
   }
 
   async writeExport(night: string, rows: ExportCell[][]): Promise<void> {
-    await writeAtomically(this.exportPath(night), toCsv(rows));
+    await writeAtomically(this.exportPath(night), toCsv(rows.map((row) => row.map(inertCell))));
   }
 
   async readImport(): Promise<ImportCell[][]> {
@@ -70,6 +70,16 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, text, 'utf8');
   await rename(temporary, path);
+}
+
+/**
+ * A cell a spreadsheet app will not run as a formula when the owner opens the CSV: text from
+ * shoppers (titles, emails) that starts with = + - @ or a tab/CR gets a leading apostrophe (OWASP's
+ * CSV-injection advice). Numbers stay numbers. The Sheets export needs none of this: it writes RAW.
+ * @example inertCell('=HYPERLINK("http://x")') === '\'=HYPERLINK("http://x")'
+ */
+export function inertCell(value: string | number): string | number {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 /**

@@ -60,6 +60,26 @@ describe('CsvCartsTab', () => {
     expect(await readFile(path, 'utf8')).toBe('Cart ID\r\nc-1\r\n');
   });
 
+  it('writes shopper text that looks like a formula as inert text, numbers as numbers', async () => {
+    // Prepare
+    const tab = new CsvCartsTab({ dir });
+    const rows = [
+      ['Cart ID', 'Email', 'Items', 'Total'],
+      ['c-1', '@evil.example', '=HYPERLINK("https://evil.example","Tee") x 1', 42.5],
+      ['c-2', 'a@example.com', '+1 mug; -20% tee', -1],
+    ];
+
+    // Act
+    await tab.writeExport('2026-06-10', rows);
+
+    // Assess
+    expect(parseCsv(await readFile(tab.exportPath('2026-06-10'), 'utf8'))).toEqual([
+      ['Cart ID', 'Email', 'Items', 'Total'],
+      ['c-1', "'@evil.example", `'=HYPERLINK("https://evil.example","Tee") x 1`, '42.5'],
+      ['c-2', 'a@example.com', "'+1 mug; -20% tee", '-1'],
+    ]);
+  });
+
   it('reads no rows when there is no import file', async () => {
     expect(await new CsvCartsTab({ dir }).readImport()).toEqual([]);
   });
