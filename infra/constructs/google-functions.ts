@@ -98,6 +98,9 @@ export class GoogleFunctions extends Construct {
         description: "Nightly export of the day's carts to the owner sheet (store-local midnight)",
         environment: { ...common, ...google },
         timeout: SIZING.sheets.nightlyTimeout,
+        // Scheduler invokes asynchronously: a night whose handler keeps failing is parked in the
+        // Scheduler DLQ (and raises its alarm), not only logged.
+        asyncFailureQueue: stateful.schedulerDlq,
       });
       bindSecret(nightly, stateful.secret);
       bindRules(nightly, stateful.rulesBucket);
@@ -118,6 +121,7 @@ export class GoogleFunctions extends Construct {
           BEDROCK_MODEL_ID: config.bedrockModelId,
         },
         timeout: SIZING.sheets.summaryTimeout,
+        asyncFailureQueue: stateful.schedulerDlq,
       });
       bindSecret(summary, stateful.secret);
       bindRules(summary, stateful.rulesBucket);
@@ -148,6 +152,13 @@ export class GoogleFunctions extends Construct {
         resources: scheduled.map((s) => s.fn.fn.functionArn),
       }),
     );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['sqs:SendMessage'],
+        resources: [stateful.schedulerDlq.queueArn],
+      }),
+    );
     this.schedulerRole = role;
     for (const { fn, name, cron } of scheduled) {
       const schedule = new CfnSchedule(this, `${fn.node.id}Schedule`, {
@@ -165,6 +176,7 @@ export class GoogleFunctions extends Construct {
           input: '{}',
           // Lambda's own retries cover a failing handler; these cover a failed delivery only.
           retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
+          deadLetterConfig: { arn: stateful.schedulerDlq.queueArn },
         },
       });
       schedule.node.addDependency(group);

@@ -220,21 +220,26 @@ describe('EngineStack triggers', () => {
     });
   });
 
-  it('parks a wake-up whose handler keeps failing in the Scheduler DLQ (Scheduler invokes asynchronously)', () => {
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: functionsByName(template)['cart-recovery-wake']?.id },
-      MaximumRetryAttempts: 2,
-      DestinationConfig: {
-        OnFailure: {
-          Destination: {
-            'Fn::GetStackOutput': Match.objectLike({
-              OutputName: Match.stringLikeRegexp('SchedulerDlq.*Arn'),
-            }),
+  it('parks a run whose handler keeps failing in the Scheduler DLQ (Scheduler invokes asynchronously)', () => {
+    const scheduledByScheduler = ['wake', 'nightly', 'summary'];
+    for (const handler of scheduledByScheduler) {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: functionsByName(template)[`cart-recovery-${handler}`]?.id },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: {
+          OnFailure: {
+            Destination: {
+              'Fn::GetStackOutput': Match.objectLike({
+                OutputName: Match.stringLikeRegexp('SchedulerDlq.*Arn'),
+              }),
+            },
           },
         },
-      },
-    });
-    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::EventInvokeConfig'))).toHaveLength(1);
+      });
+    }
+    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::EventInvokeConfig'))).toHaveLength(
+      scheduledByScheduler.length,
+    );
   });
 
   it('creates the cart-recovery schedule group', () => {
@@ -368,6 +373,13 @@ describe('EngineStack Google functions', () => {
           Arn: { 'Fn::GetAtt': [functions[`cart-recovery-${handler}`]?.id, 'Arn'] },
           RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^GoogleSchedulerRole/), 'Arn'] },
           Input: '{}',
+          DeadLetterConfig: {
+            Arn: {
+              'Fn::GetStackOutput': expect.objectContaining({
+                OutputName: expect.stringMatching(/SchedulerDlq.*Arn/),
+              }),
+            },
+          },
         },
       });
     }

@@ -188,6 +188,16 @@ describe("the Google functions' Scheduler role", () => {
           { 'Fn::GetAtt': [functionId('cart-recovery-summary'), 'Arn'] },
         ],
       },
+      // Scheduler's dead-letter queue for a run it could not deliver.
+      {
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: {
+          'Fn::GetStackOutput': expect.objectContaining({
+            OutputName: expect.stringMatching(/SchedulerDlq.*Arn/),
+          }),
+        },
+      },
     ]);
   });
 
@@ -316,7 +326,13 @@ describe('function grants', () => {
   });
 
   it('queue reminder jobs from the wake function only, and consume them in the sender only', () => {
-    expect(who((p) => p.startsWith('sqs:SendMessage'))).toEqual(['wake']);
+    expect(who((p) => p.startsWith('sqs:SendMessage') && p.includes('ReminderQueue'))).toEqual(['wake']);
+    // Failed asynchronous invocations of the scheduled functions are parked in the Scheduler DLQ.
+    expect(who((p) => p.startsWith('sqs:SendMessage') && !p.includes('SchedulerDlq'))).toEqual(['wake']);
+    expect(who((p) => p.startsWith('sqs:SendMessage') && p.includes('SchedulerDlq'))).toEqual([
+      'wake',
+      ...FUNCTIONS.filter((f) => ['nightly', 'summary'].includes(f)),
+    ]);
     expect(who((p) => p.startsWith('sqs:ReceiveMessage'))).toEqual(['sender']);
   });
 
