@@ -20,6 +20,7 @@ import { createLogger } from '#engine/adapters/pino-logger.js';
 import { S3RulesSource } from '#engine/adapters/s3-rules-source.js';
 import { SchedulerWakeScheduler } from '#engine/adapters/scheduler-wake-scheduler.js';
 import { loadSecrets } from '#engine/adapters/secrets-manager-config.js';
+import { isTimeZone } from '#engine/domain/time-zone.js';
 import { ConfigError, loadConfig } from '#engine/handlers/config.js';
 import type { Logger } from '#engine/ports.js';
 import { GoogleCartsTab } from './google-carts-tab.js';
@@ -88,6 +89,11 @@ const sheetsConfigSchema = z
       .default(DEFAULT_STATUS_CELL),
     /** Only for the local stack: where a local Google API server listens. */
     GOOGLE_SHEETS_ROOT_URL: z.url().optional(),
+    /** The zone the nightly and monthly schedules run in (cdk.json storeTimezone), when set. */
+    STORE_TIMEZONE: z
+      .string()
+      .refine(isTimeZone, { error: 'must be an IANA time zone such as America/New_York' })
+      .optional(),
   })
   .superRefine((config, ctx) => {
     // The tab is read as columns A:D; a status cell among them would be read back as a rule.
@@ -256,7 +262,15 @@ export const syncContext = once(async (): Promise<SyncContext> => {
     log: log(),
   });
   return {
-    deps: { sheet, s3: s3(), bucket: cfg.RULES_BUCKET, key: cfg.RULES_KEY, clock: systemClock, log: log() },
+    deps: {
+      sheet,
+      s3: s3(),
+      bucket: cfg.RULES_BUCKET,
+      key: cfg.RULES_KEY,
+      clock: systemClock,
+      log: log(),
+      ...(sheetsConfig.STORE_TIMEZONE ? { scheduleZone: sheetsConfig.STORE_TIMEZONE } : {}),
+    },
     nonces: new DynamoDbNonceStore({ client: dynamo(), tableName: tables().nonces }),
     secrets: [(await secrets()).ownerSecret],
     wallClock: systemClock,

@@ -21,6 +21,11 @@ export interface SyncRulesDeps {
   key?: string;
   clock: Clock;
   log: Logger;
+  /**
+   * The zone the nightly export and the monthly summary are scheduled in (cdk.json `storeTimezone`),
+   * when known: a rules time zone that differs from it gets a note in the status cell.
+   */
+  scheduleZone?: string;
 }
 
 export type SyncOutcome =
@@ -73,11 +78,27 @@ export async function syncRules(deps: SyncRulesDeps): Promise<SyncOutcome> {
     outcome = { status: 'updated', version, since: now.toISOString() };
     deps.log.info('rules updated from the sheet', { version, previous: stored?.version });
   }
-  await deps.sheet.writeStatus(
-    `Rules version ${outcome.version} in force since ${localTime(outcome.since, zone)}.\n` +
-      `Last checked ${localTime(now.toISOString(), zone)}.`,
-  );
+  const lines = [
+    `Rules version ${outcome.version} in force since ${localTime(outcome.since, zone)}.`,
+    `Last checked ${localTime(now.toISOString(), zone)}.`,
+  ];
+  if (deps.scheduleZone && deps.scheduleZone !== zone) {
+    deps.log.warn('rules time zone differs from the schedules', {
+      rulesZone: zone,
+      scheduleZone: deps.scheduleZone,
+    });
+    lines.push(scheduleZoneNote(zone, deps.scheduleZone));
+  }
+  await deps.sheet.writeStatus(lines.join('\n'));
   return outcome;
+}
+
+/** The status cell's note when the store's zone in the rules is not the one the jobs run in. */
+export function scheduleZoneNote(rulesZone: string, scheduleZone: string): string {
+  return (
+    `Note: the time zone here is ${rulesZone}, but the nightly export and the monthly summary run at ` +
+    `midnight ${scheduleZone}. Ask your developer to set storeTimezone to ${rulesZone} and deploy again.`
+  );
 }
 
 async function readStored(s3: S3Client, bucket: string, key: string): Promise<StoredRules | undefined> {

@@ -106,7 +106,7 @@ export function esbuildOptions(
 }
 
 /** The Google functions' own settings (sheets-sync/sync-context.ts and the nightly/summary contexts). */
-export type SheetsSetting = 'SPREADSHEET_ID' | 'RULES_TAB' | 'STATUS_CELL' | 'SUMMARY_DOCUMENT_ID';
+export type SheetsSetting = 'SPREADSHEET_ID' | 'RULES_TAB' | 'STATUS_CELL' | 'SUMMARY_DOCUMENT_ID' | 'STORE_TIMEZONE';
 
 /**
  * The handlers' settings, by the names engine/handlers/config.ts (and the Google functions' contexts)

@@ -71,7 +71,13 @@ export class GoogleFunctions extends Construct {
     this.sync = new EngineFunction(this, 'RulesSync', {
       handler: 'sync',
       description: 'Rules tab of the owner sheet -> rules doc (signed Function URL, and every 15 minutes)',
-      environment: { ...google, RULES_TAB: config.rulesTab, STATUS_CELL: config.statusCell },
+      environment: {
+        ...google,
+        RULES_TAB: config.rulesTab,
+        STATUS_CELL: config.statusCell,
+        // To note in the status cell a rules time zone that is not the one the schedules run in.
+        STORE_TIMEZONE: config.storeTimezone,
+      },
       timeout: SIZING.sheets.syncTimeout,
       reservedConcurrency: config.reserveConcurrency ? SIZING.reservedConcurrency.rulesSync : undefined,
     });

@@ -61,7 +61,7 @@ const SETTINGS: Record<HandlerName, string[]> = {
     (typeof HANDLERS)[number],
     string[]
   >),
-  sync: [...GOOGLE_BASE, 'RULES_TAB', 'STATUS_CELL'],
+  sync: [...GOOGLE_BASE, 'RULES_TAB', 'STATUS_CELL', 'STORE_TIMEZONE'],
   nightly: [...new Set([...BASE_SETTINGS, ...GOOGLE_BASE])],
   summary: [...GOOGLE_BASE, 'SUMMARY_DOCUMENT_ID', 'BEDROCK_MODEL_ID'],
 };
@@ -301,7 +301,7 @@ describe('EngineStack triggers', () => {
 describe('EngineStack Google functions', () => {
   const syncId = () => functionsByName(template)['cart-recovery-sync']?.id ?? '';
 
-  it('gives the rules sync the spreadsheet, tab and status cell from cdk.json', () => {
+  it('gives the rules sync the spreadsheet, tab, status cell and store time zone from cdk.json', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'cart-recovery-sync',
       Handler: 'index.handler',
@@ -311,6 +311,7 @@ describe('EngineStack Google functions', () => {
           SPREADSHEET_ID: TEST_SETTINGS.spreadsheetId,
           RULES_TAB: TEST_SETTINGS.rulesTab,
           STATUS_CELL: TEST_SETTINGS.statusCell,
+          STORE_TIMEZONE: TEST_SETTINGS.storeTimezone,
           RULES_KEY: NAMES.rulesKey,
           SECRET_ID: Match.anyValue(),
         }),

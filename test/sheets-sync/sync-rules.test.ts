@@ -97,6 +97,24 @@ describe('syncRules', () => {
     expect(commands.filter((c) => c === 'PutObjectCommand')).toHaveLength(1);
   });
 
+  it("notes in the status cell a rules time zone the nightly jobs don't run in, and still syncs", async () => {
+    // Prepare
+    const { deps, status } = setUp();
+
+    // Act
+    const same = await syncRules({ ...deps, scheduleZone: 'America/New_York' });
+    const sameStatus = status();
+    const other = await syncRules({ ...deps, scheduleZone: 'Europe/Berlin' });
+
+    // Assess
+    expect(same.status).toBe('updated');
+    expect(String(sameStatus).split('\n')).toHaveLength(2);
+    expect(other.status).toBe('unchanged');
+    expect(String(status()).split('\n')[2]).toBe(
+      'Note: the time zone here is America/New_York, but the nightly export and the monthly summary run at midnight Europe/Berlin. Ask your developer to set storeTimezone to America/New_York and deploy again.',
+    );
+  });
+
   it('writes nothing to S3 when the rules did not change', async () => {
     // Prepare
     const { deps, clock, commands, status } = setUp();
