@@ -1,14 +1,17 @@
 /**
- * Bundle size and cold module-load time of every Lambda handler, built with esbuild exactly as the CDK
- * app builds them (`esbuildOptions` from infra/constructs/engine-function.ts), two ways: with the AWS
- * SDK bundled (what is deployed) and with `@aws-sdk/*` + `@smithy/*` external (what using the Lambda
- * runtime's SDK would mean; here the external SDK loads from node_modules, as it would from the
- * runtime's /var/runtime/node_modules).
+ * Bundle size and cold module-load time of every Lambda handler, built exactly as the CDK app builds
+ * them (`buildHandler` from infra/bundling/lambda-build.ts), two ways: with the AWS SDK bundled (what
+ * is deployed) and with `@aws-sdk/*` + `@smithy/*` external (what using the Lambda runtime's SDK would
+ * mean; here the external SDK loads from node_modules, as it would from the runtime's
+ * /var/runtime/node_modules).
  *
- * Load time is the `await import()` of the bundle in a fresh Node process, averaged over a few
- * processes, with and without `--enable-source-maps` (the deployed functions set it).
+ * Load time is the `await import()` of the bundle in a fresh Node process: the median of a few
+ * processes (the machine is shared, so a mean would follow whatever else ran), with and without
+ * `--enable-source-maps` (the deployed functions set it).
  *
- * Usage: `tsx bench/bundle-sizes.ts [--runs 5] [--json]`, or `measureBundles()` from a bench runner.
+ * Usage: `tsx bench/bundle-sizes.ts [--runs 5] [--handlers webhook,sender] [--google] [--analyze] [--json]`,
+ * or `measureBundles()` from a bench runner. `--google` adds the Google functions (sheets-sync/);
+ * `--analyze` prints what is in each bundle (esbuild's metafile, summed by package).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat, symlink } from 'node:fs/promises';
@@ -16,17 +19,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { build } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import {
-  esbuildOptions,
+  buildHandler,
   HANDLERS,
   type HandlerName,
+  isHandlerName,
   PROJECT_ROOT,
-} from '../infra/constructs/engine-function.js';
+  type SdkMode,
+  SHEETS_HANDLERS,
+} from '../infra/bundling/lambda-build.js';
 
 const run = promisify(execFile);
 
-export type SdkMode = 'bundled' | 'external';
+export type { SdkMode };
 
 export interface BundleMeasurement {
   handler: HandlerName;
@@ -35,8 +41,10 @@ export interface BundleMeasurement {
   bytes: number;
   /** index.mjs.map, bytes (shipped in the zip, read only with --enable-source-maps). */
   mapBytes: number;
-  /** Mean `await import()` time in ms over `runs` fresh processes. */
+  /** Median `await import()` time in ms over `runs` fresh processes. */
   loadMs: { withSourceMaps: number; withoutSourceMaps: number };
+  /** Bytes in index.mjs by npm package (or by source folder for the project's own code). */
+  byPackage: Record<string, number>;
 }
 
 /** The goal per handler (docs/DEPLOY.md, "Bundle size"). */
@@ -49,8 +57,27 @@ const IMPORT_SCRIPT = [
   'console.log(performance.now() - started);',
 ].join('\n');
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** Output bytes by npm package (`@aws-sdk/client-s3`, `zod`) or project folder (`engine/domain`). */
+export function bytesByPackage(metafile: Metafile): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+      const key = pkg ?? input.split('/').slice(0, 2).join('/');
+      totals[key] = (totals[key] ?? 0) + bytesInOutput;
+    }
+  }
+  return Object.fromEntries(Object.entries(totals).sort((a, b) => b[1] - a[1]));
+}
+
 async function loadMs(file: string, runs: number, sourceMaps: boolean): Promise<number> {
-  let total = 0;
+  const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', IMPORT_SCRIPT, file], {
       env: {
@@ -61,9 +88,9 @@ async function loadMs(file: string, runs: number, sourceMaps: boolean): Promise<
       },
       timeout: 30_000,
     });
-    total += Number(stdout.trim().split('\n').at(-1));
+    times.push(Number(stdout.trim().split('\n').at(-1)));
   }
-  return total / runs;
+  return median(times);
 }
 
 /**
@@ -82,7 +109,7 @@ export async function measureBundles(
     for (const sdk of ['bundled', 'external'] as const) {
       for (const handler of options.handlers ?? HANDLERS) {
         const outfile = join(dir, sdk, handler, 'index.mjs');
-        await build(esbuildOptions(handler, outfile, { sdk }));
+        const metafile = await buildHandler(handler, join(dir, sdk, handler), { sdk });
         rows.push({
           handler,
           sdk,
@@ -92,6 +119,7 @@ export async function measureBundles(
             withSourceMaps: await loadMs(outfile, runs, true),
             withoutSourceMaps: await loadMs(outfile, runs, false),
           },
+          byPackage: bytesByPackage(metafile),
         });
       }
     }
@@ -113,25 +141,54 @@ export function formatTable(rows: readonly BundleMeasurement[], runs: number): s
     kb(r.mapBytes),
     ms(r.loadMs.withSourceMaps),
     ms(r.loadMs.withoutSourceMaps),
-    r.bytes <= GOAL.bytes && r.loadMs.withSourceMaps <= GOAL.loadMs ? 'met' : 'missed',
+    (SHEETS_HANDLERS as readonly string[]).includes(r.handler)
+      ? '-'
+      : `size ${r.bytes <= GOAL.bytes ? 'met' : 'missed'}, load ${r.loadMs.withSourceMaps <= GOAL.loadMs ? 'met' : 'missed'}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
   const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
   return [
-    `Handler bundles (built as deployed: ESM, minified, node24; load = mean of ${runs} fresh processes; goal < ${kb(GOAL.bytes)} and < ${GOAL.loadMs} ms)`,
+    `Handler bundles (built as deployed: ESM, minified, node24; load = median of ${runs} fresh processes; goal < ${kb(GOAL.bytes)} and < ${GOAL.loadMs} ms, engine functions)`,
     format(header),
     ...lines.map(format),
   ].join('\n');
 }
 
+/** The largest packages of each bundle, the SDK bundled (the deployed build). */
+export function formatAnalysis(rows: readonly BundleMeasurement[], top = 12): string {
+  return rows
+    .filter((r) => r.sdk === 'bundled')
+    .map((r) => {
+      const lines = Object.entries(r.byPackage)
+        .slice(0, top)
+        .map(([pkg, bytes]) => `  ${(bytes / 1024).toFixed(1).padStart(6)} KB  ${pkg}`);
+      return [`${r.handler} (${(r.bytes / 1024).toFixed(0)} KB):`, ...lines].join('\n');
+    })
+    .join('\n');
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { runs: { type: 'string', default: '5' }, json: { type: 'boolean', default: false } },
+    options: {
+      runs: { type: 'string', default: '5' },
+      handlers: { type: 'string' },
+      google: { type: 'boolean', default: false },
+      analyze: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a whole number of at least 1');
-  const rows = await measureBundles({ runs });
-  console.log(values.json ? JSON.stringify(rows, null, 2) : formatTable(rows, runs));
+  const handlers = values.handlers?.split(',') ?? [...HANDLERS, ...(values.google ? SHEETS_HANDLERS : [])];
+  const unknown = handlers.filter((h) => !isHandlerName(h));
+  if (unknown.length) throw new Error(`unknown handler(s): ${unknown.join(', ')}`);
+  const rows = await measureBundles({ runs, handlers: handlers.filter(isHandlerName) });
+  if (values.json) {
+    console.log(JSON.stringify(rows, null, 2));
+    return;
+  }
+  console.log(formatTable(rows, runs));
+  if (values.analyze) console.log(`\nLargest packages per bundle (SDK bundled):\n${formatAnalysis(rows)}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -3,110 +3,93 @@
  * ESM bundle built by the project's own esbuild, a 7-day log group, its own role), plus the `bind*`
  * helpers that grant a function exactly the calls its adapters make, on exactly the resources they use.
  */
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  ArnFormat,
+  AssetHashType,
+  DockerImage,
+  Duration,
+  type ILocalBundling,
+  RemovalPolicy,
+  Stack,
+} from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { BuildOptions } from 'esbuild';
 import type { Config } from '#engine/handlers/config.js';
+import { type HandlerName, PROJECT_ROOT } from '../bundling/lambda-build.js';
 import { acknowledgeWildcard } from '../nag.js';
 import { NAMES, SIZING } from '../sizing.js';
 
-/** The project root: entries, package-lock.json and node_modules (with esbuild) live there. */
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export {
+  type EngineHandlerName,
+  ESBUILD_TARGET,
+  esbuildOptions,
+  HANDLERS,
+  type HandlerName,
+  handlerEntry,
+  PROJECT_ROOT,
+  REQUIRE_BANNER,
+  SDK_EXTERNALS,
+  SHEETS_HANDLERS,
+  type SheetsHandlerName,
+} from '../bundling/lambda-build.js';
 
-/** The handlers, by the file name `engine/handlers/<name>.handler.ts`. */
-export const HANDLERS = ['webhook', 'wake', 'sender', 'unsubscribe', 'owner-action', 'mail-events'] as const;
+/** The runtime; ESBUILD_TARGET (infra/bundling/lambda-build.ts) matches it. */
+export const RUNTIME = Runtime.NODEJS_24_X;
+
+/** The file that builds one handler's bundle (run with tsx, in a child process). */
+export const LAMBDA_BUILD_SCRIPT = join(PROJECT_ROOT, 'infra/bundling/lambda-build.ts');
+
 /**
- * The Google functions, by the file name `sheets-sync/<name>.handler.ts`: the rules sync, the
- * nightly export and the monthly summary. Created only when cdk.json names a spreadsheet.
+ * Builds a handler's asset with the project's esbuild, through its JavaScript API (lambda-build.ts),
+ * so the bundle is exactly what bench/bundle-sizes.ts measures. NodejsFunction runs the esbuild
+ * command line instead, which cannot take the plugins that let esbuild drop unused SDK code
+ * (sdk-plugins.ts). The API's plugins only run asynchronously and CDK bundles synchronously, hence
+ * the child process. Local only: there is no Docker engine here, and the bundle needs nothing built
+ * for Linux.
  */
-export const SHEETS_HANDLERS = ['sync', 'nightly', 'summary'] as const;
-export type EngineHandlerName = (typeof HANDLERS)[number];
-export type SheetsHandlerName = (typeof SHEETS_HANDLERS)[number];
-export type HandlerName = EngineHandlerName | SheetsHandlerName;
+export class LambdaBundling implements ILocalBundling {
+  constructor(readonly handler: HandlerName) {}
 
-/** The entry file of one handler. */
-export function handlerEntry(name: HandlerName): string {
-  const dir = (SHEETS_HANDLERS as readonly string[]).includes(name)
-    ? ['sheets-sync']
-    : ['engine', 'handlers'];
-  return join(PROJECT_ROOT, ...dir, `${name}.handler.ts`);
+  tryBundle(outputDir: string): boolean {
+    execFileSync(process.execPath, ['--import', 'tsx', LAMBDA_BUILD_SCRIPT, this.handler, outputDir], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    return true;
+  }
 }
 
-/** The runtime and the esbuild target that matches it. */
-export const RUNTIME = Runtime.NODEJS_24_X;
-export const ESBUILD_TARGET = 'node24';
-
 /**
- * In an ESM bundle, CommonJS dependencies that `require()` Node built-ins (the AWS SDK, pino) need a
- * real `require`; esbuild's shim throws "Dynamic require of ... is not supported" without this.
+ * A handler's code: its bundle, hashed by content (as NodejsFunction does), so an unchanged bundle
+ * is not uploaded again.
  */
-export const REQUIRE_BANNER =
-  "import { createRequire as __engineCreateRequire } from 'node:module'; const require = __engineCreateRequire(import.meta.url);";
-
-/** The AWS SDK v3 and its Smithy core: what "use the runtime's SDK" would mark external. */
-export const SDK_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
-
-/**
- * How every handler is bundled. The SDK is bundled: pinned at the version the tests ran, and measured
- * to load faster than the runtime's copy (bench/bundle-sizes.ts). `mainFields` prefers the packages'
- * ES module builds, which esbuild tree-shakes better than their CommonJS `main` (a fifth smaller).
- */
-export const bundlingOptions = {
-  format: OutputFormat.ESM,
-  target: ESBUILD_TARGET,
-  minify: true,
-  sourceMap: true,
-  // Lambda only needs line mappings for stack traces; the sources would more than double the map.
-  sourcesContent: false,
-  mainFields: ['module', 'main'],
-  banner: REQUIRE_BANNER,
-  bundleAwsSDK: true,
-  externalModules: [] as string[],
-  // Local esbuild only: there is no Docker engine, and the bundle needs nothing built for Linux.
-  forceDockerBundling: false,
-  logLevel: LogLevel.WARNING,
-} satisfies BundlingOptions;
-
-/**
- * The same build as `bundlingOptions`, for esbuild's JavaScript API (bench/bundle-sizes.ts), so the
- * benchmark measures what is deployed. `sdk: 'external'` is the alternative: the Lambda runtime's SDK.
- */
-export function esbuildOptions(
-  name: HandlerName,
-  outfile: string,
-  options: { sdk: 'bundled' | 'external' } = { sdk: 'bundled' },
-): BuildOptions {
-  return {
-    entryPoints: [handlerEntry(name)],
-    absWorkingDir: PROJECT_ROOT,
-    bundle: true,
-    platform: 'node',
-    target: bundlingOptions.target,
-    format: bundlingOptions.format,
-    outfile,
-    minify: bundlingOptions.minify,
-    sourcemap: bundlingOptions.sourceMap,
-    sourcesContent: bundlingOptions.sourcesContent,
-    mainFields: bundlingOptions.mainFields,
-    banner: { js: bundlingOptions.banner },
-    external: options.sdk === 'external' ? SDK_EXTERNALS : bundlingOptions.externalModules,
-    logLevel: 'warning',
-  };
+export function handlerCode(handler: HandlerName): Code {
+  return Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: local bundling always succeeds or throws.
+      image: DockerImage.fromRegistry('local-esbuild-only'),
+      local: new LambdaBundling(handler),
+    },
+  });
 }
 
 /** The Google functions' own settings (sheets-sync/sync-context.ts and the nightly/summary contexts). */
-export type SheetsSetting = 'SPREADSHEET_ID' | 'RULES_TAB' | 'STATUS_CELL' | 'SUMMARY_DOCUMENT_ID' | 'STORE_TIMEZONE';
+export type SheetsSetting =
+  | 'SPREADSHEET_ID'
+  | 'RULES_TAB'
+  | 'STATUS_CELL'
+  | 'SUMMARY_DOCUMENT_ID'
+  | 'STORE_TIMEZONE';
 
 /**
  * The handlers' settings, by the names engine/handlers/config.ts (and the Google functions' contexts)
@@ -134,7 +117,7 @@ export interface EngineFunctionProps {
  * to that log group: every other permission comes from a `bind*` helper.
  */
 export class EngineFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
   readonly functionName: string;
@@ -155,13 +138,11 @@ export class EngineFunction extends Construct {
     });
     // Instead of the AWSLambdaBasicExecutionRole managed policy (logs:* on "*"): this log group only.
     this.logGroup.grantWrite(this.role);
-    this.fn = new NodejsFunction(this, 'Function', {
+    this.fn = new LambdaFunction(this, 'Function', {
       functionName: this.functionName,
       description: props.description,
-      entry: handlerEntry(props.handler),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      code: handlerCode(props.handler),
+      handler: 'index.handler',
       runtime: RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: SIZING.memoryMb,
@@ -180,7 +161,6 @@ export class EngineFunction extends Construct {
         ...definedOnly(props.environment),
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: bundlingOptions,
     });
   }
 }

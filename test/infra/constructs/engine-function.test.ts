@@ -2,16 +2,15 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
-import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { describe, expect, it } from 'vitest';
 import {
   bedrockStatements,
   bindScheduler,
   bindTable,
-  bundlingOptions,
   EngineFunction,
   ESBUILD_TARGET,
   esbuildOptions,
+  REQUIRE_BANNER,
   RUNTIME,
   SDK_EXTERNALS,
   scheduleArnPattern,
@@ -44,21 +43,9 @@ describe('the runtime', () => {
   });
 });
 
-describe('bundlingOptions', () => {
-  it('bundles locally with esbuild as minified ESM with a source map, the SDK included', () => {
-    expect(bundlingOptions).toMatchObject({
-      forceDockerBundling: false,
-      format: OutputFormat.ESM,
-      minify: true,
-      sourceMap: true,
-      bundleAwsSDK: true,
-      externalModules: [],
-    });
-  });
-
-  it('gives the benchmark the same build, with the SDK external only when asked', () => {
+describe('esbuildOptions', () => {
+  it('bundles each handler as minified ESM with a source map, the SDK included', () => {
     const bundled = esbuildOptions('webhook', '/tmp/out/index.mjs');
-    const external = esbuildOptions('webhook', '/tmp/out/index.mjs', { sdk: 'external' });
 
     expect(bundled).toMatchObject({
       bundle: true,
@@ -67,12 +54,29 @@ describe('bundlingOptions', () => {
       target: ESBUILD_TARGET,
       minify: true,
       sourcemap: true,
+      sourcesContent: false,
       mainFields: ['module', 'main'],
-      banner: { js: bundlingOptions.banner },
+      banner: { js: REQUIRE_BANNER },
       external: [],
     });
     expect(bundled.entryPoints).toEqual([expect.stringMatching(/engine\/handlers\/webhook\.handler\.ts$/)]);
+  });
+
+  it('swaps the credential chain and drops unused SDK code only when the SDK is bundled', () => {
+    const bundled = esbuildOptions('webhook', '/tmp/out/index.mjs');
+    const external = esbuildOptions('webhook', '/tmp/out/index.mjs', { sdk: 'external' });
+
+    expect(bundled.alias).toMatchObject({
+      '@aws-sdk/credential-provider-node': expect.stringMatching(/infra\/bundling\/lambda-credentials\.ts$/),
+      'thread-stream': expect.stringMatching(/infra\/bundling\/no-thread-stream\.cjs$/),
+    });
+    expect(bundled.plugins?.map((p) => p.name)).toEqual([
+      'cart-recovery-sdk-size',
+      'cart-recovery-bedrock-token',
+    ]);
     expect(external.external).toEqual(SDK_EXTERNALS);
+    expect(external.alias).not.toHaveProperty('@aws-sdk/credential-provider-node');
+    expect(external.plugins).toEqual([]);
   });
 });
 

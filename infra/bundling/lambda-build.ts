@@ -1,0 +1,159 @@
+/**
+ * How every Lambda handler is bundled, in one place: the CDK app runs this file to build each
+ * function's asset (EngineFunction), bench/bundle-sizes.ts measures the same build, and the tests
+ * build with the same options. No aws-cdk-lib here, so a build starts fast.
+ *
+ * Usage: `tsx infra/bundling/lambda-build.ts <handler> <output directory>` writes index.mjs and
+ * index.mjs.map there.
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { bedrockTokenPlugin, sdkSizePlugin } from './sdk-plugins.js';
+
+/** The project root: entries, package-lock.json and node_modules (with esbuild) live there. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The handlers, by the file name `engine/handlers/<name>.handler.ts`. */
+export const HANDLERS = ['webhook', 'wake', 'sender', 'unsubscribe', 'owner-action', 'mail-events'] as const;
+/**
+ * The Google functions, by the file name `sheets-sync/<name>.handler.ts`: the rules sync, the
+ * nightly export and the monthly summary. Created only when cdk.json names a spreadsheet.
+ */
+export const SHEETS_HANDLERS = ['sync', 'nightly', 'summary'] as const;
+export type EngineHandlerName = (typeof HANDLERS)[number];
+export type SheetsHandlerName = (typeof SHEETS_HANDLERS)[number];
+export type HandlerName = EngineHandlerName | SheetsHandlerName;
+
+/** Whether `name` is a handler this file can build. */
+export function isHandlerName(name: string): name is HandlerName {
+  return (
+    (HANDLERS as readonly string[]).includes(name) || (SHEETS_HANDLERS as readonly string[]).includes(name)
+  );
+}
+
+/** The entry file of one handler. */
+export function handlerEntry(name: HandlerName): string {
+  const dir = (SHEETS_HANDLERS as readonly string[]).includes(name)
+    ? ['sheets-sync']
+    : ['engine', 'handlers'];
+  return join(PROJECT_ROOT, ...dir, `${name}.handler.ts`);
+}
+
+/** The esbuild target matching the functions' runtime (RUNTIME in engine-function.ts). */
+export const ESBUILD_TARGET = 'node24';
+
+/**
+ * In an ESM bundle, CommonJS dependencies that `require()` Node built-ins (the AWS SDK, pino) need a
+ * real `require`; esbuild's shim throws "Dynamic require of ... is not supported" without this.
+ */
+export const REQUIRE_BANNER =
+  "import { createRequire as __engineCreateRequire } from 'node:module'; const require = __engineCreateRequire(import.meta.url);";
+
+/** The AWS SDK v3 and its Smithy core: what "use the runtime's SDK" would mark external. */
+export const SDK_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
+
+/**
+ * Modules replaced in every Lambda bundle (never in the local stack, the CLI or the tests, which
+ * import node_modules as they are). Each replacement says in its own file why Lambda cannot tell.
+ */
+export const LAMBDA_ALIASES: Record<string, string> = {
+  // pino's worker-thread transports: pino-logger.ts never uses one (no-thread-stream.cjs). 10 KB.
+  'thread-stream': join(PROJECT_ROOT, 'infra/bundling/no-thread-stream.cjs'),
+  // yaml's own ES module build of the same version, which its package.json serves to every runtime
+  // but Node (the "default" export condition), instead of its CommonJS build, which esbuild cannot
+  // tree-shake. The sources are the same but for one line: a YAML warning (odd YAML such as an
+  // unknown tag; a rules doc written by the sync raises none) goes to stderr through console.warn
+  // instead of process.emitWarning. 17 KB.
+  yaml: join(PROJECT_ROOT, 'node_modules/yaml/browser/index.js'),
+  // A fallback for Node.js older than 18 inside fetch-blob (Google functions only): never loaded on
+  // Node.js 24 (no-web-streams-polyfill.cjs). 60 KB.
+  'web-streams-polyfill/dist/ponyfill.es2018.js': join(
+    PROJECT_ROOT,
+    'infra/bundling/no-web-streams-polyfill.cjs',
+  ),
+};
+
+/**
+ * Replaced only when the SDK is bundled: with the runtime's SDK, the runtime's copy of these loads.
+ * The credential chain becomes the environment alone (lambda-credentials.ts): about 100 KB. (The
+ * Bedrock client's SSO token fallback goes the same way, through `bedrockTokenPlugin`.)
+ */
+export const LAMBDA_SDK_ALIASES: Record<string, string> = {
+  '@aws-sdk/credential-provider-node': join(PROJECT_ROOT, 'infra/bundling/lambda-credentials.ts'),
+};
+
+export type SdkMode = 'bundled' | 'external';
+
+/**
+ * The build of one handler. The SDK is bundled (`sdk: 'bundled'`, what is deployed): pinned at the
+ * version the tests ran, and measured to load faster than the runtime's copy (bench/bundle-sizes.ts);
+ * `sdk: 'external'` is the alternative the bench compares, the Lambda runtime's SDK.
+ */
+export function esbuildOptions(
+  name: HandlerName,
+  outfile: string,
+  options: { sdk: SdkMode } = { sdk: 'bundled' },
+): BuildOptions & { metafile: true } {
+  return lambdaBuildOptions(handlerEntry(name), outfile, options);
+}
+
+/** The Lambda build of any entry file (the tests build small probes with it). */
+export function lambdaBuildOptions(
+  entry: string,
+  outfile: string,
+  options: { sdk: SdkMode } = { sdk: 'bundled' },
+): BuildOptions & { metafile: true } {
+  const bundled = options.sdk === 'bundled';
+  return {
+    entryPoints: [entry],
+    absWorkingDir: PROJECT_ROOT,
+    bundle: true,
+    platform: 'node',
+    target: ESBUILD_TARGET,
+    format: 'esm',
+    outfile,
+    minify: true,
+    sourcemap: true,
+    // Lambda only needs line mappings for stack traces; the sources would more than double the map.
+    sourcesContent: false,
+    // The packages' ES module builds, which esbuild tree-shakes, before their CommonJS `main`.
+    mainFields: ['module', 'main'],
+    banner: { js: REQUIRE_BANNER },
+    external: bundled ? [] : SDK_EXTERNALS,
+    alias: bundled ? { ...LAMBDA_ALIASES, ...LAMBDA_SDK_ALIASES } : LAMBDA_ALIASES,
+    plugins: bundled ? [sdkSizePlugin, bedrockTokenPlugin] : [],
+    metafile: true,
+    logLevel: 'warning',
+  };
+}
+
+/**
+ * Builds one handler into `outdir` (index.mjs, index.mjs.map) and returns esbuild's metafile.
+ * @example await buildHandler('webhook', '/tmp/webhook');
+ */
+export async function buildHandler(
+  name: HandlerName,
+  outdir: string,
+  options: { sdk: SdkMode } = { sdk: 'bundled' },
+): Promise<Metafile> {
+  const result = await build(esbuildOptions(name, join(outdir, 'index.mjs'), options));
+  return result.metafile;
+}
+
+async function main(): Promise<void> {
+  const [name, outdir] = process.argv.slice(2);
+  if (!name || !isHandlerName(name) || !outdir) {
+    throw new Error(
+      `usage: tsx infra/bundling/lambda-build.ts <${[...HANDLERS, ...SHEETS_HANDLERS].join('|')}> <output directory>`,
+    );
+  }
+  await buildHandler(name, resolve(outdir));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}
