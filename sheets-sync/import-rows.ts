@@ -143,13 +143,15 @@ function readRow(
   }
   const zone = zoneText && isTimeZone(zoneText) ? zoneText : defaults.zone;
 
-  const total = amountText(cell('Total'));
-  if (!total) errors.push({ path: 'Total', message: 'is required, such as 42.50' });
+  const totalText = amountText(cell('Total'));
+  if (!totalText) errors.push({ path: 'Total', message: 'is required, such as 42.50' });
+  else if (!CENTS.test(totalText)) errors.push({ path: 'Total', message: 'must be an amount such as 42.50' });
+  const total = CENTS.test(totalText) ? totalText : '';
 
   const occurredAt = parseActivity(cell('Last activity'), zone);
   if (typeof occurredAt !== 'string') errors.push({ path: 'Last activity', message: occurredAt.error });
 
-  // Without a total no price can be worked out; the Total error already says what to fix.
+  // Without a usable total no price can be worked out; the Total error already says what to fix.
   const items = parseItems(text(cell('Items')), total || undefined);
   if (!Array.isArray(items)) errors.push({ path: 'Items', message: items.error });
 

@@ -117,6 +117,23 @@ describe('import rows', () => {
     ]);
   });
 
+  it('blames a total that is not an amount on Total, not on the item it would have priced', () => {
+    // Prepare
+    const badTotal = [...good];
+    badTotal[2] = 'about 20';
+    badTotal[4] = 'Mug x 1';
+
+    // Act
+    const reading = readImportTab([header, badTotal], defaults);
+
+    // Assess
+    if (!reading.ok) throw new Error(reading.error);
+    expect(reading.rows[0]).toMatchObject({
+      kind: 'invalid',
+      errors: [{ path: 'Total', message: 'must be an amount such as 42.50' }],
+    });
+  });
+
   it('skips blank rows and rows already imported or marked duplicate', () => {
     // Prepare
     const imported = [...good];
