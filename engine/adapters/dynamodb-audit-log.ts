@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, AuditLog } from '../ports.js';
-import {
-  countRequest,
-  type DynamoDbAdapterOptions,
-  type RequestCounts,
-  requireRemoveUndefined,
-} from './dynamodb-requests.js';
+import { type DynamoDbAdapterOptions, DynamoDbTable } from './dynamodb-requests.js';
 import { AUDIT_INDEXES, AUDIT_KEYS } from './dynamodb-tables.js';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -44,19 +39,11 @@ export interface DynamoDbAuditLogOptions extends DynamoDbAdapterOptions {
  * The audit log on one DynamoDB table: one PutItem per entry, partitioned by cart (or email hash),
  * with a by-month index for the monthly summary. `before`, `after` and `detail` are stored as maps.
  */
-export class DynamoDbAuditLog implements AuditLog {
-  /** Requests sent so far, by operation. */
-  readonly requests: RequestCounts = {};
-  readonly #client: DynamoDbAdapterOptions['client'];
-  readonly #table: string;
-  readonly #onRequest: DynamoDbAdapterOptions['onRequest'];
+export class DynamoDbAuditLog extends DynamoDbTable implements AuditLog {
   readonly #pageSize: number | undefined;
 
   constructor(options: DynamoDbAuditLogOptions) {
-    requireRemoveUndefined(options.client, 'DynamoDbAuditLog');
-    this.#client = options.client;
-    this.#table = options.tableName;
-    this.#onRequest = options.onRequest;
+    super(options, 'DynamoDbAuditLog');
     this.#pageSize = options.pageSize;
   }
 
@@ -64,10 +51,10 @@ export class DynamoDbAuditLog implements AuditLog {
     const ms = Date.parse(entry.at);
     if (Number.isNaN(ms)) throw new RangeError('audit entry at is not an ISO time');
     const utcAt = new Date(ms).toISOString();
-    countRequest(this.requests, 'PutItem', this.#onRequest);
-    await this.#client.send(
+    this.count('PutItem');
+    await this.client.send(
       new PutCommand({
-        TableName: this.#table,
+        TableName: this.table,
         Item: {
           ...entry,
           [AUDIT_KEYS.partition]: auditPartition(entry),
@@ -110,11 +97,11 @@ export class DynamoDbAuditLog implements AuditLog {
   async *#query(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<AuditEntry> {
     let startKey: Record<string, unknown> | undefined;
     do {
-      countRequest(this.requests, 'Query', this.#onRequest);
-      const page = await this.#client.send(
+      this.count('Query');
+      const page = await this.client.send(
         new QueryCommand({
           ...input,
-          TableName: this.#table,
+          TableName: this.table,
           ExclusiveStartKey: startKey,
           ...(this.#pageSize ? { Limit: this.#pageSize } : {}),
         }),

@@ -3,13 +3,7 @@ import { type Cart, MAX_RECENT_EVENT_IDS, type ReminderRecord } from '../domain/
 import { emailKey as toEmailKey } from '../domain/cart-event.js';
 import { VersionConflictError } from '../domain/errors.js';
 import type { CartStore, SnapshotUpdate } from '../ports.js';
-import {
-  countRequest,
-  type DynamoDbAdapterOptions,
-  isConditionalCheckFailed,
-  type RequestCounts,
-  requireRemoveUndefined,
-} from './dynamodb-requests.js';
+import { type DynamoDbAdapterOptions, DynamoDbTable, isConditionalCheckFailed } from './dynamodb-requests.js';
 import { CART_INDEXES, CART_KEYS } from './dynamodb-tables.js';
 
 type CartItem = Record<string, unknown>;
@@ -45,39 +39,23 @@ export function itemToCart(item: CartItem): Cart {
  * The cart store on one DynamoDB table (see docs/dynamodb-schema.md), with the same semantics as
  * MemoryCartStore: every write is one conditional request, and every stored cart comes back frozen.
  */
-export class DynamoDbCartStore implements CartStore {
-  /** Requests sent so far, by operation. */
-  readonly requests: RequestCounts = {};
-  readonly #client: DynamoDbAdapterOptions['client'];
-  readonly #table: string;
-  readonly #onRequest: DynamoDbAdapterOptions['onRequest'];
-
+export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
   constructor(options: DynamoDbAdapterOptions) {
-    requireRemoveUndefined(options.client, 'DynamoDbCartStore');
-    this.#client = options.client;
-    this.#table = options.tableName;
-    this.#onRequest = options.onRequest;
+    super(options, 'DynamoDbCartStore');
   }
 
   async get(cartId: string): Promise<Cart | undefined> {
-    countRequest(this.requests, 'GetItem', this.#onRequest);
-    const { Item } = await this.#client.send(
-      new GetCommand({
-        TableName: this.#table,
-        Key: { [CART_KEYS.partition]: cartId },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? itemToCart(Item) : undefined;
+    const item = await this.getItem({ [CART_KEYS.partition]: cartId });
+    return item ? itemToCart(item) : undefined;
   }
 
   async put(cart: Cart, expectedVersion: number): Promise<Cart> {
     const stored: Cart = { ...cart, version: expectedVersion + 1 };
-    countRequest(this.requests, 'PutItem', this.#onRequest);
+    this.count('PutItem');
     try {
-      await this.#client.send(
+      await this.client.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: cartToItem(stored),
           ...(expectedVersion === 0
             ? {
@@ -100,12 +78,12 @@ export class DynamoDbCartStore implements CartStore {
   }
 
   async claimReminder(cartId: string, claim: ReminderRecord): Promise<Cart | undefined> {
-    countRequest(this.requests, 'UpdateItem', this.#onRequest);
+    this.count('UpdateItem');
     try {
       // The cart stays open and keeps its email, so openEmailKey and day stay right as they are.
-      const { Attributes } = await this.#client.send(
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: { [CART_KEYS.partition]: cartId },
           UpdateExpression: 'SET #reminders = list_append(#reminders, :claim), #version = #version + :one',
           ConditionExpression: '#status = :open AND size(#reminders) = :before',
@@ -171,11 +149,11 @@ export class DynamoDbCartStore implements CartStore {
       values[':emailKey'] = toEmailKey(update.snapshot.email);
       sets.push('#emailKey = :emailKey', '#openEmailKey = :emailKey');
     }
-    countRequest(this.requests, 'UpdateItem', this.#onRequest);
+    this.count('UpdateItem');
     try {
-      const { Attributes } = await this.#client.send(
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: { [CART_KEYS.partition]: update.cartId },
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression:
@@ -210,10 +188,10 @@ export class DynamoDbCartStore implements CartStore {
     const carts: Cart[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      countRequest(this.requests, 'Query', this.#onRequest);
-      const page = await this.#client.send(
+      this.count('Query');
+      const page = await this.client.send(
         new QueryCommand({
-          TableName: this.#table,
+          TableName: this.table,
           IndexName: indexName,
           KeyConditionExpression: '#key = :value',
           ExpressionAttributeNames: { '#key': attribute },

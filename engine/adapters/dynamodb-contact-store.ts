@@ -1,12 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Contact, ContactStore, SlotClaim } from '../ports.js';
-import {
-  countRequest,
-  type DynamoDbAdapterOptions,
-  isConditionalCheckFailed,
-  type RequestCounts,
-  requireRemoveUndefined,
-} from './dynamodb-requests.js';
+import { type DynamoDbAdapterOptions, DynamoDbTable, isConditionalCheckFailed } from './dynamodb-requests.js';
 import { CONTACT_KEYS } from './dynamodb-tables.js';
 
 const HOUR = 3_600_000;
@@ -33,30 +27,14 @@ function epochMs(iso: string, what: string): number {
  * The contact store on one DynamoDB table keyed by email key, with the same semantics as
  * MemoryContactStore; every change is one conditional UpdateItem (an upsert).
  */
-export class DynamoDbContactStore implements ContactStore {
-  /** Requests sent so far, by operation. */
-  readonly requests: RequestCounts = {};
-  readonly #client: DynamoDbAdapterOptions['client'];
-  readonly #table: string;
-  readonly #onRequest: DynamoDbAdapterOptions['onRequest'];
-
+export class DynamoDbContactStore extends DynamoDbTable implements ContactStore {
   constructor(options: DynamoDbAdapterOptions) {
-    requireRemoveUndefined(options.client, 'DynamoDbContactStore');
-    this.#client = options.client;
-    this.#table = options.tableName;
-    this.#onRequest = options.onRequest;
+    super(options, 'DynamoDbContactStore');
   }
 
   async get(emailKey: string): Promise<Contact | undefined> {
-    countRequest(this.requests, 'GetItem', this.#onRequest);
-    const { Item } = await this.#client.send(
-      new GetCommand({
-        TableName: this.#table,
-        Key: { [CONTACT_KEYS.partition]: emailKey },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? itemToContact(Item) : undefined;
+    const item = await this.getItem({ [CONTACT_KEYS.partition]: emailKey });
+    return item ? itemToContact(item) : undefined;
   }
 
   async claimReminderSlot(
@@ -68,11 +46,11 @@ export class DynamoDbContactStore implements ContactStore {
     // Capped when slot - last < capHours (as a float, like the twin); for whole milliseconds that
     // is exactly last > slot - ceil(capHours h).
     const cutoffMs = slotMs - Math.ceil(capHours * HOUR);
-    countRequest(this.requests, 'UpdateItem', this.#onRequest);
+    this.count('UpdateItem');
     try {
-      await this.#client.send(
+      await this.client.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: { [CONTACT_KEYS.partition]: emailKey },
           UpdateExpression: 'SET #last = :slot, #lastMs = :slotMs',
           ConditionExpression:
@@ -110,11 +88,11 @@ export class DynamoDbContactStore implements ContactStore {
       unsubscribeReason: change.reason,
       unsubscribedBy: change.actor,
     };
-    countRequest(this.requests, 'UpdateItem', this.#onRequest);
+    this.count('UpdateItem');
     try {
-      const { Attributes } = await this.#client.send(
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: { [CONTACT_KEYS.partition]: emailKey },
           UpdateExpression: 'SET #at = :at, #reason = :reason, #by = :by',
           ConditionExpression: 'attribute_not_exists(#at)',
@@ -144,11 +122,11 @@ export class DynamoDbContactStore implements ContactStore {
   }
 
   async recordCheckout(emailKey: string, at: string): Promise<void> {
-    countRequest(this.requests, 'UpdateItem', this.#onRequest);
+    this.count('UpdateItem');
     try {
-      await this.#client.send(
+      await this.client.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: { [CONTACT_KEYS.partition]: emailKey },
           UpdateExpression: 'SET #checkout = :at',
           // Same string comparison as the twin: ISO times from the domain are all UTC with milliseconds.

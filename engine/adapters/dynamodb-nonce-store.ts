@@ -1,11 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock, NonceStore } from '../ports.js';
-import {
-  countRequest,
-  type DynamoDbAdapterOptions,
-  isConditionalCheckFailed,
-  type RequestCounts,
-} from './dynamodb-requests.js';
+import { type DynamoDbAdapterOptions, DynamoDbTable, isConditionalCheckFailed } from './dynamodb-requests.js';
 import { NONCE_KEYS, TTL_ATTRIBUTES } from './dynamodb-tables.js';
 import { systemClock } from './memory/manual-clock.js';
 
@@ -19,18 +14,11 @@ export interface DynamoDbNonceStoreOptions extends DynamoDbAdapterOptions {
  * nonce is new or its earlier claim has expired. TTL deletion is lazy (up to days late, and absent
  * in dynalite), so expiry is decided by the condition, and TTL only keeps the table small.
  */
-export class DynamoDbNonceStore implements NonceStore {
-  /** Requests sent so far, by operation. */
-  readonly requests: RequestCounts = {};
-  readonly #client: DynamoDbAdapterOptions['client'];
-  readonly #table: string;
-  readonly #onRequest: DynamoDbAdapterOptions['onRequest'];
+export class DynamoDbNonceStore extends DynamoDbTable implements NonceStore {
   readonly #clock: Clock;
 
   constructor(options: DynamoDbNonceStoreOptions) {
-    this.#client = options.client;
-    this.#table = options.tableName;
-    this.#onRequest = options.onRequest;
+    super(options, 'DynamoDbNonceStore');
     this.#clock = options.clock ?? systemClock;
   }
 
@@ -38,11 +26,11 @@ export class DynamoDbNonceStore implements NonceStore {
     // TTL wants whole epoch seconds; rounding up never lets a nonce expire early.
     const expiresAtSeconds = Math.ceil(expiresAt.getTime() / 1000);
     const nowSeconds = Math.floor(this.#clock.now().getTime() / 1000);
-    countRequest(this.requests, 'PutItem', this.#onRequest);
+    this.count('PutItem');
     try {
-      await this.#client.send(
+      await this.client.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: { [NONCE_KEYS.partition]: nonce, [TTL_ATTRIBUTES.nonces]: expiresAtSeconds },
           ConditionExpression: 'attribute_not_exists(#nonce) OR #expiresAt < :now',
           ExpressionAttributeNames: { '#nonce': NONCE_KEYS.partition, '#expiresAt': TTL_ATTRIBUTES.nonces },

@@ -1,8 +1,9 @@
 /**
- * What the DynamoDB adapters share: their options, the per-operation request count a benchmark reads,
- * and the check that the document client drops undefined values.
+ * What the DynamoDB adapters share: their options, their base class (one table, the per-operation
+ * request count a benchmark reads, a consistent GetItem), and the check that the document client
+ * drops undefined values.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 
 export type DynamoDbOperation = 'GetItem' | 'PutItem' | 'UpdateItem' | 'Query';
 
@@ -42,4 +43,34 @@ export function requireRemoveUndefined(client: DynamoDBDocumentClient, adapter: 
 /** Whether a write lost its condition (DynamoDB's ConditionalCheckFailedException). */
 export function isConditionalCheckFailed(error: unknown): boolean {
   return (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
+}
+
+/** The base of every DynamoDB adapter: one table of one document client, its requests counted. */
+export abstract class DynamoDbTable {
+  /** Requests sent so far, by operation. */
+  readonly requests: RequestCounts = {};
+  protected readonly client: DynamoDBDocumentClient;
+  protected readonly table: string;
+  readonly #onRequest: DynamoDbAdapterOptions['onRequest'];
+
+  protected constructor(options: DynamoDbAdapterOptions, adapter: string) {
+    requireRemoveUndefined(options.client, adapter);
+    this.client = options.client;
+    this.table = options.tableName;
+    this.#onRequest = options.onRequest;
+  }
+
+  /** Counts one request about to be sent. */
+  protected count(operation: DynamoDbOperation): void {
+    countRequest(this.requests, operation, this.#onRequest);
+  }
+
+  /** The item under `key`, read strongly consistent (one GetItem), or undefined. */
+  protected async getItem(key: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+    this.count('GetItem');
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
+    );
+    return Item;
+  }
 }
