@@ -8,16 +8,14 @@
  * whatever the tab held beyond them (read first with values.get), so a shorter night leaves no old
  * rows behind. Values are written RAW: a cart title starting with "=" stays text.
  */
-import { sheets, type sheets_v4 } from '@googleapis/sheets';
-import type { Logger } from '#engine/ports.js';
+import type { sheets_v4 } from '@googleapis/sheets';
 import { EXPORT_TAB, type ExportCell } from './export-rows.js';
 import {
-  callGoogle,
-  type GoogleCallPolicy,
+  GoogleAdapter,
   type GoogleClientOptions,
-  googleCallPolicy,
   quoteTab,
-  serviceAccountAuth,
+  SHEETS_OPERATIONS,
+  type SheetsOperation,
 } from './google-sheets.js';
 import { IMPORT_TAB, type ImportCell } from './import-rows.js';
 import type { CartsTab } from './nightly-export.js';
@@ -30,46 +28,24 @@ export interface GoogleCartsTabOptions extends GoogleClientOptions {
   importTab?: string;
 }
 
-export type CartsTabOperation =
-  | 'values.get'
-  | 'values.update'
-  | 'spreadsheets.get'
-  | 'spreadsheets.batchUpdate';
+export type CartsTabOperation = SheetsOperation;
 
 /**
  * The nightly run's view of the owner's spreadsheet.
  * @example const tab = new GoogleCartsTab({ spreadsheetId, serviceAccount: key });
  */
-export class GoogleCartsTab implements CartsTab {
-  /** Requests sent (retries included), by operation. */
-  readonly requests: Record<CartsTabOperation, number> = {
-    'values.get': 0,
-    'values.update': 0,
-    'spreadsheets.get': 0,
-    'spreadsheets.batchUpdate': 0,
-  };
+export class GoogleCartsTab extends GoogleAdapter<CartsTabOperation> implements CartsTab {
   readonly #api: sheets_v4.Sheets;
   readonly #spreadsheetId: string;
   readonly #exportTab: string;
   readonly #importTab: string;
-  readonly #policy: GoogleCallPolicy;
-  readonly #log: Logger | undefined;
 
   constructor(options: GoogleCartsTabOptions) {
-    const auth = options.authClient ?? (options.serviceAccount && serviceAccountAuth(options.serviceAccount));
-    if (!auth) throw new TypeError('GoogleCartsTab needs a serviceAccount key or an authClient');
-    this.#api = sheets({
-      version: 'v4',
-      auth,
-      ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}),
-      // The back-off below is the only one (gaxios would retry ignoring Retry-After).
-      retry: false,
-    });
+    super(options, 'GoogleCartsTab', SHEETS_OPERATIONS);
+    this.#api = this.sheetsApi(options.rootUrl);
     this.#spreadsheetId = options.spreadsheetId;
     this.#exportTab = options.exportTab ?? EXPORT_TAB;
     this.#importTab = options.importTab ?? IMPORT_TAB;
-    this.#policy = googleCallPolicy(options);
-    this.#log = options.log;
   }
 
   /** Rewrites the export tab with `rows` (adding the tab when the spreadsheet has none). */
@@ -79,7 +55,7 @@ export class GoogleCartsTab implements CartsTab {
     if (await this.#hasTab(this.#exportTab)) {
       previous = await this.#values(`${tab}!A:ZZ`);
     } else {
-      await this.#call('spreadsheets.batchUpdate', () =>
+      await this.call('spreadsheets.batchUpdate', () =>
         this.#api.spreadsheets.batchUpdate({
           spreadsheetId: this.#spreadsheetId,
           requestBody: {
@@ -98,7 +74,7 @@ export class GoogleCartsTab implements CartsTab {
       while (row.length < width) row.push('');
       return row;
     });
-    await this.#call('values.update', () =>
+    await this.call('values.update', () =>
       this.#api.spreadsheets.values.update({
         spreadsheetId: this.#spreadsheetId,
         range: `${tab}!A1`,
@@ -106,7 +82,7 @@ export class GoogleCartsTab implements CartsTab {
         requestBody: { majorDimension: 'ROWS', values },
       }),
     );
-    this.#log?.info('export tab written', {
+    this.log?.info('export tab written', {
       night,
       rows: rows.length,
       cleared: Math.max(0, height - rows.length),
@@ -123,7 +99,7 @@ export class GoogleCartsTab implements CartsTab {
     if (outcomes.length === 0) return;
     const letter = columnLetter(column);
     const range = `${quoteTab(this.#importTab)}!${letter}1:${letter}${outcomes.length}`;
-    await this.#call('values.update', () =>
+    await this.call('values.update', () =>
       this.#api.spreadsheets.values.update({
         spreadsheetId: this.#spreadsheetId,
         range,
@@ -134,7 +110,7 @@ export class GoogleCartsTab implements CartsTab {
   }
 
   async #hasTab(title: string): Promise<boolean> {
-    const spreadsheet = await this.#call('spreadsheets.get', () =>
+    const spreadsheet = await this.call('spreadsheets.get', () =>
       this.#api.spreadsheets.get({
         spreadsheetId: this.#spreadsheetId,
         fields: 'sheets.properties(sheetId,title)',
@@ -144,7 +120,7 @@ export class GoogleCartsTab implements CartsTab {
   }
 
   async #values(range: string): Promise<unknown[][]> {
-    const response = await this.#call('values.get', () =>
+    const response = await this.call('values.get', () =>
       this.#api.spreadsheets.values.get({
         spreadsheetId: this.#spreadsheetId,
         range,
@@ -154,16 +130,6 @@ export class GoogleCartsTab implements CartsTab {
       }),
     );
     return (response.data.values ?? []) as unknown[][];
-  }
-
-  #call<T>(operation: CartsTabOperation, send: () => Promise<T>): Promise<T> {
-    this.requests[operation] += 1;
-    return callGoogle(operation, send, {
-      ...this.#policy,
-      onAttempt: () => {
-        this.requests[operation] += 1;
-      },
-    });
   }
 }
 

@@ -122,11 +122,13 @@ export class GoogleSheetsError extends CartRecoveryError {
 }
 
 /** The Sheets operations this adapter calls, for request counters. */
-export type SheetsOperation =
-  | 'values.get'
-  | 'values.update'
-  | 'spreadsheets.get'
-  | 'spreadsheets.batchUpdate';
+export const SHEETS_OPERATIONS = [
+  'values.get',
+  'values.update',
+  'spreadsheets.get',
+  'spreadsheets.batchUpdate',
+] as const;
+export type SheetsOperation = (typeof SHEETS_OPERATIONS)[number];
 
 /**
  * A JWT client for a service account key that signs its own tokens (no call to oauth2.googleapis.com).
@@ -145,47 +147,76 @@ export function serviceAccountAuth(key: ServiceAccountKey, scopes: readonly stri
 }
 
 /**
+ * The base of every Google adapter: the auth client (a service-account key's self-signed JWT, or the
+ * client given), the back-off policy, and each call counted per operation, retries included.
+ */
+export abstract class GoogleAdapter<Operation extends string> {
+  /** Requests sent (retries included), by operation. */
+  readonly requests: Record<Operation, number>;
+  protected readonly auth: GoogleAuthClient;
+  protected readonly log: Logger | undefined;
+  readonly #policy: GoogleCallPolicy;
+
+  protected constructor(
+    options: GoogleClientOptions,
+    adapter: string,
+    operations: readonly Operation[],
+    scopes: readonly string[] = [SHEETS_SCOPE],
+    failure?: GoogleCallPolicy['failure'],
+  ) {
+    const auth =
+      options.authClient ?? (options.serviceAccount && serviceAccountAuth(options.serviceAccount, scopes));
+    if (!auth) throw new TypeError(`${adapter} needs a serviceAccount key or an authClient`);
+    this.auth = auth;
+    this.log = options.log;
+    this.#policy = { ...googleCallPolicy(options), ...(failure ? { failure } : {}) };
+    this.requests = Object.fromEntries(operations.map((operation) => [operation, 0])) as Record<
+      Operation,
+      number
+    >;
+  }
+
+  /** A Sheets v4 client without gaxios's own retries (they ignore Retry-After): `call` backs off. */
+  protected sheetsApi(rootUrl: string | undefined): sheets_v4.Sheets {
+    return sheets({ version: 'v4', auth: this.auth, ...(rootUrl ? { rootUrl } : {}), retry: false });
+  }
+
+  /** One API call through `callGoogle`, counted. */
+  protected call<T>(operation: Operation, send: () => Promise<T>): Promise<T> {
+    this.requests[operation] += 1;
+    return callGoogle(operation, send, {
+      ...this.#policy,
+      onAttempt: () => {
+        this.requests[operation] += 1;
+      },
+    });
+  }
+}
+
+/**
  * The owner's Rules tab and status cell in one spreadsheet.
  * @example
  * const sheet = new GoogleRulesSheet({ spreadsheetId, serviceAccount: key });
  * const rows = await sheet.readRules();
  */
-export class GoogleRulesSheet implements RulesSheet {
-  /** Requests sent (retries included), by operation. */
-  readonly requests: Record<SheetsOperation, number> = {
-    'values.get': 0,
-    'values.update': 0,
-    'spreadsheets.get': 0,
-    'spreadsheets.batchUpdate': 0,
-  };
+export class GoogleRulesSheet extends GoogleAdapter<SheetsOperation> implements RulesSheet {
   readonly #api: sheets_v4.Sheets;
   readonly #spreadsheetId: string;
   readonly #tab: string;
   readonly #statusRange: string;
-  readonly #policy: GoogleCallPolicy;
-  readonly #log: Logger | undefined;
 
   constructor(options: GoogleRulesSheetOptions) {
-    const auth = options.authClient ?? (options.serviceAccount && serviceAccountAuth(options.serviceAccount));
-    if (!auth) throw new TypeError('GoogleRulesSheet needs a serviceAccount key or an authClient');
-    this.#api = sheets({
-      version: 'v4',
-      auth,
-      ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}),
-      // gaxios would retry on its own (3 times, ignoring Retry-After); the back-off below is the only one.
-      retry: false,
-    });
+    super(options, 'GoogleRulesSheet', SHEETS_OPERATIONS);
+    this.#api = this.sheetsApi(options.rootUrl);
     this.#spreadsheetId = options.spreadsheetId;
     this.#tab = options.tab ?? DEFAULT_RULES_TAB;
     const status = options.statusCell ?? DEFAULT_STATUS_CELL;
     this.#statusRange = status.includes('!') ? status : `${quoteTab(this.#tab)}!${status}`;
-    this.#policy = googleCallPolicy(options);
-    this.#log = options.log;
   }
 
   /** The Rules tab's columns A:D as unformatted values (numbers as numbers, times as day fractions). */
   async readRules(): Promise<CellValue[][]> {
-    const response = await this.#call('values.get', () =>
+    const response = await this.call('values.get', () =>
       this.#api.spreadsheets.values.get({
         spreadsheetId: this.#spreadsheetId,
         range: `${quoteTab(this.#tab)}!A:D`,
@@ -200,7 +231,7 @@ export class GoogleRulesSheet implements RulesSheet {
   /** Writes one text into the status cell, as typed text (never a formula), cut to a sane length. */
   async writeStatus(text: string): Promise<void> {
     const value = text.length > MAX_STATUS_CHARS ? `${text.slice(0, MAX_STATUS_CHARS - 1)}…` : text;
-    await this.#call('values.update', () =>
+    await this.call('values.update', () =>
       this.#api.spreadsheets.values.update({
         spreadsheetId: this.#spreadsheetId,
         range: this.#statusRange,
@@ -215,7 +246,7 @@ export class GoogleRulesSheet implements RulesSheet {
    * spreadsheet has none. An existing tab is left as it is: the owner's edits are never overwritten.
    */
   async ensureRulesTab(template: RulesTemplate): Promise<{ created: boolean; sheetId: number }> {
-    const spreadsheet = await this.#call('spreadsheets.get', () =>
+    const spreadsheet = await this.call('spreadsheets.get', () =>
       this.#api.spreadsheets.get({
         spreadsheetId: this.#spreadsheetId,
         fields: 'sheets.properties(sheetId,title)',
@@ -225,7 +256,7 @@ export class GoogleRulesSheet implements RulesSheet {
     if (existing?.sheetId !== undefined && existing.sheetId !== null) {
       return { created: false, sheetId: existing.sheetId };
     }
-    const added = await this.#call('spreadsheets.batchUpdate', () =>
+    const added = await this.call('spreadsheets.batchUpdate', () =>
       this.#api.spreadsheets.batchUpdate({
         spreadsheetId: this.#spreadsheetId,
         requestBody: {
@@ -239,7 +270,7 @@ export class GoogleRulesSheet implements RulesSheet {
     if (sheetId === undefined || sheetId === null) {
       throw new GoogleSheetsError('spreadsheets.batchUpdate', undefined, 'addSheet returned no sheetId');
     }
-    await this.#call('values.update', () =>
+    await this.call('values.update', () =>
       this.#api.spreadsheets.values.update({
         spreadsheetId: this.#spreadsheetId,
         range: `${quoteTab(this.#tab)}!A1`,
@@ -247,24 +278,14 @@ export class GoogleRulesSheet implements RulesSheet {
         requestBody: { values: template.values },
       }),
     );
-    await this.#call('spreadsheets.batchUpdate', () =>
+    await this.call('spreadsheets.batchUpdate', () =>
       this.#api.spreadsheets.batchUpdate({
         spreadsheetId: this.#spreadsheetId,
         requestBody: { requests: templateRequests(sheetId, template) },
       }),
     );
-    this.#log?.info('rules tab created', { tab: this.#tab });
+    this.log?.info('rules tab created', { tab: this.#tab });
     return { created: true, sheetId };
-  }
-
-  #call<T>(operation: SheetsOperation, send: () => Promise<T>): Promise<T> {
-    this.requests[operation] += 1;
-    return callGoogle(operation, send, {
-      ...this.#policy,
-      onAttempt: () => {
-        this.requests[operation] += 1;
-      },
-    });
   }
 }
 

@@ -10,18 +10,9 @@
  * only reaches files the app created) and the `spreadsheets` scope.
  */
 import { drive, type drive_v3 } from '@googleapis/drive';
-import { sheets, type sheets_v4 } from '@googleapis/sheets';
+import type { sheets_v4 } from '@googleapis/sheets';
 import { CartRecoveryError } from '#engine/domain/errors.js';
-import type { Logger } from '#engine/ports.js';
-import {
-  callGoogle,
-  type GoogleCallPolicy,
-  type GoogleClientOptions,
-  googleCallPolicy,
-  quoteTab,
-  SHEETS_SCOPE,
-  serviceAccountAuth,
-} from '../google-sheets.js';
+import { GoogleAdapter, type GoogleClientOptions, quoteTab, SHEETS_SCOPE } from '../google-sheets.js';
 import type { DayPoint } from './monthly-figures.js';
 import type { SummaryDocument, SummaryPage } from './monthly-summary.js';
 import { monthName } from './summary-text.js';
@@ -50,11 +41,13 @@ export class GoogleSummaryError extends CartRecoveryError {
   }
 }
 
-export type SummaryOperation =
-  | 'files.update'
-  | 'spreadsheets.get'
-  | 'spreadsheets.batchUpdate'
-  | 'values.update';
+export const SUMMARY_OPERATIONS = [
+  'files.update',
+  'spreadsheets.get',
+  'spreadsheets.batchUpdate',
+  'values.update',
+] as const;
+export type SummaryOperation = (typeof SUMMARY_OPERATIONS)[number];
 
 /**
  * The summary Doc and its chart tab.
@@ -62,43 +55,36 @@ export type SummaryOperation =
  * const document = new GoogleSummaryDocument({ documentId, spreadsheetId, serviceAccount: key });
  * await writeMonthlySummary({ source, document, rules, summarize }, { month: '2026-10' });
  */
-export class GoogleSummaryDocument implements SummaryDocument {
-  readonly requests: Record<SummaryOperation, number> = {
-    'files.update': 0,
-    'spreadsheets.get': 0,
-    'spreadsheets.batchUpdate': 0,
-    'values.update': 0,
-  };
+export class GoogleSummaryDocument extends GoogleAdapter<SummaryOperation> implements SummaryDocument {
   readonly #drive: drive_v3.Drive;
   readonly #sheets: sheets_v4.Sheets;
   readonly #rootUrl: string | undefined;
   readonly #documentId: string;
   readonly #spreadsheetId: string;
   readonly #tab: string;
-  readonly #policy: GoogleCallPolicy;
-  readonly #log: Logger | undefined;
 
   constructor(options: GoogleSummaryDocumentOptions) {
-    const auth =
-      options.authClient ??
-      (options.serviceAccount && serviceAccountAuth(options.serviceAccount, [DRIVE_SCOPE, SHEETS_SCOPE]));
-    if (!auth) throw new TypeError('GoogleSummaryDocument needs a serviceAccount key or an authClient');
+    super(
+      options,
+      'GoogleSummaryDocument',
+      SUMMARY_OPERATIONS,
+      [DRIVE_SCOPE, SHEETS_SCOPE],
+      GoogleSummaryError,
+    );
     const root = options.rootUrl ? { rootUrl: options.rootUrl } : {};
-    // gaxios would retry on its own, ignoring Retry-After; the back-off below is the only one.
-    this.#drive = drive({ version: 'v3', auth, ...root, retry: false });
-    this.#sheets = sheets({ version: 'v4', auth, ...root, retry: false });
+    // Like sheetsApi: gaxios's own retries ignore Retry-After; `call` backs off.
+    this.#drive = drive({ version: 'v3', auth: this.auth, ...root, retry: false });
+    this.#sheets = this.sheetsApi(options.rootUrl);
     this.#rootUrl = options.rootUrl;
     this.#documentId = options.documentId;
     this.#spreadsheetId = options.spreadsheetId;
     this.#tab = options.tab ?? DEFAULT_SUMMARY_TAB;
-    this.#policy = googleCallPolicy(options);
-    this.#log = options.log;
   }
 
   /** Replaces the Doc's content with the page, as HTML Drive converts into the Doc. */
   async write(page: SummaryPage): Promise<{ url: string }> {
     const html = summaryHtml(page);
-    const response = await this.#call('files.update', () =>
+    const response = await this.call('files.update', () =>
       this.#drive.files.update(
         {
           fileId: this.#documentId,
@@ -120,7 +106,7 @@ export class GoogleSummaryDocument implements SummaryDocument {
    * with a column chart of abandoned vs recovered carts, in one all-or-nothing batchUpdate.
    */
   async chart(month: string, series: readonly DayPoint[]): Promise<{ url: string }> {
-    const spreadsheet = await this.#call('spreadsheets.get', () =>
+    const spreadsheet = await this.call('spreadsheets.get', () =>
       this.#sheets.spreadsheets.get({
         spreadsheetId: this.#spreadsheetId,
         fields: 'sheets(properties(sheetId,title),charts(chartId))',
@@ -129,7 +115,7 @@ export class GoogleSummaryDocument implements SummaryDocument {
     const existing = spreadsheet.data.sheets?.find((s) => s.properties?.title === this.#tab);
     let sheetId = existing?.properties?.sheetId ?? undefined;
     if (sheetId === undefined) {
-      const added = await this.#call('spreadsheets.batchUpdate', () =>
+      const added = await this.call('spreadsheets.batchUpdate', () =>
         this.#sheets.spreadsheets.batchUpdate({
           spreadsheetId: this.#spreadsheetId,
           requestBody: { requests: [{ addSheet: { properties: { title: this.#tab } } }] },
@@ -141,7 +127,7 @@ export class GoogleSummaryDocument implements SummaryDocument {
       }
     }
     const range = `${quoteTab(this.#tab)}!A1:C${SERIES_ROWS}`;
-    await this.#call('values.update', () =>
+    await this.call('values.update', () =>
       this.#sheets.spreadsheets.values.update({
         spreadsheetId: this.#spreadsheetId,
         range,
@@ -153,24 +139,13 @@ export class GoogleSummaryDocument implements SummaryDocument {
       typeof c.chartId === 'number' ? [c.chartId] : [],
     );
     const chartSheetId = sheetId;
-    await this.#call('spreadsheets.batchUpdate', () =>
+    await this.call('spreadsheets.batchUpdate', () =>
       this.#sheets.spreadsheets.batchUpdate({
         spreadsheetId: this.#spreadsheetId,
         requestBody: { requests: chartRequests(chartSheetId, month, series.length, oldCharts) },
       }),
     );
     return { url: `https://docs.google.com/spreadsheets/d/${this.#spreadsheetId}/edit#gid=${sheetId}` };
-  }
-
-  #call<T>(operation: SummaryOperation, send: () => Promise<T>): Promise<T> {
-    this.requests[operation] += 1;
-    return callGoogle(operation, send, {
-      ...this.#policy,
-      onAttempt: () => {
-        this.requests[operation] += 1;
-      },
-      failure: GoogleSummaryError,
-    });
   }
 }
 
