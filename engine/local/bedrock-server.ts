@@ -12,6 +12,7 @@ import {
   type Server,
   type Socket,
 } from 'node:net';
+import { readBody } from './http-body.js';
 
 /** A Converse request as the local Bedrock received it. */
 export interface LocalConverseRequest {
@@ -227,15 +228,10 @@ function toRequest(
 }
 
 async function readJson(req: Request): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
+  const body = await readBody(req, MAX_BODY_BYTES);
+  if (body === undefined) return undefined;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     return undefined;
   }

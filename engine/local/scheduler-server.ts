@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +7,7 @@ import * as z from 'zod';
 import { CartRecoveryError } from '../domain/errors.js';
 import { formatPath } from '../domain/field-errors.js';
 import type { Logger } from '../ports.js';
+import { readBody, sendJson } from './http-body.js';
 
 /** What the local scheduler hands to `onFire` when a schedule is due. */
 export interface FiredSchedule {
@@ -189,24 +189,6 @@ function parseAtExpression(expression: string, timezone = 'UTC'): number {
   return local.toMillis();
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(validation('The request body is too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function parseJson(text: string): unknown {
   if (text.trim() === '') return {};
   try {
@@ -216,20 +198,14 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** Scheduler speaks REST-JSON. */
 function send(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...headers,
-  });
-  res.end(text);
+  sendJson(res, status, body, { 'content-type': 'application/json', ...headers });
 }
 
 const seconds = (ms: number) => ms / 1000;
@@ -424,7 +400,9 @@ export async function startLocalScheduler(options: LocalSchedulerOptions): Promi
     }
     const name = nameFrom(parts[1] ?? '');
     if (method === 'POST') {
-      const body = parseJson(await readBody(req));
+      const raw = await readBody(req, MAX_BODY);
+      if (raw === undefined) throw validation('The request body is too large');
+      const body = parseJson(raw.toString('utf8'));
       return { operation: 'CreateSchedule', body: await createSchedule(name, body) };
     }
     if (method === 'GET') {

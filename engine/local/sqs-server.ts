@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { CartRecoveryError } from '../domain/errors.js';
 import type { Logger } from '../ports.js';
+import { readBody, sendJson } from './http-body.js';
 
 export interface LocalSqsOptions {
   /** 0 or absent: a free port. */
@@ -116,39 +117,14 @@ const MAX_BODY_BYTES = 262_144;
 const MAX_REQUEST = 2 * 1024 * 1024;
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REQUEST) {
-        reject(invalidParameter('The request is too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
+/** SQS speaks the AWS JSON 1.0 protocol. */
 function send(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  if (res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.0',
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-    ...headers,
-  });
-  res.end(text);
+  sendJson(res, status, body, { 'content-type': 'application/x-amz-json-1.0', ...headers });
 }
 
 type Input = Record<string, unknown>;
@@ -485,7 +461,9 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
         'Expected POST with X-Amz-Target AmazonSQS.*',
       );
     }
-    const raw = await readBody(req);
+    const body = await readBody(req, MAX_REQUEST);
+    if (body === undefined) throw invalidParameter('The request is too large');
+    const raw = body.toString('utf8');
     let input: unknown;
     try {
       input = raw.trim() === '' ? {} : JSON.parse(raw);
