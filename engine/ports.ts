@@ -101,6 +101,13 @@ export interface ReminderJob {
   cartId: string;
   n: ReminderNumber;
   seq: number;
+  /**
+   * The rules the reminder was decided under, and their version: the sender claims, composes and
+   * settles under exactly these, so a reminder never mixes two versions (and the sender reads no
+   * rules of its own).
+   */
+  rules: Rules;
+  rulesVersion: string;
 }
 
 export interface ReminderQueue {

@@ -2,6 +2,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { CartRecoveryError, ValidationError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/field-errors.js';
+import { rulesSchema } from '../domain/rules.js';
 import type { ReminderJob, ReminderQueue } from '../ports.js';
 
 /** What one request to SQS came to, for benchmarks and metrics. */
@@ -33,11 +34,15 @@ const reminderJobSchema = z.object({
     .number({ error: 'seq must be a number' })
     .int({ error: 'seq must be a whole number' })
     .nonnegative({ error: 'seq must not be negative' }),
+  rulesVersion: z
+    .string({ error: 'rulesVersion must be text' })
+    .min(1, { error: 'rulesVersion must not be empty' }),
+  rules: rulesSchema,
 });
 
 /**
  * Reads the body of one reminder-queue message.
- * @throws ValidationError when it is not `{ cartId, n: 1 | 2, seq }`.
+ * @throws ValidationError when it is not `{ cartId, n: 1 | 2, seq, rulesVersion, rules }` (valid rules).
  */
 export function parseReminderJob(body: string): ReminderJob {
   let json: unknown;
@@ -72,7 +77,13 @@ export class SqsReminderQueue implements ReminderQueue {
       await this.#client.send(
         new SendMessageCommand({
           QueueUrl: this.#queueUrl,
-          MessageBody: JSON.stringify({ cartId: job.cartId, n: job.n, seq: job.seq }),
+          MessageBody: JSON.stringify({
+            cartId: job.cartId,
+            n: job.n,
+            seq: job.seq,
+            rulesVersion: job.rulesVersion,
+            rules: job.rules,
+          }),
         }),
       );
     } catch (error) {

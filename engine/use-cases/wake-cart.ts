@@ -38,7 +38,7 @@ export async function wakeCart(deps: WakeDeps, wake: { cartId: string; seq: numb
     const { next, moves } = settled;
     if (next.kind === 'remind') {
       const saved = settled.cart === cart ? cart : await deps.carts.put(settled.cart, cart.version);
-      await deps.queue.enqueue({ cartId: cart.id, n: next.n, seq: wake.seq });
+      await deps.queue.enqueue({ cartId: cart.id, n: next.n, seq: wake.seq, rules, rulesVersion: version });
       await auditSettlement(deps, cart, saved, moves, context);
       return { kind: 'enqueued', cartId: cart.id, n: next.n, moves };
     }

@@ -15,6 +15,16 @@ import { ValidationError } from '#engine/domain/errors.js';
 import { pollQueue } from '#engine/local/sqs-poller.js';
 import { type LocalSqs, startLocalSqs } from '#engine/local/sqs-server.js';
 import type { ReminderJob } from '#engine/ports.js';
+import { sampleRules } from '#test/fakes/sample-cart.js';
+
+/** A job as the wake-up enqueues it: with the rules it decided under. */
+const job = (cartId: string, n: 1 | 2, seq: number): ReminderJob => ({
+  cartId,
+  n,
+  seq,
+  rules: sampleRules(),
+  rulesVersion: 'v-test-1',
+});
 
 const VISIBILITY_MS = 30_000;
 
@@ -56,10 +66,10 @@ describe('SqsReminderQueue', () => {
 
   it('sends a job that is received, parsed back and deleted', async () => {
     // Prepare
-    const job: ReminderJob = { cartId: 'cart-1001', n: 2, seq: 7 };
+    const sent = job('cart-1001', 2, 7);
 
     // Act
-    await queue.enqueue(job);
+    await queue.enqueue(sent);
     const received = await receive();
     const message = received.Messages?.[0];
     await client.send(
@@ -70,7 +80,7 @@ describe('SqsReminderQueue', () => {
 
     // Assess
     expect(received.Messages).toHaveLength(1);
-    expect(parseReminderJob(message?.Body ?? '')).toEqual(job);
+    expect(parseReminderJob(message?.Body ?? '')).toEqual(sent);
     expect(message?.Attributes?.ApproximateReceiveCount).toBe('1');
     expect(after.Messages).toBeUndefined();
     expect(queue.requests.SendMessage).toBe(1);
@@ -80,7 +90,7 @@ describe('SqsReminderQueue', () => {
 
   it('redelivers a message that was not deleted once its visibility timeout passes', async () => {
     // Prepare
-    await queue.enqueue({ cartId: 'cart-2', n: 1, seq: 1 });
+    await queue.enqueue(job('cart-2', 1, 1));
     const first = (await receive()).Messages?.[0];
 
     // Act
@@ -102,7 +112,7 @@ describe('SqsReminderQueue', () => {
 
   it('moves a message received maxReceives times without a delete to the dead letters', async () => {
     // Prepare
-    await queue.enqueue({ cartId: 'cart-3', n: 1, seq: 1 });
+    await queue.enqueue(job('cart-3', 1, 1));
 
     // Act
     const counts: (string | undefined)[] = [];
@@ -116,12 +126,12 @@ describe('SqsReminderQueue', () => {
     const dead = sqs.deadLetters('reminders');
     expect(dead).toHaveLength(1);
     expect(dead[0]?.receiveCount).toBe(3);
-    expect(parseReminderJob(dead[0]?.body ?? '')).toEqual({ cartId: 'cart-3', n: 1, seq: 1 });
+    expect(parseReminderJob(dead[0]?.body ?? '')).toEqual(job('cart-3', 1, 1));
   });
 
   it('deletes the successes of a partial batch through pollQueue and redelivers the failure', async () => {
     // Prepare
-    for (const cartId of ['cart-a', 'cart-b', 'cart-c']) await queue.enqueue({ cartId, n: 1, seq: 1 });
+    for (const cartId of ['cart-a', 'cart-b', 'cart-c']) await queue.enqueue(job(cartId, 1, 1));
     const stop = new AbortController();
     const seen: { cartId: string; receiveCount: string }[][] = [];
     const handle = async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -159,7 +169,7 @@ describe('SqsReminderQueue', () => {
 
   it('keeps the whole batch when the handler throws or names an unknown message', async () => {
     // Prepare
-    for (const cartId of ['cart-d', 'cart-e']) await queue.enqueue({ cartId, n: 1, seq: 1 });
+    for (const cartId of ['cart-d', 'cart-e']) await queue.enqueue(job(cartId, 1, 1));
     const stop = new AbortController();
     let batches = 0;
     const handle = async (): Promise<SQSBatchResponse> => {
@@ -205,7 +215,7 @@ describe('SqsReminderQueue', () => {
     const lost = new SqsReminderQueue({ client, queueUrl: sqs.queueUrl('missing') });
 
     // Act
-    const result = lost.enqueue({ cartId: 'cart-9', n: 1, seq: 1 });
+    const result = lost.enqueue(job('cart-9', 1, 1));
 
     // Assess
     await expect(result).rejects.toMatchObject({
@@ -216,8 +226,19 @@ describe('SqsReminderQueue', () => {
 });
 
 describe('parseReminderJob', () => {
-  it('reads a job body', () => {
-    expect(parseReminderJob('{"cartId":"c-1","n":1,"seq":0}')).toEqual({ cartId: 'c-1', n: 1, seq: 0 });
+  it('reads a job body, with the rules it was decided under', () => {
+    expect(parseReminderJob(JSON.stringify(job('c-1', 1, 0)))).toEqual(job('c-1', 1, 0));
+  });
+
+  it('rejects a job without its rules, or with rules the engine would refuse', () => {
+    const { rules: _rules, ...withoutRules } = job('c-1', 1, 0);
+    const badRules = { ...job('c-1', 1, 0), rules: { ...sampleRules(), maxReminders: 3 } };
+
+    expect(() => parseReminderJob(JSON.stringify(withoutRules))).toThrow(/rules/);
+    expect(() => parseReminderJob(JSON.stringify(badRules))).toThrow(/maxReminders/);
+    expect(() => parseReminderJob(JSON.stringify({ ...job('c-1', 1, 0), rulesVersion: '' }))).toThrow(
+      /rulesVersion must not be empty/,
+    );
   });
 
   it('rejects a body that is not { cartId, n: 1 | 2, seq }', () => {

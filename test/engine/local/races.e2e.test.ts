@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -9,6 +9,7 @@ import { DynamoDbCartStore } from '#engine/adapters/dynamodb-cart-store.js';
 import { documentClient, tableNames } from '#engine/adapters/dynamodb-tables.js';
 import type { Cart, ReminderRecord } from '#engine/domain/cart.js';
 import { parseCartEvent } from '#engine/domain/cart-event.js';
+import { parseRulesYaml } from '#engine/domain/rules.js';
 import { handler as senderHandler } from '#engine/handlers/sender.handler.js';
 import { handler as wakeHandler } from '#engine/handlers/wake.handler.js';
 import { type LocalStack, startLocalStack } from '#engine/local/start.js';
@@ -17,6 +18,12 @@ import { cartUpdatedEvent, daytimeZone, signedHeaders, waitFor } from '#test/fak
 import type { StoredEmail } from '#test/peers/ses-local.js';
 
 const HOUR = 3_600_000;
+
+/** The rules a wake-up of the local stack decides under (it seeds examples/rules.yaml). */
+async function decidedUnder(): Promise<Pick<ReminderJob, 'rules' | 'rulesVersion'>> {
+  const text = await readFile(new URL('../../../examples/rules.yaml', import.meta.url), 'utf8');
+  return { rules: parseRulesYaml(text), rulesVersion: 'local-seed' };
+}
 
 /** An SQS delivery of one reminder job, as the event source mapping hands it to the sender. */
 function sqsEvent(job: ReminderJob, messageId: string): SQSEvent {
@@ -153,7 +160,7 @@ describe('races on the local stack', () => {
 
   it('sends reminder 1 once when two senders get the same job at once', async () => {
     await dueCart('cart-race-send-1', 'send1@example.com');
-    const job: ReminderJob = { cartId: 'cart-race-send-1', n: 1, seq: 1 };
+    const job: ReminderJob = { cartId: 'cart-race-send-1', n: 1, seq: 1, ...(await decidedUnder()) };
 
     const batches = await Promise.all([
       senderHandler(sqsEvent(job, 'm-1a')),
@@ -169,12 +176,33 @@ describe('races on the local stack', () => {
     expect(cart?.reminders.map((r) => [r.n, r.state])).toEqual([[1, 'sent']]);
   });
 
+  it('composes and audits a reminder under the rules it was decided under, carried in the job', async () => {
+    await dueCart('cart-job-rules', 'jobrules@example.com');
+    const { rules } = await decidedUnder();
+    const job: ReminderJob = {
+      cartId: 'cart-job-rules',
+      n: 1,
+      seq: 1,
+      rules: { ...rules, store: { ...rules.store, name: 'Rules Of The Decision' } },
+      rulesVersion: 'v-decided',
+    };
+
+    const batch = await senderHandler(sqsEvent(job, 'm-rules'));
+
+    expect(batch).toEqual({ batchItemFailures: [] });
+    const [email] = await emailsTo('jobrules@example.com');
+    expect(email?.subject).toBe('You left something in your cart at Rules Of The Decision');
+    expect(await sentEntries('cart-job-rules')).toEqual([
+      expect.objectContaining({ rulesVersion: 'v-decided' }),
+    ]);
+  });
+
   it('sends reminder 2 once when two senders get the same job at once', async () => {
     const firstAt = new Date(Date.now() - 21 * HOUR).toISOString();
     await dueCart('cart-race-send-2', 'send2@example.com', [
       { n: 1, state: 'sent', dueAt: firstAt, at: firstAt, messageId: 'ses-earlier' },
     ]);
-    const job: ReminderJob = { cartId: 'cart-race-send-2', n: 2, seq: 1 };
+    const job: ReminderJob = { cartId: 'cart-race-send-2', n: 2, seq: 1, ...(await decidedUnder()) };
 
     const batches = await Promise.all([
       senderHandler(sqsEvent(job, 'm-2a')),
