@@ -4,6 +4,7 @@ import { toFieldErrors } from './field-errors.js';
 import { isTimeZone } from './time-zone.js';
 
 const DECIMAL = /^\d{1,12}(\.\d{1,6})?$/;
+const CURRENCY = /^[A-Z]{3}$/;
 
 /** A money amount: a decimal string in major units ("42.50"); a plain number is accepted and normalized. */
 const amount = (what: string) =>
@@ -79,7 +80,7 @@ const snapshotSchema = z.object(
       .string({ error: 'currency must be a three-letter code such as "USD"' })
       .trim()
       .toUpperCase()
-      .regex(/^[A-Z]{3}$/, { error: 'currency must be a three-letter code such as "USD"' }),
+      .regex(CURRENCY, { error: 'currency must be a three-letter code such as "USD"' }),
     total: amount('total'),
     items: z
       .array(itemSchema, { error: 'items must be a list' })
@@ -99,21 +100,24 @@ const snapshotSchema = z.object(
   { error: CART_REQUIRED },
 );
 
+const occurredAt = z.iso
+  .datetime({
+    offset: true,
+    error: 'occurredAt must be an ISO-8601 time with an offset, such as "2026-06-10T14:00:00Z"',
+  })
+  .transform((s) => new Date(s).toISOString());
+
 const envelope = {
   id: z
     .string({ error: 'id is required: a unique event id' })
     .trim()
     .min(1, { error: 'id is required: a unique event id' })
     .max(200, { error: 'id must be at most 200 characters' }),
-  occurredAt: z.iso
-    .datetime({
-      offset: true,
-      error: 'occurredAt must be an ISO-8601 time with an offset, such as "2026-06-10T14:00:00Z"',
-    })
-    .transform((s) => new Date(s).toISOString()),
+  occurredAt,
 };
 
-const eventSchema = z.discriminatedUnion(
+/** The webhook body schema: the one source of truth for what a cart event is (the fast path below agrees). */
+export const cartEventSchema = z.discriminatedUnion(
   'type',
   [
     z.object({ ...envelope, type: z.literal('cart.updated'), cart: snapshotSchema }),
@@ -126,7 +130,7 @@ const eventSchema = z.discriminatedUnion(
   { error: 'type must be "cart.updated" or "cart.checked_out"' },
 );
 
-export type CartEvent = z.infer<typeof eventSchema>;
+export type CartEvent = z.infer<typeof cartEventSchema>;
 export type CartUpdatedEvent = Extract<CartEvent, { type: 'cart.updated' }>;
 export type CartCheckedOutEvent = Extract<CartEvent, { type: 'cart.checked_out' }>;
 export type CartSnapshot = CartUpdatedEvent['cart'];
@@ -149,9 +153,175 @@ export function parseCartEvent(body: unknown): ParsedEvent {
       ]),
     };
   }
-  const result = eventSchema.safeParse(body);
+  const event = readCommonEvent(body);
+  if (event) return { ok: true, event };
+  const result = cartEventSchema.safeParse(body);
   if (result.success) return { ok: true, event: result.data };
   return { ok: false, error: new ValidationError('The cart event', toFieldErrors(result.error)) };
+}
+
+// The fast path. zod stays the one source of truth: what follows reads only the shape storefronts
+// send, returns exactly what `cartEventSchema` would (the same keys in the same order, the same values),
+// and gives up (undefined) on anything else, so zod then accepts or rejects it with its messages.
+// Strings are checked with the very schemas above (memoized where values repeat, as URLs do), or
+// with the same operations they apply. test/engine/domain/cart-event.property.test.ts holds it to that.
+
+type Input = Record<string, unknown>;
+const NOT_READ: unique symbol = Symbol('not read');
+type Read<T> = T | typeof NOT_READ;
+
+function isPlainObject(value: unknown): value is Input {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** `z.string().trim().min(1).max(max)`. */
+function trimmedText(value: unknown, max: number): Read<string> {
+  if (typeof value !== 'string') return NOT_READ;
+  const text = value.trim();
+  return text.length >= 1 && text.length <= max ? text : NOT_READ;
+}
+
+/** A leaf schema's verdict on a string, remembered: the same URLs come with every event of a store. */
+function memoized(schema: z.ZodType<string, string>): (value: string) => Read<string> {
+  const seen = new Map<string, Read<string>>();
+  return (value) => {
+    let verdict = seen.get(value);
+    if (verdict === undefined) {
+      const result = schema.safeParse(value);
+      verdict = result.success ? result.data : NOT_READ;
+      if (seen.size >= 10_000) seen.clear();
+      seen.set(value, verdict);
+    }
+    return verdict;
+  };
+}
+
+const readWebUrl = memoized(webUrl('url'));
+const readEmail = memoized(email);
+
+/** `amount(...)`: a string or a finite number, as a decimal string. */
+function readAmount(value: unknown): Read<string> {
+  const text =
+    typeof value === 'string'
+      ? value.trim()
+      : typeof value === 'number' && Number.isFinite(value)
+        ? String(value)
+        : undefined;
+  return text !== undefined && DECIMAL.test(text) ? text : NOT_READ;
+}
+
+/** `occurredAt`: a time already in UTC ISO form is its own output; any other goes through the schema. */
+function readTime(value: unknown): Read<string> {
+  if (typeof value !== 'string') return NOT_READ;
+  if (value.length === 24 && value.endsWith('Z')) {
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms) && new Date(ms).toISOString() === value) return value;
+  }
+  const result = occurredAt.safeParse(value);
+  return result.success ? result.data : NOT_READ;
+}
+
+/**
+ * `optional(schema)` as a key of `z.object`: a missing key stays missing, `null` or `undefined`
+ * becomes a present key holding undefined, anything else goes through `read`.
+ */
+function setOptional<T>(out: Input, input: Input, key: string, read: (value: unknown) => Read<T>): boolean {
+  if (!(key in input)) return true;
+  const value = input[key];
+  if (value === null || value === undefined) {
+    out[key] = undefined;
+    return true;
+  }
+  const read_ = read(value);
+  if (read_ === NOT_READ) return false;
+  out[key] = read_;
+  return true;
+}
+
+const readEmailValue = (value: unknown) => (typeof value === 'string' ? readEmail(value) : NOT_READ);
+const readUrlValue = (value: unknown) => (typeof value === 'string' ? readWebUrl(value) : NOT_READ);
+const readZone = (value: unknown) => (typeof value === 'string' && isTimeZone(value) ? value : NOT_READ);
+const readLocale = (value: unknown) => (typeof value === 'string' && isLocale(value) ? value : NOT_READ);
+const readConsent = (value: unknown) => (typeof value === 'boolean' ? value : NOT_READ);
+const SOURCES: readonly unknown[] = ['storefront', 'saved_link', 'import'];
+
+function readItem(input: unknown): Input | undefined {
+  if (!isPlainObject(input)) return undefined;
+  const sku = trimmedText(input.sku, 200);
+  const title = trimmedText(input.title, 500);
+  const quantity = input.quantity;
+  if (sku === NOT_READ || title === NOT_READ) return undefined;
+  if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > 100_000)
+    return undefined;
+  const price = readAmount(input.price);
+  if (price === NOT_READ) return undefined;
+  const item: Input = { sku, title, quantity, price };
+  if (!setOptional(item, input, 'imageUrl', readUrlValue) || !setOptional(item, input, 'url', readUrlValue))
+    return undefined;
+  return item;
+}
+
+function readSnapshot(input: Input): Input | undefined {
+  const id = trimmedText(input.id, 200);
+  if (id === NOT_READ) return undefined;
+  const cart: Input = { id };
+  if (!setOptional(cart, input, 'email', readEmailValue)) return undefined;
+  if (typeof input.currency !== 'string') return undefined;
+  const currency = input.currency.trim().toUpperCase();
+  if (!CURRENCY.test(currency)) return undefined;
+  cart.currency = currency;
+  const total = readAmount(input.total);
+  if (total === NOT_READ) return undefined;
+  cart.total = total;
+  const items = input.items;
+  if (!Array.isArray(items) || items.length > 200) return undefined;
+  // Sized up front: a stored cart keeps this array, and one grown by `push` keeps spare room.
+  const read = new Array<Input>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const one = readItem(items[i]);
+    if (!one) return undefined;
+    read[i] = one;
+  }
+  cart.items = read;
+  const returnUrl = readUrlValue(input.returnUrl);
+  if (returnUrl === NOT_READ) return undefined;
+  cart.returnUrl = returnUrl;
+  if (
+    !setOptional(cart, input, 'timezone', readZone) ||
+    !setOptional(cart, input, 'locale', readLocale) ||
+    !setOptional(cart, input, 'marketingConsent', readConsent)
+  )
+    return undefined;
+  const source = input.source;
+  if (source === null || source === undefined) cart.source = 'storefront';
+  else if (SOURCES.includes(source)) cart.source = source;
+  else return undefined;
+  return cart;
+}
+
+/**
+ * The common, valid event read by hand, exactly as `cartEventSchema` reads it; undefined for anything
+ * it does not recognise at once (which `parseCartEvent` then hands to zod). Exported for its test.
+ */
+export function readCommonEvent(body: unknown): CartEvent | undefined {
+  if (!isPlainObject(body)) return undefined;
+  const type = body.type;
+  if (type !== 'cart.updated' && type !== 'cart.checked_out') return undefined;
+  const id = trimmedText(body.id, 200);
+  const at = readTime(body.occurredAt);
+  const input = body.cart;
+  if (id === NOT_READ || at === NOT_READ || !isPlainObject(input)) return undefined;
+  if (type === 'cart.updated') {
+    const cart = readSnapshot(input);
+    return cart ? ({ id, occurredAt: at, type, cart } as CartEvent) : undefined;
+  }
+  const cartId = trimmedText(input.id, 200);
+  if (cartId === NOT_READ) return undefined;
+  const cart: Input = { id: cartId };
+  if (!setOptional(cart, input, 'email', readEmailValue)) return undefined;
+  return { id, occurredAt: at, type, cart } as CartEvent;
 }
 
 /** The key emails are compared by: trimmed and lower-cased. */

@@ -89,10 +89,9 @@ export function closeCart(cart: Cart, status: ClosedStatus, at: string, why: str
   return { ...rest, status, closedAt: at, closedWhy: why, version: cart.version + 1 };
 }
 
+// `concat` makes an array of exactly the length it needs: a month keeps one of these per cart.
 function remember(ids: readonly string[], id: string): string[] {
-  const next = ids.length >= RECENT_EVENT_IDS ? ids.slice(ids.length - RECENT_EVENT_IDS + 1) : [...ids];
-  next.push(id);
-  return next;
+  return (ids.length >= RECENT_EVENT_IDS ? ids.slice(ids.length - RECENT_EVENT_IDS + 1) : ids).concat(id);
 }
 
 /** Fields a storefront often sends once and then leaves out; a later snapshot keeps what we had. */
@@ -126,7 +125,7 @@ export function applyNewerSnapshot(
     ...cart,
     snapshot,
     lastActivityAt: occurredAt,
-    recentEventIds: [...cart.recentEventIds, eventId],
+    recentEventIds: cart.recentEventIds.concat(eventId),
     version: cart.version + 1,
   };
   if (snapshot.email) updated.emailKey = emailKey(snapshot.email);

@@ -7,8 +7,9 @@ import {
   type ReminderRecord,
   type SkipReason,
 } from './cart.js';
+import type { CartSnapshot } from './cart-event.js';
 import { isQuiet, outsideQuietHours } from './quiet-hours.js';
-import type { Rules } from './rules.js';
+import type { Rules, Tier } from './rules.js';
 import { tierFor } from './tiers.js';
 import { formatLocal } from './time-zone.js';
 
@@ -44,8 +45,13 @@ export type Move =
   | { kind: 'give_up'; reasons: string[] }
   | { kind: 'stop'; status: ClosedStatus | 'already_closed'; reasons: string[] };
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const hoursText = (h: number) => `${Number.isInteger(h) ? h : h.toFixed(2)} h`;
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function hoursText(h: number): string {
+  return `${Number.isInteger(h) ? h : h.toFixed(2)} h`;
+}
 
 /** When a reminder counts as having happened: when sent (or claimed), or when it was due if skipped. */
 export function reminderTime(record: ReminderRecord): number {
@@ -112,16 +118,20 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
   const last = Date.parse(lastActivityAt);
   const zone = snapshot.timezone ?? rules.store.timezone;
   const tier = tierFor(rules, snapshot.total);
-  const reasons = [
-    `tier ${tier.name}: total ${snapshot.total} ${snapshot.currency} is at least ${tier.minTotal}`,
-    `last activity at ${lastActivityAt}`,
-  ];
+  // Waits and reminders are acted on and dropped, mostly unread: their reasons are written when read.
+  // (No named closures here: the simulator runs under tsx, which names each one as it is made.)
+  const about = { tier, snapshot, lastActivityAt };
   // Too old once more than maxCartAgeHours have passed: at the limit itself it may still be reminded.
   const ageLimit = last + rules.maxCartAgeHours * HOUR;
   const tooOldAt = ageLimit + 1;
   if (t >= tooOldAt) {
-    reasons.push(`the cart is older than ${hoursText(rules.maxCartAgeHours)} (maximum cart age)`);
-    return { kind: 'give_up', reasons };
+    return {
+      kind: 'give_up',
+      reasons: because(
+        about,
+        `the cart is older than ${hoursText(rules.maxCartAgeHours)} (maximum cart age)`,
+      ),
+    };
   }
 
   const { limit, why } = reminderLimit(cart, rules);
@@ -129,19 +139,20 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
     const previous = cart.reminders.at(-1);
     const base = previous ? reminderTime(previous) : last;
     const giveUpAt = Math.min(base + rules.giveUpAfterHours * HOUR, tooOldAt);
-    reasons.push(
-      limit === 0
-        ? `no reminder will be sent: ${why ?? 'the rules allow none'}`
-        : `all ${limit} reminder(s) are done${why ? ` (${why})` : ''}`,
-    );
     if (t >= giveUpAt) {
-      reasons.push(
-        `${hoursText(rules.giveUpAfterHours)} have passed since the ${previous ? 'last reminder' : 'last activity'}`,
-      );
-      return { kind: 'give_up', reasons };
+      return {
+        kind: 'give_up',
+        reasons: because(
+          about,
+          doneText(limit, why),
+          `${hoursText(rules.giveUpAfterHours)} have passed since the ${previous ? 'last reminder' : 'last activity'}`,
+        ),
+      };
     }
-    reasons.push(`the cart gives up at ${iso(giveUpAt)} unless it changes`);
-    return { kind: 'wait', until: iso(giveUpAt), why: 'give_up_later', reasons };
+    const until = iso(giveUpAt);
+    return wait(until, 'give_up_later', () =>
+      because(about, doneText(limit, why), `the cart gives up at ${until} unless it changes`),
+    );
   }
 
   const n = (cart.reminders.length + 1) as ReminderNumber;
@@ -149,42 +160,58 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
   const waitHours = n === 1 ? tier.firstWaitHours : tier.secondWaitHours;
   const base = n === 1 || !first ? last : Math.max(reminderTime(first), last);
   const due = base + waitHours * HOUR;
-  reasons.push(
-    n === 1
-      ? `reminder 1 is due ${hoursText(waitHours)} after the last activity, at ${iso(due)}`
-      : `reminder 2 is due ${hoursText(waitHours)} after ${base === last ? 'the last activity' : 'reminder 1'}, at ${iso(due)}`,
-  );
+  const schedule = { n, waitHours, afterReminder: base !== last, due };
   if (due > ageLimit) {
-    reasons.push(`that is past the maximum cart age (${iso(ageLimit)}); the cart will give up then`);
-    return { kind: 'wait', until: iso(tooOldAt), why: 'give_up_later', reasons };
+    return wait(iso(tooOldAt), 'give_up_later', () =>
+      because(
+        about,
+        dueText(schedule),
+        `that is past the maximum cart age (${iso(ageLimit)}); the cart will give up then`,
+      ),
+    );
   }
-  const quietEnd = (at: number) =>
-    `${formatLocal(at, zone)} in ${zone} is inside quiet hours (${rules.quietHours.start}-${rules.quietHours.end})`;
   if (t < due) {
     const wakeAt = outsideQuietHours(rules, due, zone);
     if (wakeAt > ageLimit) {
-      reasons.push(`${quietEnd(due)}, and by its end the cart is too old; it will give up then`);
-      return { kind: 'wait', until: iso(tooOldAt), why: 'give_up_later', reasons };
+      return wait(iso(tooOldAt), 'give_up_later', () =>
+        because(
+          about,
+          dueText(schedule),
+          `${quietText(rules, due, zone)}, and by its end the cart is too old; it will give up then`,
+        ),
+      );
     }
-    if (wakeAt === due) return { kind: 'wait', until: iso(wakeAt), why: 'not_due', n, reasons };
-    reasons.push(`${quietEnd(due)}; it waits until ${formatLocal(wakeAt, zone)} local`);
-    return { kind: 'wait', until: iso(wakeAt), why: 'not_due', n, deferredFrom: iso(due), reasons };
+    if (wakeAt === due) return wait(iso(wakeAt), 'not_due', () => because(about, dueText(schedule)), n);
+    return wait(
+      iso(wakeAt),
+      'not_due',
+      () =>
+        because(
+          about,
+          dueText(schedule),
+          `${quietText(rules, due, zone)}; it waits until ${formatLocal(wakeAt, zone)} local`,
+        ),
+      n,
+      iso(due),
+    );
   }
   if (isQuiet(rules, t, zone)) {
     const sendAt = outsideQuietHours(rules, t, zone);
-    reasons.push(`now, ${quietEnd(t)}; deferred to ${formatLocal(sendAt, zone)} local`);
-    return {
-      kind: 'wait',
-      until: iso(Math.min(sendAt, tooOldAt)),
-      why: 'quiet_hours',
+    return wait(
+      iso(Math.min(sendAt, tooOldAt)),
+      'quiet_hours',
+      () =>
+        because(
+          about,
+          dueText(schedule),
+          `now, ${quietText(rules, t, zone)}; deferred to ${formatLocal(sendAt, zone)} local`,
+        ),
       n,
-      deferredFrom: iso(due),
-      reasons,
-    };
+      iso(due),
+    );
   }
   const effectiveDue = outsideQuietHours(rules, due, zone);
   const dueAt = iso(effectiveDue);
-  const deferral = effectiveDue === due ? {} : { deferredFrom: iso(due) };
   const capped = history.lastReminder;
   if (
     capped &&
@@ -192,13 +219,119 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
     rules.frequencyCapHours > 0 &&
     t - Date.parse(capped.at) < rules.frequencyCapHours * HOUR
   ) {
-    reasons.push(
-      `this email got a reminder for another cart at ${capped.at}, within the ${hoursText(rules.frequencyCapHours)} frequency cap`,
-    );
-    return { kind: 'skip', n, dueAt, reason: 'frequency_cap', reasons };
+    return {
+      kind: 'skip',
+      n,
+      dueAt,
+      reason: 'frequency_cap',
+      reasons: because(
+        about,
+        dueText(schedule),
+        `this email got a reminder for another cart at ${capped.at}, within the ${hoursText(rules.frequencyCapHours)} frequency cap`,
+      ),
+    };
   }
-  reasons.push(`reminder ${n} goes now`);
-  return { kind: 'remind', n, dueAt, ...deferral, reasons };
+  let written: string[] | undefined;
+  return effectiveDue === due
+    ? {
+        kind: 'remind',
+        n,
+        dueAt,
+        get reasons() {
+          written ??= because(about, dueText(schedule), `reminder ${n} goes now`);
+          return written;
+        },
+      }
+    : {
+        kind: 'remind',
+        n,
+        dueAt,
+        deferredFrom: iso(due),
+        get reasons() {
+          written ??= because(about, dueText(schedule), `reminder ${n} goes now`);
+          return written;
+        },
+      };
+}
+
+/** The reasons every decision about an open cart starts with (its tier and last activity), then `more`. */
+function because(
+  about: { tier: Tier; snapshot: CartSnapshot; lastActivityAt: string },
+  ...more: string[]
+): string[] {
+  const { tier, snapshot } = about;
+  return [
+    `tier ${tier.name}: total ${snapshot.total} ${snapshot.currency} is at least ${tier.minTotal}`,
+    `last activity at ${about.lastActivityAt}`,
+    ...more,
+  ];
+}
+
+function doneText(limit: number, why: string | undefined): string {
+  return limit === 0
+    ? `no reminder will be sent: ${why ?? 'the rules allow none'}`
+    : `all ${limit} reminder(s) are done${why ? ` (${why})` : ''}`;
+}
+
+function dueText(schedule: {
+  n: ReminderNumber;
+  waitHours: number;
+  afterReminder: boolean;
+  due: number;
+}): string {
+  const { n, waitHours, due } = schedule;
+  return n === 1
+    ? `reminder 1 is due ${hoursText(waitHours)} after the last activity, at ${iso(due)}`
+    : `reminder 2 is due ${hoursText(waitHours)} after ${schedule.afterReminder ? 'reminder 1' : 'the last activity'}, at ${iso(due)}`;
+}
+
+function quietText(rules: Rules, at: number, zone: string): string {
+  return `${formatLocal(at, zone)} in ${zone} is inside quiet hours (${rules.quietHours.start}-${rules.quietHours.end})`;
+}
+
+/** A wait whose reasons are written the first time they are read (explain, an audit), then kept. */
+function wait(
+  until: string,
+  why: WaitWhy,
+  write: () => string[],
+  n?: ReminderNumber,
+  deferredFrom?: string,
+): Move {
+  let written: string[] | undefined;
+  if (n === undefined) {
+    return {
+      kind: 'wait',
+      until,
+      why,
+      get reasons() {
+        written ??= write();
+        return written;
+      },
+    };
+  }
+  if (deferredFrom === undefined) {
+    return {
+      kind: 'wait',
+      until,
+      why,
+      n,
+      get reasons() {
+        written ??= write();
+        return written;
+      },
+    };
+  }
+  return {
+    kind: 'wait',
+    until,
+    why,
+    n,
+    deferredFrom,
+    get reasons() {
+      written ??= write();
+      return written;
+    },
+  };
 }
 
 /** A move that needs the outside world: wait for a wake-up, send a reminder, or nothing more (closed). */
@@ -217,14 +350,12 @@ export function settleCart(
 ): { cart: Cart; moves: Move[]; next: SettledMove } {
   const moves: Move[] = [];
   let current = cart;
-  const at = now.toISOString();
   for (let step = 0; step < 4; step++) {
     const move = decideMove(current, history, rules, now);
     moves.push(move);
+    if (move.kind === 'wait' || move.kind === 'remind') return { cart: current, moves, next: move };
+    const at = now.toISOString();
     switch (move.kind) {
-      case 'wait':
-      case 'remind':
-        return { cart: current, moves, next: move };
       case 'skip': {
         const record: ReminderRecord = {
           n: move.n,

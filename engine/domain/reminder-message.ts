@@ -11,16 +11,22 @@ export interface ReminderInput {
   cart: Cart;
   n: ReminderNumber;
   rules: Rules;
-  /** The one-click unsubscribe URL (RFC 8058), also put in the List-Unsubscribe header. */
-  unsubscribeUrl: string;
+  /**
+   * The one-click unsubscribe URL (RFC 8058), also put in the List-Unsubscribe header. Or its base and
+   * a sealed token made when the URL is first read: `<base>/<token>`. The token must be base64url (as
+   * `deferredUnsubscribeToken` makes it), so that checking the base checks every URL it can make.
+   */
+  unsubscribeUrl: string | { base: string; token: () => string };
   /** The personal line, polished or not; {@link defaultLine} when absent. */
   line?: string;
 }
 
 export interface ReminderMessage {
   subject: string;
-  text: string;
-  html: string;
+  /** Written when first read (see {@link composeReminder}). */
+  readonly text: string;
+  /** Written when first read (see {@link composeReminder}). */
+  readonly html: string;
   headers: Record<string, string>;
 }
 
@@ -82,6 +88,25 @@ function snapshotOf(cart: Cart): CartSnapshot {
     ]);
   }
   return cart.snapshot;
+}
+
+// Any one base64url character: the header pattern allows each of them, so a base that passes with it
+// passes with every token.
+const TOKEN_PROBE = 'A';
+
+/** The unsubscribe URL, checked now (it must fit a header) and made, once, when first read. */
+function unsubscribeLink(url: ReminderInput['unsubscribeUrl']): () => string {
+  if (typeof url === 'string') {
+    requireWebUrl(url, 'unsubscribeUrl', HEADER_URL);
+    return () => url;
+  }
+  const { base, token } = url;
+  requireWebUrl(`${base}/${TOKEN_PROBE}`, 'unsubscribeUrl', HEADER_URL);
+  let made: string | undefined;
+  return () => {
+    made ??= `${base}/${token()}`;
+    return made;
+  };
 }
 
 /** What the shopper left, in a few words: the first item's title and how many more. */
@@ -160,7 +185,7 @@ interface View {
   moreItems: number;
   total: string;
   returnUrl: string;
-  unsubscribeUrl: string;
+  unsubscribeUrl: () => string;
 }
 
 const FONT = 'font-family:Arial,Helvetica,sans-serif;';
@@ -219,7 +244,7 @@ ${more}<tr><td colspan="2" style="padding:12px 0 0;border-top:1px solid #e5e7eb;
 </td></tr>
 <tr><td style="padding:16px 24px 24px;border-top:1px solid #e5e7eb;${FONT}font-size:12px;line-height:18px;color:#6b7280;">
 You are receiving this email because you left items in your cart at ${store}.
-<a href="${escapeHtml(view.unsubscribeUrl)}" target="_blank" style="color:#6b7280;text-decoration:underline;">Unsubscribe</a> from cart reminders.<br>
+<a href="${escapeHtml(view.unsubscribeUrl())}" target="_blank" style="color:#6b7280;text-decoration:underline;">Unsubscribe</a> from cart reminders.<br>
 ${store}<br>
 ${escapeHtml(view.address)}
 </td></tr>
@@ -255,14 +280,15 @@ ${view.store}
 ${view.address}
 
 You are receiving this email because you left items in your cart at ${view.store}.
-Unsubscribe from cart reminders: ${view.unsubscribeUrl}
+Unsubscribe from cart reminders: ${view.unsubscribeUrl()}
 `;
 }
 
 /**
  * Composes reminder `n` of a cart: subject, an email-safe HTML body (tables, inline styles, at most
  * 600 px wide, a hidden preheader), a plain-text alternative readable on its own, and the RFC 8058
- * one-click unsubscribe headers. Pure and fast. Every text from the cart and the line is escaped;
+ * one-click unsubscribe headers. Pure and fast: `text` and `html` are written when first read, and
+ * always the same. Every text from the cart and the line is escaped;
  * item links and images are kept only for http(s) URLs. The texts are English; the cart's locale
  * (else en-US) only changes how money is written, in the cart's currency.
  * @throws ValidationError when the cart has no snapshot, or the return or unsubscribe URL is not http(s).
@@ -271,7 +297,6 @@ export function composeReminder(input: ReminderInput): ReminderMessage {
   const { cart, n, rules, unsubscribeUrl } = input;
   const snapshot = snapshotOf(cart);
   const locale = snapshot.locale ?? DEFAULT_LOCALE;
-  const money = (amount: string) => formatMoney(amount, snapshot.currency, locale);
   const store = oneLine(rules.store.name);
   const copy = copyFor(n, store);
   const view: View = {
@@ -281,21 +306,33 @@ export function composeReminder(input: ReminderInput): ReminderMessage {
     items: snapshot.items.slice(0, MAX_LISTED_ITEMS).map((item) => ({
       title: oneLine(item.title),
       quantity: item.quantity,
-      price: money(item.price),
+      price: formatMoney(item.price, snapshot.currency, locale),
       url: webUrl(item.url),
       imageUrl: webUrl(item.imageUrl),
     })),
     moreItems: Math.max(0, snapshot.items.length - MAX_LISTED_ITEMS),
-    total: money(snapshot.total),
+    total: formatMoney(snapshot.total, snapshot.currency, locale),
     returnUrl: requireWebUrl(snapshot.returnUrl, 'cart.snapshot.returnUrl'),
-    unsubscribeUrl: requireWebUrl(unsubscribeUrl, 'unsubscribeUrl', HEADER_URL),
+    unsubscribeUrl: unsubscribeLink(unsubscribeUrl),
   };
+  // Everything that can fail is above. The bodies (and the unsubscribe token) are made when first read,
+  // by the mailer: a simulated month sends hundreds of thousands of reminders nobody reads.
+  let textBody: string | undefined;
+  let htmlBody: string | undefined;
   return {
     subject: copy.subject,
-    text: text(view),
-    html: html(copy, view),
+    get text() {
+      textBody ??= text(view);
+      return textBody;
+    },
+    get html() {
+      htmlBody ??= html(copy, view);
+      return htmlBody;
+    },
     headers: {
-      'List-Unsubscribe': `<${view.unsubscribeUrl}>`,
+      get 'List-Unsubscribe'() {
+        return `<${view.unsubscribeUrl()}>`;
+      },
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
   };

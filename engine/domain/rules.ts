@@ -153,6 +153,22 @@ export function parseRulesYaml(text: string): Rules {
 
 /** Quiet hours as minutes of the local day; `start === end` means there are none. */
 export function quietWindow(rules: Rules): { start: number; end: number } {
-  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-  return { start: minutes(rules.quietHours.start), end: minutes(rules.quietHours.end) };
+  const { start, end } = rules.quietHours;
+  let known = quietWindows.get(rules.quietHours);
+  if (known?.start !== start || known.end !== end) {
+    known = { start, end, window: { start: minutesOf(start), end: minutesOf(end) } };
+    quietWindows.set(rules.quietHours, known);
+  }
+  return known.window;
+}
+
+// Every decision asks for the window several times: read each rules doc's times once (and again
+// if someone edits them in place).
+const quietWindows = new WeakMap<
+  Rules['quietHours'],
+  { start: string; end: string; window: { start: number; end: number } }
+>();
+
+function minutesOf(hhmm: string): number {
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }

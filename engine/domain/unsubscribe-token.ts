@@ -74,8 +74,26 @@ function decodePayload(plaintext: Buffer): UnsubscribePayload | undefined {
  * const url = `https://unsubscribe.example/u/${token}`;
  */
 export function sealUnsubscribeToken(key: string, payload: UnsubscribePayload): string {
+  return seal(derive(key), encodePayload(payload));
+}
+
+/**
+ * {@link sealUnsubscribeToken}, checked now and sealed when first asked for (then kept): sealing
+ * costs more than the rest of a reminder, and a reminder nobody reads (a simulated month) needs none.
+ * The same key and payload give the same token.
+ * @throws RangeError, at once, where {@link sealUnsubscribeToken} would.
+ */
+export function deferredUnsubscribeToken(key: string, payload: UnsubscribePayload): () => string {
   const keys = derive(key);
   const plaintext = encodePayload(payload);
+  let token: string | undefined;
+  return () => {
+    token ??= seal(keys, plaintext);
+    return token;
+  };
+}
+
+function seal(keys: DerivedKeys, plaintext: Buffer): string {
   const iv = syntheticIv(keys.mac, plaintext);
   const cipher = createCipheriv('aes-256-gcm', keys.encryption, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(VERSION_BYTE);

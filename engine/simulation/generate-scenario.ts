@@ -135,7 +135,8 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
     const email = chance(0.1) ? undefined : `shopper${shopper}@example.com`;
     const key = email ? shopper : shoppers + index;
     const keep = !options.shard || key % options.shard.count === options.shard.index;
-    // Arguments are evaluated (random numbers drawn) whether or not the line is kept.
+    // Every random number is drawn whether or not the cart is kept, in the same order, so that each
+    // shard draws exactly what the whole month draws; only a kept cart's lines are built.
     const push = (line: ScenarioInput) => {
       if (keep) heap.push(line);
     };
@@ -157,6 +158,12 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
     for (let u = 0; u < updates; u++) {
       if (u > 0) at += int(1, 40) * MINUTE;
       const product = pick(CATALOG);
+      const shouted = email !== undefined && chance(0.05);
+      // Most deliveries are near-instant; some arrive late, after newer ones; a few come twice.
+      const delay = chance(0.03) ? int(5, 90) * MINUTE : int(0, 5) * 1000;
+      const repeatAfter = chance(0.01) ? int(1, 60) * 1000 : undefined;
+      lastUpdate = at;
+      if (!keep) continue;
       const existing = items.find((i) => i.sku === product.sku);
       if (existing) existing.quantity++;
       else
@@ -175,7 +182,7 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
         occurredAt: iso(at),
         cart: {
           id,
-          ...(email ? { email: chance(0.05) ? ` ${email.toUpperCase()} ` : email } : {}),
+          ...(email ? { email: shouted ? ` ${email.toUpperCase()} ` : email } : {}),
           currency: 'USD',
           total: total.toFixed(2),
           items: items.map((i) => ({ ...i })),
@@ -186,11 +193,8 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
           source,
         },
       };
-      // Most deliveries are near-instant; some arrive late, after newer ones.
-      const delay = chance(0.03) ? int(5, 90) * MINUTE : int(0, 5) * 1000;
-      push({ at: at + delay, event });
-      if (chance(0.01)) push({ at: at + delay + int(1, 60) * 1000, event });
-      lastUpdate = at;
+      heap.push({ at: at + delay, event });
+      if (repeatAfter !== undefined) heap.push({ at: at + delay + repeatAfter, event });
     }
     if (chance(0.004)) {
       push({
@@ -238,7 +242,11 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
       next++;
       continue;
     }
-    const line = heap.pop();
-    if (line) yield { ...line, line: ++lineNo };
+    const line = heap.pop() as ScenarioLine | undefined;
+    if (line) {
+      // The heap's own object, numbered in place: nothing else holds it.
+      line.line = ++lineNo;
+      yield line;
+    }
   }
 }

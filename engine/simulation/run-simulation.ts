@@ -82,7 +82,8 @@ export async function runSimulation(
   lines: AsyncIterable<ScenarioLine> | Iterable<ScenarioLine>,
   options: SimulationOptions,
 ): Promise<SimulationSummary> {
-  const output = options.output ?? (() => {});
+  // Without a listener, no output line is built (`output?.(…)` skips its argument too).
+  const output = options.output;
   const summary: SimulationSummary = {
     lines: 0,
     events: 0,
@@ -98,7 +99,8 @@ export async function runSimulation(
     wakeUps: 0,
   };
   const decisions: Decision[] = [];
-  const deferrals = new Set<string>();
+  // Deferrals already reported, per open cart (a closed cart defers nothing more, so its set goes).
+  const deferrals = new Map<string, Set<string>>();
   let engine: MemoryEngine | undefined;
   let sentCount = 0;
   const nowIso = () => (engine ? engine.clock.now().toISOString() : '');
@@ -107,18 +109,19 @@ export async function runSimulation(
     if (entry.action === 'reminder.skipped' && entry.cartId) {
       summary.skipped++;
       const detail = entry.detail as { n: number; reason: string };
-      output({ at: entry.at, kind: 'skipped', cartId: entry.cartId, n: detail.n, reason: detail.reason });
+      output?.({ at: entry.at, kind: 'skipped', cartId: entry.cartId, n: detail.n, reason: detail.reason });
     } else if (CLOSING_ACTIONS.has(entry.action) && entry.cartId) {
+      deferrals.delete(entry.cartId);
       const status = (entry.after as { status: string }).status;
       summary.closedByStatus[status] = (summary.closedByStatus[status] ?? 0) + 1;
-      output({ at: entry.at, kind: 'closed', cartId: entry.cartId, status });
+      output?.({ at: entry.at, kind: 'closed', cartId: entry.cartId, status });
     }
   };
   const onSend = async (email: OutgoingEmail, messageId: string) => {
     const n = Number(email.tags.reminder);
     if (n === 1) summary.remindersSent.first++;
     else summary.remindersSent.second++;
-    output({
+    output?.({
       at: nowIso(),
       kind: 'reminder',
       cartId: email.tags.cartId ?? '',
@@ -129,15 +132,21 @@ export async function runSimulation(
     await options.onEmail?.(email, messageId, ++sentCount);
   };
 
-  const explain = (cartId: string, trigger: string, moves: Move[] | undefined) => {
+  // `trigger` is only read for the explained cart: a month has millions of decisions.
+  const explain = (cartId: string, trigger: () => string, moves: Move[] | undefined) => {
     if (!moves || moves.length === 0) return;
     for (const move of moves) {
       if (move.kind === 'wait' && move.deferredFrom && move.n) {
-        const key = `${cartId}#${move.n}#${move.until}`;
-        if (!deferrals.has(key)) {
-          deferrals.add(key);
+        const key = `${move.n}#${move.until}`;
+        let reported = deferrals.get(cartId);
+        if (!reported) {
+          reported = new Set();
+          deferrals.set(cartId, reported);
+        }
+        if (!reported.has(key)) {
+          reported.add(key);
           summary.deferred++;
-          output({
+          output?.({
             at: nowIso(),
             kind: 'deferred',
             cartId,
@@ -149,14 +158,14 @@ export async function runSimulation(
         }
       }
     }
-    if (cartId === options.explainCartId) decisions.push({ at: nowIso(), trigger, moves });
+    if (cartId === options.explainCartId) decisions.push({ at: nowIso(), trigger: trigger(), moves });
   };
 
   const drainQueue = async (e: MemoryEngine) => {
     for (let job = e.queue.take(); job; job = e.queue.take()) {
       if (options.counts) countOne(options.counts, 'Lambda', 'sender');
       const result = await sendReminder(e.deps, job);
-      explain(job.cartId, `sender, reminder ${job.n}`, result.moves);
+      explain(job.cartId, () => `sender, reminder ${job.n}`, result.moves);
       if (job.cartId === options.explainCartId) {
         decisions.push({
           at: nowIso(),
@@ -178,7 +187,7 @@ export async function runSimulation(
       summary.wakeUps++;
       if (options.counts) countOne(options.counts, 'Lambda', 'wake');
       const result = await wakeCart(e.deps, wake);
-      explain(wake.cartId, `wake-up #${wake.seq}`, 'moves' in result ? result.moves : undefined);
+      explain(wake.cartId, () => `wake-up #${wake.seq}`, 'moves' in result ? result.moves : undefined);
       await drainQueue(e);
     }
   };
@@ -238,7 +247,7 @@ export async function runSimulation(
       if (result.kind === 'rejected') {
         summary.rejected++;
         const id = (line.event as { id?: unknown } | null)?.id;
-        output({
+        output?.({
           at,
           kind: 'rejected',
           line: line.line,
@@ -247,10 +256,10 @@ export async function runSimulation(
         });
       } else if (result.kind === 'duplicate') {
         summary.duplicates++;
-        output({ at, kind: 'duplicate', cartId: result.cartId, eventId: result.eventId });
+        output?.({ at, kind: 'duplicate', cartId: result.cartId, eventId: result.eventId });
       } else {
         if (result.outcome === 'ignored_closed' || result.outcome === 'stale') {
-          output({
+          output?.({
             at,
             kind: 'ignored',
             cartId: result.cartId,
@@ -258,7 +267,7 @@ export async function runSimulation(
             why: result.outcome,
           });
         }
-        explain(result.cartId, `event ${result.eventId} (${result.outcome})`, result.moves);
+        explain(result.cartId, () => `event ${result.eventId} (${result.outcome})`, result.moves);
       }
       return;
     }
@@ -270,7 +279,7 @@ export async function runSimulation(
           actor: 'shopper',
           action: 'shopper.unsubscribe',
         });
-        output({
+        output?.({
           at,
           kind: 'action',
           line: line.line,
@@ -286,7 +295,7 @@ export async function runSimulation(
         reason: line.reason ?? `simulated ${line.action}`,
         actor: 'simulator',
       });
-      output({
+      output?.({
         at,
         kind: 'action',
         line: line.line,
@@ -296,7 +305,7 @@ export async function runSimulation(
       });
     } catch (error) {
       if (!(error instanceof CartRecoveryError)) throw error;
-      output({ at, kind: 'error', line: line.line, message: error.message });
+      output?.({ at, kind: 'error', line: line.line, message: error.message });
     }
   }
 }

@@ -20,10 +20,11 @@ export function planWake(
   fired: boolean,
 ): { cart: Cart; schedule?: Wake; replaces?: Wake } {
   if (cart.status !== 'open' || next.kind === 'closed') return { cart };
-  const at = next.kind === 'wait' ? new Date(next.until) : now;
+  const atMs = next.kind === 'wait' ? Date.parse(next.until) : now.getTime();
   const pending = cart.wake;
-  if (pending && !fired && Date.parse(pending.at) <= at.getTime()) return { cart };
+  if (pending && !fired && Date.parse(pending.at) <= atMs) return { cart };
   const seq = (pending?.seq ?? 0) + 1;
+  const at = new Date(atMs);
   const schedule: Wake = { cartId: cart.id, seq, at };
   const replaces =
     pending && !fired ? { cartId: cart.id, seq: pending.seq, at: new Date(pending.at) } : undefined;

@@ -23,8 +23,24 @@ const PLACEHOLDER = /\{[a-z]+\}/g;
 
 class PolishTimeout {}
 
+// A polisher answers each variant the same way all day: remember the verdicts on recent answers.
+const verdicts = new Map<string, PolishFallbackReason | 'plausible'>();
+const VERDICTS_LIMIT = 256;
+
 function implausibility(line: unknown, template: string): PolishFallbackReason | undefined {
   if (typeof line !== 'string') return 'not_text';
+  if (line.length > MAX_LINE_CHARS) return judge(line, template);
+  const key = `${template}\u0000${line}`;
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    verdict = judge(line, template) ?? 'plausible';
+    if (verdicts.size >= VERDICTS_LIMIT) verdicts.clear();
+    verdicts.set(key, verdict);
+  }
+  return verdict === 'plausible' ? undefined : verdict;
+}
+
+function judge(line: string, template: string): PolishFallbackReason | undefined {
   // Every {placeholder} of the template must come back exactly once, and no other.
   const wanted = (template.match(PLACEHOLDER) ?? []).sort().join();
   if ((line.match(PLACEHOLDER) ?? []).sort().join() !== wanted) return 'placeholder';

@@ -4,7 +4,7 @@ import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import { composeReminder, fillLine, lineTemplate, toneFor } from '../domain/reminder-message.js';
 import type { Rules } from '../domain/rules.js';
-import { sealUnsubscribeToken } from '../domain/unsubscribe-token.js';
+import { deferredUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import type { ReminderJob } from '../ports.js';
 import { auditSettlement, changeAndSettle, planWake } from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -36,6 +36,19 @@ export type SendResult =
       moves?: Move[];
     };
 
+type NotSentWhy = Extract<SendResult, { kind: 'not_sent' }>['why'];
+
+function notSentResult(job: ReminderJob, why: NotSentWhy, detail?: string, moves?: Move[]): SendResult {
+  return {
+    kind: 'not_sent',
+    cartId: job.cartId,
+    n: job.n,
+    why,
+    ...(detail ? { detail } : {}),
+    ...(moves ? { moves } : {}),
+  };
+}
+
 /** A claim older than this with nothing after it is a send that crashed: never retried, made visible. */
 const LOST_CLAIM_MS = 5 * 60_000;
 
@@ -55,27 +68,15 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
   const at = now.toISOString();
   const { rules, version } = await deps.rules.current();
   const context = { at, actor: 'engine', rulesVersion: version };
-  const notSent = (
-    why: Extract<SendResult, { kind: 'not_sent' }>['why'],
-    detail?: string,
-    moves?: Move[],
-  ): SendResult => ({
-    kind: 'not_sent',
-    cartId: job.cartId,
-    n: job.n,
-    why,
-    ...(detail ? { detail } : {}),
-    ...(moves ? { moves } : {}),
-  });
 
   // 1. Fresh guardrails.
   const ready = await retryOnConflict(async (): Promise<{ claim: ReminderRecord } | SendResult> => {
     const cart = await deps.carts.get(job.cartId);
-    if (!cart) return notSent('unknown_cart');
-    if (cart.status !== 'open') return notSent('closed');
+    if (!cart) return notSentResult(job, 'unknown_cart');
+    if (cart.status !== 'open') return notSentResult(job, 'closed');
     if (cart.reminders.length >= job.n) {
       await recoverLostClaim(deps, cart, job.n, now, context);
-      return notSent('already_done');
+      return notSentResult(job, 'already_done');
     }
     const history = cart.emailKey ? await deps.contacts.get(cart.emailKey) : undefined;
     const settled = settleCart(cart, history ?? {}, rules, now, version);
@@ -95,8 +96,9 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
     if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
     const saved = await deps.carts.put(planned.cart, cart.version);
     await auditSettlement(deps, cart, saved, settled.moves, context);
-    if (saved.status !== 'open') return notSent('closed', undefined, settled.moves);
-    return notSent(
+    if (saved.status !== 'open') return notSentResult(job, 'closed', undefined, settled.moves);
+    return notSentResult(
+      job,
       settled.moves.some((m) => m.kind === 'skip') ? 'skipped' : 'not_due',
       next.reasons.at(-1),
       settled.moves,
@@ -106,7 +108,7 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
 
   // 2. Claims: the reminder number, then the shopper's slot.
   const claimed = await deps.carts.claimReminder(job.cartId, ready.claim);
-  if (!claimed?.emailKey || !claimed.snapshot?.email) return notSent('lost_race');
+  if (!claimed?.emailKey || !claimed.snapshot?.email) return notSentResult(job, 'lost_race');
   const slot = await deps.contacts.claimReminderSlot(
     claimed.emailKey,
     { cartId: claimed.id, at },
@@ -138,7 +140,7 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
         });
       }
     }
-    return notSent(slot === 'unsubscribed' ? 'closed' : 'skipped', slot);
+    return notSentResult(job, slot === 'unsubscribed' ? 'closed' : 'skipped', slot);
   }
   const hash = emailHash(claimed.emailKey);
   await deps.audit.record({
@@ -154,15 +156,21 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
   let polished = false;
   try {
     const composed = await compose(deps, claimed, job.n, rules, version);
+    const message = composed.message;
     polished = composed.polished;
     ({ messageId } = await deps.mailer.send({
       to: claimed.snapshot.email,
       from: rules.store.fromEmail,
       fromName: rules.store.name,
-      subject: composed.subject,
-      text: composed.text,
-      html: composed.html,
-      headers: composed.headers,
+      subject: message.subject,
+      // The bodies are written when the mailer reads them, and only then.
+      get text() {
+        return message.text;
+      },
+      get html() {
+        return message.html;
+      },
+      headers: message.headers,
       tags: { cartId: claimed.id, reminder: String(job.n) },
     }));
   } catch (error) {
@@ -175,7 +183,7 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
       detail: { n: job.n, error: describe(error) },
     });
     await scheduleAfterClaim(deps, job.cartId, now, context);
-    return notSent('failed', describe(error));
+    return notSentResult(job, 'failed', describe(error));
   }
 
   // 4. Record and move on.
@@ -227,15 +235,15 @@ async function compose(
     },
     deps.log,
   );
-  const token = sealUnsubscribeToken(deps.links.key, { emailKey: cart.emailKey ?? '', cartId: cart.id });
+  const token = deferredUnsubscribeToken(deps.links.key, { emailKey: cart.emailKey ?? '', cartId: cart.id });
   const message = composeReminder({
     cart,
     n,
     rules,
-    unsubscribeUrl: `${deps.links.baseUrl}/${token}`,
+    unsubscribeUrl: { base: deps.links.baseUrl, token },
     line: fillLine(line.line, cart),
   });
-  return { ...message, polished: line.polished };
+  return { message, polished: line.polished };
 }
 
 function replaceReminder(cart: Cart, record: ReminderRecord): Cart {

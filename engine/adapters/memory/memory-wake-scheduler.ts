@@ -1,51 +1,77 @@
 import type { Wake, WakeScheduler } from '../../ports.js';
 
+interface Pending {
+  at: number;
+  order: number;
+  wake: Wake;
+  /** False once cancelled or fired; the heap drops such entries when they reach the top. */
+  live: boolean;
+}
+
 /**
  * Pending wake-ups in a binary heap ordered by time (then by insertion): the simulator pops the
- * next one to advance its virtual clock; the local stack polls `due(now)`.
+ * next one to advance its virtual clock. Wake-ups are found by cart id, then `seq`, so a month of
+ * them costs no key strings.
  */
 export class MemoryWakeScheduler implements WakeScheduler {
-  #heap: { at: number; order: number; wake: Wake }[] = [];
-  #pending = new Map<string, number>();
+  #heap: Pending[] = [];
+  #byCart = new Map<string, Map<number, Pending>>();
   #order = 0;
+  #size = 0;
   created = 0;
   cancelled = 0;
 
   async schedule(wake: Wake): Promise<void> {
-    const key = `${wake.cartId}#${wake.seq}`;
-    if (this.#pending.has(key)) return;
+    let bySeq = this.#byCart.get(wake.cartId);
+    if (bySeq?.has(wake.seq)) return;
+    if (!bySeq) {
+      bySeq = new Map();
+      this.#byCart.set(wake.cartId, bySeq);
+    }
     this.created++;
-    this.#pending.set(key, wake.at.getTime());
-    this.#push({ at: wake.at.getTime(), order: this.#order++, wake });
+    const pending: Pending = { at: wake.at.getTime(), order: this.#order++, wake, live: true };
+    bySeq.set(wake.seq, pending);
+    this.#size++;
+    this.#push(pending);
   }
 
   async cancel(wake: Pick<Wake, 'cartId' | 'seq'>): Promise<void> {
-    if (this.#pending.delete(`${wake.cartId}#${wake.seq}`)) this.cancelled++;
+    if (this.#forget(wake)) this.cancelled++;
   }
 
   /** Time of the earliest pending wake-up, if any. */
   peekTime(): number | undefined {
-    this.#dropCancelled();
+    this.#dropDead();
     return this.#heap[0]?.at;
   }
 
   /** Removes and returns the earliest pending wake-up if it is due at or before `now`. */
   popDue(now: number): Wake | undefined {
-    this.#dropCancelled();
+    this.#dropDead();
     const top = this.#heap[0];
     if (!top || top.at > now) return undefined;
     this.#pop();
-    this.#pending.delete(`${top.wake.cartId}#${top.wake.seq}`);
+    this.#forget(top.wake);
     return top.wake;
   }
 
   get size(): number {
-    return this.#pending.size;
+    return this.#size;
   }
 
-  #dropCancelled(): void {
-    while (this.#heap[0] && !this.#pending.has(`${this.#heap[0].wake.cartId}#${this.#heap[0].wake.seq}`))
-      this.#pop();
+  #forget(wake: Pick<Wake, 'cartId' | 'seq'>): boolean {
+    const bySeq = this.#byCart.get(wake.cartId);
+    const pending = bySeq?.get(wake.seq);
+    if (!bySeq || !pending) return false;
+    pending.live = false;
+    bySeq.delete(wake.seq);
+    if (bySeq.size === 0) this.#byCart.delete(wake.cartId);
+    this.#size--;
+    return true;
+  }
+
+  #dropDead(): void {
+    while (this.#heap[0] && !this.#heap[0].live) this.#pop();
   }
 
   #less(a: number, b: number): boolean {
@@ -64,7 +90,7 @@ export class MemoryWakeScheduler implements WakeScheduler {
     h[b] = t;
   }
 
-  #push(item: { at: number; order: number; wake: Wake }): void {
+  #push(item: Pending): void {
     this.#heap.push(item);
     let i = this.#heap.length - 1;
     while (i > 0) {

@@ -407,6 +407,28 @@ describe('decideMove', () => {
   });
 });
 
+describe('decideMove reasons', () => {
+  it('writes the reasons of a wait or a reminder when read: the same each time, and in JSON', () => {
+    // Prepare: reminder 1 of the sample cart is due at 15:00Z: at 14:30Z it waits, at 15:00Z it goes.
+    const cart = sampleCart();
+
+    // Act
+    const wait = decideMove(cart, {}, sampleRules(), at('2026-06-10T14:30Z'));
+    const remind = decideMove(cart, {}, sampleRules(), at('2026-06-10T15:00Z'));
+
+    // Assess
+    expect(wait.kind).toBe('wait');
+    expect(remind.kind).toBe('remind');
+    for (const move of [wait, remind]) {
+      expect(move.reasons).toBe(move.reasons);
+      expect(move.reasons[0]).toBe('tier big: total 178.50 USD is at least 150');
+      expect(JSON.parse(JSON.stringify(move)).reasons).toEqual(move.reasons);
+      expect({ ...move }.reasons).toEqual(move.reasons);
+    }
+    expect(remind.reasons.at(-1)).toBe('reminder 1 goes now');
+  });
+});
+
 describe('reminderLimit', () => {
   it('allows the rules maximum with consent, or under consent any', () => {
     // Act / Assess

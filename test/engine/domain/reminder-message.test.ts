@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CartItem } from '#engine/domain/cart-event.js';
 import { ValidationError } from '#engine/domain/errors.js';
 import { composeReminder, defaultLine, escapeHtml, toneFor } from '#engine/domain/reminder-message.js';
+import { sealUnsubscribeToken } from '#engine/domain/unsubscribe-token.js';
 import { sampleCart, sampleRules } from '#test/fakes/sample-cart.js';
 
 const UNSUBSCRIBE_URL = 'https://acme.example/unsubscribe/tok_abc123';
@@ -345,5 +346,58 @@ describe('escapeHtml', () => {
   it('returns plain text unchanged', () => {
     // Act and Assess
     expect(escapeHtml('Trail Runner Shoes 42')).toBe('Trail Runner Shoes 42');
+  });
+});
+
+describe('composeReminder with a deferred unsubscribe token', () => {
+  const base = 'https://acme.example/u';
+  const token = () => sealUnsubscribeToken('k', { emailKey: 'shopper@example.com', cartId: 'cart-1001' });
+
+  it('writes the same message as with the whole URL, sealing the token only when a body or header is read', () => {
+    // Prepare
+    const cart = sampleCart();
+    let sealed = 0;
+    const counted = () => {
+      sealed++;
+      return token();
+    };
+
+    // Act
+    const deferred = composeReminder({
+      cart,
+      n: 2,
+      rules: sampleRules(),
+      unsubscribeUrl: { base, token: counted },
+    });
+    const before = sealed;
+    const whole = composeReminder({ cart, n: 2, rules: sampleRules(), unsubscribeUrl: `${base}/${token()}` });
+
+    // Assess
+    expect(before).toBe(0);
+    expect(deferred.headers).toEqual(whole.headers);
+    expect(deferred.text).toBe(whole.text);
+    expect(deferred.html).toBe(whole.html);
+    expect(JSON.parse(JSON.stringify(deferred))).toEqual(JSON.parse(JSON.stringify(whole)));
+    expect(sealed).toBe(1);
+  });
+
+  it('refuses a base URL unfit for a header at once', () => {
+    // Act / Assess
+    expect(() =>
+      composeReminder({
+        cart: sampleCart(),
+        n: 1,
+        rules: sampleRules(),
+        unsubscribeUrl: { base: 'https://acme.example/u u', token },
+      }),
+    ).toThrow(ValidationError);
+    expect(() =>
+      composeReminder({
+        cart: sampleCart(),
+        n: 1,
+        rules: sampleRules(),
+        unsubscribeUrl: { base: 'mailto:x', token },
+      }),
+    ).toThrow(ValidationError);
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CartRecoveryError, InvalidUnsubscribeTokenError } from '#engine/domain/errors.js';
-import { openUnsubscribeToken, sealUnsubscribeToken } from '#engine/domain/unsubscribe-token.js';
+import {
+  deferredUnsubscribeToken,
+  openUnsubscribeToken,
+  sealUnsubscribeToken,
+} from '#engine/domain/unsubscribe-token.js';
 
 const KEY = 'test-unsubscribe-secret-0123456789';
 const PAYLOAD = { emailKey: 'shopper@example.com', cartId: '3f2b8c1e-9d4a-4b7e-8f10-2a6c5d9e7b41' };
@@ -153,5 +157,26 @@ describe('sealUnsubscribeToken / openUnsubscribeToken', () => {
   it('refuses to seal with an empty key', () => {
     // Act and Assess
     expect(() => sealUnsubscribeToken('', PAYLOAD)).toThrow(RangeError);
+  });
+});
+
+describe('deferredUnsubscribeToken', () => {
+  it('seals, when asked, the very token sealUnsubscribeToken gives, and keeps it', () => {
+    // Act
+    const token = deferredUnsubscribeToken(KEY, PAYLOAD);
+    const first = token();
+
+    // Assess
+    expect(first).toBe(sealUnsubscribeToken(KEY, PAYLOAD));
+    expect(token()).toBe(first);
+    expect(openUnsubscribeToken(KEY, first)).toEqual(PAYLOAD);
+  });
+
+  it('refuses an empty key or an oversized email at once, not when the token is asked for', () => {
+    // Act / Assess
+    expect(() => deferredUnsubscribeToken('', PAYLOAD)).toThrow(RangeError);
+    expect(() => deferredUnsubscribeToken(KEY, { ...PAYLOAD, emailKey: 'x'.repeat(70_000) })).toThrow(
+      RangeError,
+    );
   });
 });
