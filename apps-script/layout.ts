@@ -5,7 +5,8 @@
  * the result into the Apps Script bundle, which then carries no zod, yaml or luxon.
  */
 import { readFile } from 'node:fs/promises';
-import { parseRulesYaml, type Rules } from '#engine/domain/rules.js';
+import type { Rules } from '#engine/domain/rules.js';
+import { parseRulesYaml } from '#engine/domain/rules-yaml.js';
 import { EXPORT_HEADERS, EXPORT_TAB } from '../sheets-sync/export-rows.js';
 import { DEFAULT_RULES_TAB, DEFAULT_STATUS_CELL } from '../sheets-sync/google-sheets.js';
 import { IMPORT_HEADER_NOTES, IMPORT_HEADERS, IMPORT_TAB } from '../sheets-sync/import-rows.js';

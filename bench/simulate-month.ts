@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { parseRulesYaml } from '../engine/domain/rules.js';
+import { parseRulesYaml } from '../engine/domain/rules-yaml.js';
 import { generateScenario } from '../engine/simulation/generate-scenario.js';
 import { runSimulation, type SimulationSummary } from '../engine/simulation/run-simulation.js';
 

@@ -18,7 +18,7 @@ import { StaticRulesSource } from '../engine/adapters/memory/static-rules-source
 import { silentLogger } from '../engine/adapters/pino-logger.js';
 import { SchedulerWakeScheduler } from '../engine/adapters/scheduler-wake-scheduler.js';
 import { signatureHeader } from '../engine/domain/request-signature.js';
-import { parseRulesYaml } from '../engine/domain/rules.js';
+import { parseRulesYaml } from '../engine/domain/rules-yaml.js';
 import { handleWebhook } from '../engine/handlers/webhook.handler.js';
 import { startDynalite } from '../engine/local/peers/dynalite.js';
 import { startLocalScheduler } from '../engine/local/scheduler-server.js';

@@ -90,6 +90,7 @@ export class EngineStack extends Stack {
       LOG_LEVEL: config.logLevel,
     };
     const secretEnv: EngineEnvironment = { SECRET_ID: stateful.secret.secretArn };
+    const withoutRules = ({ RULES_BUCKET: _bucket, RULES_KEY: _key, ...rest }: EngineEnvironment) => rest;
     const reserve = (n: number) => (config.reserveConcurrency ? n : undefined);
 
     // 3. The functions.
@@ -157,8 +158,9 @@ export class EngineStack extends Stack {
     const sender = new EngineFunction(this, 'Sender', {
       handler: 'sender',
       description: 'SQS consumer: writes and sends one reminder per job',
+      // No RULES_*: each reminder job carries the rules it was decided under.
       environment: {
-        ...common,
+        ...withoutRules(common),
         ...secretEnv,
         SES_CONFIGURATION_SET: configurationSet.configurationSetName,
         BEDROCK_MODEL_ID: config.bedrockModelId,
@@ -232,7 +234,6 @@ export class EngineStack extends Stack {
     bindTable(sender, tables.contacts, 'readWrite');
     bindTable(sender, tables.audit, 'append');
     bindScheduler(sender, { role: schedulerRole, create: true });
-    bindRules(sender, stateful.rulesBucket);
     bindSecret(sender, stateful.secret);
     bindSes(sender, ses);
     bindBedrock(sender, config.bedrockModelId);
@@ -306,7 +307,7 @@ export class EngineStack extends Stack {
     }
     new CfnOutput(this, 'RulesBucketName', {
       value: stateful.rulesBucket.bucketName,
-      description: `Upload the rules doc to s3://<bucket>/${NAMES.rulesKey}`,
+      description: `Publish the rules doc here: npx cart-recovery rules publish <rules.yaml> --bucket <bucket> (writes ${NAMES.rulesYamlKey} and ${NAMES.rulesKey})`,
     });
     new CfnOutput(this, 'SecretName', {
       value: stateful.secret.secretName,
@@ -330,7 +331,7 @@ export class EngineStack extends Stack {
       value: [
         `1. Publish the SesDkimRecords in DNS (${config.storeDomain}); request SES production access.`,
         `2. Set webhookSecret and ownerSecret in secret "${NAMES.secret}".`,
-        `3. Upload the rules doc to the RulesBucketName bucket at ${NAMES.rulesKey}.`,
+        '3. Publish the rules doc to the RulesBucketName bucket: npx cart-recovery rules publish <rules.yaml> --bucket <RulesBucketName>.',
         '4. Invoke the Bedrock model once from the console (Anthropic first-use form).',
         '5. Point the storefront webhook at WebhookUrl; confirm the SNS alarm email.',
         this.google

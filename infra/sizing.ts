@@ -13,8 +13,13 @@ export const NAMES = {
   secret: 'cart-recovery',
   /** Function names are `<functionPrefix><name>`, their log groups `/aws/lambda/<functionPrefix><name>`. */
   functionPrefix: 'cart-recovery-',
-  /** The rules doc inside the rules bucket (the engine's RULES_KEY default). */
-  rulesKey: 'rules/current.yaml',
+  /** The rules doc every function reads, as JSON (the engine's RULES_KEY default). */
+  rulesKey: 'rules/current.json',
+  /**
+   * The same rules as YAML, for people: `cart-recovery rules publish` and the rules sync write both
+   * (the engine's RULES_YAML_KEY default); no function but the sync touches it.
+   */
+  rulesYamlKey: 'rules/current.yaml',
   configurationSet: 'cart-recovery',
   /** EventBridge Scheduler group of the Google functions' two fixed schedules (nightly, summary). */
   sheetsScheduleGroup: 'cart-recovery-sheets',

@@ -15,8 +15,8 @@ import { DynamoDbCartStore } from '#engine/adapters/dynamodb-cart-store.js';
 import { DynamoDbContactStore } from '#engine/adapters/dynamodb-contact-store.js';
 import { DynamoDbNonceStore } from '#engine/adapters/dynamodb-nonce-store.js';
 import { documentClient, tableNames } from '#engine/adapters/dynamodb-tables.js';
+import { createLambdaLogger } from '#engine/adapters/lambda-logger.js';
 import { systemClock } from '#engine/adapters/memory/manual-clock.js';
-import { createLogger } from '#engine/adapters/pino-logger.js';
 import { S3RulesSource } from '#engine/adapters/s3-rules-source.js';
 import { SchedulerWakeScheduler } from '#engine/adapters/scheduler-wake-scheduler.js';
 import { loadSecrets } from '#engine/adapters/secrets-manager-config.js';
@@ -139,7 +139,10 @@ export function loadSummaryConfig(env: NodeJS.ProcessEnv = process.env): Summary
 
 const log = once(
   (): Logger =>
-    createLogger({ level: loadConfig(['LOG_LEVEL']).LOG_LEVEL, name: process.env.AWS_LAMBDA_FUNCTION_NAME }),
+    createLambdaLogger({
+      level: loadConfig(['LOG_LEVEL']).LOG_LEVEL,
+      name: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    }),
 );
 const secrets = once(() =>
   loadSecrets({ client: new SecretsManagerClient({}), secretId: loadConfig(['SECRET_ID']).SECRET_ID }),
@@ -251,7 +254,14 @@ export const summaryContext = once(async (): Promise<SummaryContext> => {
 
 /** Everything the sync handler needs, made on first use and kept for the life of the container. */
 export const syncContext = once(async (): Promise<SyncContext> => {
-  const cfg = loadConfig(['RULES_BUCKET', 'RULES_KEY', 'SECRET_ID', 'TABLE_PREFIX', 'LOG_LEVEL']);
+  const cfg = loadConfig([
+    'RULES_BUCKET',
+    'RULES_KEY',
+    'RULES_YAML_KEY',
+    'SECRET_ID',
+    'TABLE_PREFIX',
+    'LOG_LEVEL',
+  ]);
   const sheetsConfig = loadSheetsConfig();
   const sheet = new GoogleRulesSheet({
     spreadsheetId: sheetsConfig.SPREADSHEET_ID,
@@ -267,6 +277,7 @@ export const syncContext = once(async (): Promise<SyncContext> => {
       s3: s3(),
       bucket: cfg.RULES_BUCKET,
       key: cfg.RULES_KEY,
+      yamlKey: cfg.RULES_YAML_KEY,
       clock: systemClock,
       log: log(),
       ...(sheetsConfig.STORE_TIMEZONE ? { scheduleZone: sheetsConfig.STORE_TIMEZONE } : {}),

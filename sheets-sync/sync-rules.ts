@@ -1,7 +1,13 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DateTime } from 'luxon';
-import { DEFAULT_RULES_KEY, putRules } from '#engine/adapters/s3-rules-source.js';
-import { parseRulesYaml } from '#engine/domain/rules.js';
+import { publishRules } from '#engine/adapters/s3-rules-publisher.js';
+import {
+  DEFAULT_RULES_KEY,
+  DEFAULT_RULES_YAML_KEY,
+  parseRulesJson,
+  rulesJson,
+  versionOf,
+} from '#engine/adapters/s3-rules-source.js';
 import type { Clock, Logger } from '#engine/ports.js';
 import { type CellError, formatCellError, rowsToRulesDoc, rulesYaml, type SheetRows } from './rules-sheet.js';
 
@@ -17,8 +23,10 @@ export interface SyncRulesDeps {
   sheet: RulesSheet;
   s3: S3Client;
   bucket: string;
-  /** Default rules/current.yaml, where the engine reads its rules. */
+  /** Default rules/current.json, where the engine reads its rules. */
   key?: string;
+  /** Default rules/current.yaml, the same rules for people to read. */
+  yamlKey?: string;
   clock: Clock;
   log: Logger;
   /**
@@ -47,16 +55,20 @@ const MAX_LISTED_ERRORS = 25;
  * 1. Read the Rules tab.
  * 2. Map it to a rules doc; the engine's schema validates it.
  * 3. On errors, list them (cell by cell) in the status cell and stop: the rules in S3 stay.
- * 4. Render the rules as YAML and compare it with the object in S3.
- * 5. Write the object only when the YAML changed.
- * 6. Write "Rules version <v> in force since <time>" in the status cell.
+ * 4. Render the rules as YAML and as JSON and compare them with the two objects in S3.
+ * 5. Publish both (`publishRules`: YAML, then JSON) only when either differs.
+ * 6. Write "Rules version <v> in force since <time>" in the status cell, <v> being the version of
+ *    the JSON object, the one the engine reads and its audit log names.
  */
 export async function syncRules(deps: SyncRulesDeps): Promise<SyncOutcome> {
-  const key = deps.key ?? DEFAULT_RULES_KEY;
+  const keys = { json: deps.key ?? DEFAULT_RULES_KEY, yaml: deps.yamlKey ?? DEFAULT_RULES_YAML_KEY };
   const now = deps.clock.now();
   const rows = await deps.sheet.readRules();
   const result = rowsToRulesDoc(rows);
-  const stored = await readStored(deps.s3, deps.bucket, key);
+  const [stored, storedYaml] = await Promise.all([
+    readStored(deps.s3, deps.bucket, keys.json),
+    readStored(deps.s3, deps.bucket, keys.yaml),
+  ]);
 
   if (!result.ok) {
     deps.log.warn('rules tab rejected', { errors: result.errors.length, keptVersion: stored?.version });
@@ -67,14 +79,16 @@ export async function syncRules(deps: SyncRulesDeps): Promise<SyncOutcome> {
   const yaml = rulesYaml(result.rules);
   const zone = result.rules.store.timezone;
   let outcome: SyncOutcome;
-  if (stored && stored.text === yaml) {
+  // Both are compared, so a publish whose JSON write failed after its YAML's, or a YAML replaced by
+  // hand, is written again at the next sync.
+  if (stored && stored.text === rulesJson(result.rules) && storedYaml?.text === yaml) {
     outcome = {
       status: 'unchanged',
       version: stored.version,
       since: (stored.lastModified ?? now).toISOString(),
     };
   } else {
-    const { version } = await putRules(deps.s3, deps.bucket, yaml, key);
+    const { version } = await publishRules(deps.s3, deps.bucket, yaml, keys);
     outcome = { status: 'updated', version, since: now.toISOString() };
     deps.log.info('rules updated from the sheet', { version, previous: stored?.version });
   }
@@ -115,12 +129,6 @@ async function readStored(s3: S3Client, bucket: string, key: string): Promise<St
   }
 }
 
-// As S3RulesSource reports it: the VersionId where the bucket keeps versions, else the bare ETag.
-function versionOf(versionId: string | undefined, etag: string | undefined): string {
-  if (versionId && versionId !== 'null') return versionId;
-  return (etag ?? '').replace(/^(W\/)?"|"$/g, '') || 'unknown';
-}
-
 function rejectedStatus(errors: readonly CellError[], stored: StoredRules | undefined, now: Date): string {
   const count = errors.length === 1 ? '1 problem' : `${errors.length} problems`;
   const zone = storedZone(stored);
@@ -138,7 +146,7 @@ function rejectedStatus(errors: readonly CellError[], stored: StoredRules | unde
 function storedZone(stored: StoredRules | undefined): string {
   if (!stored) return 'UTC';
   try {
-    return parseRulesYaml(stored.text).store.timezone;
+    return parseRulesJson(stored.text).store.timezone;
   } catch {
     return 'UTC';
   }

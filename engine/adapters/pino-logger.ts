@@ -1,11 +1,13 @@
 import { pino } from 'pino';
 import type { Logger } from '../ports.js';
+import type { LogLevel } from './lambda-logger.js';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export type { LogLevel };
 
 /**
- * The one structured logger: JSON lines with a fixed `msg` and data beside it. Lambda reads stdout;
- * the simulator sends logs to stderr so its stdout stays pure JSON lines.
+ * The one structured logger: JSON lines with a fixed `msg` and data beside it, for the local stack
+ * and the CLI (the simulator sends logs to stderr so its stdout stays pure JSON lines). The Lambda
+ * functions write the same lines without pino: `createLambdaLogger` (lambda-logger.ts).
  */
 export function createLogger(
   options: { level?: LogLevel; to?: 'stdout' | 'stderr'; name?: string } = {},

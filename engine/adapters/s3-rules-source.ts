@@ -1,12 +1,18 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CartRecoveryError, RulesValidationError } from '../domain/errors.js';
-import { parseRulesYaml, type Rules } from '../domain/rules.js';
+import { parseRules, type Rules } from '../domain/rules.js';
 import type { Logger, RulesSource, RulesVersion } from '../ports.js';
 
 /** The S3 operations this adapter calls, for request counters. */
 export type S3RulesOperation = 'GetObject';
 
-export const DEFAULT_RULES_KEY = 'rules/current.yaml';
+/**
+ * Where the engine reads its rules: the validated rules doc as JSON, so no function carries a YAML
+ * parser. `publishRules` writes it beside the YAML doc people read (DEFAULT_RULES_YAML_KEY).
+ */
+export const DEFAULT_RULES_KEY = 'rules/current.json';
+/** The same rules as YAML, for people (and the rules sync's comparison); the engine never reads it. */
+export const DEFAULT_RULES_YAML_KEY = 'rules/current.yaml';
 const DEFAULT_TTL_MS = 60_000;
 
 export interface S3RulesSourceOptions {
@@ -35,7 +41,7 @@ interface GoodRules extends RulesVersion {
 }
 
 /**
- * The owner's rules from one S3 object, kept in memory for `ttlMs`, then re-checked with a
+ * The owner's rules from one S3 object (the JSON doc `publishRules` writes), kept in memory for `ttlMs`, then re-checked with a
  * conditional GET (If-None-Match) so an unchanged doc costs a 304 and no parsing.
  *
  * An invalid doc never replaces good rules: the error is logged and the last good rules are served
@@ -122,7 +128,7 @@ export class S3RulesSource implements RulesSource {
 
     let rules: Rules;
     try {
-      rules = parseRulesYaml(text);
+      rules = parseRulesJson(text);
     } catch (error) {
       if (!(error instanceof RulesValidationError)) throw error;
       if (!good) throw error;
@@ -152,34 +158,47 @@ export class S3RulesSource implements RulesSource {
 }
 
 /**
- * Validates a rules doc and writes it to S3 (the local stack seeds its default rules with it).
- * Returns the version `S3RulesSource` will report for it.
- * @throws RulesValidationError when the doc is invalid; nothing is written then.
- * @example await putRules(s3, 'cart-recovery-rules', await readFile('examples/rules.yaml', 'utf8'))
+ * The rules as the JSON object the engine reads: keys sorted at every level, so the same rules
+ * always give the same bytes (the rules sync compares them to write only what changed).
  */
-export async function putRules(
-  client: S3Client,
-  bucket: string,
-  yamlText: string,
-  key: string = DEFAULT_RULES_KEY,
-): Promise<{ version: string }> {
-  parseRulesYaml(yamlText);
-  const put = await client.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: yamlText,
-      ContentType: 'application/yaml; charset=utf-8',
-    }),
+export function rulesJson(rules: Rules): string {
+  return `${JSON.stringify(sortedKeys(rules), null, 2)}\n`;
+}
+
+/**
+ * Parses and validates the JSON rules doc with the engine's schema (`parseRules`).
+ * @throws RulesValidationError when it is not JSON or not valid rules.
+ */
+export function parseRulesJson(text: string): Rules {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : 'not valid JSON';
+    throw new RulesValidationError([{ path: '(root)', message: `is not valid JSON: ${message}` }], { cause });
+  }
+  return parseRules(doc);
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]),
   );
-  return { version: versionOf(put.VersionId, put.ETag) };
 }
 
 function view(good: GoodRules): RulesVersion {
   return { rules: good.rules, version: good.version };
 }
 
-function versionOf(versionId: string | undefined, etag: string | undefined): string {
+/**
+ * The version S3RulesSource reports for an object: its VersionId where the bucket keeps versions,
+ * else its ETag without quotes.
+ */
+export function versionOf(versionId: string | undefined, etag: string | undefined): string {
   // "null" is the VersionId of objects written before versioning was turned on.
   if (versionId && versionId !== 'null') return versionId;
   return (etag ?? '').replace(/^(W\/)?"|"$/g, '') || 'unknown';

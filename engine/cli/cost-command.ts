@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { PRICES } from '../cost/aws-prices.js';
 import { ASSUMPTIONS, type CostEstimate, estimateMonthlyCost } from '../cost/estimate-cost.js';
-import { parseRulesYaml } from '../domain/rules.js';
+import { parseRulesYaml } from '../domain/rules-yaml.js';
 import { generateScenario } from '../simulation/generate-scenario.js';
 import type { RequestCounts } from '../simulation/request-counter.js';
 import { runSimulation } from '../simulation/run-simulation.js';

@@ -1,5 +1,6 @@
 import { CartRecoveryError, ValidationError } from '../domain/errors.js';
 import { COST_USAGE, costCommand } from './cost-command.js';
+import { RULES_USAGE, rulesCommand } from './rules-command.js';
 import { SIMULATE_USAGE, simulateCommand, UsageError } from './simulate-command.js';
 
 const USAGE = `cart-recovery: gentle abandoned-cart reminders, decided by plain rules.
@@ -7,10 +8,13 @@ const USAGE = `cart-recovery: gentle abandoned-cart reminders, decided by plain 
 Commands:
   simulate   replay or generate cart events through the engine on a virtual clock
   cost       estimate the monthly AWS bill for a number of abandoned carts
+  rules      check a rules doc and publish it to the rules bucket
 
 ${SIMULATE_USAGE}
 
-${COST_USAGE}`;
+${COST_USAGE}
+
+${RULES_USAGE}`;
 
 /** Runs one CLI command; returns the process exit code (0 ok, 1 bug, 2 bad input). */
 export async function main(argv: string[]): Promise<number> {
@@ -21,6 +25,8 @@ export async function main(argv: string[]): Promise<number> {
         return await simulateCommand(rest);
       case 'cost':
         return await costCommand(rest);
+      case 'rules':
+        return await rulesCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { writeOutboxFiles } from '../adapters/eml-outbox.js';
 import { createLogger } from '../adapters/pino-logger.js';
 import { CartRecoveryError } from '../domain/errors.js';
-import { parseRulesYaml } from '../domain/rules.js';
+import { parseRulesYaml } from '../domain/rules-yaml.js';
 import { generateScenario } from '../simulation/generate-scenario.js';
 import { runSimulation, type SimOutput } from '../simulation/run-simulation.js';
 import type { ScenarioLine } from '../simulation/scenario-line.js';

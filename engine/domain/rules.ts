@@ -1,4 +1,3 @@
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import * as z from 'zod';
 import { RulesValidationError } from './errors.js';
 import { toFieldErrors } from './field-errors.js';
@@ -132,23 +131,6 @@ export function parseRules(doc: unknown): Rules {
     ...result.data,
     tiers: [...result.data.tiers].sort((a, b) => a.minTotal - b.minTotal),
   };
-}
-
-/**
- * Parses and validates the YAML rules doc.
- * @example parseRulesYaml('store: { name: Acme, timezone: Europe/Berlin, fromEmail: a@b.example, address: "1 Main St" }')
- */
-export function parseRulesYaml(text: string): Rules {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (cause) {
-    const where =
-      cause instanceof YAMLParseError && cause.linePos ? `line ${cause.linePos[0].line}` : '(root)';
-    const message = cause instanceof Error ? cause.message.split('\n')[0] : 'not valid YAML';
-    throw new RulesValidationError([{ path: where, message: `is not valid YAML: ${message}` }], { cause });
-  }
-  return parseRules(doc);
 }
 
 /** Quiet hours as minutes of the local day; `start === end` means there are none. */

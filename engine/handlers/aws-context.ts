@@ -17,8 +17,8 @@ import { DynamoDbCartStore } from '../adapters/dynamodb-cart-store.js';
 import { DynamoDbContactStore } from '../adapters/dynamodb-contact-store.js';
 import { DynamoDbNonceStore } from '../adapters/dynamodb-nonce-store.js';
 import { documentClient, tableNames } from '../adapters/dynamodb-tables.js';
+import { createLambdaLogger } from '../adapters/lambda-logger.js';
 import { systemClock } from '../adapters/memory/manual-clock.js';
-import { createLogger } from '../adapters/pino-logger.js';
 import { S3RulesSource } from '../adapters/s3-rules-source.js';
 import { SchedulerWakeScheduler } from '../adapters/scheduler-wake-scheduler.js';
 import { loadSecrets } from '../adapters/secrets-manager-config.js';
@@ -42,7 +42,10 @@ const once = <T>(make: () => T): (() => T) => {
 
 const log = /* @__PURE__ */ once(
   (): Logger =>
-    createLogger({ level: loadConfig(['LOG_LEVEL']).LOG_LEVEL, name: process.env.AWS_LAMBDA_FUNCTION_NAME }),
+    createLambdaLogger({
+      level: loadConfig(['LOG_LEVEL']).LOG_LEVEL,
+      name: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    }),
 );
 
 /**
@@ -100,16 +103,17 @@ const scheduler = /* @__PURE__ */ once(() => {
   });
 });
 
-type Base = Pick<EngineDeps, 'carts' | 'contacts' | 'scheduler' | 'rules' | 'audit' | 'clock' | 'log'>;
-const base = (): Base => ({
+type Core = Pick<EngineDeps, 'carts' | 'contacts' | 'scheduler' | 'audit' | 'clock' | 'log'>;
+const core = (): Core => ({
   carts: carts(),
   contacts: contacts(),
   scheduler: scheduler(),
-  rules: rules(),
   audit: audit(),
   clock: clock(),
   log: log(),
 });
+type Base = Core & Pick<EngineDeps, 'rules'>;
+const base = (): Base => ({ ...core(), rules: rules() });
 
 const links = /* @__PURE__ */ once(
   async (): Promise<EngineDeps['links']> => ({
@@ -137,7 +141,9 @@ export const wakeContext = /* @__PURE__ */ once(async () => ({
 export const senderContext = /* @__PURE__ */ once(async () => {
   const cfg = loadConfig(['SES_CONFIGURATION_SET', 'BEDROCK_MODEL_ID', 'POLISH_TIMEOUT_MS']);
   return {
-    ...base(),
+    // No rules source: each job carries the rules it was decided under (ReminderJob), so the
+    // sender reads no rules and bundles no S3 client.
+    ...core(),
     mailer: new SesMailer({
       client: new SESv2Client({}),
       ...(cfg.SES_CONFIGURATION_SET ? { configurationSetName: cfg.SES_CONFIGURATION_SET } : {}),

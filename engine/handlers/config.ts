@@ -4,7 +4,10 @@ import { CartRecoveryError } from '../domain/errors.js';
 const schema = z.object({
   TABLE_PREFIX: z.string().min(1).default('cr-'),
   RULES_BUCKET: z.string().min(1),
-  RULES_KEY: z.string().min(1).default('rules/current.yaml'),
+  /** The rules doc the engine reads: JSON (engine/adapters/s3-rules-source.ts). */
+  RULES_KEY: z.string().min(1).default('rules/current.json'),
+  /** The same rules as YAML, which only the rules sync writes (and compares). */
+  RULES_YAML_KEY: z.string().min(1).default('rules/current.yaml'),
   SECRET_ID: z.string().min(1),
   SCHEDULER_GROUP: z.string().min(1).default('cart-recovery'),
   WAKE_FUNCTION_ARN: z.string().min(1),

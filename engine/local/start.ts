@@ -15,11 +15,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { localOwnerJobsBanner, startLocalOwnerJobs } from '../../sheets-sync/local-owner-jobs.js';
 import { createTables, tableNames } from '../adapters/dynamodb-tables.js';
 import { createLogger } from '../adapters/pino-logger.js';
-import { putRules } from '../adapters/s3-rules-source.js';
+import { DEFAULT_RULES_KEYS, publishRules } from '../adapters/s3-rules-publisher.js';
 import { startLocalBedrock } from './bedrock-server.js';
 import { sendFunctionUrlResult, toFunctionUrlEvent } from './function-url-bridge.js';
 import { startDynalite } from './peers/dynalite.js';
@@ -66,6 +67,30 @@ async function localSecrets(dataDir: string): Promise<LocalStack['secrets']> {
   };
   await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
+}
+
+/** The text of a rules object in the local bucket, or undefined when there is none. */
+async function storedText(client: S3Client, key: string): Promise<string | undefined> {
+  try {
+    const object = await client.send(new GetObjectCommand({ Bucket: RULES_BUCKET, Key: key }));
+    return (await object.Body?.transformToString('utf-8')) ?? '';
+  } catch (error) {
+    if ((error as { name?: unknown })?.name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Publishes the rules (YAML and the JSON the handlers read) unless the data directory has them:
+ * examples/rules.yaml on a first start, or the YAML an older version of `npm start` seeded alone,
+ * so rules edited there are kept.
+ */
+async function seedRules(client: S3Client): Promise<void> {
+  if ((await storedText(client, DEFAULT_RULES_KEYS.json)) !== undefined) return;
+  const yaml =
+    (await storedText(client, DEFAULT_RULES_KEYS.yaml)) ??
+    (await readFile(new URL('../../examples/rules.yaml', import.meta.url), 'utf8'));
+  await publishRules(client, RULES_BUCKET, yaml);
 }
 
 /** Starts the local stack; resolves once every peer and the HTTP server are listening. */
@@ -142,11 +167,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   process.env.AWS_ENDPOINT_URL_SCHEDULER = scheduler.endpoint;
 
   await createTables(dynalite.client, tableNames('cr-'));
-  const rulesKey = join(dataDir, 's3', RULES_BUCKET);
-  if (!existsSync(join(rulesKey, 'rules'))) {
-    const defaults = await readFile(new URL('../../examples/rules.yaml', import.meta.url), 'utf8');
-    await putRules(s3.client, RULES_BUCKET, defaults);
-  }
+  await seedRules(s3.client);
 
   // The owner's nightly export and monthly summary, as files under dataDir (no Google credentials locally).
   const ownerJobs = startLocalOwnerJobs({ dataDir }, log);

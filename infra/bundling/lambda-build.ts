@@ -58,8 +58,6 @@ export const SDK_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
  * import node_modules as they are). Each replacement says in its own file why Lambda cannot tell.
  */
 export const LAMBDA_ALIASES: Record<string, string> = {
-  // pino's worker-thread transports: pino-logger.ts never uses one (no-thread-stream.cjs). 10 KB.
-  'thread-stream': join(PROJECT_ROOT, 'infra/bundling/no-thread-stream.cjs'),
   // yaml's own ES module build of the same version, which its package.json serves to every runtime
   // but Node (the "default" export condition), instead of its CommonJS build, which esbuild cannot
   // tree-shake. The sources are the same but for one line: a YAML warning (odd YAML such as an

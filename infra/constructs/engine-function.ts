@@ -225,17 +225,26 @@ export function bindTable(
   allow(fn, TABLE_ACTIONS[access], [table.table.tableArn, ...indexes]);
 }
 
-/** Read access to the rules doc, and to nothing else in the bucket. */
+/** Read access to the rules doc the engine reads (the JSON one), and to nothing else in the bucket. */
 export function bindRules(fn: EngineFunction, bucket: IBucket, key: string = NAMES.rulesKey): void {
   allow(fn, ['s3:GetObject'], [bucket.arnForObjects(key)]);
 }
 
 /**
- * Read and write access to the rules doc and to nothing else in the bucket: the rules sync reads the
- * doc in force and replaces it when the sheet changed (a new version; the bucket keeps the old ones).
+ * Read and write access to the rules doc's two objects (JSON and YAML) and to nothing else in the
+ * bucket: the rules sync reads both and replaces them when the sheet changed (new versions; the
+ * bucket keeps the old ones).
  */
-export function bindRulesWrite(fn: EngineFunction, bucket: IBucket, key: string = NAMES.rulesKey): void {
-  allow(fn, ['s3:GetObject', 's3:PutObject'], [bucket.arnForObjects(key)]);
+export function bindRulesWrite(
+  fn: EngineFunction,
+  bucket: IBucket,
+  keys: { json: string; yaml: string } = { json: NAMES.rulesKey, yaml: NAMES.rulesYamlKey },
+): void {
+  allow(
+    fn,
+    ['s3:GetObject', 's3:PutObject'],
+    [bucket.arnForObjects(keys.json), bucket.arnForObjects(keys.yaml)],
+  );
 }
 
 /** Reads the one engine secret. */

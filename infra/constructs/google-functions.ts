@@ -73,6 +73,7 @@ export class GoogleFunctions extends Construct {
       description: 'Rules tab of the owner sheet -> rules doc (signed Function URL, and every 15 minutes)',
       environment: {
         ...google,
+        RULES_YAML_KEY: NAMES.rulesYamlKey,
         RULES_TAB: config.rulesTab,
         STATUS_CELL: config.statusCell,
         // To note in the status cell a rules time zone that is not the one the schedules run in.

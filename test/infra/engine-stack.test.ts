@@ -61,7 +61,9 @@ const SETTINGS: Record<HandlerName, string[]> = {
     (typeof HANDLERS)[number],
     string[]
   >),
-  sync: [...GOOGLE_BASE, 'RULES_TAB', 'STATUS_CELL', 'STORE_TIMEZONE'],
+  // The sender reads no rules: each reminder job carries the rules it was decided under.
+  sender: [...BASE_SETTINGS, ...EXTRA_SETTINGS.sender].filter((k) => !k.startsWith('RULES_')),
+  sync: [...GOOGLE_BASE, 'RULES_YAML_KEY', 'RULES_TAB', 'STATUS_CELL', 'STORE_TIMEZONE'],
   nightly: [...new Set([...BASE_SETTINGS, ...GOOGLE_BASE])],
   summary: [...GOOGLE_BASE, 'SUMMARY_DOCUMENT_ID', 'BEDROCK_MODEL_ID'],
 };
@@ -102,6 +104,20 @@ describe('EngineStack functions', () => {
       const env = functions[`${NAMES.functionPrefix}${handler}`]?.Properties.Environment.Variables ?? {};
       expect(Object.keys(env).sort(), handler).toEqual([...SETTINGS[handler], 'NODE_OPTIONS'].sort());
       expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('points every function but the sender at the JSON rules doc, and only the rules sync at the YAML one', () => {
+    const functions = functionsByName(template);
+
+    for (const handler of DEPLOYED_HANDLERS) {
+      const env = functions[`${NAMES.functionPrefix}${handler}`]?.Properties.Environment.Variables ?? {};
+      expect({ handler, key: env.RULES_KEY, yamlKey: env.RULES_YAML_KEY }).toEqual({
+        handler,
+        // The sender reads no rules: each reminder job carries the rules it was decided under.
+        key: handler === 'sender' ? undefined : 'rules/current.json',
+        yamlKey: handler === 'sync' ? 'rules/current.yaml' : undefined,
+      });
     }
   });
 
@@ -312,7 +328,8 @@ describe('EngineStack Google functions', () => {
           RULES_TAB: TEST_SETTINGS.rulesTab,
           STATUS_CELL: TEST_SETTINGS.statusCell,
           STORE_TIMEZONE: TEST_SETTINGS.storeTimezone,
-          RULES_KEY: NAMES.rulesKey,
+          RULES_KEY: 'rules/current.json',
+          RULES_YAML_KEY: 'rules/current.yaml',
           SECRET_ID: Match.anyValue(),
         }),
       },

@@ -313,14 +313,22 @@ describe('function grants', () => {
     ).toEqual([]);
   });
 
-  it('read the rules doc and nothing else in its bucket; only the rules sync writes it', () => {
-    for (const fn of FUNCTIONS.filter((f) => f !== 'sync')) {
+  it('read the JSON rules doc and nothing else in its bucket; only the rules sync writes it and the YAML', () => {
+    // The sender gets its rules in each job and may not read the bucket at all.
+    expect(allowed('sender').filter((p) => p.startsWith('s3:'))).toEqual([]);
+    for (const fn of FUNCTIONS.filter((f) => f !== 'sync' && f !== 'sender')) {
       expect(allowed(fn).filter((p) => p.startsWith('s3:'))).toEqual([
-        expect.stringMatching(/^s3:GetObject <.*RulesBucket.*>\/rules\/current\.yaml$/),
+        expect.stringMatching(/^s3:GetObject <.*RulesBucket.*>\/rules\/current\.json$/),
       ]);
     }
-    expect(allowed('sync').filter((p) => p.startsWith('s3:'))).toEqual([
+    expect(
+      allowed('sync')
+        .filter((p) => p.startsWith('s3:'))
+        .sort(),
+    ).toEqual([
+      expect.stringMatching(/^s3:GetObject <.*RulesBucket.*>\/rules\/current\.json$/),
       expect.stringMatching(/^s3:GetObject <.*RulesBucket.*>\/rules\/current\.yaml$/),
+      expect.stringMatching(/^s3:PutObject <.*RulesBucket.*>\/rules\/current\.json$/),
       expect.stringMatching(/^s3:PutObject <.*RulesBucket.*>\/rules\/current\.yaml$/),
     ]);
   });
@@ -355,7 +363,10 @@ describe('function grants', () => {
         'dynamodb:PutItem',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
+        // rules/current.json and rules/current.yaml
         's3:GetObject',
+        's3:GetObject',
+        's3:PutObject',
         's3:PutObject',
         'secretsmanager:GetSecretValue',
       ].sort(),

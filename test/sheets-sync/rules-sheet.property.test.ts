@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseRulesJson, rulesJson } from '#engine/adapters/s3-rules-source.js';
 import { parseRules, type Rules } from '#engine/domain/rules.js';
+import { parseRulesYaml } from '#engine/domain/rules-yaml.js';
 import { rowsToRulesDoc, rulesToRows, rulesYaml } from '#sheets-sync/rules-sheet.js';
 
 const quarterHours = (min: number, max: number) =>
@@ -62,6 +64,21 @@ describe('the Rules tab round trip', () => {
         if (result.ok) {
           expect(result.rules).toEqual(rules);
           expect(rulesYaml(result.rules)).toBe(rulesYaml(rules));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives the JSON the sync compares byte for byte the one publishRules writes from its YAML', () => {
+    fc.assert(
+      fc.property(rulesArbitrary, (rules) => {
+        const result = rowsToRulesDoc(rulesToRows(rules).values);
+        expect(result.ok).toBe(true);
+        if (result.ok) {
+          const published = rulesJson(parseRulesYaml(rulesYaml(result.rules)));
+          expect(rulesJson(result.rules)).toBe(published);
+          expect(parseRulesJson(published)).toEqual(rules);
         }
       }),
       { numRuns: 200 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRulesYaml } from '#engine/domain/rules.js';
+import { parseRulesYaml } from '#engine/domain/rules-yaml.js';
 import {
   a1,
   type CellValue,

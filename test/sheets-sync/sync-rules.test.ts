@@ -2,7 +2,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '#engine/adapters/memory/manual-clock.js';
 import { silentLogger } from '#engine/adapters/pino-logger.js';
-import { S3RulesSource } from '#engine/adapters/s3-rules-source.js';
+import { rulesJson, S3RulesSource } from '#engine/adapters/s3-rules-source.js';
 import { GoogleRulesSheet, GoogleSheetsError } from '#sheets-sync/google-sheets.js';
 import { rulesToRows, rulesYaml } from '#sheets-sync/rules-sheet.js';
 import { syncRules } from '#sheets-sync/sync-rules.js';
@@ -49,7 +49,8 @@ function countingS3(): { client: S3Client; commands: string[] } {
 /** The owner's sheet (its Rules tab laid out for `rules`), the S3 key, and the sync's deps. */
 function setUp(values: Cell[][] = rulesToRows(sampleRules()).values) {
   const spreadsheetId = `sync-${++runs}-spreadsheet`;
-  const key = `rules/${runs}/current.yaml`;
+  const key = `rules/${runs}/current.json`;
+  const yamlKey = `rules/${runs}/current.yaml`;
   google.addSpreadsheet(spreadsheetId, { Rules: values });
   const clock = new ManualClock(START);
   const waits: number[] = [];
@@ -63,19 +64,23 @@ function setUp(values: Cell[][] = rulesToRows(sampleRules()).values) {
     clock: () => clock.now(),
   });
   const { client, commands } = countingS3();
-  const deps = { sheet, s3: client, bucket: BUCKET, key, clock, log: silentLogger };
+  const deps = { sheet, s3: client, bucket: BUCKET, key, yamlKey, clock, log: silentLogger };
   const status = () => google.cell(spreadsheetId, 'Rules!F1');
-  const stored = async () => {
-    const object = await s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  const read = async (objectKey: string) => {
+    const object = await s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: objectKey }));
     return object.Body?.transformToString('utf-8');
   };
-  return { spreadsheetId, key, clock, deps, commands, waits, status, stored };
+  /** The YAML object, for people. */
+  const stored = () => read(yamlKey);
+  /** The JSON object, which the engine reads. */
+  const storedJson = () => read(key);
+  return { spreadsheetId, key, yamlKey, clock, deps, commands, waits, status, stored, storedJson };
 }
 
 describe('syncRules', () => {
-  it('writes good rules to S3 as YAML the engine reads, and says which version is in force', async () => {
+  it('writes good rules to S3 as YAML and as the JSON the engine reads, and says which version is in force', async () => {
     // Prepare
-    const { deps, status, stored, key, commands } = setUp();
+    const { deps, status, stored, storedJson, key, commands } = setUp();
 
     // Act
     const outcome = await syncRules(deps);
@@ -87,6 +92,7 @@ describe('syncRules', () => {
       since: START,
     });
     expect(await stored()).toBe(rulesYaml(sampleRules()));
+    expect(await storedJson()).toBe(rulesJson(sampleRules()));
     const engineView = await new S3RulesSource({ client: s3.client, bucket: BUCKET, key }).current();
     expect(engineView.rules).toEqual(sampleRules());
     expect(outcome.status !== 'rejected' && outcome.version).toBe(engineView.version);
@@ -94,7 +100,7 @@ describe('syncRules', () => {
       `Rules version ${engineView.version} in force since 2026-06-10 10:00 America/New_York.\n` +
         'Last checked 2026-06-10 10:00 America/New_York.',
     );
-    expect(commands.filter((c) => c === 'PutObjectCommand')).toHaveLength(1);
+    expect(commands.filter((c) => c === 'PutObjectCommand')).toHaveLength(2);
   });
 
   it("notes in the status cell a rules time zone the nightly jobs don't run in, and still syncs", async () => {
@@ -127,8 +133,8 @@ describe('syncRules', () => {
     // Assess
     expect(second).toMatchObject({ status: 'unchanged' });
     expect(second.status !== 'rejected' && second.version).toBe(first.status !== 'rejected' && first.version);
-    expect(commands.filter((c) => c === 'PutObjectCommand')).toHaveLength(1);
-    expect(commands.filter((c) => c === 'GetObjectCommand')).toHaveLength(2);
+    expect(commands.filter((c) => c === 'PutObjectCommand')).toHaveLength(2);
+    expect(commands.filter((c) => c === 'GetObjectCommand')).toHaveLength(4);
     // "since" is when S3 stored the object (s3rver's wall clock); "last checked" is the sync's clock.
     expect(status()).toMatch(
       /^Rules version [0-9a-f]{32} in force since \d{4}-\d\d-\d\d \d\d:\d\d America\/New_York\.\nLast checked 2026-06-10 10:15 America\/New_York\.$/,
@@ -175,7 +181,7 @@ describe('syncRules', () => {
       ],
     });
     expect(await stored()).toBe(rulesYaml(sampleRules()));
-    expect(commands.filter((c) => c === 'PutObjectCommand')).toHaveLength(1);
+    expect(commands.filter((c) => c === 'PutObjectCommand')).toHaveLength(2);
     const [head, ...listed] = String(status()).split('\n');
     expect(head).toMatch(
       new RegExp(
@@ -208,8 +214,41 @@ describe('syncRules', () => {
 
   it('replaces an object someone broke by hand with the rules of the tab', async () => {
     // Prepare
-    const { deps, key, stored } = setUp();
-    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'store: [broken' }));
+    const { deps, key, stored, storedJson } = setUp();
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: '{"store": [' }));
+
+    // Act
+    const outcome = await syncRules(deps);
+
+    // Assess
+    expect(outcome.status).toBe('updated');
+    expect(await stored()).toBe(rulesYaml(sampleRules()));
+    expect(await storedJson()).toBe(rulesJson(sampleRules()));
+  });
+
+  it('writes the JSON the engine lacks when the YAML is already the tab (a JSON write that failed)', async () => {
+    // Prepare
+    const { deps, yamlKey, key } = setUp();
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: yamlKey, Body: rulesYaml(sampleRules()) }),
+    );
+
+    // Act
+    const outcome = await syncRules(deps);
+
+    // Assess
+    const engineView = await new S3RulesSource({ client: s3.client, bucket: BUCKET, key }).current();
+    expect(outcome).toMatchObject({ status: 'updated', version: engineView.version });
+    expect(engineView.rules).toEqual(sampleRules());
+  });
+
+  it('rewrites a YAML someone replaced by hand even though the JSON is the tab', async () => {
+    // Prepare
+    const { deps, yamlKey, stored } = setUp();
+    await syncRules(deps);
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: yamlKey, Body: 'store: { name: Someone else }\n' }),
+    );
 
     // Act
     const outcome = await syncRules(deps);

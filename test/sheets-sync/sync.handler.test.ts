@@ -58,6 +58,7 @@ describe('handleSync', () => {
   let sheet: MemoryRulesSheet;
   let log: RecordingLogger;
   let ctx: SyncContext;
+  /** The YAML object (the engine reads the JSON one beside it). */
   let key: string;
 
   /** Sends a Function URL event through handleSync, which must answer it as a request. */
@@ -82,7 +83,15 @@ describe('handleSync', () => {
     sheet = new MemoryRulesSheet(rulesToRows(sampleRules()).values);
     log = new RecordingLogger();
     ctx = {
-      deps: { sheet, s3: s3.client, bucket: BUCKET, key, clock, log },
+      deps: {
+        sheet,
+        s3: s3.client,
+        bucket: BUCKET,
+        key: `rules/${suites}/current.json`,
+        yamlKey: key,
+        clock,
+        log,
+      },
       nonces: new DynamoDbNonceStore({ client: db.doc, tableName: names.nonces, clock }),
       secrets: [OWNER_SECRET],
     };

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { type FieldError, RulesValidationError } from '#engine/domain/errors.js';
-import { parseRules, parseRulesYaml, quietWindow } from '#engine/domain/rules.js';
+import { parseRules, quietWindow } from '#engine/domain/rules.js';
+import { parseRulesYaml } from '#engine/domain/rules-yaml.js';
 
 const STORE = {
   name: 'Acme Outfitters',

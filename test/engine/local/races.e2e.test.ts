@@ -9,7 +9,7 @@ import { DynamoDbCartStore } from '#engine/adapters/dynamodb-cart-store.js';
 import { documentClient, tableNames } from '#engine/adapters/dynamodb-tables.js';
 import type { Cart, ReminderRecord } from '#engine/domain/cart.js';
 import { parseCartEvent } from '#engine/domain/cart-event.js';
-import { parseRulesYaml } from '#engine/domain/rules.js';
+import { parseRulesYaml } from '#engine/domain/rules-yaml.js';
 import { handler as senderHandler } from '#engine/handlers/sender.handler.js';
 import { handler as wakeHandler } from '#engine/handlers/wake.handler.js';
 import { type LocalStack, startLocalStack } from '#engine/local/start.js';

@@ -8,13 +8,20 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseRulesYaml } from '#engine/domain/rules.js';
+import { parseRulesJson, rulesJson } from '#engine/adapters/s3-rules-source.js';
+import { parseRulesYaml } from '#engine/domain/rules-yaml.js';
 import { type LocalBedrock, startLocalBedrock } from '#engine/local/bedrock-server.js';
+import { rulesYaml } from '#sheets-sync/rules-sheet.js';
 import { type DynalitePeer, startDynalite } from '#test/peers/dynalite.js';
 import { type S3rverPeer, startS3rver } from '#test/peers/s3rver.js';
-import { lambdaBuildOptions, PROJECT_ROOT } from '../../../infra/bundling/lambda-build.js';
+import {
+  buildHandler,
+  HANDLERS,
+  lambdaBuildOptions,
+  PROJECT_ROOT,
+} from '../../../infra/bundling/lambda-build.js';
 
 const run = promisify(execFile);
 type Probe = typeof import('./lambda-probe.js');
@@ -24,11 +31,23 @@ const PROBE = join(PROJECT_ROOT, 'test/infra/bundling/lambda-probe.ts');
 let dir: string;
 let bundle: string;
 let probe: Probe;
+let probeInputs: string[];
+
+/** The npm packages a bundle holds code of. */
+const packagesIn = (metafile: Metafile) =>
+  new Set(
+    Object.values(metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+        .map(([input]) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? ''),
+    ),
+  );
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lambda-probe-'));
   bundle = join(dir, 'index.mjs');
-  await build(lambdaBuildOptions(PROBE, bundle));
+  const { metafile } = await build(lambdaBuildOptions(PROBE, bundle));
+  probeInputs = [...packagesIn(metafile)];
   probe = (await import(pathToFileURL(bundle).href)) as Probe;
 }, 60_000);
 
@@ -224,16 +243,23 @@ describe('a Lambda bundle', () => {
     });
   });
 
-  it('parses the rules doc exactly as the source does', async () => {
+  it('parses and writes the rules docs exactly as the source does', async () => {
     const yaml = await readFile(join(PROJECT_ROOT, 'examples/rules.yaml'), 'utf8');
+    const rules = parseRulesYaml(yaml);
 
-    expect(probe.parseRulesYaml(yaml)).toEqual(parseRulesYaml(yaml));
+    expect(probe.parseRulesYaml(yaml)).toEqual(rules);
     expect(() => probe.parseRulesYaml('store: [')).toThrow();
+    // The rules sync writes YAML with the bundle's yaml (only the modules it uses are kept).
+    expect(probe.rulesYaml(rules)).toBe(rulesYaml(rules));
+    expect(probe.rulesJson(rules)).toBe(rulesJson(rules));
+    expect(probe.parseRulesJson(rulesJson(rules))).toEqual(parseRulesJson(rulesJson(rules)));
+    expect(() => probe.parseRulesJson('{"store": [')).toThrow();
   });
 
-  it('writes the same log lines as the source logger', async () => {
+  it("writes, without pino, the same log lines as the source's pino logger", async () => {
     const script = [
-      'const { createLogger } = await import(process.argv[1]);',
+      'const m = await import(process.argv[1]);',
+      'const createLogger = m.createLambdaLogger ?? m.createLogger;',
       "const log = createLogger({ name: 'cart-recovery-probe', level: 'info' });",
       "log.info('reminder sent', { cartId: 'c-1', n: 2, nested: { at: [1, 'x', null] } });",
       "log.debug('not written');",
@@ -260,5 +286,31 @@ describe('a Lambda bundle', () => {
 
     expect(bundled).toBe(source);
     expect(bundled.trim().split('\n')).toHaveLength(3);
+    expect(probeInputs).not.toContain('pino');
+    expect(probeInputs).not.toContain('sonic-boom');
   }, 30_000);
+});
+
+describe('the engine handler bundles', () => {
+  it('carry neither a YAML parser nor pino: they read JSON rules and log with lambda-logger.ts', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'engine-bundles-'));
+    try {
+      const packages = await Promise.all(
+        HANDLERS.map(
+          async (handler) => [handler, packagesIn(await buildHandler(handler, join(out, handler)))] as const,
+        ),
+      );
+
+      for (const [handler, found] of packages) {
+        expect({ handler, yaml: found.has('yaml'), pino: found.has('pino') }).toEqual({
+          handler,
+          yaml: false,
+          pino: false,
+        });
+        expect(found.has('zod')).toBe(true);
+      }
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

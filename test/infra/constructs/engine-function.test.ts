@@ -68,7 +68,6 @@ describe('esbuildOptions', () => {
 
     expect(bundled.alias).toMatchObject({
       '@aws-sdk/credential-provider-node': expect.stringMatching(/infra\/bundling\/lambda-credentials\.ts$/),
-      'thread-stream': expect.stringMatching(/infra\/bundling\/no-thread-stream\.cjs$/),
     });
     expect(bundled.plugins?.map((p) => p.name)).toEqual([
       'cart-recovery-sdk-size',
