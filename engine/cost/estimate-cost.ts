@@ -21,7 +21,10 @@ export const ASSUMPTIONS = {
   warmSenders: 2,
   /** Lambda's SQS poller long-polls an idle queue: about this many requests a month, whatever the traffic. */
   sqsIdlePollingPerMonth: 650_000,
-  /** Rules are fetched at most once a minute per warm function; five functions read them. */
+  /**
+   * Rules are fetched at most once a minute per warm function; five functions read them (the sender
+   * gets them in each reminder job).
+   */
   rulesGetsPerMonthMax: 5 * 43_200,
   /** Functions that stay cold between bursts read the secret again; about one in fifty invocations. */
   coldStartShare: 0.02,
@@ -118,7 +121,8 @@ export function estimateMonthlyCost(counts: RequestCounts, sampleCarts: number, 
     ['bedrockHaikuOutputToken', converse * ASSUMPTIONS.bedrockTokens.output],
   ]);
 
-  const gets = Math.min(totalInvocations, ASSUMPTIONS.rulesGetsPerMonthMax);
+  const rulesReaders = invocations.filter(([fn]) => fn !== 'sender').reduce((sum, [, k]) => sum + k, 0);
+  const gets = Math.min(rulesReaders, ASSUMPTIONS.rulesGetsPerMonthMax);
   charge('S3 (rules)', `${fmt(gets)} GETs`, [['s3Get', gets]]);
 
   const secretCalls = totalInvocations * ASSUMPTIONS.coldStartShare;
