@@ -1,14 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import {
-  CreateBucketCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '#engine/adapters/memory/manual-clock.js';
-import { DEFAULT_RULES_KEYS, publishRules } from '#engine/adapters/s3-rules-publisher.js';
+import { publishRules } from '#engine/adapters/s3-rules-publisher.js';
 import {
   parseRulesJson,
   RulesUnavailableError,
@@ -18,18 +12,9 @@ import {
 import { RulesValidationError } from '#engine/domain/errors.js';
 import { parseRulesYaml } from '#engine/domain/rules-yaml.js';
 import type { Logger } from '#engine/ports.js';
-import { type S3rverPeer, startS3rver } from '#test/peers/s3rver.js';
+import { CHANGED_YAML, RULES_YAML } from '#test/fakes/rules-yaml.js';
+import { s3BucketPerTest } from '#test/peers/s3rver.js';
 
-const RULES_YAML = `
-store:
-  name: Acme Outfitters
-  timezone: America/New_York
-  fromEmail: hello@acme.example
-  address: "1 Main Street, Springfield, USA"
-frequencyCapHours: 72
-`;
-const CHANGED_YAML = RULES_YAML.replace('frequencyCapHours: 72', 'frequencyCapHours: 48');
-const INVALID_YAML = RULES_YAML.replace('frequencyCapHours: 72', 'frequencyCapHours: -5');
 /** A JSON rules doc that fails the schema, as a broken writer could leave it. */
 const INVALID_JSON = JSON.stringify({ ...parseRulesYaml(RULES_YAML), frequencyCapHours: -5 });
 
@@ -48,30 +33,15 @@ function recordingLogger(): Logger & { lines: LogLine[] } {
 }
 
 describe('S3RulesSource', () => {
-  let s3: S3rverPeer;
-  let bucket: string;
-  let bucketCount = 0;
-
-  beforeAll(async () => {
-    s3 = await startS3rver();
-  });
-
-  afterAll(async () => {
-    await s3.stop();
-  });
-
-  beforeEach(async () => {
-    bucket = `rules-${++bucketCount}`;
-    await s3.client.send(new CreateBucketCommand({ Bucket: bucket }));
-  });
+  const peer = s3BucketPerTest('rules');
 
   function source(options: { ttlMs?: number; key?: string } = {}) {
     const clock = new ManualClock('2026-06-10T14:00:00Z');
     const log = recordingLogger();
     const operations: string[] = [];
     const rules = new S3RulesSource({
-      client: s3.client,
-      bucket,
+      client: peer.s3.client,
+      bucket: peer.bucket,
       log,
       clock: () => clock.now(),
       onRequest: (operation) => operations.push(operation),
@@ -82,7 +52,7 @@ describe('S3RulesSource', () => {
 
   it("reads the rules that publishRules wrote, versioned by the JSON object's ETag without quotes", async () => {
     // Prepare
-    const seeded = await publishRules(s3.client, bucket, RULES_YAML);
+    const seeded = await publishRules(peer.s3.client, peer.bucket, RULES_YAML);
     const { rules } = source();
 
     // Act
@@ -99,7 +69,10 @@ describe('S3RulesSource', () => {
   it('seeds and reads the example rules doc under another key', async () => {
     // Prepare
     const yaml = await readFile(new URL('../../../examples/rules.yaml', import.meta.url), 'utf8');
-    await publishRules(s3.client, bucket, yaml, { json: 'rules/example.json', yaml: 'rules/example.yaml' });
+    await publishRules(peer.s3.client, peer.bucket, yaml, {
+      json: 'rules/example.json',
+      yaml: 'rules/example.yaml',
+    });
     const { rules } = source({ key: 'rules/example.json' });
 
     // Act
@@ -111,7 +84,7 @@ describe('S3RulesSource', () => {
 
   it('makes no request within the TTL', async () => {
     // Prepare
-    await publishRules(s3.client, bucket, RULES_YAML);
+    await publishRules(peer.s3.client, peer.bucket, RULES_YAML);
     const { rules, clock, operations } = source({ ttlMs: 60_000 });
     const first = await rules.current();
 
@@ -127,7 +100,7 @@ describe('S3RulesSource', () => {
 
   it('shares one request between concurrent callers', async () => {
     // Prepare
-    await publishRules(s3.client, bucket, RULES_YAML);
+    await publishRules(peer.s3.client, peer.bucket, RULES_YAML);
     const { rules, operations } = source();
 
     // Act
@@ -140,7 +113,7 @@ describe('S3RulesSource', () => {
 
   it('re-checks after the TTL with a conditional GET and keeps the rules when nothing changed', async () => {
     // Prepare
-    await publishRules(s3.client, bucket, RULES_YAML);
+    await publishRules(peer.s3.client, peer.bucket, RULES_YAML);
     const { rules, clock, operations } = source({ ttlMs: 60_000 });
     const first = await rules.current();
 
@@ -159,10 +132,10 @@ describe('S3RulesSource', () => {
 
   it('gives the new rules and a new version after the doc changed', async () => {
     // Prepare
-    await publishRules(s3.client, bucket, RULES_YAML);
+    await publishRules(peer.s3.client, peer.bucket, RULES_YAML);
     const { rules, clock, log } = source();
     const before = await rules.current();
-    await publishRules(s3.client, bucket, CHANGED_YAML);
+    await publishRules(peer.s3.client, peer.bucket, CHANGED_YAML);
 
     // Act
     const stillCached = await rules.current();
@@ -178,11 +151,11 @@ describe('S3RulesSource', () => {
 
   it('keeps serving the last good rules when an invalid doc replaces them, logging it once', async () => {
     // Prepare
-    await publishRules(s3.client, bucket, RULES_YAML);
+    await publishRules(peer.s3.client, peer.bucket, RULES_YAML);
     const { rules, clock, log, operations } = source();
     const good = await rules.current();
-    await s3.client.send(
-      new PutObjectCommand({ Bucket: bucket, Key: 'rules/current.json', Body: INVALID_JSON }),
+    await peer.s3.client.send(
+      new PutObjectCommand({ Bucket: peer.bucket, Key: 'rules/current.json', Body: INVALID_JSON }),
     );
 
     // Act
@@ -205,15 +178,15 @@ describe('S3RulesSource', () => {
 
   it('takes a valid doc again after an invalid one', async () => {
     // Prepare
-    await publishRules(s3.client, bucket, RULES_YAML);
+    await publishRules(peer.s3.client, peer.bucket, RULES_YAML);
     const { rules, clock } = source();
     await rules.current();
-    await s3.client.send(
-      new PutObjectCommand({ Bucket: bucket, Key: 'rules/current.json', Body: INVALID_JSON }),
+    await peer.s3.client.send(
+      new PutObjectCommand({ Bucket: peer.bucket, Key: 'rules/current.json', Body: INVALID_JSON }),
     );
     clock.advance(60_000);
     await rules.current();
-    await publishRules(s3.client, bucket, CHANGED_YAML);
+    await publishRules(peer.s3.client, peer.bucket, CHANGED_YAML);
 
     // Act
     clock.advance(60_000);
@@ -225,8 +198,8 @@ describe('S3RulesSource', () => {
 
   it('throws the RulesValidationError when the first doc read is invalid', async () => {
     // Prepare
-    await s3.client.send(
-      new PutObjectCommand({ Bucket: bucket, Key: 'rules/current.json', Body: INVALID_JSON }),
+    await peer.s3.client.send(
+      new PutObjectCommand({ Bucket: peer.bucket, Key: 'rules/current.json', Body: INVALID_JSON }),
     );
     const { rules } = source();
 
@@ -254,10 +227,13 @@ describe('S3RulesSource', () => {
 
   it('keeps the last good rules when S3 cannot be read', async () => {
     // Prepare
-    await publishRules(s3.client, bucket, RULES_YAML, { json: 'rules/gone.json', yaml: 'rules/gone.yaml' });
+    await publishRules(peer.s3.client, peer.bucket, RULES_YAML, {
+      json: 'rules/gone.json',
+      yaml: 'rules/gone.yaml',
+    });
     const { rules, clock, log } = source({ key: 'rules/gone.json' });
     const good = await rules.current();
-    await s3.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'rules/gone.json' }));
+    await peer.s3.client.send(new DeleteObjectCommand({ Bucket: peer.bucket, Key: 'rules/gone.json' }));
 
     // Act
     clock.advance(60_000);
@@ -270,8 +246,8 @@ describe('S3RulesSource', () => {
 
   it('throws a RulesValidationError naming the root when the first doc read is not JSON', async () => {
     // Prepare
-    await s3.client.send(
-      new PutObjectCommand({ Bucket: bucket, Key: 'rules/current.json', Body: RULES_YAML }),
+    await peer.s3.client.send(
+      new PutObjectCommand({ Bucket: peer.bucket, Key: 'rules/current.json', Body: RULES_YAML }),
     );
     const { rules } = source();
 
@@ -287,8 +263,8 @@ describe('S3RulesSource', () => {
 
   it('reads the JSON object only: a YAML doc alone is no rules', async () => {
     // Prepare
-    await s3.client.send(
-      new PutObjectCommand({ Bucket: bucket, Key: 'rules/current.yaml', Body: RULES_YAML }),
+    await peer.s3.client.send(
+      new PutObjectCommand({ Bucket: peer.bucket, Key: 'rules/current.yaml', Body: RULES_YAML }),
     );
     const { rules } = source();
 
@@ -298,101 +274,6 @@ describe('S3RulesSource', () => {
     // Assess
     expect(error).toBeInstanceOf(RulesUnavailableError);
     expect(((error as Error).cause as Error).name).toBe('NoSuchKey');
-  });
-});
-
-describe('publishRules', () => {
-  let s3: S3rverPeer;
-  let bucket: string;
-  let bucketCount = 0;
-
-  beforeAll(async () => {
-    s3 = await startS3rver();
-  });
-
-  afterAll(async () => {
-    await s3.stop();
-  });
-
-  beforeEach(async () => {
-    bucket = `publish-${++bucketCount}`;
-    await s3.client.send(new CreateBucketCommand({ Bucket: bucket }));
-  });
-
-  const text = async (key: string) => {
-    const object = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return (await object.Body?.transformToString('utf-8')) ?? '';
-  };
-  const missing = (key: string) =>
-    s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key })).then(
-      () => false,
-      (error: unknown) => (error as Error).name === 'NoSuchKey',
-    );
-
-  /** A client on s3rver that records each PutObject's key, and fails the ones for `failKey`. */
-  function recordingClient(failKey?: string): { client: S3Client; puts: string[] } {
-    const puts: string[] = [];
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-    });
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'PutObjectCommand') {
-          const key = String((args.input as { Key?: string }).Key);
-          puts.push(key);
-          if (key === failKey)
-            throw Object.assign(new Error('We encountered an internal error.'), { name: 'InternalError' });
-        }
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
-    return { client, puts };
-  }
-
-  it('writes the YAML as given and the validated rules as JSON, YAML first', async () => {
-    // Prepare
-    const { client, puts } = recordingClient();
-
-    // Act
-    const published = await publishRules(client, bucket, RULES_YAML);
-
-    // Assess
-    expect(puts).toEqual([DEFAULT_RULES_KEYS.yaml, DEFAULT_RULES_KEYS.json]);
-    expect(await text('rules/current.yaml')).toBe(RULES_YAML);
-    expect(await text('rules/current.json')).toBe(rulesJson(parseRulesYaml(RULES_YAML)));
-    expect(parseRulesJson(await text('rules/current.json'))).toEqual(parseRulesYaml(RULES_YAML));
-    expect(published.rules).toEqual(parseRulesYaml(RULES_YAML));
-    expect(published.version).not.toBe(published.yamlVersion);
-  });
-
-  it('leaves the engine on the previous rules when the JSON write fails after the YAML', async () => {
-    // Prepare
-    await publishRules(s3.client, bucket, RULES_YAML);
-    const { client } = recordingClient(DEFAULT_RULES_KEYS.json);
-
-    // Act
-    const error = await publishRules(client, bucket, CHANGED_YAML).catch((e: unknown) => e);
-    const engine = await new S3RulesSource({ client: s3.client, bucket }).current();
-
-    // Assess
-    expect(error).toMatchObject({ name: 'InternalError' });
-    expect(await text('rules/current.yaml')).toBe(CHANGED_YAML);
-    expect(engine.rules.frequencyCapHours).toBe(72);
-  });
-
-  it('refuses an invalid doc and writes nothing', async () => {
-    // Act
-    const error = await publishRules(s3.client, bucket, INVALID_YAML).catch((e: unknown) => e);
-
-    // Assess
-    expect(error).toBeInstanceOf(RulesValidationError);
-    expect(await missing('rules/current.yaml')).toBe(true);
-    expect(await missing('rules/current.json')).toBe(true);
   });
 });
 
