@@ -1,12 +1,15 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { DateTime } from 'luxon';
-import { publishRules } from '#engine/adapters/s3-rules-publisher.js';
+import {
+  publishRules,
+  readRulesObject,
+  type StoredRulesObject,
+} from '#engine/adapters/s3-rules-publisher.js';
 import {
   DEFAULT_RULES_KEY,
   DEFAULT_RULES_YAML_KEY,
   parseRulesJson,
   rulesJson,
-  versionOf,
 } from '#engine/adapters/s3-rules-source.js';
 import type { Clock, Logger } from '#engine/ports.js';
 import { type CellError, formatCellError, rowsToRulesDoc, rulesYaml, type SheetRows } from './rules-sheet.js';
@@ -40,12 +43,6 @@ export type SyncOutcome =
   | { status: 'updated' | 'unchanged'; version: string; since: string }
   | { status: 'rejected'; errors: CellError[]; keptVersion: string | undefined };
 
-interface StoredRules {
-  text: string;
-  version: string;
-  lastModified: Date | undefined;
-}
-
 /** More errors than this are counted, not listed, in the status cell. */
 const MAX_LISTED_ERRORS = 25;
 
@@ -66,8 +63,8 @@ export async function syncRules(deps: SyncRulesDeps): Promise<SyncOutcome> {
   const rows = await deps.sheet.readRules();
   const result = rowsToRulesDoc(rows);
   const [stored, storedYaml] = await Promise.all([
-    readStored(deps.s3, deps.bucket, keys.json),
-    readStored(deps.s3, deps.bucket, keys.yaml),
+    readRulesObject(deps.s3, deps.bucket, keys.json),
+    readRulesObject(deps.s3, deps.bucket, keys.yaml),
   ]);
 
   if (!result.ok) {
@@ -115,21 +112,11 @@ export function scheduleZoneNote(rulesZone: string, scheduleZone: string): strin
   );
 }
 
-async function readStored(s3: S3Client, bucket: string, key: string): Promise<StoredRules | undefined> {
-  try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return {
-      text: (await object.Body?.transformToString('utf-8')) ?? '',
-      version: versionOf(object.VersionId, object.ETag),
-      lastModified: object.LastModified,
-    };
-  } catch (error) {
-    if ((error as { name?: unknown })?.name === 'NoSuchKey') return undefined;
-    throw error;
-  }
-}
-
-function rejectedStatus(errors: readonly CellError[], stored: StoredRules | undefined, now: Date): string {
+function rejectedStatus(
+  errors: readonly CellError[],
+  stored: StoredRulesObject | undefined,
+  now: Date,
+): string {
   const count = errors.length === 1 ? '1 problem' : `${errors.length} problems`;
   const zone = storedZone(stored);
   const kept = stored
@@ -143,7 +130,7 @@ function rejectedStatus(errors: readonly CellError[], stored: StoredRules | unde
   ].join('\n');
 }
 
-function storedZone(stored: StoredRules | undefined): string {
+function storedZone(stored: StoredRulesObject | undefined): string {
   if (!stored) return 'UTC';
   try {
     return parseRulesJson(stored.text).store.timezone;

@@ -3,7 +3,7 @@
  * (`S3RulesSource`). Used by the rules sync, `cart-recovery rules publish` and the local stack; no
  * Lambda of the engine imports it, so none of them bundles a YAML parser.
  */
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Rules } from '../domain/rules.js';
 import { parseRulesYaml } from '../domain/rules-yaml.js';
 import { DEFAULT_RULES_KEY, DEFAULT_RULES_YAML_KEY, rulesJson, versionOf } from './s3-rules-source.js';
@@ -66,4 +66,33 @@ export async function publishRules(
     version: versionOf(json.VersionId, json.ETag),
     yamlVersion: versionOf(yaml.VersionId, yaml.ETag),
   };
+}
+
+/** One published rules object as stored: its text, version and when it was written. */
+export interface StoredRulesObject {
+  text: string;
+  version: string;
+  lastModified: Date | undefined;
+}
+
+/**
+ * Reads one of the published objects (the JSON or the YAML), or undefined when there is none yet.
+ * @example const json = await readRulesObject(s3, bucket, DEFAULT_RULES_KEYS.json)
+ */
+export async function readRulesObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+): Promise<StoredRulesObject | undefined> {
+  try {
+    const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return {
+      text: (await object.Body?.transformToString('utf-8')) ?? '',
+      version: versionOf(object.VersionId, object.ETag),
+      lastModified: object.LastModified,
+    };
+  } catch (error) {
+    if ((error as { name?: unknown })?.name === 'NoSuchKey') return undefined;
+    throw error;
+  }
 }

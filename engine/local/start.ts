@@ -15,12 +15,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { localOwnerJobsBanner, startLocalOwnerJobs } from '../../sheets-sync/local-owner-jobs.js';
 import { createTables, tableNames } from '../adapters/dynamodb-tables.js';
 import { createLogger } from '../adapters/pino-logger.js';
-import { DEFAULT_RULES_KEYS, publishRules } from '../adapters/s3-rules-publisher.js';
+import { DEFAULT_RULES_KEYS, publishRules, readRulesObject } from '../adapters/s3-rules-publisher.js';
 import { startLocalBedrock } from './bedrock-server.js';
 import { sendFunctionUrlResult, toFunctionUrlEvent } from './function-url-bridge.js';
 import { startDynalite } from './peers/dynalite.js';
@@ -69,26 +69,15 @@ async function localSecrets(dataDir: string): Promise<LocalStack['secrets']> {
   return secrets;
 }
 
-/** The text of a rules object in the local bucket, or undefined when there is none. */
-async function storedText(client: S3Client, key: string): Promise<string | undefined> {
-  try {
-    const object = await client.send(new GetObjectCommand({ Bucket: RULES_BUCKET, Key: key }));
-    return (await object.Body?.transformToString('utf-8')) ?? '';
-  } catch (error) {
-    if ((error as { name?: unknown })?.name === 'NoSuchKey') return undefined;
-    throw error;
-  }
-}
-
 /**
  * Publishes the rules (YAML and the JSON the handlers read) unless the data directory has them:
  * examples/rules.yaml on a first start, or the YAML an older version of `npm start` seeded alone,
  * so rules edited there are kept.
  */
 async function seedRules(client: S3Client): Promise<void> {
-  if ((await storedText(client, DEFAULT_RULES_KEYS.json)) !== undefined) return;
+  if (await readRulesObject(client, RULES_BUCKET, DEFAULT_RULES_KEYS.json)) return;
   const yaml =
-    (await storedText(client, DEFAULT_RULES_KEYS.yaml)) ??
+    (await readRulesObject(client, RULES_BUCKET, DEFAULT_RULES_KEYS.yaml))?.text ??
     (await readFile(new URL('../../examples/rules.yaml', import.meta.url), 'utf8'));
   await publishRules(client, RULES_BUCKET, yaml);
 }

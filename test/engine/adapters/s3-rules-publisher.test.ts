@@ -1,6 +1,6 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES_KEYS, publishRules } from '#engine/adapters/s3-rules-publisher.js';
+import { DEFAULT_RULES_KEYS, publishRules, readRulesObject } from '#engine/adapters/s3-rules-publisher.js';
 import { parseRulesJson, rulesJson, S3RulesSource } from '#engine/adapters/s3-rules-source.js';
 import { RulesValidationError } from '#engine/domain/errors.js';
 import { parseRulesYaml } from '#engine/domain/rules-yaml.js';
@@ -84,5 +84,29 @@ describe('publishRules', () => {
     expect(error).toBeInstanceOf(RulesValidationError);
     expect(await missing('rules/current.yaml')).toBe(true);
     expect(await missing('rules/current.json')).toBe(true);
+  });
+});
+
+describe('readRulesObject', () => {
+  const peer = s3BucketPerTest('read');
+
+  it('reads a published object with the version its publish reported, and nothing when there is none', async () => {
+    // Prepare
+    const before = await readRulesObject(peer.s3.client, peer.bucket, DEFAULT_RULES_KEYS.json);
+    const published = await publishRules(peer.s3.client, peer.bucket, RULES_YAML);
+
+    // Act
+    const json = await readRulesObject(peer.s3.client, peer.bucket, DEFAULT_RULES_KEYS.json);
+    const yaml = await readRulesObject(peer.s3.client, peer.bucket, DEFAULT_RULES_KEYS.yaml);
+
+    // Assess
+    expect(before).toBeUndefined();
+    expect(json).toEqual({
+      text: rulesJson(published.rules),
+      version: published.version,
+      lastModified: expect.any(Date),
+    });
+    expect(yaml?.text).toBe(RULES_YAML);
+    expect(yaml?.version).toBe(published.yamlVersion);
   });
 });
