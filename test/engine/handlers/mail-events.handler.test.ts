@@ -2,13 +2,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type MemoryEngine, memoryEngine } from '#engine/adapters/memory/memory-engine.js';
 import { emailHash } from '#engine/domain/email-hash.js';
 import { handleMailEvent } from '#engine/handlers/mail-events.handler.js';
-import { ingestCartEvent } from '#engine/use-cases/ingest-cart-event.js';
 import bouncePermanent from '#test/events/ses/bounce-permanent.json' with { type: 'json' };
 import bounceTransient from '#test/events/ses/bounce-transient.json' with { type: 'json' };
 import complaint from '#test/events/ses/complaint.json' with { type: 'json' };
-import updatedFixture from '#test/events/storefront/cart-updated.json' with { type: 'json' };
 import { RecordingLogger } from '#test/fakes/recording-logger.js';
 import { sampleRules } from '#test/fakes/sample-cart.js';
+import { seedShopperCarts } from '#test/fakes/shopper-carts.js';
 
 const NOW = new Date('2026-06-10T16:00:00Z');
 const SHOPPER = 'shopper@example.com';
@@ -26,18 +25,7 @@ describe('handleMailEvent', () => {
   beforeEach(async () => {
     log = new RecordingLogger();
     engine = memoryEngine({ rules: sampleRules(), start: NOW, log });
-    for (const [id, email] of [
-      ['cart-1001', 'Shopper@Example.com'],
-      ['cart-1002', 'shopper@example.com'],
-      ['cart-other', 'other@example.com'],
-    ] as const) {
-      const event = structuredClone(updatedFixture);
-      event.id = `evt-${id}`;
-      event.occurredAt = '2026-06-10T15:30:00Z';
-      event.cart.id = id;
-      event.cart.email = email;
-      await ingestCartEvent(engine.deps, event);
-    }
+    await seedShopperCarts(engine);
     engine.audit.entries.length = 0;
     log.calls.length = 0;
   });

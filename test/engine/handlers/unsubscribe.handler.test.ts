@@ -2,13 +2,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type MemoryEngine, memoryEngine } from '#engine/adapters/memory/memory-engine.js';
 import { sealUnsubscribeToken } from '#engine/domain/unsubscribe-token.js';
 import { handleUnsubscribe } from '#engine/handlers/unsubscribe.handler.js';
-import { ingestCartEvent } from '#engine/use-cases/ingest-cart-event.js';
 import unsubscribeGet from '#test/events/function-url/unsubscribe-get.json' with { type: 'json' };
 import unsubscribePost from '#test/events/function-url/unsubscribe-post.json' with { type: 'json' };
-import updatedFixture from '#test/events/storefront/cart-updated.json' with { type: 'json' };
 import { answer, functionUrlEvent } from '#test/fakes/function-url-event.js';
 import { RecordingLogger } from '#test/fakes/recording-logger.js';
 import { sampleRules } from '#test/fakes/sample-cart.js';
+import { seedShopperCarts } from '#test/fakes/shopper-carts.js';
 
 const NOW = new Date('2026-06-10T16:00:00Z');
 const ONE_CLICK = 'List-Unsubscribe=One-Click';
@@ -31,19 +30,7 @@ describe('handleUnsubscribe', () => {
   beforeEach(async () => {
     log = new RecordingLogger();
     engine = memoryEngine({ rules: sampleRules(), start: NOW, log });
-    // Two open carts of the shopper and one of someone else, all waiting for a reminder.
-    for (const [id, email] of [
-      ['cart-1001', 'Shopper@Example.com'],
-      ['cart-1002', 'shopper@example.com'],
-      ['cart-other', 'other@example.com'],
-    ] as const) {
-      const event = structuredClone(updatedFixture);
-      event.id = `evt-${id}`;
-      event.occurredAt = '2026-06-10T15:30:00Z';
-      event.cart.id = id;
-      event.cart.email = email;
-      await ingestCartEvent(engine.deps, event);
-    }
+    await seedShopperCarts(engine);
     engine.audit.entries.length = 0;
     log.calls.length = 0;
     token = sealUnsubscribeToken(engine.deps.links.key, {
