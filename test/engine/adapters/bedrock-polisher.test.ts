@@ -1,10 +1,10 @@
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BedrockPolisher, PolishFailedError } from '#engine/adapters/bedrock-polisher.js';
 import { ManualClock } from '#engine/adapters/memory/manual-clock.js';
-import { defaultReply, type LocalBedrock, startLocalBedrock } from '#engine/local/bedrock-server.js';
+import { defaultReply } from '#engine/local/bedrock-server.js';
 import type { Logger, PolishRequest } from '#engine/ports.js';
 import { polishLine } from '#engine/use-cases/polish-line.js';
+import { localBedrockPerFile } from '#test/peers/bedrock.js';
 
 const REQUEST: PolishRequest = {
   line: 'Looks like you left Trail Runner Shoes in your cart at Acme Outfitters.',
@@ -30,32 +30,13 @@ function recordingLogger(): Logger & { warnings: Record<string, unknown>[] } {
 }
 
 describe('BedrockPolisher', () => {
-  let bedrock: LocalBedrock;
-  let client: BedrockRuntimeClient;
-
-  beforeAll(async () => {
-    bedrock = await startLocalBedrock({ host: '127.0.0.1' });
-    client = new BedrockRuntimeClient({
-      endpoint: bedrock.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      // One attempt per call, so the server's request count is the polisher's.
-      maxAttempts: 1,
-    });
-  });
-
-  afterAll(async () => {
-    client.destroy();
-    await bedrock.stop();
-  });
-
-  afterEach(() => {
-    bedrock.requests.length = 0;
-    bedrock.configure({ reply: undefined, delayMs: 0, fail: false });
-  });
+  const peer = localBedrockPerFile();
 
   function polisher(clock = new ManualClock('2026-06-10T14:00:00Z'), timeoutMs = 1500) {
-    return { clock, polisher: new BedrockPolisher({ client, clock: () => clock.now(), timeoutMs }) };
+    return {
+      clock,
+      polisher: new BedrockPolisher({ client: peer.client, clock: () => clock.now(), timeoutMs }),
+    };
   }
 
   it('asks Converse for the line in the store voice and returns the answer', async () => {
@@ -72,8 +53,8 @@ describe('BedrockPolisher', () => {
 
     // Assess
     expect(line).toBe(defaultReply(REQUEST.line));
-    expect(bedrock.requests).toHaveLength(1);
-    const [sent] = bedrock.requests;
+    expect(peer.bedrock.requests).toHaveLength(1);
+    const [sent] = peer.bedrock.requests;
     expect(sent?.modelId).toBe(MODEL_ID);
     expect(sent?.line).toBe(REQUEST.line);
     expect(sent?.system).toContain('cheeky, short');
@@ -98,7 +79,7 @@ describe('BedrockPolisher', () => {
 
     // Assess
     expect(again).toBe(first);
-    expect(bedrock.requests).toHaveLength(1);
+    expect(peer.bedrock.requests).toHaveLength(1);
   });
 
   it('asks again on the next UTC day and for another rules version, tone or locale', async () => {
@@ -114,26 +95,26 @@ describe('BedrockPolisher', () => {
     await subject.polish(REQUEST);
 
     // Assess
-    expect(bedrock.requests).toHaveLength(5);
+    expect(peer.bedrock.requests).toHaveLength(5);
   });
 
   it('asks once for the same line wanted by two reminders at the same moment', async () => {
     // Prepare
     const { polisher: subject } = polisher();
-    bedrock.configure({ delayMs: 50 });
+    peer.bedrock.configure({ delayMs: 50 });
 
     // Act
     const lines = await Promise.all([subject.polish(REQUEST), subject.polish(REQUEST)]);
 
     // Assess
     expect(lines[0]).toBe(lines[1]);
-    expect(bedrock.requests).toHaveLength(1);
+    expect(peer.bedrock.requests).toHaveLength(1);
   });
 
   it('aborts a request slower than its timeout, so polishLine sends the default line', async () => {
     // Prepare
     const { polisher: subject } = polisher(undefined, 150);
-    bedrock.configure({ delayMs: 5_000 });
+    peer.bedrock.configure({ delayMs: 5_000 });
     const log = recordingLogger();
     const started = Date.now();
 
@@ -152,7 +133,7 @@ describe('BedrockPolisher', () => {
   it('falls back through polishLine when Bedrock stays slower than polishLine waits', async () => {
     // Prepare
     const { polisher: subject } = polisher(undefined, 300);
-    bedrock.configure({ delayMs: 5_000 });
+    peer.bedrock.configure({ delayMs: 5_000 });
     const log = recordingLogger();
 
     // Act
@@ -170,7 +151,7 @@ describe('BedrockPolisher', () => {
   ] as const)('falls back when Bedrock answers %s', async (fail, errorName) => {
     // Prepare
     const { polisher: subject } = polisher();
-    bedrock.configure({ fail });
+    peer.bedrock.configure({ fail });
     const log = recordingLogger();
 
     // Act
@@ -188,9 +169,9 @@ describe('BedrockPolisher', () => {
   it('does not ask a failing Bedrock again for five minutes, for any line', async () => {
     // Prepare
     const { clock, polisher: subject } = polisher();
-    bedrock.configure({ fail: 'throttling' });
+    peer.bedrock.configure({ fail: 'throttling' });
     await expect(subject.polish(REQUEST)).rejects.toThrow(PolishFailedError);
-    bedrock.configure({ fail: false });
+    peer.bedrock.configure({ fail: false });
 
     // Act
     const during = await subject.polish({ ...REQUEST, line: 'Another line.' }).catch((e: unknown) => e);
@@ -200,15 +181,15 @@ describe('BedrockPolisher', () => {
     // Assess
     expect(during).toMatchObject({ name: 'PolishFailedError', reason: 'backing_off' });
     expect(after).toBe(defaultReply(REQUEST.line));
-    expect(bedrock.requests).toHaveLength(2);
+    expect(peer.bedrock.requests).toHaveLength(2);
   });
 
   it('remembers a refused line for five minutes without stopping other lines', async () => {
     // Prepare
     const { clock, polisher: subject } = polisher();
-    bedrock.configure({ fail: 'validation' });
+    peer.bedrock.configure({ fail: 'validation' });
     await expect(subject.polish(REQUEST)).rejects.toMatchObject({ reason: 'refused' });
-    bedrock.configure({ fail: false });
+    peer.bedrock.configure({ fail: false });
 
     // Act
     const other = await subject.polish({ ...REQUEST, line: 'Another line.' });
@@ -220,13 +201,13 @@ describe('BedrockPolisher', () => {
     expect(other).toBe(defaultReply('Another line.'));
     expect(sameLine).toMatchObject({ reason: 'refused' });
     expect(later).toBe(defaultReply(REQUEST.line));
-    expect(bedrock.requests).toHaveLength(3);
+    expect(peer.bedrock.requests).toHaveLength(3);
   });
 
   it('strips quotes the model wraps the line in, and polishLine still guards the answer', async () => {
     // Prepare
     const { polisher: subject } = polisher();
-    bedrock.configure({
+    peer.bedrock.configure({
       reply: (r) => (r.line.startsWith('Quote') ? '“Your shoes are waiting.”' : 'See https://evil.example'),
     });
 
@@ -242,7 +223,7 @@ describe('BedrockPolisher', () => {
   it('keeps at most maxEntries lines, dropping the least recently used', async () => {
     // Prepare
     const clock = new ManualClock('2026-06-10T14:00:00Z');
-    const subject = new BedrockPolisher({ client, clock: () => clock.now(), maxEntries: 2 });
+    const subject = new BedrockPolisher({ client: peer.client, clock: () => clock.now(), maxEntries: 2 });
     const lines = ['One.', 'Two.', 'Three.'];
 
     // Act
@@ -254,13 +235,16 @@ describe('BedrockPolisher', () => {
     await subject.polish({ ...REQUEST, line: 'Two.' });
 
     // Assess
-    expect(bedrock.requests.map((r) => r.line)).toEqual([...lines, 'Two.']);
+    expect(peer.bedrock.requests.map((r) => r.line)).toEqual([...lines, 'Two.']);
   });
 
   it('calls onRequest for every request to Bedrock, none for answers from memory', async () => {
     // Prepare
     const seen: string[] = [];
-    const subject = new BedrockPolisher({ client, onRequest: (operation) => seen.push(operation) });
+    const subject = new BedrockPolisher({
+      client: peer.client,
+      onRequest: (operation) => seen.push(operation),
+    });
 
     // Act
     await subject.polish(REQUEST);

@@ -1,6 +1,4 @@
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalBedrock, startLocalBedrock } from '#engine/local/bedrock-server.js';
+import { describe, expect, it } from 'vitest';
 import { monthlyFigures } from '#sheets-sync/summary/monthly-figures.js';
 import {
   deterministicSummary,
@@ -9,6 +7,7 @@ import {
   summaryAsText,
 } from '#sheets-sync/summary/summary-text.js';
 import { sampleRules } from '#test/fakes/sample-cart.js';
+import { localBedrockPerFile } from '#test/peers/bedrock.js';
 import { OCTOBER_COST_USD, octoberAudit, octoberCarts } from './october-month.js';
 
 const MODEL = 'test.summary-model-v1';
@@ -99,38 +98,17 @@ describe('fillPlaceholders', () => {
 });
 
 describe('modelSummary', () => {
-  let bedrock: LocalBedrock;
-  let client: BedrockRuntimeClient;
-
-  beforeAll(async () => {
-    bedrock = await startLocalBedrock({ host: '127.0.0.1' });
-    client = new BedrockRuntimeClient({
-      endpoint: bedrock.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
-  });
-
-  afterAll(async () => {
-    client.destroy();
-    await bedrock.stop();
-  });
-
-  afterEach(() => {
-    bedrock.requests.length = 0;
-    bedrock.configure({ reply: undefined, delayMs: 0, fail: false });
-  });
+  const peer = localBedrockPerFile();
 
   it("uses the model's prose with the figures filled in by code", async () => {
     // Prepare
-    bedrock.configure({
+    peer.bedrock.configure({
       reply: () =>
         'In {month}, reminders brought back {recovered} carts worth {revenue}. About {rate} of abandoned carts came back.',
     });
 
     // Act
-    const summary = await modelSummary(october(), client, MODEL, 2_000);
+    const summary = await modelSummary(october(), peer.client, MODEL, 2_000);
 
     // Assess
     expect(summary.source).toBe('model');
@@ -143,13 +121,13 @@ describe('modelSummary', () => {
 
   it('gives the model only the figures, as JSON, and asks for placeholders instead of numbers', async () => {
     // Prepare
-    bedrock.configure({ reply: () => 'A quiet month: {recovered} carts came back.' });
+    peer.bedrock.configure({ reply: () => 'A quiet month: {recovered} carts came back.' });
 
     // Act
-    await modelSummary(october(), client, MODEL, 2_000);
+    await modelSummary(october(), peer.client, MODEL, 2_000);
 
     // Assess
-    const request = bedrock.requests[0];
+    const request = peer.bedrock.requests[0];
     expect(request?.modelId).toBe(MODEL);
     const facts = JSON.parse(request?.line ?? '');
     expect(facts).toMatchObject({ month: '2026-10', recovered: 4, abandoned: 6, estimatedCostUsd: 1.42 });
@@ -160,10 +138,10 @@ describe('modelSummary', () => {
 
   it('falls back to the deterministic summary when the answer holds a digit', async () => {
     // Prepare
-    bedrock.configure({ reply: () => 'You recovered 5 carts worth {revenue}.' });
+    peer.bedrock.configure({ reply: () => 'You recovered 5 carts worth {revenue}.' });
 
     // Act
-    const summary = await modelSummary(october(), client, MODEL, 2_000);
+    const summary = await modelSummary(october(), peer.client, MODEL, 2_000);
 
     // Assess
     expect(summary).toEqual({ ...deterministicSummary(october()), fallbackReason: 'digits' });
@@ -171,10 +149,10 @@ describe('modelSummary', () => {
 
   it('falls back when the answer uses a placeholder it was not given', async () => {
     // Prepare
-    bedrock.configure({ reply: () => 'Profit was {profit}.' });
+    peer.bedrock.configure({ reply: () => 'Profit was {profit}.' });
 
     // Act
-    const summary = await modelSummary(october(), client, MODEL, 2_000);
+    const summary = await modelSummary(october(), peer.client, MODEL, 2_000);
 
     // Assess
     expect(summary.source).toBe('deterministic');
@@ -183,23 +161,23 @@ describe('modelSummary', () => {
 
   it('falls back when Bedrock is down', async () => {
     // Prepare
-    bedrock.configure({ fail: 'internal' });
+    peer.bedrock.configure({ fail: 'internal' });
 
     // Act
-    const summary = await modelSummary(october(), client, MODEL, 2_000);
+    const summary = await modelSummary(october(), peer.client, MODEL, 2_000);
 
     // Assess
     expect(summary).toEqual({ ...deterministicSummary(october()), fallbackReason: 'unavailable' });
-    expect(bedrock.requests).toHaveLength(1);
+    expect(peer.bedrock.requests).toHaveLength(1);
   });
 
   it('falls back when Bedrock is slower than the timeout', async () => {
     // Prepare
-    bedrock.configure({ delayMs: 3_000, reply: () => 'Too late for {month}.' });
+    peer.bedrock.configure({ delayMs: 3_000, reply: () => 'Too late for {month}.' });
     const started = Date.now();
 
     // Act
-    const summary = await modelSummary(october(), client, MODEL, 200);
+    const summary = await modelSummary(october(), peer.client, MODEL, 200);
 
     // Assess
     expect(summary.source).toBe('deterministic');
