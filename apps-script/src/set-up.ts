@@ -7,7 +7,14 @@
 import { type ActionRow, appendActions } from './actions-log.js';
 import { documentUrl, ensureSummaryDocument, type ShareReport, shareWithEngine } from './drive-files.js';
 import type { AppsScriptServices } from './services.js';
-import { checkSetting, PROPERTY, type SettingKey, type Settings, saveSettings } from './settings.js';
+import {
+  checkSetting,
+  PROPERTY,
+  SETTING_LABEL,
+  type SettingKey,
+  type Settings,
+  saveSettings,
+} from './settings.js';
 import { layOutTabs, type SheetLayout, type TabReport } from './sheet-layout.js';
 
 const PROMPTS: Record<SettingKey, string> = {
@@ -125,11 +132,9 @@ const SETTING_TEXT: Record<SettingKey, string> = {
 };
 
 function savedText(answers: Partial<Settings>): string {
-  // Never the secret's value: the Actions tab is visible to everyone the sheet is shared with.
+  // Names only, never a value: the Actions tab is visible to everyone the sheet is shared with.
   const keys = Object.keys(answers) as SettingKey[];
-  return keys.length
-    ? `stored: ${keys.map((k) => (k === 'ownerSecret' ? 'owner secret' : k)).join(', ')}`
-    : 'nothing new';
+  return keys.length ? `stored ${keys.map((k) => SETTING_LABEL[k]).join(', ')}` : 'nothing new';
 }
 
 function listOr(items: string[], empty: string): string {

@@ -159,6 +159,9 @@ describe('setUp on a fresh spreadsheet', () => {
       ['share this spreadsheet', 'done'],
       ['share the summary document', 'done'],
     ]);
+    expect(actions[1]?.[4]).toBe(
+      "stored the owner action URL, the owner secret, the engine's Google address (service account), the rules sync URL",
+    );
     expect(JSON.stringify(actions)).not.toContain(SECRET);
   });
 });
