@@ -82,11 +82,46 @@ export function purchaseStatus(cart: Cart, at: string): 'purchased' | 'recovered
   return remindedBefore(cart, at) ? 'recovered' : 'purchased';
 }
 
+/** Changes for {@link copyCart}; a key given as undefined removes that field. */
+export type CartChanges = Partial<Omit<Cart, 'id' | 'firstSeenAt'>>;
+
+/**
+ * A copy of `cart` with `changes`, its keys always set in one order; a key given as undefined is
+ * removed. V8 gives an object made by spreading and then growing a key it lacked (`{ ...cart, wake }`
+ * for a cart without one) a hidden class of its own, which takes about half a microsecond to make and
+ * slows every later read. Carts copied here share a few hidden classes, as the stores keep them.
+ */
+export function copyCart(cart: Cart, changes: CartChanges = {}): Cart {
+  const next: Cart = {
+    id: cart.id,
+    firstSeenAt: cart.firstSeenAt,
+    status: changes.status ?? cart.status,
+    reminders: changes.reminders ?? cart.reminders,
+    recentEventIds: changes.recentEventIds ?? cart.recentEventIds,
+    version: changes.version ?? cart.version,
+  };
+  // Written out field by field: a shared helper with the key as a parameter made every copy slower.
+  const emailKey = 'emailKey' in changes ? changes.emailKey : cart.emailKey;
+  if (emailKey !== undefined) next.emailKey = emailKey;
+  const snapshot = 'snapshot' in changes ? changes.snapshot : cart.snapshot;
+  if (snapshot !== undefined) next.snapshot = snapshot;
+  const lastActivityAt = 'lastActivityAt' in changes ? changes.lastActivityAt : cart.lastActivityAt;
+  if (lastActivityAt !== undefined) next.lastActivityAt = lastActivityAt;
+  const checkedOutAt = 'checkedOutAt' in changes ? changes.checkedOutAt : cart.checkedOutAt;
+  if (checkedOutAt !== undefined) next.checkedOutAt = checkedOutAt;
+  const closedAt = 'closedAt' in changes ? changes.closedAt : cart.closedAt;
+  if (closedAt !== undefined) next.closedAt = closedAt;
+  const closedWhy = 'closedWhy' in changes ? changes.closedWhy : cart.closedWhy;
+  if (closedWhy !== undefined) next.closedWhy = closedWhy;
+  const wake = 'wake' in changes ? changes.wake : cart.wake;
+  if (wake !== undefined) next.wake = wake;
+  return next;
+}
+
 /** Closes an open cart; a closed cart stays as it is. */
 export function closeCart(cart: Cart, status: ClosedStatus, at: string, why: string): Cart {
   if (cart.status !== 'open') return cart;
-  const { wake: _wake, ...rest } = cart;
-  return { ...rest, status, closedAt: at, closedWhy: why, version: cart.version + 1 };
+  return copyCart(cart, { status, closedAt: at, closedWhy: why, wake: undefined, version: cart.version + 1 });
 }
 
 // `concat` makes an array of exactly the length it needs: a month keeps one of these per cart.
@@ -121,25 +156,26 @@ export function applyNewerSnapshot(
   next: CartSnapshot,
 ): Cart {
   const snapshot = carryOver(next, cart.snapshot);
-  const updated: Cart = {
-    ...cart,
+  return copyCart(cart, {
     snapshot,
     lastActivityAt: occurredAt,
     recentEventIds: cart.recentEventIds.concat(eventId),
     version: cart.version + 1,
-  };
-  if (snapshot.email) updated.emailKey = emailKey(snapshot.email);
-  return updated;
+    ...(snapshot.email ? { emailKey: emailKey(snapshot.email) } : {}),
+  });
 }
 
 function carryOver(next: CartSnapshot, previous: CartSnapshot | undefined): CartSnapshot {
   if (!previous) return next;
-  let merged = next;
+  let merged: Record<string, unknown> | undefined;
   for (const field of STICKY) {
-    if (merged[field] === undefined && previous[field] !== undefined)
-      merged = { ...merged, [field]: previous[field] };
+    if (next[field] === undefined && previous[field] !== undefined) {
+      // Copied onto a fresh object, not spread and grown (see copyCart).
+      merged ??= Object.assign({}, next);
+      merged[field] = previous[field];
+    }
   }
-  return merged;
+  return (merged as CartSnapshot | undefined) ?? next;
 }
 
 /**
@@ -177,15 +213,22 @@ export function applyCartEvent(
         outcome: 'checked_out',
       };
     }
-    const seen = { ...cart, recentEventIds: remember(cart.recentEventIds, event.id) };
+    const recentEventIds = remember(cart.recentEventIds, event.id);
     if (cart.status !== 'open') {
       return {
-        cart: { ...seen, checkedOutAt: cart.checkedOutAt ?? event.occurredAt, version: cart.version + 1 },
+        cart: copyCart(cart, {
+          recentEventIds,
+          checkedOutAt: cart.checkedOutAt ?? event.occurredAt,
+          version: cart.version + 1,
+        }),
         outcome: 'checkout_after_close',
       };
     }
-    const withCheckout = { ...seen, checkedOutAt: event.occurredAt, emailKey: cart.emailKey ?? eventEmail };
-    if (!withCheckout.emailKey) delete withCheckout.emailKey;
+    const withCheckout = copyCart(cart, {
+      recentEventIds,
+      checkedOutAt: event.occurredAt,
+      emailKey: (cart.emailKey ?? eventEmail) || undefined,
+    });
     return {
       cart: closeCart(withCheckout, purchaseStatus(cart, event.occurredAt), receivedAt, 'checked out'),
       outcome: 'checked_out',
@@ -209,15 +252,19 @@ export function applyCartEvent(
     };
   }
   const seen = {
-    ...cart,
     recentEventIds: remember(cart.recentEventIds, event.id),
     version: cart.version + 1,
   };
-  if (cart.status !== 'open') return { cart: seen, outcome: 'ignored_closed' };
-  if (cart.lastActivityAt && event.occurredAt <= cart.lastActivityAt) return { cart: seen, outcome: 'stale' };
+  if (cart.status !== 'open') return { cart: copyCart(cart, seen), outcome: 'ignored_closed' };
+  if (cart.lastActivityAt && event.occurredAt <= cart.lastActivityAt)
+    return { cart: copyCart(cart, seen), outcome: 'stale' };
   const snapshot = carryOver(event.cart, cart.snapshot);
-  const key = snapshot.email ? emailKey(snapshot.email) : undefined;
-  const updated: Cart = { ...seen, snapshot, lastActivityAt: event.occurredAt };
-  if (key) updated.emailKey = key;
-  return { cart: updated, outcome: 'updated' };
+  const cartChanges: CartChanges = {
+    recentEventIds: seen.recentEventIds,
+    version: seen.version,
+    snapshot,
+    lastActivityAt: event.occurredAt,
+  };
+  if (snapshot.email) cartChanges.emailKey = emailKey(snapshot.email);
+  return { cart: copyCart(cart, cartChanges), outcome: 'updated' };
 }

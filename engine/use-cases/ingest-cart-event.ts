@@ -4,7 +4,7 @@ import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import type { ValidationError } from '../domain/errors.js';
 import type { RulesVersion } from '../ports.js';
-import { auditClosed, auditSettlement, planWake } from './cart-progress.js';
+import { type AuditContext, auditClosed, auditSettlement, planWake } from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
@@ -75,6 +75,7 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
     const applied = applyCartEvent(stored, event, at);
     if (applied.outcome === 'duplicate')
       return { kind: 'duplicate', eventId: event.id, cartId: event.cart.id };
+    // Results are built with their own keys first: see auditEntry on spreading and then growing.
     const accepted = {
       kind: 'accepted' as const,
       eventId: event.id,
@@ -94,7 +95,7 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
         stored?.status === 'open' || !stored
           ? [{ cartId: applied.cart.id, status: applied.cart.status }]
           : [];
-      return { ...accepted, closed, moves: [] };
+      return { closed, moves: [], ...accepted };
     }
 
     // The shopper's history can only close a cart (unsubscribed, bought elsewhere), never bring its
@@ -108,10 +109,10 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
     if (planned.replaces) await deps.scheduler.cancel(planned.replaces);
     await auditSettlement(deps, applied.cart, saved, settled.moves, context);
     return {
-      ...accepted,
       closed: saved.status === 'open' ? [] : [{ cartId: saved.id, status: saved.status }],
       moves: settled.moves,
       ...(planned.schedule ? { wakeAt: planned.schedule.at.toISOString() } : {}),
+      ...accepted,
     };
   });
 
@@ -138,7 +139,7 @@ async function settleAfterUpdate(
     rules: RulesVersion['rules'];
     version: string;
     now: Date;
-    context: { at: string; actor: string; rulesVersion: string };
+    context: AuditContext;
   },
 ): Promise<{ closed: { cartId: string; status: Cart['status'] }[]; moves: Move[]; wakeAt?: string }> {
   let current: Cart | undefined = updated;
@@ -166,7 +167,7 @@ async function closeOtherCarts(
   deps: IngestDeps,
   event: CartCheckedOutEvent,
   cartId: string,
-  context: { at: string; actor: string; rulesVersion: string },
+  context: AuditContext,
 ): Promise<{ cartId: string; status: Cart['status'] }[]> {
   const cart = await deps.carts.get(cartId);
   const key = cart?.emailKey;

@@ -6,7 +6,13 @@ import { composeReminder, fillLine, lineTemplate, toneFor } from '../domain/remi
 import type { Rules } from '../domain/rules.js';
 import { deferredUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import type { ReminderJob } from '../ports.js';
-import { auditSettlement, changeAndSettle, planWake } from './cart-progress.js';
+import {
+  type AuditContext,
+  auditEntry,
+  auditSettlement,
+  changeAndSettle,
+  planWake,
+} from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
 import { polishLine } from './polish-line.js';
 import { retryOnConflict } from './retry-on-conflict.js';
@@ -127,29 +133,31 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
         settle,
       );
       if (skipped) {
-        await deps.audit.record({
-          ...context,
-          action: 'reminder.skipped',
-          cartId: job.cartId,
-          emailHash: emailHash(claimed.emailKey),
-          detail: {
-            n: job.n,
-            reason: 'frequency_cap',
-            reasons: ['another cart of this email got a reminder first'],
-          },
-        });
+        await deps.audit.record(
+          auditEntry(context, {
+            action: 'reminder.skipped',
+            cartId: job.cartId,
+            emailHash: emailHash(claimed.emailKey),
+            detail: {
+              n: job.n,
+              reason: 'frequency_cap',
+              reasons: ['another cart of this email got a reminder first'],
+            },
+          }),
+        );
       }
     }
     return notSentResult(job, slot === 'unsubscribed' ? 'closed' : 'skipped', slot);
   }
   const hash = emailHash(claimed.emailKey);
-  await deps.audit.record({
-    ...context,
-    action: 'reminder.claimed',
-    cartId: claimed.id,
-    emailHash: hash,
-    detail: { n: job.n },
-  });
+  await deps.audit.record(
+    auditEntry(context, {
+      action: 'reminder.claimed',
+      cartId: claimed.id,
+      emailHash: hash,
+      detail: { n: job.n },
+    }),
+  );
 
   // 3. Compose, polish, send.
   let messageId: string;
@@ -175,13 +183,14 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
     }));
   } catch (error) {
     deps.log.error('reminder send failed', { cartId: claimed.id, n: job.n, error: describe(error) });
-    await deps.audit.record({
-      ...context,
-      action: 'reminder.failed',
-      cartId: claimed.id,
-      emailHash: hash,
-      detail: { n: job.n, error: describe(error) },
-    });
+    await deps.audit.record(
+      auditEntry(context, {
+        action: 'reminder.failed',
+        cartId: claimed.id,
+        emailHash: hash,
+        detail: { n: job.n, error: describe(error) },
+      }),
+    );
     await scheduleAfterClaim(deps, job.cartId, now, context);
     return notSentResult(job, 'failed', describe(error));
   }
@@ -191,27 +200,22 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
   const recorded = await changeAndSettle(
     deps,
     job.cartId,
-    (cart) =>
-      replaceReminder(cart, {
-        ...(cart.reminders[job.n - 1] ?? ready.claim),
-        state: 'sent',
-        at: sentAt,
-        messageId,
-      }),
+    (cart) => replaceReminder(cart, sentRecord(cart.reminders[job.n - 1] ?? ready.claim, sentAt, messageId)),
     settle,
   );
   // A cart closed between the claim and now (a checkout) keeps its claim; the send is audited all the same.
   const { before, after, moves } = recorded ?? { before: claimed, after: claimed, moves: [] };
-  await deps.audit.record({
-    ...context,
-    at: sentAt,
-    action: 'reminder.sent',
-    cartId: after.id,
-    emailHash: hash,
-    before: cartAuditView(before),
-    after: cartAuditView(after),
-    detail: { n: job.n, messageId, polished },
-  });
+  await deps.audit.record(
+    auditEntry(context, {
+      at: sentAt,
+      action: 'reminder.sent',
+      cartId: after.id,
+      emailHash: hash,
+      before: cartAuditView(before),
+      after: cartAuditView(after),
+      detail: { n: job.n, messageId, polished },
+    }),
+  );
   deps.log.info('reminder sent', { cartId: after.id, n: job.n, emailHash: hash, messageId });
   return { kind: 'sent', cartId: after.id, n: job.n, messageId, to: claimed.snapshot.email, polished, moves };
 }
@@ -246,6 +250,15 @@ async function compose(
   return { message, polished: line.polished };
 }
 
+/** The claimed `record` as sent. Built key by key rather than spread and grown (see `auditEntry`). */
+function sentRecord(record: ReminderRecord, at: string, messageId: string): ReminderRecord {
+  const sent: ReminderRecord = { n: record.n, state: 'sent', dueAt: record.dueAt, at, messageId };
+  if (record.reason !== undefined) sent.reason = record.reason;
+  if (record.deferredFrom !== undefined) sent.deferredFrom = record.deferredFrom;
+  if (record.rulesVersion !== undefined) sent.rulesVersion = record.rulesVersion;
+  return sent;
+}
+
 function replaceReminder(cart: Cart, record: ReminderRecord): Cart {
   const reminders = cart.reminders.filter((r) => r.n !== record.n);
   reminders.push(record);
@@ -258,7 +271,7 @@ async function scheduleAfterClaim(
   deps: SendDeps,
   cartId: string,
   now: Date,
-  context: { at: string; actor: string; rulesVersion: string },
+  context: AuditContext,
 ): Promise<void> {
   const { rules, version } = await deps.rules.current();
   await changeAndSettle(deps, cartId, (cart) => cart, { rules, version, now, fired: true, context });
@@ -270,18 +283,19 @@ async function recoverLostClaim(
   cart: Cart,
   n: ReminderNumber,
   now: Date,
-  context: { at: string; actor: string; rulesVersion: string },
+  context: AuditContext,
 ): Promise<void> {
   const record = cart.reminders[n - 1];
   if (record?.state !== 'claimed' || now.getTime() - Date.parse(record.at) < LOST_CLAIM_MS) return;
   if (cart.wake && Date.parse(cart.wake.at) > Date.parse(record.at)) return;
-  await deps.audit.record({
-    ...context,
-    action: 'reminder.failed',
-    cartId: cart.id,
-    ...(cart.emailKey ? { emailHash: emailHash(cart.emailKey) } : {}),
-    detail: { n, error: 'claimed but never recorded as sent (the sender stopped mid-way); not retried' },
-  });
+  await deps.audit.record(
+    auditEntry(context, {
+      action: 'reminder.failed',
+      cartId: cart.id,
+      ...(cart.emailKey ? { emailHash: emailHash(cart.emailKey) } : {}),
+      detail: { n, error: 'claimed but never recorded as sent (the sender stopped mid-way); not retried' },
+    }),
+  );
   await scheduleAfterClaim(deps, cart.id, now, context);
 }
 

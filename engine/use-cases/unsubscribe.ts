@@ -3,7 +3,7 @@ import { type Cart, closeCart } from '../domain/cart.js';
 import { emailHash } from '../domain/email-hash.js';
 import { openUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import type { AuditAction, Contact } from '../ports.js';
-import { auditClosed } from './cart-progress.js';
+import { auditClosed, auditEntry } from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
@@ -40,14 +40,15 @@ export async function unsubscribeEmail(
   });
   const alreadyUnsubscribed = Boolean(before?.unsubscribedAt);
   if (!alreadyUnsubscribed) {
-    await deps.audit.record({
-      ...context,
-      action: input.action,
-      emailHash: hash,
-      before: contactView(before),
-      after: contactView(after),
-      detail: { reason: input.reason },
-    });
+    await deps.audit.record(
+      auditEntry(context, {
+        action: input.action,
+        emailHash: hash,
+        before: contactView(before),
+        after: contactView(after),
+        detail: { reason: input.reason },
+      }),
+    );
   }
   const closed: UnsubscribeOutcome['closed'] = [];
   for (const open of await deps.carts.openCartsByEmail(input.emailKey)) {

@@ -2,6 +2,7 @@ import {
   applyNewerSnapshot,
   type Cart,
   canApplyNewerSnapshot,
+  copyCart,
   type ReminderRecord,
 } from '../../domain/cart.js';
 import { VersionConflictError } from '../../domain/errors.js';
@@ -23,7 +24,7 @@ export class MemoryCartStore implements CartStore {
   async put(cart: Cart, expectedVersion: number): Promise<Cart> {
     const stored = this.#carts.get(cart.id);
     if ((stored?.version ?? 0) !== expectedVersion) throw new VersionConflictError(`cart ${cart.id}`);
-    return this.#store(stored, { ...cart, version: expectedVersion + 1 });
+    return this.#store(stored, cart, expectedVersion + 1);
   }
 
   async claimReminder(cartId: string, claim: ReminderRecord): Promise<Cart | undefined> {
@@ -78,10 +79,12 @@ export class MemoryCartStore implements CartStore {
     return stored?.status === 'open' ? stored : undefined;
   }
 
-  #store(previous: Cart | undefined, next: Cart): Cart {
+  #store(previous: Cart | undefined, next: Cart, version = next.version): Cart {
     this.writes++;
-    const frozen = Object.freeze(compact(next, previous));
+    const frozen = Object.freeze(compact(next, previous, version));
     this.#carts.set(next.id, frozen);
+    const indexedAs = previous?.status === 'open' ? previous.emailKey : undefined;
+    if (indexedAs !== undefined && indexedAs === next.emailKey && next.status === 'open') return frozen;
     if (previous?.emailKey && (previous.emailKey !== next.emailKey || next.status !== 'open')) {
       const ids = this.#openByEmail.get(previous.emailKey);
       ids?.delete(next.id);
@@ -99,40 +102,26 @@ export class MemoryCartStore implements CartStore {
   }
 }
 
-// A month keeps hundreds of thousands of carts. Carts and reminder records made by spreading (`{ ...cart,
-// version }`) can each end up with a hidden class of their own, several hundred bytes apiece; stored
-// copies built in one fixed order share a few. The copy has the same fields and values (a field
-// present as undefined stays present); only the order of keys may differ, as it does from DynamoDB.
-function compact(cart: Cart, previous: Cart | undefined): Cart {
+// A month keeps hundreds of thousands of carts. Carts and reminder records made by spreading can
+// each end up with a hidden class of their own, several hundred bytes apiece; stored copies built in one
+// fixed order (copyCart) share a few. Records already stored (most writes keep them all) are kept as they are.
+function compact(cart: Cart, previous: Cart | undefined, version: number): Cart {
   const kept = previous?.reminders;
-  const stored: Cart = {
-    id: cart.id,
-    firstSeenAt: cart.firstSeenAt,
-    status: cart.status,
-    // Records already stored (most writes keep them all) are kept as they are.
+  return copyCart(cart, {
+    version,
     reminders:
       cart.reminders === kept
         ? kept
         : cart.reminders.map((record) => (kept?.includes(record) ? record : compactRecord(record))),
-    recentEventIds: cart.recentEventIds,
-    version: cart.version,
-  };
-  if ('emailKey' in cart) stored.emailKey = cart.emailKey;
-  if ('snapshot' in cart) stored.snapshot = cart.snapshot;
-  if ('lastActivityAt' in cart) stored.lastActivityAt = cart.lastActivityAt;
-  if ('checkedOutAt' in cart) stored.checkedOutAt = cart.checkedOutAt;
-  if ('closedAt' in cart) stored.closedAt = cart.closedAt;
-  if ('closedWhy' in cart) stored.closedWhy = cart.closedWhy;
-  if ('wake' in cart) stored.wake = cart.wake;
-  return stored;
+  });
 }
 
 function compactRecord(record: ReminderRecord): ReminderRecord {
   const stored: ReminderRecord = { n: record.n, state: record.state, dueAt: record.dueAt, at: record.at };
-  if ('reason' in record) stored.reason = record.reason;
-  if ('deferredFrom' in record) stored.deferredFrom = record.deferredFrom;
-  if ('messageId' in record) stored.messageId = record.messageId;
-  if ('rulesVersion' in record) stored.rulesVersion = record.rulesVersion;
+  if (record.reason !== undefined) stored.reason = record.reason;
+  if (record.deferredFrom !== undefined) stored.deferredFrom = record.deferredFrom;
+  if (record.messageId !== undefined) stored.messageId = record.messageId;
+  if (record.rulesVersion !== undefined) stored.rulesVersion = record.rulesVersion;
   return stored;
 }
 
