@@ -32,6 +32,16 @@ function formatterFor(currency: string, locale: string): Intl.NumberFormat {
  * @example formatMoney('1234.5', 'EUR', 'de-DE') // '1.234,50 €'
  */
 export function formatMoney(amount: string, currency: string, locale: string): string {
-  if (!DECIMAL.test(amount)) throw new RangeError('amount must be a decimal string such as "42.50"');
+  checkMoney(amount, currency, locale);
   return formatterFor(currency, locale).format(amount as Intl.StringNumericLiteral);
+}
+
+/**
+ * Throws what {@link formatMoney} would throw for these arguments, without formatting: for callers that
+ * check everything first and format later, if at all.
+ * @throws RangeError when `amount` is not a decimal string or `currency` is not a currency code.
+ */
+export function checkMoney(amount: string, currency: string, locale: string): void {
+  if (!DECIMAL.test(amount)) throw new RangeError('amount must be a decimal string such as "42.50"');
+  formatterFor(currency, locale);
 }

@@ -1,7 +1,7 @@
 import type { Cart, ReminderNumber } from './cart.js';
 import type { CartItem, CartSnapshot } from './cart-event.js';
 import { ValidationError } from './errors.js';
-import { formatMoney } from './money.js';
+import { checkMoney, formatMoney } from './money.js';
 import type { Rules } from './rules.js';
 
 /** The tone a reminder is written in: friendly for the first, warmer for the second. */
@@ -299,39 +299,48 @@ export function composeReminder(input: ReminderInput): ReminderMessage {
   const locale = snapshot.locale ?? DEFAULT_LOCALE;
   const store = oneLine(rules.store.name);
   const copy = copyFor(n, store);
-  const view: View = {
-    store,
-    address: oneLine(rules.store.address),
-    line: oneLine(input.line ?? defaultLine(cart, n, rules)),
-    items: snapshot.items.slice(0, MAX_LISTED_ITEMS).map((item) => ({
-      title: oneLine(item.title),
-      quantity: item.quantity,
-      price: formatMoney(item.price, snapshot.currency, locale),
-      url: webUrl(item.url),
-      imageUrl: webUrl(item.imageUrl),
-    })),
-    moreItems: Math.max(0, snapshot.items.length - MAX_LISTED_ITEMS),
-    total: formatMoney(snapshot.total, snapshot.currency, locale),
-    returnUrl: requireWebUrl(snapshot.returnUrl, 'cart.snapshot.returnUrl'),
-    unsubscribeUrl: unsubscribeLink(unsubscribeUrl),
+  const listed = snapshot.items.slice(0, MAX_LISTED_ITEMS);
+  for (const item of listed) checkMoney(item.price, snapshot.currency, locale);
+  checkMoney(snapshot.total, snapshot.currency, locale);
+  const returnUrl = requireWebUrl(snapshot.returnUrl, 'cart.snapshot.returnUrl');
+  const unsubscribe = unsubscribeLink(unsubscribeUrl);
+  let shown: View | undefined;
+  const view = (): View => {
+    shown ??= {
+      store,
+      address: oneLine(rules.store.address),
+      line: oneLine(input.line ?? defaultLine(cart, n, rules)),
+      items: listed.map((item) => ({
+        title: oneLine(item.title),
+        quantity: item.quantity,
+        price: formatMoney(item.price, snapshot.currency, locale),
+        url: webUrl(item.url),
+        imageUrl: webUrl(item.imageUrl),
+      })),
+      moreItems: Math.max(0, snapshot.items.length - MAX_LISTED_ITEMS),
+      total: formatMoney(snapshot.total, snapshot.currency, locale),
+      returnUrl,
+      unsubscribeUrl: unsubscribe,
+    };
+    return shown;
   };
-  // Everything that can fail is above. The bodies (and the unsubscribe token) are made when first read,
-  // by the mailer: a simulated month sends hundreds of thousands of reminders nobody reads.
+  // Everything that can fail is above. The bodies (their money formatted, and the unsubscribe token) are
+  // made when first read, by the mailer: a simulated month sends hundreds of thousands nobody reads.
   let textBody: string | undefined;
   let htmlBody: string | undefined;
   return {
     subject: copy.subject,
     get text() {
-      textBody ??= text(view);
+      textBody ??= text(view());
       return textBody;
     },
     get html() {
-      htmlBody ??= html(copy, view);
+      htmlBody ??= html(copy, view());
       return htmlBody;
     },
     headers: {
       get 'List-Unsubscribe'() {
-        return `<${view.unsubscribeUrl()}>`;
+        return `<${unsubscribe()}>`;
       },
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },

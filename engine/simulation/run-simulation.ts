@@ -181,8 +181,9 @@ export async function runSimulation(
     for (;;) {
       const next = e.scheduler.peekTime();
       if (next === undefined || next > until || (!inclusive && next === until)) return;
-      e.clock.set(Math.max(next, e.clock.now().getTime()));
-      const wake = e.scheduler.popDue(e.clock.now().getTime());
+      const now = Math.max(next, e.clock.nowMs());
+      e.clock.set(now);
+      const wake = e.scheduler.popDue(now);
       if (!wake) return;
       summary.wakeUps++;
       if (options.counts) countOne(options.counts, 'Lambda', 'wake');
@@ -193,7 +194,7 @@ export async function runSimulation(
   };
 
   let lastAt = 0;
-  for await (const line of lines) {
+  const step = async (line: ScenarioLine) => {
     if (!engine) {
       engine = memoryEngine({
         rules: options.rules,
@@ -218,11 +219,14 @@ export async function runSimulation(
     await deliver(engine, line);
     await drainQueue(engine);
     if (options.onProgress && summary.lines % 5000 === 0) options.onProgress(line.at, summary.lines);
-  }
+  };
+  // A generated month is a plain iterable: read it without wrapping every line in a promise.
+  if (Symbol.iterator in lines) for (const line of lines) await step(line);
+  else for await (const line of lines) await step(line);
   if (engine) {
     const until = options.until?.getTime() ?? lastAt + 30 * DAY;
     await runWakes(engine, until, true);
-    engine.clock.set(Math.max(until, engine.clock.now().getTime()));
+    engine.clock.set(Math.max(until, engine.clock.nowMs()));
     summary.carts = engine.carts.size;
     for (const cart of engine.carts.all()) {
       if (cart.status === 'open') summary.open++;

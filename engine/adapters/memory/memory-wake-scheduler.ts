@@ -1,38 +1,40 @@
 import type { Wake, WakeScheduler } from '../../ports.js';
 
 interface Pending {
-  at: number;
-  order: number;
   wake: Wake;
   /** False once cancelled or fired; the heap drops such entries when they reach the top. */
   live: boolean;
+  /** Another pending wake-up of the same cart (rare: one is replaced by an earlier one). */
+  next: Pending | undefined;
 }
+
+const INITIAL_CAPACITY = 1024;
 
 /**
  * Pending wake-ups in a binary heap ordered by time (then by insertion): the simulator pops the
- * next one to advance its virtual clock. Wake-ups are found by cart id, then `seq`, so a month of
- * them costs no key strings.
+ * next one to advance its virtual clock. The heap keeps each entry's time and order in typed arrays
+ * beside the entries, so sifting compares numbers without visiting the entries (a month holds
+ * hundreds of thousands). Wake-ups are found by cart id, then `seq`, so they cost no key strings.
  */
 export class MemoryWakeScheduler implements WakeScheduler {
-  #heap: Pending[] = [];
-  #byCart = new Map<string, Map<number, Pending>>();
+  #times = new Float64Array(INITIAL_CAPACITY);
+  #orders = new Float64Array(INITIAL_CAPACITY);
+  #entries: Pending[] = [];
+  #length = 0;
+  #byCart = new Map<string, Pending>();
   #order = 0;
   #size = 0;
   created = 0;
   cancelled = 0;
 
   async schedule(wake: Wake): Promise<void> {
-    let bySeq = this.#byCart.get(wake.cartId);
-    if (bySeq?.has(wake.seq)) return;
-    if (!bySeq) {
-      bySeq = new Map();
-      this.#byCart.set(wake.cartId, bySeq);
-    }
+    const first = this.#byCart.get(wake.cartId);
+    for (let p = first; p; p = p.next) if (p.wake.seq === wake.seq) return;
     this.created++;
-    const pending: Pending = { at: wake.at.getTime(), order: this.#order++, wake, live: true };
-    bySeq.set(wake.seq, pending);
+    const pending: Pending = { wake, live: true, next: first };
+    this.#byCart.set(wake.cartId, pending);
     this.#size++;
-    this.#push(pending);
+    this.#push(pending, wake.at.getTime());
   }
 
   async cancel(wake: Pick<Wake, 'cartId' | 'seq'>): Promise<void> {
@@ -42,14 +44,14 @@ export class MemoryWakeScheduler implements WakeScheduler {
   /** Time of the earliest pending wake-up, if any. */
   peekTime(): number | undefined {
     this.#dropDead();
-    return this.#heap[0]?.at;
+    return this.#length > 0 ? this.#times[0] : undefined;
   }
 
   /** Removes and returns the earliest pending wake-up if it is due at or before `now`. */
   popDue(now: number): Wake | undefined {
     this.#dropDead();
-    const top = this.#heap[0];
-    if (!top || top.at > now) return undefined;
+    const top = this.#entries[0];
+    if (this.#length === 0 || !top || (this.#times[0] as number) > now) return undefined;
     this.#pop();
     this.#forget(top.wake);
     return top.wake;
@@ -60,39 +62,58 @@ export class MemoryWakeScheduler implements WakeScheduler {
   }
 
   #forget(wake: Pick<Wake, 'cartId' | 'seq'>): boolean {
-    const bySeq = this.#byCart.get(wake.cartId);
-    const pending = bySeq?.get(wake.seq);
-    if (!bySeq || !pending) return false;
-    pending.live = false;
-    bySeq.delete(wake.seq);
-    if (bySeq.size === 0) this.#byCart.delete(wake.cartId);
-    this.#size--;
-    return true;
+    let previous: Pending | undefined;
+    for (let p = this.#byCart.get(wake.cartId); p; previous = p, p = p.next) {
+      if (p.wake.seq !== wake.seq) continue;
+      p.live = false;
+      if (previous) previous.next = p.next;
+      else if (p.next) this.#byCart.set(wake.cartId, p.next);
+      else this.#byCart.delete(wake.cartId);
+      this.#size--;
+      return true;
+    }
+    return false;
   }
 
   #dropDead(): void {
-    while (this.#heap[0] && !this.#heap[0].live) this.#pop();
+    while (this.#length > 0 && !this.#entries[0]?.live) this.#pop();
   }
 
   #less(a: number, b: number): boolean {
-    const x = this.#heap[a];
-    const y = this.#heap[b];
-    if (!x || !y) return false;
-    return x.at < y.at || (x.at === y.at && x.order < y.order);
+    const times = this.#times;
+    const x = times[a] as number;
+    const y = times[b] as number;
+    return x < y || (x === y && (this.#orders[a] as number) < (this.#orders[b] as number));
   }
 
   #swap(a: number, b: number): void {
-    const h = this.#heap;
-    const t = h[a];
-    const u = h[b];
-    if (!t || !u) return;
-    h[a] = u;
-    h[b] = t;
+    const times = this.#times;
+    const orders = this.#orders;
+    const entries = this.#entries;
+    const time = times[a] as number;
+    times[a] = times[b] as number;
+    times[b] = time;
+    const order = orders[a] as number;
+    orders[a] = orders[b] as number;
+    orders[b] = order;
+    const entry = entries[a] as Pending;
+    entries[a] = entries[b] as Pending;
+    entries[b] = entry;
   }
 
-  #push(item: Pending): void {
-    this.#heap.push(item);
-    let i = this.#heap.length - 1;
+  #push(entry: Pending, at: number): void {
+    if (this.#length === this.#times.length) {
+      const times = new Float64Array(this.#length * 2);
+      times.set(this.#times);
+      this.#times = times;
+      const orders = new Float64Array(this.#length * 2);
+      orders.set(this.#orders);
+      this.#orders = orders;
+    }
+    let i = this.#length++;
+    this.#times[i] = at;
+    this.#orders[i] = this.#order++;
+    this.#entries[i] = entry;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!this.#less(i, parent)) break;
@@ -102,16 +123,16 @@ export class MemoryWakeScheduler implements WakeScheduler {
   }
 
   #pop(): void {
-    const last = this.#heap.pop();
-    if (!last || this.#heap.length === 0) return;
-    this.#heap[0] = last;
+    const last = --this.#length;
+    if (last > 0) this.#swap(0, last);
+    this.#entries.pop();
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < this.#heap.length && this.#less(l, m)) m = l;
-      if (r < this.#heap.length && this.#less(r, m)) m = r;
+      if (l < last && this.#less(l, m)) m = l;
+      if (r < last && this.#less(r, m)) m = r;
       if (m === i) return;
       this.#swap(i, m);
       i = m;

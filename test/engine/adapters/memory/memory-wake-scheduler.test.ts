@@ -3,6 +3,7 @@ import { MemoryWakeScheduler } from '#engine/adapters/memory/memory-wake-schedul
 
 const at = (iso: string) => new Date(iso);
 const ms = (iso: string) => Date.parse(iso);
+const DAY = 86_400_000;
 
 describe('MemoryWakeScheduler', () => {
   it('gives wake-ups in time order (then in the order scheduled), skipping cancelled ones', async () => {
@@ -45,5 +46,34 @@ describe('MemoryWakeScheduler', () => {
     expect(early).toBeUndefined();
     expect(due).toEqual({ cartId: 'a', seq: 1, at: at('2026-06-10T12:00:00Z') });
     expect([scheduler.created, scheduler.cancelled, scheduler.size]).toEqual([1, 0, 0]);
+  });
+
+  it('pops thousands of wake-ups in time order, then scheduling order, past its first capacity', async () => {
+    // Prepare: 5,000 wake-ups over 50 distinct times (many ties), every third cancelled, a few carts
+    // with two pending at once.
+    const scheduler = new MemoryWakeScheduler();
+    const base = ms('2026-06-10T00:00:00Z');
+    const expected: { key: string; at: number; order: number }[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const wake = {
+        cartId: `cart-${i % 4000}`,
+        seq: 1 + Math.floor(i / 4000),
+        at: new Date(base + ((i * 7919) % 50) * 60_000),
+      };
+      await scheduler.schedule(wake);
+      if (i % 3 === 0) await scheduler.cancel(wake);
+      else expected.push({ key: `${wake.cartId}#${wake.seq}`, at: wake.at.getTime(), order: i });
+    }
+    expected.sort((a, b) => a.at - b.at || a.order - b.order);
+
+    // Act
+    const popped: string[] = [];
+    for (let wake = scheduler.popDue(base + DAY); wake; wake = scheduler.popDue(base + DAY)) {
+      popped.push(`${wake.cartId}#${wake.seq}`);
+    }
+
+    // Assess
+    expect(popped).toEqual(expected.map((e) => e.key));
+    expect([scheduler.size, scheduler.peekTime()]).toEqual([0, undefined]);
   });
 });
