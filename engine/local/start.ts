@@ -21,7 +21,8 @@ import { localOwnerJobsBanner, startLocalOwnerJobs } from '../../sheets-sync/loc
 import { createTables, tableNames } from '../adapters/dynamodb-tables.js';
 import { createLogger } from '../adapters/pino-logger.js';
 import { DEFAULT_RULES_KEYS, publishRules, readRulesObject } from '../adapters/s3-rules-publisher.js';
-import { startLocalBedrock } from './bedrock-server.js';
+import { summaryPrompt } from '../../sheets-sync/summary/summary-text.js';
+import { defaultReply, type LocalConverseRequest, startLocalBedrock } from './bedrock-server.js';
 import { sendFunctionUrlResult, toFunctionUrlEvent } from './function-url-bridge.js';
 import { startDynalite } from './peers/dynalite.js';
 import { startS3rver } from './peers/s3rver.js';
@@ -97,7 +98,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const s3 = await startS3rver({ directory: join(dataDir, 's3'), buckets: [RULES_BUCKET] });
   const ses = await startSesLocal(options.sesPort === undefined ? {} : { port: options.sesPort });
   const sqs = await startLocalSqs({ queues: [QUEUE], accountId: ACCOUNT, now });
-  const bedrock = await startLocalBedrock({ host: '127.0.0.1' });
+  const bedrock = await startLocalBedrock({ host: '127.0.0.1', reply: localModelReply });
   const secretsServer = await startLocalSecretsManager({
     host: '127.0.0.1',
     secrets: { [SECRET_ID]: JSON.stringify(secrets) },
@@ -236,6 +237,20 @@ function index(url: string, mail: string): string {
   POST ${url}/local/nightly  the nightly export/import now (CSV files under the data directory)
   POST ${url}/local/summary  last month's summary now (HTML under the data directory)
 `;
+}
+
+/**
+ * What the local Bedrock answers, standing in for the model: a reworded line for a reminder, and for
+ * the monthly summary sentences written as the summary prompt asks (figures only as placeholders), so
+ * the local summary shows the model's part as it would read, not the fallback.
+ */
+export function localModelReply(request: LocalConverseRequest): string {
+  if (request.system !== summaryPrompt()) return defaultReply(request.line);
+  return [
+    'In {month}, {store} sent {reminders} reminders about {abandoned} abandoned carts.',
+    '{recovered} shoppers came back and bought, for {revenue} in recovered sales.',
+    'Quiet hours held back {deferred} reminders until morning, and {unsubscribes} shoppers unsubscribed.',
+  ].join(' ');
 }
 
 async function main(): Promise<void> {

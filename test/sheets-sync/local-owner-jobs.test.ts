@@ -95,10 +95,13 @@ describe('local owner jobs over HTTP', () => {
     // Assess
     expect(answer).toMatchObject({
       status: 200,
-      body: { month, htmlPath: join(dataDir, 'summary', `${month}.html`) },
+      body: { month, htmlPath: join(dataDir, 'summary', `${month}.html`), source: 'model' },
     });
     const html = await readFile(join(dataDir, 'summary', `${month}.html`), 'utf8');
     expect(html).toContain('<h1>Acme');
+    // The local model's prose, its placeholders filled by code.
+    expect(html).toMatch(/sent \d+ reminders about \d+ abandoned carts/);
+    expect(html).not.toMatch(/\{[a-zA-Z]+\}/);
     expect(html).toContain(`${month}-chart.csv`);
     const series = await readFile(join(dataDir, 'summary', `${month}-chart.csv`), 'utf8');
     expect(series.split('\r\n')[0]).toBe('Day,Abandoned,Recovered');
