@@ -118,8 +118,9 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
   const last = Date.parse(lastActivityAt);
   const zone = snapshot.timezone ?? rules.store.timezone;
   const tier = tierFor(rules, snapshot.total);
-  // Waits and reminders are acted on and dropped, mostly unread: their reasons are written when read.
-  // (No named closures here: the simulator runs under tsx, which names each one as it is made.)
+  // Waits and reminders are acted on and dropped, mostly unread: reasons that need local times are
+  // written when read (see wait). (No named closures here: the simulator runs under tsx, which names
+  // each one as it is made.)
   const about = { tier, snapshot, lastActivityAt };
   // Too old once more than maxCartAgeHours have passed: at the limit itself it may still be reminded.
   const ageLimit = last + rules.maxCartAgeHours * HOUR;
@@ -150,7 +151,9 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
       };
     }
     const until = iso(giveUpAt);
-    return wait(until, 'give_up_later', () =>
+    return wait(
+      until,
+      'give_up_later',
       because(about, doneText(limit, why), `the cart gives up at ${until} unless it changes`),
     );
   }
@@ -181,7 +184,10 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
         ),
       );
     }
-    if (wakeAt === due) return wait(iso(wakeAt), 'not_due', () => because(about, dueText(schedule)), n);
+    if (wakeAt === due) {
+      const until = iso(wakeAt);
+      return wait(until, 'not_due', because(about, dueText(schedule, until)), n);
+    }
     return wait(
       iso(wakeAt),
       'not_due',
@@ -231,27 +237,22 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
       ),
     };
   }
-  let written: string[] | undefined;
-  return effectiveDue === due
-    ? {
-        kind: 'remind',
-        n,
-        dueAt,
-        get reasons() {
-          written ??= because(about, dueText(schedule), `reminder ${n} goes now`);
-          return written;
-        },
-      }
-    : {
-        kind: 'remind',
-        n,
-        dueAt,
-        deferredFrom: iso(due),
-        get reasons() {
-          written ??= because(about, dueText(schedule), `reminder ${n} goes now`);
-          return written;
-        },
-      };
+  if (effectiveDue === due) {
+    return {
+      kind: 'remind',
+      n,
+      dueAt,
+      reasons: because(about, dueText(schedule, dueAt), `reminder ${n} goes now`),
+    };
+  }
+  const deferredFrom = iso(due);
+  return {
+    kind: 'remind',
+    n,
+    dueAt,
+    deferredFrom,
+    reasons: because(about, dueText(schedule, deferredFrom), `reminder ${n} goes now`),
+  };
 }
 
 /** The reasons every decision about an open cart starts with (its tier and last activity), then `more`. */
@@ -273,30 +274,45 @@ function doneText(limit: number, why: string | undefined): string {
     : `all ${limit} reminder(s) are done${why ? ` (${why})` : ''}`;
 }
 
-function dueText(schedule: {
-  n: ReminderNumber;
-  waitHours: number;
-  afterReminder: boolean;
-  due: number;
-}): string {
-  const { n, waitHours, due } = schedule;
+/** Why reminder n is due when it is; `dueIso` is `due` as ISO when the caller has it already. */
+function dueText(
+  schedule: {
+    n: ReminderNumber;
+    waitHours: number;
+    afterReminder: boolean;
+    due: number;
+  },
+  dueIso = iso(schedule.due),
+): string {
+  const { n, waitHours } = schedule;
   return n === 1
-    ? `reminder 1 is due ${hoursText(waitHours)} after the last activity, at ${iso(due)}`
-    : `reminder 2 is due ${hoursText(waitHours)} after ${schedule.afterReminder ? 'reminder 1' : 'the last activity'}, at ${iso(due)}`;
+    ? `reminder 1 is due ${hoursText(waitHours)} after the last activity, at ${dueIso}`
+    : `reminder 2 is due ${hoursText(waitHours)} after ${schedule.afterReminder ? 'reminder 1' : 'the last activity'}, at ${dueIso}`;
 }
 
 function quietText(rules: Rules, at: number, zone: string): string {
   return `${formatLocal(at, zone)} in ${zone} is inside quiet hours (${rules.quietHours.start}-${rules.quietHours.end})`;
 }
 
-/** A wait whose reasons are written the first time they are read (explain, an audit), then kept. */
+/**
+ * A wait, with its reasons, or with a function that writes them the first time they are read (then
+ * kept). Reasons that cost little (a few joined strings) are written at once: an object literal with a
+ * getter costs V8 far more to make (a hidden class and closures of its own) than those strings. Those
+ * that need local times (quiet hours) are written when read (explain, an audit).
+ */
 function wait(
   until: string,
   why: WaitWhy,
-  write: () => string[],
+  reasons: string[] | (() => string[]),
   n?: ReminderNumber,
   deferredFrom?: string,
 ): Move {
+  if (typeof reasons !== 'function') {
+    if (n === undefined) return { kind: 'wait', until, why, reasons };
+    if (deferredFrom === undefined) return { kind: 'wait', until, why, n, reasons };
+    return { kind: 'wait', until, why, n, deferredFrom, reasons };
+  }
+  const write = reasons;
   let written: string[] | undefined;
   if (n === undefined) {
     return {
