@@ -2,6 +2,7 @@ import {
   type Cart,
   type ClosedStatus,
   closeCart,
+  copyCart,
   purchaseStatus,
   type ReminderNumber,
   type ReminderRecord,
@@ -381,7 +382,10 @@ export function settleCart(
           reason: move.reason,
         };
         if (rulesVersion) record.rulesVersion = rulesVersion;
-        current = { ...current, reminders: [...current.reminders, record], version: current.version + 1 };
+        current = copyCart(current, {
+          reminders: [...current.reminders, record],
+          version: current.version + 1,
+        });
         break;
       }
       case 'give_up':

@@ -29,7 +29,8 @@ export function planWake(
   const replaces =
     pending && !fired ? { cartId: cart.id, seq: pending.seq, at: new Date(pending.at) } : undefined;
   return {
-    cart: copyCart(cart, { wake: { at: at.toISOString(), seq } }),
+    // A wait's `until` is already the ISO form of atMs: no need to format it again.
+    cart: copyCart(cart, { wake: { at: next.kind === 'wait' ? next.until : at.toISOString(), seq } }),
     schedule,
     ...(replaces ? { replaces } : {}),
   };

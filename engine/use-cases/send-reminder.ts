@@ -1,5 +1,5 @@
 import { cartAuditView } from '../domain/audit-view.js';
-import type { Cart, ReminderNumber, ReminderRecord } from '../domain/cart.js';
+import { type Cart, copyCart, type ReminderNumber, type ReminderRecord } from '../domain/cart.js';
 import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import { composeReminder, fillLine, lineTemplate, toneFor } from '../domain/reminder-message.js';
@@ -263,7 +263,7 @@ function replaceReminder(cart: Cart, record: ReminderRecord): Cart {
   const reminders = cart.reminders.filter((r) => r.n !== record.n);
   reminders.push(record);
   reminders.sort((a, b) => a.n - b.n);
-  return { ...cart, reminders };
+  return copyCart(cart, { reminders });
 }
 
 /** After a claim that was not followed by a send, the cart still needs its next wake-up. */

@@ -30,11 +30,10 @@ export class MemoryCartStore implements CartStore {
   async claimReminder(cartId: string, claim: ReminderRecord): Promise<Cart | undefined> {
     const stored = this.#openCart(cartId);
     if (!stored || stored.reminders.length !== claim.n - 1) return undefined;
-    return this.#store(stored, {
-      ...stored,
-      reminders: [...stored.reminders, claim],
-      version: stored.version + 1,
-    });
+    return this.#store(
+      stored,
+      copyCart(stored, { reminders: [...stored.reminders, claim], version: stored.version + 1 }),
+    );
   }
 
   async applyNewerSnapshot(update: SnapshotUpdate): Promise<Cart | undefined> {
