@@ -308,44 +308,16 @@ function wait(
   n?: ReminderNumber,
   deferredFrom?: string,
 ): Move {
-  if (typeof reasons !== 'function') {
-    if (n === undefined) return { kind: 'wait', until, why, reasons };
-    if (deferredFrom === undefined) return { kind: 'wait', until, why, n, reasons };
-    return { kind: 'wait', until, why, n, deferredFrom, reasons };
-  }
-  const write = reasons;
+  const which = n === undefined ? {} : deferredFrom === undefined ? { n } : { n, deferredFrom };
+  if (typeof reasons !== 'function') return { kind: 'wait', until, why, ...which, reasons };
   let written: string[] | undefined;
-  if (n === undefined) {
-    return {
-      kind: 'wait',
-      until,
-      why,
-      get reasons() {
-        written ??= write();
-        return written;
-      },
-    };
-  }
-  if (deferredFrom === undefined) {
-    return {
-      kind: 'wait',
-      until,
-      why,
-      n,
-      get reasons() {
-        written ??= write();
-        return written;
-      },
-    };
-  }
   return {
     kind: 'wait',
     until,
     why,
-    n,
-    deferredFrom,
+    ...which,
     get reasons() {
-      written ??= write();
+      written ??= reasons();
       return written;
     },
   };
