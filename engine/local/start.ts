@@ -244,7 +244,7 @@ function index(url: string, mail: string): string {
  * the monthly summary sentences written as the summary prompt asks (figures only as placeholders), so
  * the local summary shows the model's part as it would read, not the fallback.
  */
-export function localModelReply(request: LocalConverseRequest): string {
+function localModelReply(request: LocalConverseRequest): string {
   if (request.system !== summaryPrompt()) return defaultReply(request.line);
   return [
     'In {month}, {store} sent {reminders} reminders about {abandoned} abandoned carts.',
