@@ -118,6 +118,28 @@ export function copyCart(cart: Cart, changes: CartChanges = {}): Cart {
   return next;
 }
 
+/**
+ * A copy of a reminder record with `changes`, its keys in one order (see {@link copyCart}); optional
+ * fields held as undefined are dropped.
+ */
+export function copyRecord(record: ReminderRecord, changes: Partial<ReminderRecord> = {}): ReminderRecord {
+  const next: ReminderRecord = {
+    n: changes.n ?? record.n,
+    state: changes.state ?? record.state,
+    dueAt: changes.dueAt ?? record.dueAt,
+    at: changes.at ?? record.at,
+  };
+  const reason = changes.reason ?? record.reason;
+  if (reason !== undefined) next.reason = reason;
+  const deferredFrom = changes.deferredFrom ?? record.deferredFrom;
+  if (deferredFrom !== undefined) next.deferredFrom = deferredFrom;
+  const messageId = changes.messageId ?? record.messageId;
+  if (messageId !== undefined) next.messageId = messageId;
+  const rulesVersion = changes.rulesVersion ?? record.rulesVersion;
+  if (rulesVersion !== undefined) next.rulesVersion = rulesVersion;
+  return next;
+}
+
 /** Closes an open cart; a closed cart stays as it is. */
 export function closeCart(cart: Cart, status: ClosedStatus, at: string, why: string): Cart {
   if (cart.status !== 'open') return cart;

@@ -1,5 +1,5 @@
 import { cartAuditView } from '../domain/audit-view.js';
-import { type Cart, copyCart, type ReminderNumber, type ReminderRecord } from '../domain/cart.js';
+import { type Cart, copyCart, copyRecord, type ReminderNumber, type ReminderRecord } from '../domain/cart.js';
 import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import { composeReminder, fillLine, lineTemplate, toneFor } from '../domain/reminder-message.js';
@@ -129,7 +129,8 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
       const skipped = await changeAndSettle(
         deps,
         job.cartId,
-        (cart) => replaceReminder(cart, { ...ready.claim, state: 'skipped', reason: 'frequency_cap' }),
+        (cart) =>
+          replaceReminder(cart, copyRecord(ready.claim, { state: 'skipped', reason: 'frequency_cap' })),
         settle,
       );
       if (skipped) {
@@ -200,7 +201,11 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
   const recorded = await changeAndSettle(
     deps,
     job.cartId,
-    (cart) => replaceReminder(cart, sentRecord(cart.reminders[job.n - 1] ?? ready.claim, sentAt, messageId)),
+    (cart) =>
+      replaceReminder(
+        cart,
+        copyRecord(cart.reminders[job.n - 1] ?? ready.claim, { state: 'sent', at: sentAt, messageId }),
+      ),
     settle,
   );
   // A cart closed between the claim and now (a checkout) keeps its claim; the send is audited all the same.
@@ -248,15 +253,6 @@ async function compose(
     line: fillLine(line.line, cart),
   });
   return { message, polished: line.polished };
-}
-
-/** The claimed `record` as sent. Built key by key rather than spread and grown (see `auditEntry`). */
-function sentRecord(record: ReminderRecord, at: string, messageId: string): ReminderRecord {
-  const sent: ReminderRecord = { n: record.n, state: 'sent', dueAt: record.dueAt, at, messageId };
-  if (record.reason !== undefined) sent.reason = record.reason;
-  if (record.deferredFrom !== undefined) sent.deferredFrom = record.deferredFrom;
-  if (record.rulesVersion !== undefined) sent.rulesVersion = record.rulesVersion;
-  return sent;
 }
 
 function replaceReminder(cart: Cart, record: ReminderRecord): Cart {

@@ -3,6 +3,7 @@ import {
   type Cart,
   canApplyNewerSnapshot,
   copyCart,
+  copyRecord,
   type ReminderRecord,
 } from '../../domain/cart.js';
 import { VersionConflictError } from '../../domain/errors.js';
@@ -111,17 +112,8 @@ function compact(cart: Cart, previous: Cart | undefined, version: number): Cart 
     reminders:
       cart.reminders === kept
         ? kept
-        : cart.reminders.map((record) => (kept?.includes(record) ? record : compactRecord(record))),
+        : cart.reminders.map((record) => (kept?.includes(record) ? record : copyRecord(record))),
   });
-}
-
-function compactRecord(record: ReminderRecord): ReminderRecord {
-  const stored: ReminderRecord = { n: record.n, state: record.state, dueAt: record.dueAt, at: record.at };
-  if (record.reason !== undefined) stored.reason = record.reason;
-  if (record.deferredFrom !== undefined) stored.deferredFrom = record.deferredFrom;
-  if (record.messageId !== undefined) stored.messageId = record.messageId;
-  if (record.rulesVersion !== undefined) stored.rulesVersion = record.rulesVersion;
-  return stored;
 }
 
 function utcDayOf(iso: string): string | undefined {
