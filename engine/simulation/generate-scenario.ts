@@ -130,16 +130,15 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
   const iso = (ms: number) => new Date(ms).toISOString();
 
   const makeCart = (index: number, begin: number) => {
-    const id = `cart_${index.toString(36).padStart(5, '0')}`;
     const shopper = int(0, shoppers - 1);
-    const email = chance(0.1) ? undefined : `shopper${shopper}@example.com`;
-    const key = email ? shopper : shoppers + index;
+    const hasEmail = !chance(0.1);
+    const key = hasEmail ? shopper : shoppers + index;
     const keep = !options.shard || key % options.shard.count === options.shard.index;
     // Every random number is drawn whether or not the cart is kept, in the same order, so that each
-    // shard draws exactly what the whole month draws; only a kept cart's lines are built.
-    const push = (line: ScenarioInput) => {
-      if (keep) heap.push(line);
-    };
+    // shard draws exactly what the whole month draws; only a kept cart's lines (and strings) are built:
+    // a shard of six would otherwise make and drop five carts' worth of objects for every one it keeps.
+    const id = keep ? `cart_${index.toString(36).padStart(5, '0')}` : '';
+    const email = hasEmail && keep ? `shopper${shopper}@example.com` : undefined;
     const timezone = pick(ZONES);
     const locale = pick(LOCALES);
     const consent = chance(0.7);
@@ -158,7 +157,7 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
     for (let u = 0; u < updates; u++) {
       if (u > 0) at += int(1, 40) * MINUTE;
       const product = pick(CATALOG);
-      const shouted = email !== undefined && chance(0.05);
+      const shouted = hasEmail && chance(0.05);
       // Most deliveries are near-instant; some arrive late, after newer ones; a few come twice.
       const delay = chance(0.03) ? int(5, 90) * MINUTE : int(0, 5) * 1000;
       const repeatAfter = chance(0.01) ? int(1, 60) * 1000 : undefined;
@@ -196,41 +195,37 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
       heap.push({ at: at + delay, event });
       if (repeatAfter !== undefined) heap.push({ at: at + delay + repeatAfter, event });
     }
-    if (chance(0.004)) {
-      push({
+    const bad = chance(0.004);
+    const fate = uniformFloat64(rng);
+    // The draws below depend on the fate only; what they make is pushed for a kept cart alone.
+    const checkoutAfter = fate < 0.25 ? int(5, 180) * MINUTE : fate < 0.37 ? int(3, 60) * HOUR : undefined;
+    const unsubscribeAfter =
+      checkoutAfter === undefined && fate < 0.39 && hasEmail ? int(6, 48) * HOUR : undefined;
+    const actionAfter =
+      checkoutAfter === undefined && unsubscribeAfter === undefined && fate < 0.405
+        ? int(1, 30) * HOUR
+        : undefined;
+    if (!keep) return;
+    if (bad) {
+      heap.push({
         at: lastUpdate + 1000,
         event: { id: `evt_${id}_bad`, type: 'cart.updated', occurredAt: 'yesterday', cart: { id } },
       });
     }
-    const fate = uniformFloat64(rng);
-    if (fate < 0.25) {
-      const when = lastUpdate + int(5, 180) * MINUTE;
-      push({
+    if (checkoutAfter !== undefined) {
+      const when = lastUpdate + checkoutAfter;
+      heap.push({
         at: when,
         event: { id: `evt_${id}_co`, type: 'cart.checked_out', occurredAt: iso(when), cart: { id } },
       });
-    } else if (fate < 0.37) {
-      const when = lastUpdate + int(3, 60) * HOUR;
-      push({
-        at: when,
-        event: { id: `evt_${id}_co`, type: 'cart.checked_out', occurredAt: iso(when), cart: { id } },
-      });
-    } else if (fate < 0.39 && email) {
-      push({ at: lastUpdate + int(6, 48) * HOUR, action: 'unsubscribe', email });
-    } else if (fate < 0.4) {
-      push({
-        at: lastUpdate + int(1, 30) * HOUR,
-        action: 'suppress',
-        cartId: id,
-        reason: 'customer called',
-      });
-    } else if (fate < 0.405) {
-      push({
-        at: lastUpdate + int(1, 30) * HOUR,
-        action: 'write_off',
-        cartId: id,
-        reason: 'out of stock',
-      });
+    } else if (unsubscribeAfter !== undefined && email) {
+      heap.push({ at: lastUpdate + unsubscribeAfter, action: 'unsubscribe', email });
+    } else if (actionAfter !== undefined) {
+      heap.push(
+        fate < 0.4
+          ? { at: lastUpdate + actionAfter, action: 'suppress', cartId: id, reason: 'customer called' }
+          : { at: lastUpdate + actionAfter, action: 'write_off', cartId: id, reason: 'out of stock' },
+      );
     }
   };
 
