@@ -1,6 +1,6 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Cart, MAX_RECENT_EVENT_IDS, type ReminderRecord } from '../domain/cart.js';
-import { emailKey as toEmailKey } from '../domain/cart-event.js';
+import { type Cart, MAX_RECENT_EVENT_IDS, type ReminderRecord, type StickyField } from '../domain/cart.js';
+import { type CartSnapshot, emailKey as toEmailKey } from '../domain/cart-event.js';
 import { VersionConflictError } from '../domain/errors.js';
 import type { CartStore, SnapshotUpdate } from '../ports.js';
 import { type DynamoDbAdapterOptions, DynamoDbTable, isConditionalCheckFailed } from './dynamodb-requests.js';
@@ -14,10 +14,57 @@ function utcDay(iso: string | undefined): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().slice(0, 10);
 }
 
+/**
+ * The snapshot fields a storefront may send once and then leave out, each in an attribute of its own
+ * so that an update leaving one out keeps it (see `applyNewerSnapshot`).
+ */
+const STICKY_ATTRIBUTES = {
+  email: 'snapshotEmail',
+  timezone: 'snapshotTimezone',
+  locale: 'snapshotLocale',
+  marketingConsent: 'snapshotConsent',
+} as const satisfies Record<StickyField, string>;
+const STICKY_FIELDS = Object.keys(STICKY_ATTRIBUTES) as StickyField[];
+/** The rest of the snapshot (id, currency, total, items, link, source), as JSON text in one attribute. */
+const SNAPSHOT_JSON = 'snapshotJson';
+
+/** A snapshot as attributes: its sticky fields one by one, the rest as JSON text. */
+function snapshotAttributes(snapshot: CartSnapshot): CartItem {
+  const rest: Record<string, unknown> = { ...snapshot };
+  const attributes: CartItem = {};
+  for (const field of STICKY_FIELDS) {
+    if (snapshot[field] !== undefined) attributes[STICKY_ATTRIBUTES[field]] = snapshot[field];
+    delete rest[field];
+  }
+  attributes[SNAPSHOT_JSON] = JSON.stringify(rest);
+  return attributes;
+}
+
+/** The snapshot those attributes hold, its keys in the order the event schema gives them. */
+function snapshotFromAttributes(item: CartItem): CartSnapshot {
+  const { id, currency, total, items, returnUrl, source, ...more } = JSON.parse(
+    item[SNAPSHOT_JSON] as string,
+  ) as Record<string, unknown>;
+  // An item from before the snapshot was split keeps its sticky fields in the old map until rewritten.
+  const legacy = (item.snapshot ?? {}) as Partial<CartSnapshot>;
+  const sticky = (field: StickyField) => item[STICKY_ATTRIBUTES[field]] ?? legacy[field];
+  const snapshot: Record<string, unknown> = { id };
+  if (sticky('email') !== undefined) snapshot.email = sticky('email');
+  Object.assign(snapshot, { currency, total, items, returnUrl });
+  for (const field of ['timezone', 'locale', 'marketingConsent'] as const) {
+    if (sticky(field) !== undefined) snapshot[field] = sticky(field);
+  }
+  return Object.assign(snapshot, { source }, more) as CartSnapshot;
+}
+
 /** A cart as one item: its fields at the top level plus the index attributes derived from them. */
 export function cartToItem(cart: Cart): CartItem {
-  const { id, ...fields } = cart;
-  const item: CartItem = { [CART_KEYS.partition]: id, ...fields };
+  const { id, snapshot, ...fields } = cart;
+  const item: CartItem = {
+    [CART_KEYS.partition]: id,
+    ...fields,
+    ...(snapshot ? snapshotAttributes(snapshot) : {}),
+  };
   if (cart.status === 'open' && cart.emailKey) item[CART_KEYS.openEmailKey] = cart.emailKey;
   const day = utcDay(cart.lastActivityAt ?? cart.firstSeenAt);
   if (day) item[CART_KEYS.day] = day;
@@ -30,9 +77,20 @@ export function itemToCart(item: CartItem): Cart {
     [CART_KEYS.partition]: id,
     [CART_KEYS.openEmailKey]: _openEmailKey,
     [CART_KEYS.day]: _day,
+    [SNAPSHOT_JSON]: snapshotJson,
+    [STICKY_ATTRIBUTES.email]: _email,
+    [STICKY_ATTRIBUTES.timezone]: _timezone,
+    [STICKY_ATTRIBUTES.locale]: _locale,
+    [STICKY_ATTRIBUTES.marketingConsent]: _consent,
+    snapshot: legacySnapshot,
     ...fields
   } = item;
-  return Object.freeze({ id, ...fields } as Cart);
+  // An item written before the snapshot was split holds it as one map, `snapshot`, until rewritten.
+  const snapshot =
+    typeof snapshotJson === 'string'
+      ? snapshotFromAttributes(item)
+      : (legacySnapshot as CartSnapshot | undefined);
+  return Object.freeze({ id, ...fields, ...(snapshot ? { snapshot } : {}) } as Cart);
 }
 
 /**
@@ -109,21 +167,25 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
    * re-addressed a moment ago may still show; callers re-read each cart before changing it.
    */
   /**
-   * One UpdateItem that sets the snapshot field by field, so fields the event leaves out (email, zone,
-   * locale, consent) keep their stored values, as `applyNewerSnapshot` in the domain does.
+   * One UpdateItem: the snapshot's JSON text replaced, and each sticky field (email, zone, locale,
+   * consent) the event carries set on its own, so those it leaves out keep their stored values, as
+   * `applyNewerSnapshot` in the domain does. An email must be the one the cart already has (a new one
+   * moves the cart in the open-by-email index: the read-and-fold path does that).
    */
   async applyNewerSnapshot(update: SnapshotUpdate): Promise<Cart | undefined> {
     const names: Record<string, string> = {
       '#status': 'status',
-      '#snapshot': 'snapshot',
+      '#json': SNAPSHOT_JSON,
       '#last': 'lastActivityAt',
       '#day': CART_KEYS.day,
       '#ids': 'recentEventIds',
       '#version': 'version',
       '#wake': 'wake',
     };
+    const { [SNAPSHOT_JSON]: json, ...sticky } = snapshotAttributes(update.snapshot);
     const values: Record<string, unknown> = {
       ':open': 'open',
+      ':json': json,
       ':at': update.occurredAt,
       ':day': update.occurredAt.slice(0, 10),
       ':id': update.eventId,
@@ -132,22 +194,23 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
       ':max': MAX_RECENT_EVENT_IDS,
     };
     const sets = [
+      '#json = :json',
       '#last = :at',
       '#day = :day',
       '#ids = list_append(#ids, :ids)',
       '#version = #version + :one',
     ];
-    for (const [field, value] of Object.entries(update.snapshot)) {
-      if (value === undefined) continue;
-      names[`#f_${field}`] = field;
-      values[`:f_${field}`] = value;
-      sets.push(`#snapshot.#f_${field} = :f_${field}`);
+    for (const [attribute, value] of Object.entries(sticky)) {
+      names[`#${attribute}`] = attribute;
+      values[`:${attribute}`] = value;
+      sets.push(`#${attribute} = :${attribute}`);
     }
+    let condition =
+      '#status = :open AND attribute_exists(#wake) AND #last < :at AND NOT contains(#ids, :id) AND size(#ids) < :max';
     if (update.snapshot.email) {
       names['#emailKey'] = 'emailKey';
-      names['#openEmailKey'] = CART_KEYS.openEmailKey;
       values[':emailKey'] = toEmailKey(update.snapshot.email);
-      sets.push('#emailKey = :emailKey', '#openEmailKey = :emailKey');
+      condition += ' AND #emailKey = :emailKey';
     }
     this.count('UpdateItem');
     try {
@@ -156,8 +219,7 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
           TableName: this.table,
           Key: { [CART_KEYS.partition]: update.cartId },
           UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression:
-            '#status = :open AND attribute_exists(#wake) AND #last < :at AND NOT contains(#ids, :id) AND size(#ids) < :max',
+          ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',

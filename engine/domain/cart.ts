@@ -153,20 +153,29 @@ function remember(ids: readonly string[], id: string): string[] {
 
 /** Fields a storefront often sends once and then leaves out; a later snapshot keeps what we had. */
 const STICKY = ['email', 'timezone', 'locale', 'marketingConsent'] as const;
+export type StickyField = (typeof STICKY)[number];
 
 /**
  * Whether a `cart.updated` event may be applied to a stored cart without reading it first: the cart
- * is open with a pending wake-up, has not seen the event, and its last activity is older. Then the
- * fold is `applyNewerSnapshot` below, which is what `applyCartEvent` does in that case.
+ * is open with a pending wake-up, has not seen the event, its last activity is older, and the event
+ * brings no email or the one the cart has (a new address moves the cart between shoppers, which the
+ * read-and-fold path handles). Then the fold is `applyNewerSnapshot` below, which is what
+ * `applyCartEvent` does in that case.
  */
-export function canApplyNewerSnapshot(cart: Cart, eventId: string, occurredAt: string): boolean {
+export function canApplyNewerSnapshot(
+  cart: Cart,
+  eventId: string,
+  occurredAt: string,
+  email: string | undefined,
+): boolean {
   return (
     cart.status === 'open' &&
     cart.wake !== undefined &&
     cart.lastActivityAt !== undefined &&
     cart.lastActivityAt < occurredAt &&
     !cart.recentEventIds.includes(eventId) &&
-    cart.recentEventIds.length < MAX_RECENT_EVENT_IDS
+    cart.recentEventIds.length < MAX_RECENT_EVENT_IDS &&
+    (email === undefined || emailKey(email) === cart.emailKey)
   );
 }
 

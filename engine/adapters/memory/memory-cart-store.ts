@@ -39,7 +39,8 @@ export class MemoryCartStore implements CartStore {
 
   async applyNewerSnapshot(update: SnapshotUpdate): Promise<Cart | undefined> {
     const stored = this.#openCart(update.cartId);
-    if (!stored || !canApplyNewerSnapshot(stored, update.eventId, update.occurredAt)) return undefined;
+    if (!stored || !canApplyNewerSnapshot(stored, update.eventId, update.occurredAt, update.snapshot.email))
+      return undefined;
     return this.#store(
       stored,
       applyNewerSnapshot(stored, update.eventId, update.occurredAt, update.snapshot),

@@ -267,15 +267,29 @@ export function describeCartStoreContract(name: string, makeStore: () => Promise
         expect(await store.get(cart.id)).toEqual(saved);
       });
 
-      it('follows a new email into the open-carts-by-email lookup', async () => {
+      it('takes the email the cart has, however it is written', async () => {
+        const store = await makeStore();
+        const cart = fullCart({ reminders: [] });
+        await store.put(cart, 0);
+        const written = ` ${cart.snapshot?.email?.toUpperCase()} `.trim();
+
+        const saved = await store.applyNewerSnapshot(newer(cart, { email: written }));
+
+        expect(saved?.snapshot?.email).toBe(written);
+        expect(saved?.emailKey).toBe(cart.emailKey);
+        expect(ids(await store.openCartsByEmail(cart.emailKey as string))).toEqual([cart.id]);
+      });
+
+      it('leaves a new email to the read-and-fold path, which moves the cart between shoppers', async () => {
         const store = await makeStore();
         const cart = fullCart({ reminders: [] });
         await store.put(cart, 0);
 
-        await store.applyNewerSnapshot(newer(cart, { email: 'New.Address@Example.com' }));
+        const saved = await store.applyNewerSnapshot(newer(cart, { email: 'New.Address@Example.com' }));
 
-        expect(ids(await store.openCartsByEmail('new.address@example.com'))).toEqual([cart.id]);
-        expect((await store.get(cart.id))?.emailKey).toBe('new.address@example.com');
+        expect(saved).toBeUndefined();
+        expect((await store.get(cart.id))?.version).toBe(1);
+        expect(await store.openCartsByEmail('new.address@example.com')).toEqual([]);
       });
 
       it('refuses an unknown cart, a closed one, one without a wake-up, a seen event and older activity', async () => {

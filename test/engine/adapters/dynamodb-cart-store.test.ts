@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbCartStore } from '#engine/adapters/dynamodb-cart-store.js';
 import type { DynamoDbOperation } from '#engine/adapters/dynamodb-requests.js';
@@ -57,6 +57,55 @@ describe('DynamoDbCartStore', () => {
     expect(item).not.toHaveProperty('openEmailKey');
     expect(item).not.toHaveProperty('id');
     expect(item?.status).toBe('purchased');
+  });
+
+  it('keeps the fields a storefront may send once in attributes of their own, the rest as JSON text', async () => {
+    const { names, store } = await freshStore();
+    const cart = sampleCart();
+
+    await store.put(cart, 0);
+
+    const item = await rawItem(names.carts, 'cart-1001');
+    expect(item).toMatchObject({
+      snapshotEmail: cart.snapshot?.email,
+      snapshotTimezone: cart.snapshot?.timezone,
+      snapshotLocale: cart.snapshot?.locale,
+      snapshotConsent: cart.snapshot?.marketingConsent,
+    });
+    expect(item).not.toHaveProperty('snapshot');
+    const { email, timezone, locale, marketingConsent, ...rest } = cart.snapshot ?? {};
+    expect(JSON.parse(item?.snapshotJson)).toEqual(rest);
+    expect(await store.get('cart-1001')).toEqual({ ...cart, version: 1 });
+  });
+
+  it('reads an item written before the snapshot was split, and keeps its fields through an update', async () => {
+    // Prepare: the old shape, the snapshot as one map.
+    const { names, store } = await freshStore();
+    const cart = sampleCart({ wake: { at: '2026-06-10T17:00:00.000Z', seq: 1 } });
+    const { id, snapshot, ...fields } = cart;
+    await db.doc.send(
+      new PutCommand({ TableName: names.carts, Item: { cartId: id, ...fields, snapshot, version: 1 } }),
+    );
+    expect(await store.get(id)).toEqual({ ...cart, version: 1 });
+
+    // Act: an update that leaves out the email, zone, locale and consent.
+    const saved = await store.applyNewerSnapshot({
+      cartId: id,
+      eventId: 'evt-later',
+      occurredAt: '2026-06-10T16:00:00.000Z',
+      snapshot: {
+        ...(snapshot as NonNullable<typeof snapshot>),
+        email: undefined,
+        timezone: undefined,
+        locale: undefined,
+        marketingConsent: undefined,
+        total: '12.00',
+      },
+    });
+
+    // Assess
+    expect(saved?.snapshot).toEqual({ ...snapshot, total: '12.00' });
+    expect(await store.get(id)).toEqual(saved);
   });
 
   it('files a cart under the UTC day of its last activity, else of its first sighting', async () => {

@@ -63,6 +63,36 @@ describe('handleWebhook', () => {
     expect(engine.carts.writes).toBe(writes);
   });
 
+  it('follows a cart to the new email a later update brings, and keeps it on the same one', async () => {
+    // Prepare: the cart, stored with its pending wake-up.
+    await post(structuredClone(updatedFixture));
+    const later = (id: string, minute: string, email: string) => ({
+      ...structuredClone(updatedFixture),
+      id,
+      occurredAt: `2026-06-10T14:${minute}:00Z`,
+      cart: { ...structuredClone(updatedFixture.cart), email },
+    });
+
+    // Act: the same address written otherwise (one write), then a new address (read and fold).
+    const same = answer(await post(later('evt-upd-1002', '05', ' SHOPPER@example.com ')));
+    const writesBefore = engine.carts.writes;
+    const moved = answer(await post(later('evt-upd-1003', '10', 'Partner@Example.com')));
+
+    // Assess
+    expect(same.json).toMatchObject({ status: 'accepted', outcome: 'updated' });
+    expect(moved.json).toMatchObject({ status: 'accepted', outcome: 'updated' });
+    expect(engine.carts.writes).toBe(writesBefore + 1);
+    expect(await engine.carts.get('cart-1001')).toMatchObject({
+      emailKey: 'partner@example.com',
+      lastActivityAt: '2026-06-10T14:10:00.000Z',
+      recentEventIds: ['evt-upd-1001', 'evt-upd-1002', 'evt-upd-1003'],
+    });
+    expect((await engine.carts.openCartsByEmail('partner@example.com')).map((c) => c.id)).toEqual([
+      'cart-1001',
+    ]);
+    expect(await engine.carts.openCartsByEmail('shopper@example.com')).toEqual([]);
+  });
+
   it('verifies a base64-encoded body on its raw bytes', async () => {
     const event = structuredClone(updatedFixture);
     event.cart.items[0] = { ...event.cart.items[0], title: 'Crème brûlée torch – “Pro”' } as never;
