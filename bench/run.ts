@@ -15,7 +15,7 @@ const run = promisify(execFile);
 const { values } = parseArgs({
   options: {
     carts: { type: 'string', default: '300000' },
-    intake: { type: 'string', default: '1000' },
+    intake: { type: 'string', default: '3000' },
     shards: { type: 'string' },
   },
 });
