@@ -193,8 +193,11 @@ function memoized(
   return (value) => {
     let verdict = seen.get(value);
     if (verdict === undefined) {
-      const result = quick(value) === undefined ? schema.safeParse(value) : { success: true, data: value };
-      verdict = result.success ? result.data : NOT_READ;
+      verdict = quick(value);
+      if (verdict === undefined) {
+        const result = schema.safeParse(value);
+        verdict = result.success ? result.data : NOT_READ;
+      }
       if (seen.size >= 10_000) seen.clear();
       seen.set(value, verdict);
     }

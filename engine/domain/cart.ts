@@ -192,7 +192,6 @@ export function applyNewerSnapshot(
     lastActivityAt: occurredAt,
     recentEventIds: cart.recentEventIds.concat(eventId),
     version: cart.version + 1,
-    ...(snapshot.email ? { emailKey: emailKey(snapshot.email) } : {}),
   });
 }
 
