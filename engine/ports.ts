@@ -40,8 +40,8 @@ export interface CartStore {
    * The one-request path of the commonest webhook call, an update of a known cart: applies a newer
    * snapshot in a single conditional write, without reading first, exactly as `applyCartEvent` would
    * (see `canApplyNewerSnapshot`). Returns the cart as stored, or undefined when the cart is unknown,
-   * closed, without a pending wake-up, has seen this event, or has newer activity; the caller then
-   * reads and folds as usual.
+   * closed, without a pending wake-up, has seen this event, has newer activity, or the event brings
+   * another email; the caller then reads and folds as usual.
    */
   applyNewerSnapshot(update: SnapshotUpdate): Promise<Cart | undefined>;
 }
