@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ValidationError } from './errors.js';
 import { toFieldErrors } from './field-errors.js';
+import { isoTime, timeOf } from './iso-time.js';
 import { isTimeZone } from './time-zone.js';
 
 const DECIMAL = /^\d{1,12}(\.\d{1,6})?$/;
@@ -233,8 +234,8 @@ function readAmount(value: unknown): Read<string> {
 function readTime(value: unknown): Read<string> {
   if (typeof value !== 'string') return NOT_READ;
   if (value.length === 24 && value.endsWith('Z')) {
-    const ms = Date.parse(value);
-    if (!Number.isNaN(ms) && new Date(ms).toISOString() === value) return value;
+    const ms = timeOf(value);
+    if (!Number.isNaN(ms) && isoTime(ms) === value) return value;
   }
   const result = occurredAt.safeParse(value);
   return result.success ? result.data : NOT_READ;

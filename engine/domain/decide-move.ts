@@ -9,6 +9,7 @@ import {
   type SkipReason,
 } from './cart.js';
 import type { CartSnapshot } from './cart-event.js';
+import { isoTime, timeOf } from './iso-time.js';
 import { isQuiet, outsideQuietHours } from './quiet-hours.js';
 import type { Rules, Tier } from './rules.js';
 import { tierFor } from './tiers.js';
@@ -46,17 +47,13 @@ export type Move =
   | { kind: 'give_up'; reasons: string[] }
   | { kind: 'stop'; status: ClosedStatus | 'already_closed'; reasons: string[] };
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
 function hoursText(h: number): string {
   return `${Number.isInteger(h) ? h : h.toFixed(2)} h`;
 }
 
 /** When a reminder counts as having happened: when sent (or claimed), or when it was due if skipped. */
 export function reminderTime(record: ReminderRecord): number {
-  return Date.parse(record.state === 'skipped' ? record.dueAt : record.at);
+  return timeOf(record.state === 'skipped' ? record.dueAt : record.at);
 }
 
 /** How many reminders this cart may get at all, and why fewer than the rules' maximum. */
@@ -116,7 +113,7 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
     };
   }
 
-  const last = Date.parse(lastActivityAt);
+  const last = timeOf(lastActivityAt);
   const zone = snapshot.timezone ?? rules.store.timezone;
   const tier = tierFor(rules, snapshot.total);
   // Waits and reminders are acted on and dropped, mostly unread: reasons that need local times are
@@ -151,7 +148,7 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
         ),
       };
     }
-    const until = iso(giveUpAt);
+    const until = isoTime(giveUpAt);
     return wait(
       until,
       'give_up_later',
@@ -166,18 +163,18 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
   const due = base + waitHours * HOUR;
   const schedule = { n, waitHours, afterReminder: base !== last, due };
   if (due > ageLimit) {
-    return wait(iso(tooOldAt), 'give_up_later', () =>
+    return wait(isoTime(tooOldAt), 'give_up_later', () =>
       because(
         about,
         dueText(schedule),
-        `that is past the maximum cart age (${iso(ageLimit)}); the cart will give up then`,
+        `that is past the maximum cart age (${isoTime(ageLimit)}); the cart will give up then`,
       ),
     );
   }
   if (t < due) {
     const wakeAt = outsideQuietHours(rules, due, zone);
     if (wakeAt > ageLimit) {
-      return wait(iso(tooOldAt), 'give_up_later', () =>
+      return wait(isoTime(tooOldAt), 'give_up_later', () =>
         because(
           about,
           dueText(schedule),
@@ -186,11 +183,11 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
       );
     }
     if (wakeAt === due) {
-      const until = iso(wakeAt);
+      const until = isoTime(wakeAt);
       return wait(until, 'not_due', because(about, dueText(schedule, until)), n);
     }
     return wait(
-      iso(wakeAt),
+      isoTime(wakeAt),
       'not_due',
       () =>
         because(
@@ -199,13 +196,13 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
           `${quietText(rules, due, zone)}; it waits until ${formatLocal(wakeAt, zone)} local`,
         ),
       n,
-      iso(due),
+      isoTime(due),
     );
   }
   if (isQuiet(rules, t, zone)) {
     const sendAt = outsideQuietHours(rules, t, zone);
     return wait(
-      iso(Math.min(sendAt, tooOldAt)),
+      isoTime(Math.min(sendAt, tooOldAt)),
       'quiet_hours',
       () =>
         because(
@@ -214,17 +211,17 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
           `now, ${quietText(rules, t, zone)}; deferred to ${formatLocal(sendAt, zone)} local`,
         ),
       n,
-      iso(due),
+      isoTime(due),
     );
   }
   const effectiveDue = outsideQuietHours(rules, due, zone);
-  const dueAt = iso(effectiveDue);
+  const dueAt = isoTime(effectiveDue);
   const capped = history.lastReminder;
   if (
     capped &&
     capped.cartId !== cart.id &&
     rules.frequencyCapHours > 0 &&
-    t - Date.parse(capped.at) < rules.frequencyCapHours * HOUR
+    t - timeOf(capped.at) < rules.frequencyCapHours * HOUR
   ) {
     return {
       kind: 'skip',
@@ -246,7 +243,7 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
       reasons: because(about, dueText(schedule, dueAt), `reminder ${n} goes now`),
     };
   }
-  const deferredFrom = iso(due);
+  const deferredFrom = isoTime(due);
   return {
     kind: 'remind',
     n,
@@ -283,7 +280,7 @@ function dueText(
     afterReminder: boolean;
     due: number;
   },
-  dueIso = iso(schedule.due),
+  dueIso = isoTime(schedule.due),
 ): string {
   const { n, waitHours } = schedule;
   return n === 1
@@ -343,7 +340,7 @@ export function settleCart(
     const move = decideMove(current, history, rules, now);
     moves.push(move);
     if (move.kind === 'wait' || move.kind === 'remind') return { cart: current, moves, next: move };
-    const at = now.toISOString();
+    const at = isoTime(now.getTime());
     switch (move.kind) {
       case 'skip': {
         const record: ReminderRecord = {

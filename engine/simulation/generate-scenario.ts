@@ -1,6 +1,7 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { isoTime } from '../domain/iso-time.js';
 import type { ScenarioInput, ScenarioLine } from './scenario-line.js';
 
 const MINUTE = 60_000;
@@ -127,7 +128,6 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
   const heap = new LineHeap();
   let next = 0;
   let lineNo = 0;
-  const iso = (ms: number) => new Date(ms).toISOString();
 
   const makeCart = (index: number, begin: number) => {
     const shopper = int(0, shoppers - 1);
@@ -178,7 +178,7 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
       const event = {
         id: `evt_${id}_${u}`,
         type: 'cart.updated',
-        occurredAt: iso(at),
+        occurredAt: isoTime(at),
         cart: {
           id,
           ...(email ? { email: shouted ? ` ${email.toUpperCase()} ` : email } : {}),
@@ -216,7 +216,7 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
       const when = lastUpdate + checkoutAfter;
       heap.push({
         at: when,
-        event: { id: `evt_${id}_co`, type: 'cart.checked_out', occurredAt: iso(when), cart: { id } },
+        event: { id: `evt_${id}_co`, type: 'cart.checked_out', occurredAt: isoTime(when), cart: { id } },
       });
     } else if (unsubscribeAfter !== undefined && email) {
       heap.push({ at: lastUpdate + unsubscribeAfter, action: 'unsubscribe', email });

@@ -3,6 +3,7 @@ import { emailKey } from '../domain/cart-event.js';
 import type { Move } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import { CartRecoveryError } from '../domain/errors.js';
+import { isoTime } from '../domain/iso-time.js';
 import type { Rules } from '../domain/rules.js';
 import type { AuditEntry, Logger, OutgoingEmail } from '../ports.js';
 import { ingestCartEvent } from '../use-cases/ingest-cart-event.js';
@@ -103,7 +104,7 @@ export async function runSimulation(
   const deferrals = new Map<string, Set<string>>();
   let engine: MemoryEngine | undefined;
   let sentCount = 0;
-  const nowIso = () => (engine ? engine.clock.now().toISOString() : '');
+  const nowIso = () => (engine ? isoTime(engine.clock.nowMs()) : '');
 
   const onAudit = (entry: AuditEntry) => {
     if (entry.action === 'reminder.skipped' && entry.cartId) {
@@ -244,7 +245,7 @@ export async function runSimulation(
 
   async function deliver(e: MemoryEngine, line: ScenarioLine): Promise<void> {
     // The time is only written into output lines; without a listener there are none.
-    const at = output ? e.clock.now().toISOString() : '';
+    const at = output ? isoTime(e.clock.nowMs()) : '';
     if (options.counts) countOne(options.counts, 'Lambda', 'event' in line ? 'webhook' : 'owner');
     if ('event' in line) {
       summary.events++;

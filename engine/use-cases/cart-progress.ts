@@ -2,6 +2,7 @@ import { cartAuditView } from '../domain/audit-view.js';
 import { type Cart, copyCart } from '../domain/cart.js';
 import { type Move, type SettledMove, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
+import { isoTime, timeOf } from '../domain/iso-time.js';
 import type { Rules } from '../domain/rules.js';
 import type { AuditEntry, Wake } from '../ports.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -20,9 +21,9 @@ export function planWake(
   fired: boolean,
 ): { cart: Cart; schedule?: Wake; replaces?: Wake } {
   if (cart.status !== 'open' || next.kind === 'closed') return { cart };
-  const atMs = next.kind === 'wait' ? Date.parse(next.until) : now.getTime();
+  const atMs = next.kind === 'wait' ? timeOf(next.until) : now.getTime();
   const pending = cart.wake;
-  if (pending && !fired && Date.parse(pending.at) <= atMs) return { cart };
+  if (pending && !fired && timeOf(pending.at) <= atMs) return { cart };
   const seq = (pending?.seq ?? 0) + 1;
   const at = new Date(atMs);
   const schedule: Wake = { cartId: cart.id, seq, at };
@@ -30,7 +31,7 @@ export function planWake(
     pending && !fired ? { cartId: cart.id, seq: pending.seq, at: new Date(pending.at) } : undefined;
   return {
     // A wait's `until` is already the ISO form of atMs: no need to format it again.
-    cart: copyCart(cart, { wake: { at: next.kind === 'wait' ? next.until : at.toISOString(), seq } }),
+    cart: copyCart(cart, { wake: { at: next.kind === 'wait' ? next.until : isoTime(atMs), seq } }),
     schedule,
     ...(replaces ? { replaces } : {}),
   };

@@ -3,6 +3,7 @@ import { type CartCheckedOutEvent, type CartEvent, parseCartEvent } from '../dom
 import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import type { ValidationError } from '../domain/errors.js';
+import { isoTime } from '../domain/iso-time.js';
 import type { RulesVersion } from '../ports.js';
 import { type AuditContext, auditClosed, auditSettlement, planWake } from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -45,7 +46,7 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
   }
   const event = parsed.event;
   const now = deps.clock.now();
-  const at = now.toISOString();
+  const at = isoTime(now.getTime());
   const { rules, version } = await deps.rules.current();
   const context = { at, actor: 'storefront', rulesVersion: version };
 
@@ -111,7 +112,7 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
     return {
       closed: saved.status === 'open' ? [] : [{ cartId: saved.id, status: saved.status }],
       moves: settled.moves,
-      ...(planned.schedule ? { wakeAt: planned.schedule.at.toISOString() } : {}),
+      ...(planned.schedule ? { wakeAt: isoTime(planned.schedule.at.getTime()) } : {}),
       ...accepted,
     };
   });
@@ -157,7 +158,7 @@ async function settleAfterUpdate(
     return {
       closed: saved.status === 'open' ? [] : [{ cartId: saved.id, status: saved.status }],
       moves: settled.moves,
-      ...(planned.schedule ? { wakeAt: planned.schedule.at.toISOString() } : {}),
+      ...(planned.schedule ? { wakeAt: isoTime(planned.schedule.at.getTime()) } : {}),
     };
   });
 }

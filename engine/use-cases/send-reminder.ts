@@ -2,6 +2,7 @@ import { cartAuditView } from '../domain/audit-view.js';
 import { type Cart, copyCart, copyRecord, type ReminderNumber, type ReminderRecord } from '../domain/cart.js';
 import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
+import { isoTime, timeOf } from '../domain/iso-time.js';
 import { composeReminder, fillLine, lineTemplate, toneFor } from '../domain/reminder-message.js';
 import type { Rules } from '../domain/rules.js';
 import { deferredUnsubscribeToken } from '../domain/unsubscribe-token.js';
@@ -71,7 +72,7 @@ const LOST_CLAIM_MS = 5 * 60_000;
  */
 export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<SendResult> {
   const now = deps.clock.now();
-  const at = now.toISOString();
+  const at = isoTime(now.getTime());
   const { rules, version } = await deps.rules.current();
   const context = { at, actor: 'engine', rulesVersion: version };
 
@@ -197,7 +198,7 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
   }
 
   // 4. Record and move on.
-  const sentAt = deps.clock.now().toISOString();
+  const sentAt = isoTime(deps.clock.now().getTime());
   const recorded = await changeAndSettle(
     deps,
     job.cartId,
@@ -282,8 +283,8 @@ async function recoverLostClaim(
   context: AuditContext,
 ): Promise<void> {
   const record = cart.reminders[n - 1];
-  if (record?.state !== 'claimed' || now.getTime() - Date.parse(record.at) < LOST_CLAIM_MS) return;
-  if (cart.wake && Date.parse(cart.wake.at) > Date.parse(record.at)) return;
+  if (record?.state !== 'claimed' || now.getTime() - timeOf(record.at) < LOST_CLAIM_MS) return;
+  if (cart.wake && timeOf(cart.wake.at) > timeOf(record.at)) return;
   await deps.audit.record(
     auditEntry(context, {
       action: 'reminder.failed',

@@ -1,3 +1,4 @@
+import { timeOf } from '../../domain/iso-time.js';
 import type { Contact, ContactStore, SlotClaim } from '../../ports.js';
 
 const HOUR = 3_600_000;
@@ -18,7 +19,7 @@ export class MemoryContactStore implements ContactStore {
     const contact = this.#contacts.get(emailKey) ?? { emailKey };
     if (contact.unsubscribedAt) return 'unsubscribed';
     const last = contact.lastReminder;
-    if (last && last.cartId !== slot.cartId && Date.parse(slot.at) - Date.parse(last.at) < capHours * HOUR) {
+    if (last && last.cartId !== slot.cartId && timeOf(slot.at) - timeOf(last.at) < capHours * HOUR) {
       return 'capped';
     }
     this.#contacts.set(emailKey, withField(contact, 'lastReminder', { cartId: slot.cartId, at: slot.at }));
