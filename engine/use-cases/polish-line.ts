@@ -22,6 +22,8 @@ const URL_LIKE =
 const PLACEHOLDER = /\{[a-z]+\}/g;
 
 class PolishTimeout {}
+const NOT_YET_VALUE = Symbol('not yet');
+const NOT_YET = Promise.resolve(NOT_YET_VALUE);
 
 // A polisher answers each variant the same way all day: remember the verdicts on recent answers.
 const verdicts = new Map<string, PolishFallbackReason | 'plausible'>();
@@ -65,15 +67,19 @@ export async function polishLine(
   timeoutMs = 1500,
 ): Promise<{ line: string; polished: boolean }> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<PolishTimeout>((resolve) => {
-    timer = setTimeout(() => resolve(new PolishTimeout()), timeoutMs);
-  });
   let reason: PolishFallbackReason | undefined;
   try {
-    const answer: unknown = await Promise.race([
-      Promise.resolve().then(() => polisher.polish(request)),
-      timeout,
-    ]);
+    // A polisher that throws at once is caught below, like one that rejects.
+    const pending = polisher.polish(request);
+    // An answer already in (the template polisher, a cached one) wins this race, since its reaction is
+    // queued first: only an answer still pending needs the timer, one timer-list entry per reminder.
+    let answer: unknown = await Promise.race([pending, NOT_YET]);
+    if (answer === NOT_YET_VALUE) {
+      const timeout = new Promise<PolishTimeout>((resolve) => {
+        timer = setTimeout(() => resolve(new PolishTimeout()), timeoutMs);
+      });
+      answer = await Promise.race([pending, timeout]);
+    }
     if (answer instanceof PolishTimeout) {
       reason = 'timeout';
     } else {
