@@ -17,8 +17,8 @@ export interface GenerateOptions {
   /**
    * Only the lines of shard `index` of `count`: shoppers (and carts without an email) are split so
    * that nothing one shard's lines do can affect another's (the frequency cap and checkouts only ever
-   * couple carts of one email). Every shard draws the same random numbers, so the shards of a seed
-   * together are exactly the unsharded month.
+   * couple carts of one email). Each cart is drawn from its own generator, seeded by the month's, so
+   * the shards of a seed together are exactly the unsharded month.
    */
   shard?: { index: number; count: number };
 }
@@ -48,6 +48,11 @@ const CATALOG = [
   url: `https://shop.example.com/products/${p.sku.toLowerCase()}`,
   imageUrl: `https://shop.example.com/images/${p.sku.toLowerCase()}.jpg`,
 }));
+
+type Rng = ReturnType<typeof xoroshiro128plus>;
+const chance = (rng: Rng, p: number) => uniformFloat64(rng) < p;
+const int = (rng: Rng, from: number, to: number) => uniformInt(rng, from, to);
+const pick = <T>(rng: Rng, list: readonly T[]): T => list[int(rng, 0, list.length - 1)] as T;
 
 /** A small binary heap of lines by delivery time, so a month streams out in order without being held whole. */
 class LineHeap {
@@ -113,9 +118,6 @@ class LineHeap {
  */
 export function* generateScenario(options: GenerateOptions): Generator<ScenarioLine> {
   const rng = xoroshiro128plus(options.seed);
-  const chance = (p: number) => uniformFloat64(rng) < p;
-  const int = (from: number, to: number) => uniformInt(rng, from, to);
-  const pick = <T>(list: readonly T[]): T => list[int(0, list.length - 1)] as T;
   const start = (options.start ?? new Date('2026-03-01T00:00:00Z')).getTime();
   const span = options.days * DAY;
   const shoppers = Math.max(1, Math.round(options.carts * 0.8));
@@ -130,19 +132,22 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
   let lineNo = 0;
 
   const makeCart = (index: number, begin: number) => {
-    const shopper = int(0, shoppers - 1);
-    const hasEmail = !chance(0.1);
+    // The month's generator draws only who the cart belongs to and a seed for the cart's own
+    // generator, which draws everything else: a shard skips another shard's cart after three draws
+    // (a shard of six would otherwise draw everything for five carts it drops for each one it keeps),
+    // and every shard still sees exactly the carts the whole month has.
+    const shopper = uniformInt(rng, 0, shoppers - 1);
+    const hasEmail = uniformFloat64(rng) >= 0.1;
+    const cartSeed = rng.next();
     const key = hasEmail ? shopper : shoppers + index;
-    const keep = !options.shard || key % options.shard.count === options.shard.index;
-    // Every random number is drawn whether or not the cart is kept, in the same order, so that each
-    // shard draws exactly what the whole month draws; only a kept cart's lines (and strings) are built:
-    // a shard of six would otherwise make and drop five carts' worth of objects for every one it keeps.
-    const id = keep ? `cart_${index.toString(36).padStart(5, '0')}` : '';
-    const email = hasEmail && keep ? `shopper${shopper}@example.com` : undefined;
-    const timezone = pick(ZONES);
-    const locale = pick(LOCALES);
-    const consent = chance(0.7);
-    const source = chance(0.85) ? 'storefront' : chance(0.5) ? 'saved_link' : 'import';
+    if (options.shard && key % options.shard.count !== options.shard.index) return;
+    const own = xoroshiro128plus(cartSeed);
+    const id = `cart_${index.toString(36).padStart(5, '0')}`;
+    const email = hasEmail ? `shopper${shopper}@example.com` : undefined;
+    const timezone = pick(own, ZONES);
+    const locale = pick(own, LOCALES);
+    const consent = chance(own, 0.7);
+    const source = chance(own, 0.85) ? 'storefront' : chance(own, 0.5) ? 'saved_link' : 'import';
     const items: {
       sku: string;
       title: string;
@@ -151,18 +156,17 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
       url: string;
       imageUrl: string;
     }[] = [];
-    const updates = int(1, 4);
+    const updates = int(own, 1, 4);
     let at = begin;
     let lastUpdate = begin;
     for (let u = 0; u < updates; u++) {
-      if (u > 0) at += int(1, 40) * MINUTE;
-      const product = pick(CATALOG);
-      const shouted = hasEmail && chance(0.05);
+      if (u > 0) at += int(own, 1, 40) * MINUTE;
+      const product = pick(own, CATALOG);
+      const shouted = hasEmail && chance(own, 0.05);
       // Most deliveries are near-instant; some arrive late, after newer ones; a few come twice.
-      const delay = chance(0.03) ? int(5, 90) * MINUTE : int(0, 5) * 1000;
-      const repeatAfter = chance(0.01) ? int(1, 60) * 1000 : undefined;
+      const delay = chance(own, 0.03) ? int(own, 5, 90) * MINUTE : int(own, 0, 5) * 1000;
+      const repeatAfter = chance(own, 0.01) ? int(own, 1, 60) * 1000 : undefined;
       lastUpdate = at;
-      if (!keep) continue;
       const existing = items.find((i) => i.sku === product.sku);
       if (existing) existing.quantity++;
       else
@@ -195,17 +199,16 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
       heap.push({ at: at + delay, event });
       if (repeatAfter !== undefined) heap.push({ at: at + delay + repeatAfter, event });
     }
-    const bad = chance(0.004);
-    const fate = uniformFloat64(rng);
-    // The draws below depend on the fate only; what they make is pushed for a kept cart alone.
-    const checkoutAfter = fate < 0.25 ? int(5, 180) * MINUTE : fate < 0.37 ? int(3, 60) * HOUR : undefined;
+    const bad = chance(own, 0.004);
+    const fate = uniformFloat64(own);
+    const checkoutAfter =
+      fate < 0.25 ? int(own, 5, 180) * MINUTE : fate < 0.37 ? int(own, 3, 60) * HOUR : undefined;
     const unsubscribeAfter =
-      checkoutAfter === undefined && fate < 0.39 && hasEmail ? int(6, 48) * HOUR : undefined;
+      checkoutAfter === undefined && fate < 0.39 && hasEmail ? int(own, 6, 48) * HOUR : undefined;
     const actionAfter =
       checkoutAfter === undefined && unsubscribeAfter === undefined && fate < 0.405
-        ? int(1, 30) * HOUR
+        ? int(own, 1, 30) * HOUR
         : undefined;
-    if (!keep) return;
     if (bad) {
       heap.push({
         at: lastUpdate + 1000,
