@@ -17,8 +17,13 @@ const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'))
 let lastDay = Number.NaN;
 let dayPrefix = '';
 
+// A use case formats its `now` several times (audit context, records, decisions): the last is kept.
+let lastMs = Number.NaN;
+let lastText = '';
+
 /** `new Date(ms).toISOString()`. Throws the same RangeError for a time Date cannot hold. */
 export function isoTime(ms: number): string {
+  if (ms === lastMs) return lastText;
   if (!(ms >= FIRST && ms <= LAST) || !Number.isInteger(ms)) return new Date(ms).toISOString();
   const days = Math.floor(ms / DAY);
   if (days !== lastDay) {
@@ -36,6 +41,8 @@ export function isoTime(ms: number): string {
   // Joined strings are kept as a tree of their parts until first read; reading one character makes V8
   // lay it out flat now, so a stored time costs the 24 bytes of one string, not a tree of pieces.
   text.charCodeAt(0);
+  lastMs = ms;
+  lastText = text;
   return text;
 }
 
