@@ -343,14 +343,17 @@ export function settleCart(
     const at = isoTime(now.getTime());
     switch (move.kind) {
       case 'skip': {
+        // Every key, in copyRecord's order: records share one hidden class.
         const record: ReminderRecord = {
           n: move.n,
           state: 'skipped',
           dueAt: move.dueAt,
           at,
           reason: move.reason,
+          deferredFrom: undefined,
+          messageId: undefined,
+          rulesVersion: rulesVersion || undefined,
         };
-        if (rulesVersion) record.rulesVersion = rulesVersion;
         current = copyCart(current, {
           reminders: [...current.reminders, record],
           version: current.version + 1,

@@ -89,14 +89,17 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
     const settled = settleCart(cart, history ?? {}, rules, now, version);
     const next = settled.next;
     if (next.kind === 'remind' && next.n === job.n) {
+      // Every key, in copyRecord's order: records share one hidden class.
       const claim: ReminderRecord = {
         n: job.n,
         state: 'claimed',
         dueAt: next.dueAt,
         at,
+        reason: undefined,
+        deferredFrom: next.deferredFrom || undefined,
+        messageId: undefined,
         rulesVersion: version,
       };
-      if (next.deferredFrom) claim.deferredFrom = next.deferredFrom;
       return { claim };
     }
     const planned = planWake(settled.cart, next, now, true);

@@ -22,7 +22,10 @@ export class MemoryContactStore implements ContactStore {
     if (last && last.cartId !== slot.cartId && timeOf(slot.at) - timeOf(last.at) < capHours * HOUR) {
       return 'capped';
     }
-    this.#contacts.set(emailKey, withField(contact, 'lastReminder', { cartId: slot.cartId, at: slot.at }));
+    this.#contacts.set(
+      emailKey,
+      copyContact(contact, { lastReminder: { cartId: slot.cartId, at: slot.at } }),
+    );
     return 'claimed';
   }
 
@@ -32,8 +35,7 @@ export class MemoryContactStore implements ContactStore {
   ): Promise<{ before: Contact | undefined; after: Contact }> {
     const before = this.#contacts.get(emailKey);
     if (before?.unsubscribedAt) return { before, after: before };
-    const after: Contact = Object.freeze({
-      ...(before ?? { emailKey }),
+    const after = copyContact(before ?? { emailKey }, {
       unsubscribedAt: change.at,
       unsubscribeReason: change.reason,
       unsubscribedBy: change.actor,
@@ -45,15 +47,21 @@ export class MemoryContactStore implements ContactStore {
   async recordCheckout(emailKey: string, at: string): Promise<void> {
     const contact = this.#contacts.get(emailKey) ?? { emailKey };
     if (contact.lastCheckoutAt && contact.lastCheckoutAt >= at) return;
-    this.#contacts.set(emailKey, withField(contact, 'lastCheckoutAt', at));
+    this.#contacts.set(emailKey, copyContact(contact, { lastCheckoutAt: at }));
   }
 }
 
 /**
- * A frozen copy of `contact` with one field set. A key the contact lacks goes first: V8 gives an object
- * spread and then grown a new key a hidden class of its own (see copyCart).
+ * A frozen copy of `contact` with `changes`, every key of a contact set (absent ones as undefined) in
+ * one order, so that all stored contacts share one hidden class (see copyCart).
  */
-function withField<K extends keyof Contact>(contact: Contact, key: K, value: Contact[K]): Contact {
-  const copy = key in contact ? { ...contact, [key]: value } : { [key]: value, ...contact };
-  return Object.freeze(copy as Contact);
+function copyContact(contact: Contact, changes: Partial<Omit<Contact, 'emailKey'>>): Contact {
+  return Object.freeze({
+    emailKey: contact.emailKey,
+    unsubscribedAt: changes.unsubscribedAt ?? contact.unsubscribedAt,
+    unsubscribeReason: changes.unsubscribeReason ?? contact.unsubscribeReason,
+    unsubscribedBy: changes.unsubscribedBy ?? contact.unsubscribedBy,
+    lastReminder: changes.lastReminder ?? contact.lastReminder,
+    lastCheckoutAt: changes.lastCheckoutAt ?? contact.lastCheckoutAt,
+  });
 }
