@@ -3,10 +3,16 @@ import { type Cart, copyCart, copyRecord, type ReminderNumber, type ReminderReco
 import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import { isoTime, timeOf } from '../domain/iso-time.js';
-import { composeReminder, fillLine, lineTemplate, toneFor } from '../domain/reminder-message.js';
+import {
+  composeReminder,
+  fillLine,
+  lineTemplate,
+  type ReminderMessage,
+  toneFor,
+} from '../domain/reminder-message.js';
 import type { Rules } from '../domain/rules.js';
 import { deferredUnsubscribeToken } from '../domain/unsubscribe-token.js';
-import type { ReminderJob } from '../ports.js';
+import type { OutgoingEmail, ReminderJob } from '../ports.js';
 import {
   type AuditContext,
   auditEntry,
@@ -171,21 +177,17 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
     const composed = await compose(deps, claimed, job.n, rules, version);
     const message = composed.message;
     polished = composed.polished;
-    ({ messageId } = await deps.mailer.send({
-      to: claimed.snapshot.email,
-      from: rules.store.fromEmail,
-      fromName: rules.store.name,
-      subject: message.subject,
-      // The bodies are written when the mailer reads them, and only then.
-      get text() {
-        return message.text;
-      },
-      get html() {
-        return message.html;
-      },
-      headers: message.headers,
-      tags: { cartId: claimed.id, reminder: String(job.n) },
-    }));
+    ({ messageId } = await deps.mailer.send(
+      new ReminderEmail(
+        {
+          to: claimed.snapshot.email,
+          from: rules.store.fromEmail,
+          fromName: rules.store.name,
+          tags: { cartId: claimed.id, reminder: String(job.n) },
+        },
+        message,
+      ),
+    ));
   } catch (error) {
     deps.log.error('reminder send failed', { cartId: claimed.id, n: job.n, error: describe(error) });
     await deps.audit.record(
@@ -227,6 +229,41 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
   );
   deps.log.info('reminder sent', { cartId: after.id, n: job.n, emailHash: hash, messageId });
   return { kind: 'sent', cartId: after.id, n: job.n, messageId, to: claimed.snapshot.email, polished, moves };
+}
+
+/**
+ * A reminder as the mailer takes it. The bodies and headers are the composed message's, written when
+ * the mailer reads them and only then; getters on a class prototype, not an object literal's, which
+ * would cost V8 a hidden class per reminder.
+ */
+class ReminderEmail implements OutgoingEmail {
+  readonly to: string;
+  readonly from: string;
+  readonly fromName: string;
+  readonly subject: string;
+  readonly tags: Record<string, string>;
+  readonly #message: ReminderMessage;
+
+  constructor(envelope: Pick<OutgoingEmail, 'to' | 'from' | 'fromName' | 'tags'>, message: ReminderMessage) {
+    this.to = envelope.to;
+    this.from = envelope.from;
+    this.fromName = envelope.fromName;
+    this.subject = message.subject;
+    this.tags = envelope.tags;
+    this.#message = message;
+  }
+
+  get text(): string {
+    return this.#message.text;
+  }
+
+  get html(): string {
+    return this.#message.html;
+  }
+
+  get headers(): Record<string, string> {
+    return this.#message.headers;
+  }
 }
 
 async function compose(

@@ -22,7 +22,11 @@ function sampleEmail(overrides: Partial<OutgoingEmail> = {}): OutgoingEmail {
     to: 'shopper@example.com',
     from: 'hello@acme.example',
     fromName: 'Acme Outfitters',
-    ...message,
+    // Field by field: a composed message's bodies and headers are getters on its prototype.
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    headers: message.headers,
     tags: { cartId: 'cart-1001', reminder: '1' },
     ...overrides,
   };
