@@ -164,8 +164,8 @@ export function parseCartEvent(body: unknown): ParsedEvent {
 // The fast path. zod stays the one source of truth: what follows reads only the shape storefronts
 // send, returns exactly what `cartEventSchema` would (the same keys in the same order, the same values),
 // and gives up (undefined) on anything else, so zod then accepts or rejects it with its messages.
-// Strings are checked with the very schemas above (memoized where values repeat, as URLs do), or
-// with the same operations they apply. test/engine/domain/cart-event.property.test.ts holds it to that.
+// Strings are checked with the very schemas above (item links remembered, as they repeat), or with
+// the same operations and patterns they apply. test/engine/domain/cart-event.property.test.ts holds it to that.
 
 type Input = Record<string, unknown>;
 const NOT_READ: unique symbol = Symbol('not read');
@@ -184,40 +184,44 @@ function trimmedText(value: unknown, max: number): Read<string> {
   return text.length >= 1 && text.length <= max ? text : NOT_READ;
 }
 
-/** A leaf schema's verdict on a string, remembered: the same URLs come with every event of a store. */
-function memoized(
-  schema: z.ZodType<string, string>,
-  /** A cheaper check that answers for the commonest values (and undefined for the rest). */
-  quick: (value: string) => string | undefined = () => undefined,
-): (value: string) => Read<string> {
-  const seen = new Map<string, Read<string>>();
-  return (value) => {
-    let verdict = seen.get(value);
-    if (verdict === undefined) {
-      verdict = quick(value);
-      if (verdict === undefined) {
-        const result = schema.safeParse(value);
-        verdict = result.success ? result.data : NOT_READ;
-      }
-      if (seen.size >= 10_000) seen.clear();
-      seen.set(value, verdict);
-    }
-    return verdict;
-  };
+/** A leaf schema's verdict on a string. */
+function verdict(schema: z.ZodType<string, string>, value: string): Read<string> {
+  const result = schema.safeParse(value);
+  return result.success ? result.data : NOT_READ;
 }
 
 /** An http(s) URL with no white space in it: the schema's checks reduce to the URL parser's verdict. */
 const PLAIN_WEB_URL = /^https?:\/\/\S+$/i;
+const urlSchema = webUrl('url');
 
 /**
  * `webUrl`. A URL with nothing to trim or strip, under the length limit, that the URL parser takes,
- * is what the schema returns unchanged: checked without zod, which matters because a return link is
- * new with every cart, so the cache alone would still call zod for nearly every event.
+ * is what the schema returns unchanged: checked without zod. A return link is new with every cart,
+ * so it is checked at once, never remembered.
  */
-const readWebUrl = memoized(webUrl('url'), (value) =>
-  value.length <= 2048 && PLAIN_WEB_URL.test(value) && URL.canParse(value) ? value : undefined,
-);
-const readEmail = memoized(email);
+function readReturnUrl(value: string): Read<string> {
+  return value.length <= 2048 && PLAIN_WEB_URL.test(value) && URL.canParse(value)
+    ? value
+    : verdict(urlSchema, value);
+}
+
+// Item links repeat with every cart of a store (its catalog): their verdicts are remembered.
+const itemUrls = new Map<string, Read<string>>();
+function readItemUrl(value: string): Read<string> {
+  let known = itemUrls.get(value);
+  if (known === undefined) {
+    known = readReturnUrl(value);
+    if (itemUrls.size >= 10_000) itemUrls.clear();
+    itemUrls.set(value, known);
+  }
+  return known;
+}
+
+/** `email`: trimmed, then zod's own email pattern (all `z.email()` checks). */
+function readEmail(value: string): Read<string> {
+  const text = value.trim();
+  return z.regexes.email.test(text) ? text : NOT_READ;
+}
 
 /** `amount(...)`: a string or a finite number, as a decimal string. */
 function readAmount(value: unknown): Read<string> {
@@ -259,7 +263,7 @@ function setOptional<T>(out: Input, input: Input, key: string, read: (value: unk
 }
 
 const readEmailValue = (value: unknown) => (typeof value === 'string' ? readEmail(value) : NOT_READ);
-const readUrlValue = (value: unknown) => (typeof value === 'string' ? readWebUrl(value) : NOT_READ);
+const readItemUrlValue = (value: unknown) => (typeof value === 'string' ? readItemUrl(value) : NOT_READ);
 const readZone = (value: unknown) => (typeof value === 'string' && isTimeZone(value) ? value : NOT_READ);
 const readLocale = (value: unknown) => (typeof value === 'string' && isLocale(value) ? value : NOT_READ);
 const readConsent = (value: unknown) => (typeof value === 'boolean' ? value : NOT_READ);
@@ -276,7 +280,10 @@ function readItem(input: unknown): Input | undefined {
   const price = readAmount(input.price);
   if (price === NOT_READ) return undefined;
   const item: Input = { sku, title, quantity, price };
-  if (!setOptional(item, input, 'imageUrl', readUrlValue) || !setOptional(item, input, 'url', readUrlValue))
+  if (
+    !setOptional(item, input, 'imageUrl', readItemUrlValue) ||
+    !setOptional(item, input, 'url', readItemUrlValue)
+  )
     return undefined;
   return item;
 }
@@ -303,7 +310,7 @@ function readSnapshot(input: Input): Input | undefined {
     read[i] = one;
   }
   cart.items = read;
-  const returnUrl = readUrlValue(input.returnUrl);
+  const returnUrl = typeof input.returnUrl === 'string' ? readReturnUrl(input.returnUrl) : NOT_READ;
   if (returnUrl === NOT_READ) return undefined;
   cart.returnUrl = returnUrl;
   if (
