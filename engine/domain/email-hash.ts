@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 
 // One reminder audits the same email three or four times (claim, send, before and after views), and a
 // shopper's carts come back over days: a simulated month of 100,000 carts sees about 10,000 shoppers
@@ -12,7 +12,8 @@ let older = new Map<string, string>();
 export function emailHash(emailKey: string): string {
   let hash = newer.get(emailKey);
   if (hash !== undefined) return hash;
-  hash = older.get(emailKey) ?? createHash('sha256').update(emailKey).digest('base64url').slice(0, 12);
+  // The one-shot digest: a third of the cost of a Hash object per call.
+  hash = older.get(emailKey) ?? digest('sha256', emailKey, 'base64url').slice(0, 12);
   if (newer.size >= GENERATION_LIMIT) {
     older = newer;
     newer = new Map();
