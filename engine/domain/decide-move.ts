@@ -294,9 +294,8 @@ function quietText(rules: Rules, at: number, zone: string): string {
 
 /**
  * A wait, with its reasons, or with a function that writes them the first time they are read (then
- * kept). Reasons that cost little (a few joined strings) are written at once: an object literal with a
- * getter costs V8 far more to make (a hidden class and closures of its own) than those strings. Those
- * that need local times (quiet hours) are written when read (explain, an audit).
+ * kept). Reasons that cost little (a few joined strings) are written at once; those that need local
+ * times (quiet hours) are written when read (explain, an audit), by a {@link LazyWait}.
  */
 function wait(
   until: string,
@@ -305,19 +304,41 @@ function wait(
   n?: ReminderNumber,
   deferredFrom?: string,
 ): Move {
+  if (typeof reasons === 'function') return new LazyWait(until, why, reasons, n, deferredFrom);
   const which = n === undefined ? {} : deferredFrom === undefined ? { n } : { n, deferredFrom };
-  if (typeof reasons !== 'function') return { kind: 'wait', until, why, ...which, reasons };
-  let written: string[] | undefined;
-  return {
-    kind: 'wait',
-    until,
-    why,
-    ...which,
-    get reasons() {
-      written ??= reasons();
-      return written;
-    },
-  };
+  return { kind: 'wait', until, why, ...which, reasons };
+}
+
+/**
+ * A wait whose reasons are written when first read: a getter on a class prototype. (An object literal
+ * with a getter costs V8 a hidden class of its own per wait: about 400 ns, and old-space garbage.)
+ * As JSON it is the plain wait it stands for.
+ */
+class LazyWait {
+  readonly kind = 'wait';
+  readonly #write: () => string[];
+  #reasons: string[] | undefined;
+
+  constructor(
+    readonly until: string,
+    readonly why: WaitWhy,
+    write: () => string[],
+    readonly n?: ReminderNumber,
+    readonly deferredFrom?: string,
+  ) {
+    this.#write = write;
+  }
+
+  get reasons(): string[] {
+    this.#reasons ??= this.#write();
+    return this.#reasons;
+  }
+
+  toJSON(): Move {
+    const { n, deferredFrom } = this;
+    const which = n === undefined ? {} : deferredFrom === undefined ? { n } : { n, deferredFrom };
+    return { kind: 'wait', until: this.until, why: this.why, ...which, reasons: this.reasons };
+  }
 }
 
 /** A move that needs the outside world: wait for a wake-up, send a reminder, or nothing more (closed). */

@@ -402,8 +402,10 @@ describe('decideMove', () => {
     const first = decideMove(cart, {}, sampleRules(), at('2026-06-11T00:31Z'));
     const second = decideMove(structuredClone(cart), {}, sampleRules(), at('2026-06-11T00:31Z'));
 
-    // Assess
+    // Assess: the same move, reasons included (some are written when read, so compare them as JSON).
     expect(second).toEqual(first);
+    expect(JSON.parse(JSON.stringify(second))).toEqual(JSON.parse(JSON.stringify(first)));
+    expect(second.reasons).toEqual(first.reasons);
   });
 });
 
