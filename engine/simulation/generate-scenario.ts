@@ -1,6 +1,7 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { TimeHeap } from '../adapters/memory/time-heap.js';
 import { isoTime } from '../domain/iso-time.js';
 import type { ScenarioInput, ScenarioLine } from './scenario-line.js';
 
@@ -45,6 +46,7 @@ const CATALOG = [
   { sku: 'MUG-8', title: 'Enamel mug', price: 9.75 },
 ].map((p) => ({
   ...p,
+  priceText: p.price.toFixed(2),
   url: `https://shop.example.com/products/${p.sku.toLowerCase()}`,
   imageUrl: `https://shop.example.com/images/${p.sku.toLowerCase()}.jpg`,
 }));
@@ -53,62 +55,6 @@ type Rng = ReturnType<typeof xoroshiro128plus>;
 const chance = (rng: Rng, p: number) => uniformFloat64(rng) < p;
 const int = (rng: Rng, from: number, to: number) => uniformInt(rng, from, to);
 const pick = <T>(rng: Rng, list: readonly T[]): T => list[int(rng, 0, list.length - 1)] as T;
-
-/** A small binary heap of lines by delivery time, so a month streams out in order without being held whole. */
-class LineHeap {
-  readonly #items: { at: number; order: number; line: ScenarioInput }[] = [];
-  #order = 0;
-  get size() {
-    return this.#items.length;
-  }
-  peek() {
-    return this.#items[0]?.at;
-  }
-  push(line: ScenarioInput) {
-    const items = this.#items;
-    items.push({ at: line.at, order: this.#order++, line });
-    let i = items.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.#less(i, p)) break;
-      this.#swap(i, p);
-      i = p;
-    }
-  }
-  pop(): ScenarioInput | undefined {
-    const items = this.#items;
-    const top = items[0];
-    const last = items.pop();
-    if (!top || !last) return undefined;
-    if (items.length > 0) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < items.length && this.#less(l, m)) m = l;
-        if (r < items.length && this.#less(r, m)) m = r;
-        if (m === i) break;
-        this.#swap(i, m);
-        i = m;
-      }
-    }
-    return top.line;
-  }
-  #less(a: number, b: number) {
-    const x = this.#items[a];
-    const y = this.#items[b];
-    return !!x && !!y && (x.at < y.at || (x.at === y.at && x.order < y.order));
-  }
-  #swap(a: number, b: number) {
-    const x = this.#items[a];
-    const y = this.#items[b];
-    if (!x || !y) return;
-    this.#items[a] = y;
-    this.#items[b] = x;
-  }
-}
 
 /**
  * A realistic month of a small store, streamed in delivery order: several updates per cart, returning
@@ -127,7 +73,9 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
   for (let i = 0; i < options.carts; i++) starts[i] = start + Math.floor(uniformFloat64(rng) * span);
   starts.sort();
 
-  const heap = new LineHeap();
+  // Lines waiting for their delivery time, so a month streams out in order without being held whole.
+  const heap = new TimeHeap<ScenarioInput>();
+  const push = (line: ScenarioInput) => heap.push(line, line.at);
   let next = 0;
   let lineNo = 0;
 
@@ -157,6 +105,7 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
       imageUrl: string;
     }[] = [];
     const updates = int(own, 1, 4);
+    let total = 0;
     let at = begin;
     let lastUpdate = begin;
     for (let u = 0; u < updates; u++) {
@@ -174,11 +123,11 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
           sku: product.sku,
           title: product.title,
           quantity: 1,
-          price: product.price.toFixed(2),
+          price: product.priceText,
           url: product.url,
           imageUrl: product.imageUrl,
         });
-      const total = items.reduce((sum, i) => sum + Number(i.price) * i.quantity, 0);
+      total += product.price;
       const event = {
         id: `evt_${id}_${u}`,
         type: 'cart.updated',
@@ -196,8 +145,8 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
           source,
         },
       };
-      heap.push({ at: at + delay, event });
-      if (repeatAfter !== undefined) heap.push({ at: at + delay + repeatAfter, event });
+      push({ at: at + delay, event });
+      if (repeatAfter !== undefined) push({ at: at + delay + repeatAfter, event });
     }
     const bad = chance(own, 0.004);
     const fate = uniformFloat64(own);
@@ -210,21 +159,21 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
         ? int(own, 1, 30) * HOUR
         : undefined;
     if (bad) {
-      heap.push({
+      push({
         at: lastUpdate + 1000,
         event: { id: `evt_${id}_bad`, type: 'cart.updated', occurredAt: 'yesterday', cart: { id } },
       });
     }
     if (checkoutAfter !== undefined) {
       const when = lastUpdate + checkoutAfter;
-      heap.push({
+      push({
         at: when,
         event: { id: `evt_${id}_co`, type: 'cart.checked_out', occurredAt: isoTime(when), cart: { id } },
       });
     } else if (unsubscribeAfter !== undefined && email) {
-      heap.push({ at: lastUpdate + unsubscribeAfter, action: 'unsubscribe', email });
+      push({ at: lastUpdate + unsubscribeAfter, action: 'unsubscribe', email });
     } else if (actionAfter !== undefined) {
-      heap.push(
+      push(
         fate < 0.4
           ? { at: lastUpdate + actionAfter, action: 'suppress', cartId: id, reason: 'customer called' }
           : { at: lastUpdate + actionAfter, action: 'write_off', cartId: id, reason: 'out of stock' },
@@ -234,7 +183,7 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
 
   while (next < options.carts || heap.size > 0) {
     const nextStart = next < options.carts ? (starts[next] ?? Infinity) : Infinity;
-    const top = heap.peek();
+    const top = heap.peekTime();
     if (top === undefined || nextStart <= top) {
       makeCart(next, nextStart);
       next++;
