@@ -63,19 +63,9 @@ function intlOffset(at: number, zone: string): number {
  * offset; a changing day is cached quarter hour by quarter hour.
  */
 export function offsetAt(at: number, zone: string): number {
-  let cache = offsets.get(zone);
-  if (!cache) {
-    cache = new Map();
-    offsets.set(zone, cache);
-  }
-  const day = Math.floor(at / DAY);
-  let offset = cache.get(day);
-  if (offset === undefined) {
-    const first = intlOffset(day * DAY, zone);
-    offset = first === intlOffset((day + 1) * DAY - QUARTER, zone) ? first : Number.NaN;
-    cache.set(day, offset);
-  }
+  const offset = dayOffset(Math.floor(at / DAY), zone);
   if (!Number.isNaN(offset)) return offset;
+  const cache = offsets.get(zone) as Map<number, number>;
   const quarterKey = -1 - Math.floor(at / QUARTER);
   let exact = cache.get(quarterKey);
   if (exact === undefined) {
@@ -83,6 +73,22 @@ export function offsetAt(at: number, zone: string): number {
     cache.set(quarterKey, exact);
   }
   return exact;
+}
+
+/** The zone's offset all through one UTC day (days since the epoch), or NaN if it changes that day. */
+function dayOffset(day: number, zone: string): number {
+  let cache = offsets.get(zone);
+  if (!cache) {
+    cache = new Map();
+    offsets.set(zone, cache);
+  }
+  let offset = cache.get(day);
+  if (offset === undefined) {
+    const first = intlOffset(day * DAY, zone);
+    offset = first === intlOffset((day + 1) * DAY - QUARTER, zone) ? first : Number.NaN;
+    cache.set(day, offset);
+  }
+  return offset;
 }
 
 /** Minutes since local midnight of an instant in a zone (09:30 → 570). */
@@ -98,6 +104,14 @@ export function localMinuteOfDay(at: number, zone: string): number {
  * first local time after the gap).
  */
 export function nextLocalTime(from: number, zone: string, minuteOfDay: number): number {
+  // The answer lies within a day of `from`: when the offset holds all through the UTC days that day
+  // spans (as on all but a few days a year), it is today's or tomorrow's wall time at that offset.
+  const day = Math.floor(from / DAY);
+  const steady = dayOffset(day, zone);
+  if (!Number.isNaN(steady) && dayOffset(day + 1, zone) === steady) {
+    const at = Math.floor((from + steady) / DAY) * DAY + minuteOfDay * MINUTE - steady;
+    return at >= from ? at : at + DAY;
+  }
   const wallNow = from + offsetAt(from, zone);
   const midnight = Math.floor(wallNow / DAY) * DAY;
   for (const dayStart of [midnight - DAY, midnight, midnight + DAY, midnight + 2 * DAY]) {
