@@ -85,10 +85,14 @@ export function sealUnsubscribeToken(key: string, payload: UnsubscribePayload): 
  */
 export function deferredUnsubscribeToken(key: string, payload: UnsubscribePayload): () => string {
   const keys = derive(key);
-  const plaintext = encodePayload(payload);
+  // What encodePayload would refuse is refused now; a UTF-16 unit is at most 3 UTF-8 bytes, so most
+  // keys need no count at all.
+  const { emailKey } = payload;
+  if (emailKey.length * 3 > MAX_EMAIL_BYTES && Buffer.byteLength(emailKey, 'utf8') > MAX_EMAIL_BYTES)
+    throw new RangeError('the email key is too long for an unsubscribe token');
   let token: string | undefined;
   return () => {
-    token ??= seal(keys, plaintext);
+    token ??= seal(keys, encodePayload(payload));
     return token;
   };
 }

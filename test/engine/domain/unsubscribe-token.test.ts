@@ -178,5 +178,11 @@ describe('deferredUnsubscribeToken', () => {
     expect(() => deferredUnsubscribeToken(KEY, { ...PAYLOAD, emailKey: 'x'.repeat(70_000) })).toThrow(
       RangeError,
     );
+    // The limit is in UTF-8 bytes: 32,768 two-byte characters are one byte too many, 32,767 fit.
+    expect(() => deferredUnsubscribeToken(KEY, { ...PAYLOAD, emailKey: 'é'.repeat(32_768) })).toThrow(
+      RangeError,
+    );
+    const longest = deferredUnsubscribeToken(KEY, { ...PAYLOAD, emailKey: 'é'.repeat(32_767) });
+    expect(openUnsubscribeToken(KEY, longest()).emailKey).toHaveLength(32_767);
   });
 });
