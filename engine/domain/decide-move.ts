@@ -148,9 +148,8 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
         ),
       };
     }
-    const until = isoTime(giveUpAt);
-    return wait(until, 'give_up_later', () =>
-      because(about, doneText(limit, why), `the cart gives up at ${until} unless it changes`),
+    return wait(giveUpAt, 'give_up_later', () =>
+      because(about, doneText(limit, why), `the cart gives up at ${isoTime(giveUpAt)} unless it changes`),
     );
   }
 
@@ -161,7 +160,7 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
   const due = base + waitHours * HOUR;
   const schedule = { n, waitHours, afterReminder: base !== last, due };
   if (due > ageLimit) {
-    return wait(isoTime(tooOldAt), 'give_up_later', () =>
+    return wait(tooOldAt, 'give_up_later', () =>
       because(
         about,
         dueText(schedule),
@@ -172,7 +171,7 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
   if (t < due) {
     const wakeAt = outsideQuietHours(rules, due, zone);
     if (wakeAt > ageLimit) {
-      return wait(isoTime(tooOldAt), 'give_up_later', () =>
+      return wait(tooOldAt, 'give_up_later', () =>
         because(
           about,
           dueText(schedule),
@@ -180,12 +179,9 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
         ),
       );
     }
-    if (wakeAt === due) {
-      const until = isoTime(wakeAt);
-      return wait(until, 'not_due', () => because(about, dueText(schedule, until)), n);
-    }
+    if (wakeAt === due) return wait(wakeAt, 'not_due', () => because(about, dueText(schedule)), n);
     return wait(
-      isoTime(wakeAt),
+      wakeAt,
       'not_due',
       () =>
         because(
@@ -200,7 +196,7 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
   if (isQuiet(rules, t, zone)) {
     const sendAt = outsideQuietHours(rules, t, zone);
     return wait(
-      isoTime(Math.min(sendAt, tooOldAt)),
+      Math.min(sendAt, tooOldAt),
       'quiet_hours',
       () =>
         because(
@@ -290,58 +286,73 @@ function quietText(rules: Rules, at: number, zone: string): string {
   return `${formatLocal(at, zone)} in ${zone} is inside quiet hours (${rules.quietHours.start}-${rules.quietHours.end})`;
 }
 
-/**
- * A wait, with its reasons, or with a function that writes them the first time they are read (then
- * kept). Reasons that cost little (a few joined strings) are written at once; those that need local
- * times (quiet hours) are written when read (explain, an audit), by a {@link LazyWait}.
- */
+/** A wait until `at` (ms), its reasons written when first read (see {@link LazyWait}). */
 function wait(
-  until: string,
+  at: number,
   why: WaitWhy,
-  reasons: string[] | (() => string[]),
+  reasons: () => string[],
   n?: ReminderNumber,
   deferredFrom?: string,
 ): Move {
-  if (typeof reasons === 'function') return new LazyWait(until, why, reasons, n, deferredFrom);
-  const which = n === undefined ? {} : deferredFrom === undefined ? { n } : { n, deferredFrom };
-  return { kind: 'wait', until, why, ...which, reasons };
+  return new LazyWait(at, why, reasons, n, deferredFrom);
 }
 
 /**
- * A wait whose reasons are written when first read: a getter on the class prototype, so JSON goes
- * through toJSON, which gives the plain wait it stands for, reasons included (a spread copy has no
- * reasons). An object literal with a getter would cost V8 a hidden class of its own per wait (about
- * 400 ns, and old-space garbage); a getter defined on each object, about 300 ns.
+ * A wait whose `until` and reasons are written when first read (then kept): most waits are looked at
+ * for their time alone ({@link waitTime}) and dropped, and reasons with local times cost several
+ * microseconds. Getters on the class prototype, so JSON goes through toJSON, which gives the plain
+ * wait it stands for (a spread copy has neither). An object literal with getters would cost V8 a
+ * hidden class of its own per wait (about 400 ns, and old-space garbage); getters defined on each
+ * object, about 300 ns.
  */
 class LazyWait {
   readonly kind = 'wait';
-  readonly until: string;
   readonly why: WaitWhy;
   declare readonly n?: ReminderNumber;
   declare readonly deferredFrom?: string;
+  readonly #at: number;
   readonly #write: () => string[];
+  #until: string | undefined;
   #written: string[] | undefined;
 
-  constructor(until: string, why: WaitWhy, write: () => string[], n?: ReminderNumber, deferredFrom?: string) {
-    this.until = until;
+  constructor(at: number, why: WaitWhy, write: () => string[], n?: ReminderNumber, deferredFrom?: string) {
     this.why = why;
-    // Only the keys a plain wait would have, in its order.
+    // Only the keys a plain wait would have.
     if (n !== undefined) (this as { n?: ReminderNumber }).n = n;
     if (n !== undefined && deferredFrom !== undefined)
       (this as { deferredFrom?: string }).deferredFrom = deferredFrom;
+    this.#at = at;
     this.#write = write;
   }
 
+  /** When to look again, as epoch ms. */
+  get at(): number {
+    return this.#at;
+  }
+
+  get until(): string {
+    // Read on the prototype itself (a test runner printing a diff), there is none.
+    if (!(#at in this)) return '';
+    this.#until ??= isoTime(this.#at);
+    return this.#until;
+  }
+
   get reasons(): string[] {
-    // Read on the prototype itself (a test runner printing a diff), there are none.
     if (!(#write in this)) return [];
     this.#written ??= this.#write();
     return this.#written;
   }
 
   toJSON(): Move {
-    return { ...this, reasons: this.reasons };
+    const { n, deferredFrom } = this;
+    const which = n === undefined ? {} : deferredFrom === undefined ? { n } : { n, deferredFrom };
+    return { kind: 'wait', until: this.until, why: this.why, ...which, reasons: this.reasons };
   }
+}
+
+/** When a wait looks again, as epoch ms, without writing its `until` out. */
+export function waitTime(move: Extract<Move, { kind: 'wait' }>): number {
+  return move instanceof LazyWait ? move.at : timeOf(move.until);
 }
 
 /** A move that needs the outside world: wait for a wake-up, send a reminder, or nothing more (closed). */

@@ -1,6 +1,6 @@
 import { cartAuditView } from '../domain/audit-view.js';
 import { type Cart, copyCart } from '../domain/cart.js';
-import { type Move, type SettledMove, settleCart } from '../domain/decide-move.js';
+import { type Move, type SettledMove, settleCart, waitTime } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import { isoTime, timeOf } from '../domain/iso-time.js';
 import type { Rules } from '../domain/rules.js';
@@ -21,7 +21,7 @@ export function planWake(
   fired: boolean,
 ): { cart: Cart; schedule?: Wake; replaces?: Wake } {
   if (cart.status !== 'open' || next.kind === 'closed') return { cart };
-  const atMs = next.kind === 'wait' ? timeOf(next.until) : now.getTime();
+  const atMs = next.kind === 'wait' ? waitTime(next) : now.getTime();
   const pending = cart.wake;
   if (pending && !fired && timeOf(pending.at) <= atMs) return { cart };
   const seq = (pending?.seq ?? 0) + 1;
@@ -30,8 +30,7 @@ export function planWake(
   const replaces =
     pending && !fired ? { cartId: cart.id, seq: pending.seq, at: new Date(pending.at) } : undefined;
   return {
-    // A wait's `until` is already the ISO form of atMs: no need to format it again.
-    cart: copyCart(cart, { wake: { at: next.kind === 'wait' ? next.until : isoTime(atMs), seq } }),
+    cart: copyCart(cart, { wake: { at: isoTime(atMs), seq } }),
     schedule,
     ...(replaces ? { replaces } : {}),
   };
@@ -39,9 +38,31 @@ export function planWake(
 
 /** What every audit entry of one step of a use case shares. */
 export interface AuditContext {
-  at: string;
-  actor: string;
-  rulesVersion: string;
+  readonly at: string;
+  readonly actor: string;
+  readonly rulesVersion: string;
+}
+
+/**
+ * The context of a step at `now` (epoch ms), its `at` written when first read: most steps (an update
+ * of a waiting cart, a wake-up that finds it still waiting) audit nothing.
+ */
+export function auditContext(now: number, actor: string, rulesVersion: string): AuditContext {
+  return new LazyAuditContext(now, actor, rulesVersion);
+}
+
+class LazyAuditContext implements AuditContext {
+  #at: string | undefined;
+  constructor(
+    readonly now: number,
+    readonly actor: string,
+    readonly rulesVersion: string,
+  ) {}
+
+  get at(): string {
+    this.#at ??= isoTime(this.now);
+    return this.#at;
+  }
 }
 
 /**

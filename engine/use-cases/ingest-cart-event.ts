@@ -5,7 +5,7 @@ import { emailHash } from '../domain/email-hash.js';
 import type { ValidationError } from '../domain/errors.js';
 import { isoTime } from '../domain/iso-time.js';
 import type { RulesVersion } from '../ports.js';
-import { type AuditContext, auditClosed, auditSettlement, planWake } from './cart-progress.js';
+import { type AuditContext, auditClosed, auditContext, auditSettlement, planWake } from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
@@ -46,9 +46,8 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
   }
   const event = parsed.event;
   const now = deps.clock.now();
-  const at = isoTime(now.getTime());
   const { rules, version } = await deps.rules.current();
-  const context = { at, actor: 'storefront', rulesVersion: version };
+  const context = auditContext(now.getTime(), 'storefront', version);
 
   // The commonest call, a newer snapshot of a known cart with a pending wake-up, is one conditional
   // write; anything else (a new cart, a duplicate, a late or closing event) reads and folds below.
@@ -73,7 +72,7 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
 
   const result = await retryOnConflict(async (): Promise<IngestResult> => {
     const stored = await deps.carts.get(event.cart.id);
-    const applied = applyCartEvent(stored, event, at);
+    const applied = applyCartEvent(stored, event, context.at);
     if (applied.outcome === 'duplicate')
       return { kind: 'duplicate', eventId: event.id, cartId: event.cart.id };
     // Results are built with their own keys first: see auditEntry on spreading and then growing.

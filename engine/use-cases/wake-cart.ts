@@ -1,6 +1,5 @@
 import { type Move, settleCart } from '../domain/decide-move.js';
-import { isoTime } from '../domain/iso-time.js';
-import { auditSettlement, planWake } from './cart-progress.js';
+import { auditContext, auditSettlement, planWake } from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
@@ -27,7 +26,7 @@ export type WakeResult =
 export async function wakeCart(deps: WakeDeps, wake: { cartId: string; seq: number }): Promise<WakeResult> {
   const now = deps.clock.now();
   const { rules, version } = await deps.rules.current();
-  const context = { at: isoTime(now.getTime()), actor: 'engine', rulesVersion: version };
+  const context = auditContext(now.getTime(), 'engine', version);
   const result = await retryOnConflict(async (): Promise<WakeResult> => {
     const cart = await deps.carts.get(wake.cartId);
     if (!cart) return { kind: 'ignored', cartId: wake.cartId, why: 'unknown_cart' };

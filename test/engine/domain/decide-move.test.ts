@@ -424,9 +424,13 @@ describe('decideMove reasons', () => {
     for (const move of [wait, remind]) {
       expect(move.reasons).toBe(move.reasons);
       expect(move.reasons[0]).toBe('tier big: total 178.50 USD is at least 150');
-      expect(JSON.parse(JSON.stringify(move))).toEqual({ ...move, reasons: move.reasons });
+      // As JSON, every field reads as it does on the move (some are written when read).
+      const json = JSON.parse(JSON.stringify(move)) as Record<string, unknown>;
+      for (const [key, value] of Object.entries(json)) expect(value).toEqual(move[key as keyof Move]);
     }
     expect(remind.reasons.at(-1)).toBe('reminder 1 goes now');
+    expect(Object.keys(JSON.parse(JSON.stringify(wait)))).toEqual(['kind', 'until', 'why', 'n', 'reasons']);
+    expect(Object.keys(JSON.parse(JSON.stringify(remind)))).toEqual(['kind', 'n', 'dueAt', 'reasons']);
   });
 });
 
