@@ -92,6 +92,7 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
     const own = xoroshiro128plus(cartSeed);
     const id = `cart_${index.toString(36).padStart(5, '0')}`;
     const email = hasEmail ? `shopper${shopper}@example.com` : undefined;
+    const returnUrl = `https://shop.example.com/cart/restore/${id}`;
     const timezone = pick(own, ZONES);
     const locale = pick(own, LOCALES);
     const consent = chance(own, 0.7);
@@ -138,7 +139,7 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
           currency: 'USD',
           total: total.toFixed(2),
           items: items.map((i) => ({ ...i })),
-          returnUrl: `https://shop.example.com/cart/restore/${id}`,
+          returnUrl,
           ...(timezone ? { timezone } : {}),
           locale,
           marketingConsent: consent,
