@@ -3,6 +3,7 @@ import {
   type ClosedStatus,
   closeCart,
   copyCart,
+  copyRecord,
   purchaseStatus,
   type ReminderNumber,
   type ReminderRecord,
@@ -116,9 +117,9 @@ export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, no
   const last = timeOf(lastActivityAt);
   const zone = snapshot.timezone ?? rules.store.timezone;
   const tier = tierFor(rules, snapshot.total);
-  // Waits and reminders are acted on and dropped, mostly unread: reasons that need local times are
-  // written when read (see wait). (No named closures here: the simulator runs under tsx, which names
-  // each one as it is made.)
+  // Waits are acted on and dropped, mostly unread: their time as ISO and their reasons are written
+  // when read (see LazyWait). (No named closures here: the simulator runs under tsx, which names each
+  // one as it is made.)
   const about = { tier, snapshot, lastActivityAt };
   // Too old once more than maxCartAgeHours have passed: at the limit itself it may still be reminded.
   const ageLimit = last + rules.maxCartAgeHours * HOUR;
@@ -378,17 +379,15 @@ export function settleCart(
     const at = isoTime(now.getTime());
     switch (move.kind) {
       case 'skip': {
-        // Every key, in copyRecord's order: records share one hidden class.
-        const record: ReminderRecord = {
+        // Made by copyRecord, as every record: records share one hidden class.
+        const record = copyRecord({
           n: move.n,
           state: 'skipped',
           dueAt: move.dueAt,
           at,
           reason: move.reason,
-          deferredFrom: undefined,
-          messageId: undefined,
           rulesVersion: rulesVersion || undefined,
-        };
+        });
         current = copyCart(current, {
           reminders: [...current.reminders, record],
           version: current.version + 1,

@@ -95,17 +95,15 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
     const settled = settleCart(cart, history ?? {}, rules, now, version);
     const next = settled.next;
     if (next.kind === 'remind' && next.n === job.n) {
-      // Every key, in copyRecord's order: records share one hidden class.
-      const claim: ReminderRecord = {
+      // Made by copyRecord, as every record: records share one hidden class.
+      const claim = copyRecord({
         n: job.n,
         state: 'claimed',
         dueAt: next.dueAt,
         at,
-        reason: undefined,
         deferredFrom: next.deferredFrom || undefined,
-        messageId: undefined,
         rulesVersion: version,
-      };
+      });
       return { claim };
     }
     const planned = planWake(settled.cart, next, now, true);
