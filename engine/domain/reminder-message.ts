@@ -304,15 +304,15 @@ export function composeReminder(input: ReminderInput): ReminderMessage {
   checkMoney(snapshot.total, snapshot.currency, locale);
   const returnUrl = requireWebUrl(snapshot.returnUrl, 'cart.snapshot.returnUrl');
   // Everything that can fail is above.
-  return new ComposedReminder(
+  return new ComposedReminder({
     input,
     snapshot,
     locale,
-    copyFor(n, store),
+    copy: copyFor(n, store),
     listed,
     returnUrl,
-    unsubscribeLink(unsubscribeUrl),
-  );
+    unsubscribe: unsubscribeLink(unsubscribeUrl),
+  });
 }
 
 /**
@@ -323,21 +323,16 @@ export function composeReminder(input: ReminderInput): ReminderMessage {
  */
 class ComposedReminder implements ReminderMessage {
   readonly subject: string;
+  // Private, so that neither a spread nor a listing of the message shows the cart (its email).
+  readonly #parts: Parts;
   #view: View | undefined;
   #text: string | undefined;
   #html: string | undefined;
   #headers: Record<string, string> | undefined;
 
-  constructor(
-    private readonly input: ReminderInput,
-    private readonly snapshot: CartSnapshot,
-    private readonly locale: string,
-    private readonly copy: Copy,
-    private readonly listed: readonly CartItem[],
-    private readonly returnUrl: string,
-    private readonly unsubscribe: () => string,
-  ) {
-    this.subject = copy.subject;
+  constructor(parts: Parts) {
+    this.subject = parts.copy.subject;
+    this.#parts = parts;
   }
 
   get text(): string {
@@ -346,13 +341,13 @@ class ComposedReminder implements ReminderMessage {
   }
 
   get html(): string {
-    this.#html ??= html(this.copy, this.#shown());
+    this.#html ??= html(this.#parts.copy, this.#shown());
     return this.#html;
   }
 
   get headers(): Record<string, string> {
     this.#headers ??= {
-      'List-Unsubscribe': `<${this.unsubscribe()}>`,
+      'List-Unsubscribe': `<${this.#parts.unsubscribe()}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     };
     return this.#headers;
@@ -364,13 +359,13 @@ class ComposedReminder implements ReminderMessage {
   }
 
   #shown(): View {
-    const { input, snapshot, locale } = this;
+    const { input, snapshot, locale, listed, returnUrl, unsubscribe } = this.#parts;
     const { cart, n, rules } = input;
     this.#view ??= {
       store: oneLine(rules.store.name),
       address: oneLine(rules.store.address),
       line: oneLine(input.line ?? defaultLine(cart, n, rules)),
-      items: this.listed.map((item) => ({
+      items: listed.map((item) => ({
         title: oneLine(item.title),
         quantity: item.quantity,
         price: formatMoney(item.price, snapshot.currency, locale),
@@ -379,9 +374,20 @@ class ComposedReminder implements ReminderMessage {
       })),
       moreItems: Math.max(0, snapshot.items.length - MAX_LISTED_ITEMS),
       total: formatMoney(snapshot.total, snapshot.currency, locale),
-      returnUrl: this.returnUrl,
-      unsubscribeUrl: this.unsubscribe,
+      returnUrl,
+      unsubscribeUrl: unsubscribe,
     };
     return this.#view;
   }
+}
+
+/** What composeReminder checked, for the bodies written later. */
+interface Parts {
+  input: ReminderInput;
+  snapshot: CartSnapshot;
+  locale: string;
+  copy: Copy;
+  listed: readonly CartItem[];
+  returnUrl: string;
+  unsubscribe: () => string;
 }

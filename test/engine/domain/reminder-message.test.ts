@@ -349,6 +349,23 @@ describe('escapeHtml', () => {
   });
 });
 
+describe('composeReminder, the message object', () => {
+  it('shows only its subject to a spread or a listing: no cart, no email address', () => {
+    // Act
+    const message = composeReminder({
+      cart: sampleCart(),
+      n: 1,
+      rules: sampleRules(),
+      unsubscribeUrl: UNSUBSCRIBE_URL,
+    });
+
+    // Assess: the bodies and headers are read through getters; nothing else of the cart is reachable.
+    expect(Object.keys(message)).toEqual(['subject']);
+    expect(JSON.stringify({ ...message })).not.toContain('@');
+    expect(message.text).toContain('Hi there');
+  });
+});
+
 describe('composeReminder with a deferred unsubscribe token', () => {
   const base = 'https://acme.example/u';
   const token = () => sealUnsubscribeToken('k', { emailKey: 'shopper@example.com', cartId: 'cart-1001' });
