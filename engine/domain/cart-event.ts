@@ -184,12 +184,6 @@ function trimmedText(value: unknown, max: number): Read<string> {
   return text.length >= 1 && text.length <= max ? text : NOT_READ;
 }
 
-/** A leaf schema's verdict on a string. */
-function verdict(schema: z.ZodType<string, string>, value: string): Read<string> {
-  const result = schema.safeParse(value);
-  return result.success ? result.data : NOT_READ;
-}
-
 /** An http(s) URL with no white space in it: the schema's checks reduce to the URL parser's verdict. */
 const PLAIN_WEB_URL = /^https?:\/\/\S+$/i;
 const urlSchema = webUrl('url');
@@ -199,10 +193,10 @@ const urlSchema = webUrl('url');
  * is what the schema returns unchanged: checked without zod. A return link is new with every cart,
  * so it is checked at once, never remembered.
  */
-function readReturnUrl(value: string): Read<string> {
-  return value.length <= 2048 && PLAIN_WEB_URL.test(value) && URL.canParse(value)
-    ? value
-    : verdict(urlSchema, value);
+function readWebUrl(value: string): Read<string> {
+  if (value.length <= 2048 && PLAIN_WEB_URL.test(value) && URL.canParse(value)) return value;
+  const result = urlSchema.safeParse(value);
+  return result.success ? result.data : NOT_READ;
 }
 
 // Item links repeat with every cart of a store (its catalog): their verdicts are remembered.
@@ -210,7 +204,7 @@ const itemUrls = new Map<string, Read<string>>();
 function readItemUrl(value: string): Read<string> {
   let known = itemUrls.get(value);
   if (known === undefined) {
-    known = readReturnUrl(value);
+    known = readWebUrl(value);
     if (itemUrls.size >= 10_000) itemUrls.clear();
     itemUrls.set(value, known);
   }
@@ -310,7 +304,7 @@ function readSnapshot(input: Input): Input | undefined {
     read[i] = one;
   }
   cart.items = read;
-  const returnUrl = typeof input.returnUrl === 'string' ? readReturnUrl(input.returnUrl) : NOT_READ;
+  const returnUrl = typeof input.returnUrl === 'string' ? readWebUrl(input.returnUrl) : NOT_READ;
   if (returnUrl === NOT_READ) return undefined;
   cart.returnUrl = returnUrl;
   if (

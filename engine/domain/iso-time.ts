@@ -1,9 +1,10 @@
 /**
- * Times as the engine stores them: UTC ISO-8601 strings with milliseconds ("2026-06-10T14:00:00.000Z"),
- * the form `Date#toISOString` writes. A cart's decision reads and writes several of them, and V8's
- * `toISOString` and `Date.parse` are general C++ routines (about 480 and 160 ns here); these do the
- * one canonical form with integer arithmetic (about 90 and 60 ns) and hand anything else to `Date`, so
- * they always agree with it (test/engine/domain/iso-time.test.ts holds them to that).
+ * Times as the engine stores them: UTC ISO-8601 strings with milliseconds
+ * ("2026-06-10T14:00:00.000Z"), the form `Date#toISOString` writes. A cart's decision reads and writes
+ * several of them, and V8's `toISOString` and `Date.parse` are general C++ routines (about 480 and 160
+ * ns here); these do the one canonical form with integer arithmetic (about 90 and 60 ns in a loop,
+ * before the string is laid out flat) and hand anything else to `Date`, so they always agree with it
+ * (test/engine/domain/iso-time.test.ts holds them to that).
  */
 
 const DAY = 86_400_000;

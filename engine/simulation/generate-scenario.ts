@@ -84,8 +84,8 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
     // generator, which draws everything else: a shard skips another shard's cart after three draws
     // (a shard of six would otherwise draw everything for five carts it drops for each one it keeps),
     // and every shard still sees exactly the carts the whole month has.
-    const shopper = uniformInt(rng, 0, shoppers - 1);
-    const hasEmail = uniformFloat64(rng) >= 0.1;
+    const shopper = int(rng, 0, shoppers - 1);
+    const hasEmail = !chance(rng, 0.1);
     const cartSeed = rng.next();
     const key = hasEmail ? shopper : shoppers + index;
     if (options.shard && key % options.shard.count !== options.shard.index) return;

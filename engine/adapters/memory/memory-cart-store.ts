@@ -103,9 +103,9 @@ export class MemoryCartStore implements CartStore {
   }
 }
 
-// A month keeps hundreds of thousands of carts. Carts and reminder records made by spreading can
-// each end up with a hidden class of their own, several hundred bytes apiece; stored copies built in one
-// fixed order (copyCart) share a few. Records already stored (most writes keep them all) are kept as they are.
+// The stored copy: the version set, and every new reminder record made by copyRecord, so that stored
+// carts and records each keep the one hidden class copyCart and copyRecord give (a caller's own record,
+// a test's say, may have fewer keys). Records already stored (most writes keep them all) are kept.
 function compact(cart: Cart, previous: Cart | undefined, version: number): Cart {
   const kept = previous?.reminders;
   return copyCart(cart, {
