@@ -1,5 +1,11 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Cart, MAX_RECENT_EVENT_IDS, type ReminderRecord, type StickyField } from '../domain/cart.js';
+import {
+  type Cart,
+  MAX_RECENT_EVENT_IDS,
+  type NewerSnapshotCheck,
+  type ReminderRecord,
+  type StickyField,
+} from '../domain/cart.js';
 import { type CartSnapshot, emailKey as toEmailKey } from '../domain/cart-event.js';
 import { VersionConflictError } from '../domain/errors.js';
 import type { CartStore, SnapshotUpdate } from '../ports.js';
@@ -94,6 +100,22 @@ export function itemToCart(item: CartItem): Cart {
 }
 
 /**
+ * The condition of the one-write update, one clause per check of the pure predicate it mirrors
+ * (`NEWER_SNAPSHOT_CHECKS` in the domain), by the same names. `hasEmail`: whether the event brings an
+ * email (`:emailKey`); without one the email check holds whatever the cart has, so it has no clause.
+ */
+function newerSnapshotClauses(hasEmail: boolean): Record<NewerSnapshotCheck, string | undefined> {
+  return {
+    isOpen: '#status = :open',
+    hasWake: 'attribute_exists(#wake)',
+    isNewer: '#last < :at OR (#last = :at AND (attribute_not_exists(#lastEventId) OR #lastEventId < :id))',
+    isUnseen: 'NOT contains(#ids, :id)',
+    hasRoomForId: 'size(#ids) < :max',
+    keepsEmail: hasEmail ? '#emailKey = :emailKey' : undefined,
+  };
+}
+
+/**
  * The cart store on one DynamoDB table (see docs/dynamodb-schema.md), with the same semantics as
  * MemoryCartStore: every write is one conditional request, and every stored cart comes back frozen.
  */
@@ -177,6 +199,7 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
       '#status': 'status',
       '#json': SNAPSHOT_JSON,
       '#last': 'lastActivityAt',
+      '#lastEventId': 'lastEventId',
       '#day': CART_KEYS.day,
       '#ids': 'recentEventIds',
       '#version': 'version',
@@ -196,6 +219,7 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
     const sets = [
       '#json = :json',
       '#last = :at',
+      '#lastEventId = :id',
       '#day = :day',
       '#ids = list_append(#ids, :ids)',
       '#version = #version + :one',
@@ -205,13 +229,13 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
       values[`:${attribute}`] = value;
       sets.push(`#${attribute} = :${attribute}`);
     }
-    let condition =
-      '#status = :open AND attribute_exists(#wake) AND #last < :at AND NOT contains(#ids, :id) AND size(#ids) < :max';
     if (update.snapshot.email) {
       names['#emailKey'] = 'emailKey';
       values[':emailKey'] = toEmailKey(update.snapshot.email);
-      condition += ' AND #emailKey = :emailKey';
     }
+    const clauses = Object.values(newerSnapshotClauses(update.snapshot.email !== undefined)).filter(
+      (clause) => clause !== undefined,
+    );
     this.count('UpdateItem');
     try {
       const { Attributes } = await this.client.send(
@@ -219,7 +243,7 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
           TableName: this.table,
           Key: { [CART_KEYS.partition]: update.cartId },
           UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: condition,
+          ConditionExpression: clauses.map((clause) => `(${clause})`).join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',

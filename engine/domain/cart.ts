@@ -45,6 +45,8 @@ export interface Cart {
   firstSeenAt: string;
   /** Newest `occurredAt` of its `cart.updated` events. */
   lastActivityAt?: string;
+  /** The id of the event whose snapshot the cart holds: two updates of one instant go by event id. */
+  lastEventId?: string;
   checkedOutAt?: string;
   status: CartStatus;
   closedAt?: string;
@@ -82,66 +84,34 @@ export function purchaseStatus(cart: Cart, at: string): 'purchased' | 'recovered
   return remindedBefore(cart, at) ? 'recovered' : 'purchased';
 }
 
-/** Changes for {@link copyCart}; a key given as undefined removes that field. */
+/** Changes to a cart: any field but its identity; a key given as undefined clears that field. */
 export type CartChanges = Partial<Omit<Cart, 'id' | 'firstSeenAt'>>;
 
-/**
- * A copy of `cart` with `changes`; a key given as undefined is cleared. Every cart the engine makes
- * has all of its keys, absent ones held as undefined, in one order: then all carts share one hidden
- * class in V8 and every read of a cart field is a monomorphic load. Carts with only the keys they use
- * came in a dozen shapes (open or closed, with or without an email, a wake-up, a checkout), past the
- * four V8 tracks at a site, so each such read went through its slow megamorphic path. (Serialised, an
- * undefined key is no key: JSON and the DynamoDB marshaller both drop it.)
- */
-export function copyCart(cart: Cart, changes: CartChanges = {}): Cart {
-  return {
-    id: cart.id,
-    emailKey: 'emailKey' in changes ? changes.emailKey : cart.emailKey,
-    snapshot: 'snapshot' in changes ? changes.snapshot : cart.snapshot,
-    firstSeenAt: cart.firstSeenAt,
-    lastActivityAt: 'lastActivityAt' in changes ? changes.lastActivityAt : cart.lastActivityAt,
-    checkedOutAt: 'checkedOutAt' in changes ? changes.checkedOutAt : cart.checkedOutAt,
-    status: changes.status ?? cart.status,
-    closedAt: 'closedAt' in changes ? changes.closedAt : cart.closedAt,
-    closedWhy: 'closedWhy' in changes ? changes.closedWhy : cart.closedWhy,
-    reminders: changes.reminders ?? cart.reminders,
-    wake: 'wake' in changes ? changes.wake : cart.wake,
-    recentEventIds: changes.recentEventIds ?? cart.recentEventIds,
-    version: changes.version ?? cart.version,
-  };
+/** A copy of `cart` with `changes`; a key given as undefined clears that field. */
+export function changeCart(cart: Cart, changes: CartChanges): Cart {
+  return { ...cart, ...changes };
 }
 
-/** A cart seen for the first time, with every key of {@link copyCart}, in its order. */
-function newCart(fields: Pick<Cart, 'id' | 'firstSeenAt' | 'status' | 'recentEventIds'> & CartChanges): Cart {
-  return copyCart({ reminders: [], version: 1, ...fields }, fields);
-}
-
-/**
- * A copy of a reminder record with `changes`, every key set (absent ones as undefined) in one order,
- * so that all records share one hidden class (see {@link copyCart}).
- */
-export function copyRecord(record: ReminderRecord, changes: Partial<ReminderRecord> = {}): ReminderRecord {
-  return {
-    n: changes.n ?? record.n,
-    state: changes.state ?? record.state,
-    dueAt: changes.dueAt ?? record.dueAt,
-    at: changes.at ?? record.at,
-    reason: changes.reason ?? record.reason,
-    deferredFrom: changes.deferredFrom ?? record.deferredFrom,
-    messageId: changes.messageId ?? record.messageId,
-    rulesVersion: changes.rulesVersion ?? record.rulesVersion,
-  };
+/** A copy of a reminder record with `changes`; a key given as undefined clears that field. */
+export function changeRecord(record: ReminderRecord, changes: Partial<ReminderRecord>): ReminderRecord {
+  return { ...record, ...changes };
 }
 
 /** Closes an open cart; a closed cart stays as it is. */
 export function closeCart(cart: Cart, status: ClosedStatus, at: string, why: string): Cart {
   if (cart.status !== 'open') return cart;
-  return copyCart(cart, { status, closedAt: at, closedWhy: why, wake: undefined, version: cart.version + 1 });
+  return changeCart(cart, {
+    status,
+    closedAt: at,
+    closedWhy: why,
+    wake: undefined,
+    version: cart.version + 1,
+  });
 }
 
-// `concat` makes an array of exactly the length it needs: a month keeps one of these per cart.
+/** The ids of the events a cart has seen, newest last, at most {@link RECENT_EVENT_IDS}. */
 function remember(ids: readonly string[], id: string): string[] {
-  return (ids.length >= RECENT_EVENT_IDS ? ids.slice(ids.length - RECENT_EVENT_IDS + 1) : ids).concat(id);
+  return [...ids.slice(Math.max(0, ids.length - RECENT_EVENT_IDS + 1)), id];
 }
 
 /** Fields a storefront often sends once and then leaves out; a later snapshot keeps what we had. */
@@ -149,27 +119,48 @@ const STICKY = ['email', 'timezone', 'locale', 'marketingConsent'] as const;
 export type StickyField = (typeof STICKY)[number];
 
 /**
- * Whether a `cart.updated` event may be applied to a stored cart without reading it first: the cart
- * is open with a pending wake-up, has not seen the event, its last activity is older, and the event
- * brings no email or the one the cart has (a new address moves the cart between shoppers, which the
- * read-and-fold path handles). Then the fold is `applyNewerSnapshot` below, which is what
- * `applyCartEvent` does in that case.
+ * Whether an update at `occurredAt` by event `eventId` is newer than what the cart holds. Two updates
+ * of the same instant are ordered by event id, so the cart ends the same whichever arrives first.
  */
-export function canApplyNewerSnapshot(
-  cart: Cart,
-  eventId: string,
-  occurredAt: string,
-  email: string | undefined,
-): boolean {
-  return (
-    cart.status === 'open' &&
-    cart.wake !== undefined &&
-    cart.lastActivityAt !== undefined &&
-    cart.lastActivityAt < occurredAt &&
-    !cart.recentEventIds.includes(eventId) &&
-    cart.recentEventIds.length < MAX_RECENT_EVENT_IDS &&
-    (email === undefined || emailKey(email) === cart.emailKey)
-  );
+export function isNewerActivity(cart: Cart, occurredAt: string, eventId: string): boolean {
+  if (cart.lastActivityAt === undefined || cart.lastActivityAt < occurredAt) return true;
+  return cart.lastActivityAt === occurredAt && (cart.lastEventId ?? '') < eventId;
+}
+
+/** A `cart.updated` event as the one-write update path takes it (see {@link NEWER_SNAPSHOT_CHECKS}). */
+export interface NewerSnapshot {
+  eventId: string;
+  occurredAt: string;
+  /** The event's email, if it has one. */
+  email: string | undefined;
+}
+
+/**
+ * The checks under which a `cart.updated` event may be applied to a stored cart without reading it
+ * first, one per rule; the DynamoDB store writes one condition clause for each, by the same names.
+ * Then the fold is {@link applyNewerSnapshot}, which is what {@link applyCartEvent} does in that case.
+ */
+export const NEWER_SNAPSHOT_CHECKS = {
+  /** Updates of a closed cart are ignored. */
+  isOpen: (cart: Cart) => cart.status === 'open',
+  /** A cart with a pending wake-up: its wake-up will look at the new contents. */
+  hasWake: (cart: Cart) => cart.wake !== undefined,
+  /** The event is newer than the cart's last activity (same instant: a greater event id). */
+  isNewer: (cart: Cart, update: NewerSnapshot) => isNewerActivity(cart, update.occurredAt, update.eventId),
+  /** A repeated delivery changes nothing. */
+  isUnseen: (cart: Cart, update: NewerSnapshot) => !cart.recentEventIds.includes(update.eventId),
+  /** An update expression can append an id but not trim the list: the read-and-fold path trims it. */
+  hasRoomForId: (cart: Cart) => cart.recentEventIds.length < MAX_RECENT_EVENT_IDS,
+  /** A new address moves the cart between shoppers, which the read-and-fold path handles. */
+  keepsEmail: (cart: Cart, update: NewerSnapshot) =>
+    update.email === undefined || emailKey(update.email) === cart.emailKey,
+} as const satisfies Record<string, (cart: Cart, update: NewerSnapshot) => boolean>;
+
+export type NewerSnapshotCheck = keyof typeof NEWER_SNAPSHOT_CHECKS;
+
+/** Whether every one of {@link NEWER_SNAPSHOT_CHECKS} holds. */
+export function canApplyNewerSnapshot(cart: Cart, update: NewerSnapshot): boolean {
+  return Object.values(NEWER_SNAPSHOT_CHECKS).every((check) => check(cart, update));
 }
 
 /** Applies a newer snapshot (the checks of `canApplyNewerSnapshot` passed): sticky fields carry over. */
@@ -179,26 +170,24 @@ export function applyNewerSnapshot(
   occurredAt: string,
   next: CartSnapshot,
 ): Cart {
-  const snapshot = carryOver(next, cart.snapshot);
-  return copyCart(cart, {
-    snapshot,
+  return changeCart(cart, {
+    snapshot: carryOver(next, cart.snapshot),
     lastActivityAt: occurredAt,
-    recentEventIds: cart.recentEventIds.concat(eventId),
+    lastEventId: eventId,
+    recentEventIds: [...cart.recentEventIds, eventId],
     version: cart.version + 1,
   });
 }
 
+/** The next snapshot, with every sticky field it leaves out taken from the previous one. */
 function carryOver(next: CartSnapshot, previous: CartSnapshot | undefined): CartSnapshot {
   if (!previous) return next;
-  let merged: Record<string, unknown> | undefined;
+  const kept: Partial<CartSnapshot> = {};
   for (const field of STICKY) {
-    if (next[field] === undefined && previous[field] !== undefined) {
-      // Copied onto a fresh object, not spread and grown (see copyCart).
-      merged ??= Object.assign({}, next);
-      merged[field] = previous[field];
-    }
+    if (next[field] === undefined && previous[field] !== undefined)
+      Object.assign(kept, { [field]: previous[field] });
   }
-  return (merged as CartSnapshot | undefined) ?? next;
+  return { ...next, ...kept };
 }
 
 /**
@@ -206,7 +195,8 @@ function carryOver(next: CartSnapshot, previous: CartSnapshot | undefined): Cart
  * events arrive in does not change the end state, except that a closed cart stays closed.
  *
  * 1. A repeated event id changes nothing.
- * 2. An update newer than the last activity replaces the snapshot; an older one only counts as seen.
+ * 2. An update newer than the last activity replaces the snapshot (ties broken by event id); an older
+ *    one only counts as seen.
  * 3. Any update of a checked-out (or otherwise closed) cart is ignored.
  * 4. A checkout closes the cart for good: recovered when a reminder was sent before it, else purchased.
  */
@@ -221,23 +211,25 @@ export function applyCartEvent(
   if (event.type === 'cart.checked_out') {
     if (!cart) {
       return {
-        cart: newCart({
+        cart: {
           id: event.cart.id,
-          emailKey: eventEmail || undefined,
+          ...(eventEmail ? { emailKey: eventEmail } : {}),
           firstSeenAt: receivedAt,
           checkedOutAt: event.occurredAt,
           status: 'purchased',
           closedAt: receivedAt,
           closedWhy: 'checked out',
+          reminders: [],
           recentEventIds: [event.id],
-        }),
+          version: 1,
+        },
         outcome: 'checked_out',
       };
     }
     const recentEventIds = remember(cart.recentEventIds, event.id);
     if (cart.status !== 'open') {
       return {
-        cart: copyCart(cart, {
+        cart: changeCart(cart, {
           recentEventIds,
           checkedOutAt: cart.checkedOutAt ?? event.occurredAt,
           version: cart.version + 1,
@@ -245,7 +237,7 @@ export function applyCartEvent(
         outcome: 'checkout_after_close',
       };
     }
-    const withCheckout = copyCart(cart, {
+    const withCheckout = changeCart(cart, {
       recentEventIds,
       checkedOutAt: event.occurredAt,
       emailKey: (cart.emailKey ?? eventEmail) || undefined,
@@ -258,32 +250,34 @@ export function applyCartEvent(
 
   if (!cart) {
     return {
-      cart: newCart({
+      cart: {
         id: event.cart.id,
-        emailKey: eventEmail || undefined,
+        ...(eventEmail ? { emailKey: eventEmail } : {}),
         snapshot: event.cart,
         firstSeenAt: receivedAt,
         lastActivityAt: event.occurredAt,
+        lastEventId: event.id,
         status: 'open',
+        reminders: [],
         recentEventIds: [event.id],
-      }),
+        version: 1,
+      },
       outcome: 'created',
     };
   }
-  const seen = {
-    recentEventIds: remember(cart.recentEventIds, event.id),
-    version: cart.version + 1,
-  };
-  if (cart.status !== 'open') return { cart: copyCart(cart, seen), outcome: 'ignored_closed' };
-  if (cart.lastActivityAt && event.occurredAt <= cart.lastActivityAt)
-    return { cart: copyCart(cart, seen), outcome: 'stale' };
+  const seen = { recentEventIds: remember(cart.recentEventIds, event.id), version: cart.version + 1 };
+  if (cart.status !== 'open') return { cart: changeCart(cart, seen), outcome: 'ignored_closed' };
+  if (!isNewerActivity(cart, event.occurredAt, event.id))
+    return { cart: changeCart(cart, seen), outcome: 'stale' };
   const snapshot = carryOver(event.cart, cart.snapshot);
-  const cartChanges: CartChanges = {
-    recentEventIds: seen.recentEventIds,
-    version: seen.version,
-    snapshot,
-    lastActivityAt: event.occurredAt,
+  return {
+    cart: changeCart(cart, {
+      ...seen,
+      snapshot,
+      lastActivityAt: event.occurredAt,
+      lastEventId: event.id,
+      ...(snapshot.email ? { emailKey: emailKey(snapshot.email) } : {}),
+    }),
+    outcome: 'updated',
   };
-  if (snapshot.email) cartChanges.emailKey = emailKey(snapshot.email);
-  return { cart: copyCart(cart, cartChanges), outcome: 'updated' };
 }

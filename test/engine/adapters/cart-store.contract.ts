@@ -294,7 +294,7 @@ export function describeCartStoreContract(name: string, makeStore: () => Promise
 
       it('refuses an unknown cart, a closed one, one without a wake-up, a seen event and older activity', async () => {
         const store = await makeStore();
-        const open = fullCart({ id: 'cart-open', reminders: [] });
+        const open = fullCart({ id: 'cart-open', reminders: [], lastEventId: 'evt-zzz' });
         const closed = fullCart({ id: 'cart-closed', status: 'purchased', reminders: [] });
         const { wake: _wake, ...unscheduled } = fullCart({ id: 'cart-unscheduled', reminders: [] });
         for (const cart of [open, closed, unscheduled as Cart]) await store.put(cart, 0);
@@ -304,10 +304,29 @@ export function describeCartStoreContract(name: string, makeStore: () => Promise
         expect(await store.applyNewerSnapshot(newer(unscheduled as Cart))).toBeUndefined();
         expect(await store.applyNewerSnapshot({ ...newer(open), eventId: 'evt-2' })).toBeUndefined();
         expect(
+          await store.applyNewerSnapshot({ ...newer(open), occurredAt: '2026-06-10T15:29:59.999Z' }),
+        ).toBeUndefined();
+        // The same instant as the last activity: older by event id ('evt-new' < 'evt-zzz').
+        expect(
           await store.applyNewerSnapshot({ ...newer(open), occurredAt: open.lastActivityAt as string }),
         ).toBeUndefined();
         expect(await store.get('cart-none')).toBeUndefined();
         expect((await store.get('cart-open'))?.version).toBe(1);
+      });
+
+      it('orders two updates of the same instant by event id', async () => {
+        const store = await makeStore();
+        const cart = fullCart({ reminders: [], lastEventId: 'evt-a' });
+        await store.put(cart, 0);
+
+        const saved = await store.applyNewerSnapshot({
+          ...newer(cart),
+          eventId: 'evt-b',
+          occurredAt: cart.lastActivityAt as string,
+        });
+
+        expect(saved?.lastEventId).toBe('evt-b');
+        expect(saved?.version).toBe(2);
       });
 
       it('stops once the cart holds 32 event ids, so a read-and-fold trims them', async () => {
