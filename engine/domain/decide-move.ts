@@ -1,15 +1,13 @@
 import {
   type Cart,
   type ClosedStatus,
+  changeCart,
   closeCart,
-  copyCart,
-  copyRecord,
   purchaseStatus,
   type ReminderNumber,
   type ReminderRecord,
   type SkipReason,
 } from './cart.js';
-import type { CartSnapshot } from './cart-event.js';
 import { isoTime, timeOf } from './iso-time.js';
 import { isQuiet, outsideQuietHours } from './quiet-hours.js';
 import type { Rules, Tier } from './rules.js';
@@ -75,190 +73,240 @@ export function reminderLimit(cart: Cart, rules: Rules): { limit: number; why?: 
   };
 }
 
+/** What every decision about an open cart with contents looks at, worked out once. */
+interface Situation {
+  cart: Cart;
+  history: ShopperHistory;
+  rules: Rules;
+  /** `now` in epoch ms. */
+  t: number;
+  /** The cart's last activity in epoch ms. */
+  last: number;
+  /** The tier the cart's total falls in. */
+  tier: Tier;
+  /** The shopper's zone, else the store's. */
+  zone: string;
+  /** The last instant a reminder may still go: maxCartAgeHours after the last activity. */
+  ageLimit: number;
+  /** The reasons every decision about this cart starts with: its tier and last activity. */
+  about: string[];
+}
+
+/** A step of the decision: a move, or nothing when the step does not apply. */
+type Step = (s: Situation) => Move | undefined;
+
+/** The next reminder of a cart and when it is due, as epoch ms and in words. */
+interface NextReminder {
+  n: ReminderNumber;
+  due: number;
+  /** Why it is due then. */
+  dueText: string;
+}
+
 /**
  * Decides the next move for one cart. Pure and deterministic: the same cart, history, rules and
- * `now` always give the same move and the same reasons.
+ * `now` always give the same move and the same reasons. The steps run in order; the first that
+ * applies decides.
  *
  * @example
  * const move = decideMove(cart, {}, rules, new Date('2026-06-10T16:00:00Z'));
  * if (move.kind === 'wait') scheduleWake(move.until);
  */
 export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, now: Date): Move {
-  const t = now.getTime();
-  if (cart.status !== 'open') {
+  const closing = alreadyClosed(cart) ?? unsubscribed(history) ?? bought(cart, history);
+  if (closing) return closing;
+  const s = situation(cart, history, rules, now);
+  if (!s) return { kind: 'give_up', reasons: ['the cart has no contents on record'] };
+  return tooOld(s) ?? remindersDone(s) ?? nextReminderMove(s);
+}
+
+function alreadyClosed(cart: Cart): Move | undefined {
+  if (cart.status === 'open') return undefined;
+  return { kind: 'stop', status: 'already_closed', reasons: [`the cart is already closed (${cart.status})`] };
+}
+
+function unsubscribed(history: ShopperHistory): Move | undefined {
+  if (!history.unsubscribedAt) return undefined;
+  return {
+    kind: 'stop',
+    status: 'unsubscribed',
+    reasons: [`the shopper's email unsubscribed at ${history.unsubscribedAt}`],
+  };
+}
+
+function bought(cart: Cart, history: ShopperHistory): Move | undefined {
+  const { lastCheckoutAt } = history;
+  const { lastActivityAt } = cart;
+  if (!lastCheckoutAt || !lastActivityAt || lastCheckoutAt <= lastActivityAt) return undefined;
+  return {
+    kind: 'stop',
+    status: purchaseStatus(cart, lastCheckoutAt),
+    reasons: [
+      `the shopper checked out at ${lastCheckoutAt}, after this cart's last activity at ${lastActivityAt}`,
+    ],
+  };
+}
+
+function situation(cart: Cart, history: ShopperHistory, rules: Rules, now: Date): Situation | undefined {
+  const { snapshot, lastActivityAt } = cart;
+  if (!snapshot || !lastActivityAt) return undefined;
+  const tier = tierFor(rules, snapshot.total);
+  const last = timeOf(lastActivityAt);
+  return {
+    cart,
+    history,
+    rules,
+    tier,
+    t: now.getTime(),
+    last,
+    zone: snapshot.timezone ?? rules.store.timezone,
+    ageLimit: last + rules.maxCartAgeHours * HOUR,
+    about: [
+      `tier ${tier.name}: total ${snapshot.total} ${snapshot.currency} is at least ${tier.minTotal}`,
+      `last activity at ${lastActivityAt}`,
+    ],
+  };
+}
+
+/** Too old once more than maxCartAgeHours have passed: at the limit itself it may still be reminded. */
+const tooOld: Step = (s) => {
+  if (s.t <= s.ageLimit) return undefined;
+  return {
+    kind: 'give_up',
+    reasons: [...s.about, `the cart is older than ${hoursText(s.rules.maxCartAgeHours)} (maximum cart age)`],
+  };
+};
+
+/** Every reminder the cart may get is done: give up giveUpAfterHours after the last one. */
+const remindersDone: Step = (s) => {
+  const { limit, why } = reminderLimit(s.cart, s.rules);
+  if (s.cart.reminders.length < limit) return undefined;
+  const previous = s.cart.reminders.at(-1);
+  const since = previous ? reminderTime(previous) : s.last;
+  const giveUpAt = Math.min(since + s.rules.giveUpAfterHours * HOUR, s.ageLimit + 1);
+  const done = doneText(limit, why);
+  if (s.t >= giveUpAt) {
     return {
-      kind: 'stop',
-      status: 'already_closed',
-      reasons: [`the cart is already closed (${cart.status})`],
-    };
-  }
-  if (history.unsubscribedAt) {
-    return {
-      kind: 'stop',
-      status: 'unsubscribed',
-      reasons: [`the shopper's email unsubscribed at ${history.unsubscribedAt}`],
-    };
-  }
-  const snapshot = cart.snapshot;
-  const lastActivityAt = cart.lastActivityAt;
-  if (!snapshot || !lastActivityAt) {
-    return { kind: 'give_up', reasons: ['the cart has no contents on record'] };
-  }
-  if (history.lastCheckoutAt && history.lastCheckoutAt > lastActivityAt) {
-    return {
-      kind: 'stop',
-      status: purchaseStatus(cart, history.lastCheckoutAt),
+      kind: 'give_up',
       reasons: [
-        `the shopper checked out at ${history.lastCheckoutAt}, after this cart's last activity at ${lastActivityAt}`,
+        ...s.about,
+        done,
+        `${hoursText(s.rules.giveUpAfterHours)} have passed since the ${previous ? 'last reminder' : 'last activity'}`,
       ],
     };
   }
+  return waitUntil(giveUpAt, 'give_up_later', [
+    ...s.about,
+    done,
+    `the cart gives up at ${isoTime(giveUpAt)} unless it changes`,
+  ]);
+};
 
-  const last = timeOf(lastActivityAt);
-  const zone = snapshot.timezone ?? rules.store.timezone;
-  const tier = tierFor(rules, snapshot.total);
-  // Waits are acted on and dropped, mostly unread: their time as ISO and their reasons are written
-  // when read (see LazyWait). (No named closures here: the simulator runs under tsx, which names each
-  // one as it is made.)
-  const about = { tier, snapshot, lastActivityAt };
-  // Too old once more than maxCartAgeHours have passed: at the limit itself it may still be reminded.
-  const ageLimit = last + rules.maxCartAgeHours * HOUR;
-  const tooOldAt = ageLimit + 1;
-  if (t >= tooOldAt) {
-    return {
-      kind: 'give_up',
-      reasons: because(
-        about,
-        `the cart is older than ${hoursText(rules.maxCartAgeHours)} (maximum cart age)`,
-      ),
-    };
-  }
+/** The next reminder: wait for it, defer it past quiet hours, skip it (frequency cap) or send it. */
+function nextReminderMove(s: Situation): Move {
+  const next = nextReminder(s);
+  return (
+    pastMaxAge(s, next) ??
+    notDueYet(s, next) ??
+    quietHoursNow(s, next) ??
+    frequencyCap(s, next) ??
+    remindNow(s, next)
+  );
+}
 
-  const { limit, why } = reminderLimit(cart, rules);
-  if (cart.reminders.length >= limit) {
-    const previous = cart.reminders.at(-1);
-    const base = previous ? reminderTime(previous) : last;
-    const giveUpAt = Math.min(base + rules.giveUpAfterHours * HOUR, tooOldAt);
-    if (t >= giveUpAt) {
-      return {
-        kind: 'give_up',
-        reasons: because(
-          about,
-          doneText(limit, why),
-          `${hoursText(rules.giveUpAfterHours)} have passed since the ${previous ? 'last reminder' : 'last activity'}`,
-        ),
-      };
-    }
-    return wait(giveUpAt, 'give_up_later', () =>
-      because(about, doneText(limit, why), `the cart gives up at ${isoTime(giveUpAt)} unless it changes`),
-    );
-  }
-
+function nextReminder(s: Situation): NextReminder {
+  const { cart, tier, last } = s;
   const n = (cart.reminders.length + 1) as ReminderNumber;
   const first = cart.reminders[0];
   const waitHours = n === 1 ? tier.firstWaitHours : tier.secondWaitHours;
   const base = n === 1 || !first ? last : Math.max(reminderTime(first), last);
   const due = base + waitHours * HOUR;
-  const schedule = { n, waitHours, afterReminder: base !== last, due };
-  if (due > ageLimit) {
-    return wait(tooOldAt, 'give_up_later', () =>
-      because(
-        about,
-        dueText(schedule),
-        `that is past the maximum cart age (${isoTime(ageLimit)}); the cart will give up then`,
-      ),
-    );
-  }
-  if (t < due) {
-    const wakeAt = outsideQuietHours(rules, due, zone);
-    if (wakeAt > ageLimit) {
-      return wait(tooOldAt, 'give_up_later', () =>
-        because(
-          about,
-          dueText(schedule),
-          `${quietText(rules, due, zone)}, and by its end the cart is too old; it will give up then`,
-        ),
-      );
-    }
-    if (wakeAt === due) return wait(wakeAt, 'not_due', () => because(about, dueText(schedule)), n);
-    return wait(
-      wakeAt,
-      'not_due',
-      () =>
-        because(
-          about,
-          dueText(schedule),
-          `${quietText(rules, due, zone)}; it waits until ${formatLocal(wakeAt, zone)} local`,
-        ),
-      n,
-      isoTime(due),
-    );
-  }
-  if (isQuiet(rules, t, zone)) {
-    const sendAt = outsideQuietHours(rules, t, zone);
-    return wait(
-      Math.min(sendAt, tooOldAt),
-      'quiet_hours',
-      () =>
-        because(
-          about,
-          dueText(schedule),
-          `now, ${quietText(rules, t, zone)}; deferred to ${formatLocal(sendAt, zone)} local`,
-        ),
-      n,
-      isoTime(due),
-    );
-  }
-  const effectiveDue = outsideQuietHours(rules, due, zone);
-  const dueAt = isoTime(effectiveDue);
-  const capped = history.lastReminder;
-  if (
-    capped &&
-    capped.cartId !== cart.id &&
-    rules.frequencyCapHours > 0 &&
-    t - timeOf(capped.at) < rules.frequencyCapHours * HOUR
-  ) {
-    return {
-      kind: 'skip',
-      n,
-      dueAt,
-      reason: 'frequency_cap',
-      reasons: because(
-        about,
-        dueText(schedule),
-        `this email got a reminder for another cart at ${capped.at}, within the ${hoursText(rules.frequencyCapHours)} frequency cap`,
-      ),
-    };
-  }
-  if (effectiveDue === due) {
-    return {
-      kind: 'remind',
-      n,
-      dueAt,
-      reasons: because(about, dueText(schedule, dueAt), `reminder ${n} goes now`),
-    };
-  }
-  const deferredFrom = isoTime(due);
+  const after = n === 1 || base === last ? 'the last activity' : 'reminder 1';
   return {
-    kind: 'remind',
     n,
-    dueAt,
-    deferredFrom,
-    reasons: because(about, dueText(schedule, deferredFrom), `reminder ${n} goes now`),
+    due,
+    dueText: `reminder ${n} is due ${hoursText(waitHours)} after ${after}, at ${isoTime(due)}`,
   };
 }
 
-/** The reasons every decision about an open cart starts with (its tier and last activity), then `more`. */
-function because(
-  about: { tier: Tier; snapshot: CartSnapshot; lastActivityAt: string },
-  ...more: string[]
-): string[] {
-  const { tier, snapshot } = about;
-  return [
-    `tier ${tier.name}: total ${snapshot.total} ${snapshot.currency} is at least ${tier.minTotal}`,
-    `last activity at ${about.lastActivityAt}`,
-    ...more,
-  ];
+/** A reminder due after the maximum cart age never goes: the cart gives up at that age. */
+function pastMaxAge(s: Situation, next: NextReminder): Move | undefined {
+  if (next.due <= s.ageLimit) return undefined;
+  return waitUntil(s.ageLimit + 1, 'give_up_later', [
+    ...s.about,
+    next.dueText,
+    `that is past the maximum cart age (${isoTime(s.ageLimit)}); the cart will give up then`,
+  ]);
+}
+
+/** Not due yet: wait until it is, moved past quiet hours, unless by then the cart is too old. */
+function notDueYet(s: Situation, next: NextReminder): Move | undefined {
+  if (s.t >= next.due) return undefined;
+  const wakeAt = outsideQuietHours(s.rules, next.due, s.zone);
+  if (wakeAt > s.ageLimit) {
+    return waitUntil(s.ageLimit + 1, 'give_up_later', [
+      ...s.about,
+      next.dueText,
+      `${quietText(s.rules, next.due, s.zone)}, and by its end the cart is too old; it will give up then`,
+    ]);
+  }
+  if (wakeAt === next.due) return waitUntil(wakeAt, 'not_due', [...s.about, next.dueText], next.n);
+  return waitUntil(
+    wakeAt,
+    'not_due',
+    [
+      ...s.about,
+      next.dueText,
+      `${quietText(s.rules, next.due, s.zone)}; it waits until ${formatLocal(wakeAt, s.zone)} local`,
+    ],
+    next.n,
+    isoTime(next.due),
+  );
+}
+
+/** Due, but it is quiet hours where the shopper is: wait until they end. */
+function quietHoursNow(s: Situation, next: NextReminder): Move | undefined {
+  if (!isQuiet(s.rules, s.t, s.zone)) return undefined;
+  const sendAt = outsideQuietHours(s.rules, s.t, s.zone);
+  return waitUntil(
+    Math.min(sendAt, s.ageLimit + 1),
+    'quiet_hours',
+    [
+      ...s.about,
+      next.dueText,
+      `now, ${quietText(s.rules, s.t, s.zone)}; deferred to ${formatLocal(sendAt, s.zone)} local`,
+    ],
+    next.n,
+    isoTime(next.due),
+  );
+}
+
+/** Another cart of this email got a reminder within the frequency cap: skip this one. */
+function frequencyCap(s: Situation, next: NextReminder): Move | undefined {
+  const capped = s.history.lastReminder;
+  const capHours = s.rules.frequencyCapHours;
+  if (!capped || capped.cartId === s.cart.id || capHours <= 0) return undefined;
+  if (s.t - timeOf(capped.at) >= capHours * HOUR) return undefined;
+  return {
+    kind: 'skip',
+    n: next.n,
+    dueAt: isoTime(outsideQuietHours(s.rules, next.due, s.zone)),
+    reason: 'frequency_cap',
+    reasons: [
+      ...s.about,
+      next.dueText,
+      `this email got a reminder for another cart at ${capped.at}, within the ${hoursText(capHours)} frequency cap`,
+    ],
+  };
+}
+
+/** Send reminder n now; `dueAt` is when it became due once quiet hours are taken into account. */
+function remindNow(s: Situation, next: NextReminder): Move {
+  const effectiveDue = outsideQuietHours(s.rules, next.due, s.zone);
+  const reasons = [...s.about, next.dueText, `reminder ${next.n} goes now`];
+  const dueAt = isoTime(effectiveDue);
+  if (effectiveDue === next.due) return { kind: 'remind', n: next.n, dueAt, reasons };
+  return { kind: 'remind', n: next.n, dueAt, deferredFrom: isoTime(next.due), reasons };
 }
 
 function doneText(limit: number, why: string | undefined): string {
@@ -267,93 +315,26 @@ function doneText(limit: number, why: string | undefined): string {
     : `all ${limit} reminder(s) are done${why ? ` (${why})` : ''}`;
 }
 
-/** Why reminder n is due when it is; `dueIso` is `due` as ISO when the caller has it already. */
-function dueText(
-  schedule: {
-    n: ReminderNumber;
-    waitHours: number;
-    afterReminder: boolean;
-    due: number;
-  },
-  dueIso = isoTime(schedule.due),
-): string {
-  const { n, waitHours } = schedule;
-  return n === 1
-    ? `reminder 1 is due ${hoursText(waitHours)} after the last activity, at ${dueIso}`
-    : `reminder 2 is due ${hoursText(waitHours)} after ${schedule.afterReminder ? 'reminder 1' : 'the last activity'}, at ${dueIso}`;
-}
-
 function quietText(rules: Rules, at: number, zone: string): string {
   return `${formatLocal(at, zone)} in ${zone} is inside quiet hours (${rules.quietHours.start}-${rules.quietHours.end})`;
 }
 
-/** A wait until `at` (ms), its reasons written when first read (see {@link LazyWait}). */
-function wait(
+/** A wait until `at` (epoch ms); `n` is the reminder waited for, `deferredFrom` when it was due. */
+function waitUntil(
   at: number,
   why: WaitWhy,
-  reasons: () => string[],
+  reasons: string[],
   n?: ReminderNumber,
   deferredFrom?: string,
 ): Move {
-  return new LazyWait(at, why, reasons, n, deferredFrom);
-}
-
-/**
- * A wait whose `until` and reasons are written when first read (then kept): most waits are looked at
- * for their time alone ({@link waitTime}) and dropped, and reasons with local times cost several
- * microseconds. Getters on the class prototype, so JSON goes through toJSON, which gives the plain
- * wait it stands for (a spread copy has neither). An object literal with getters would cost V8 a
- * hidden class of its own per wait (about 400 ns, and old-space garbage); getters defined on each
- * object, about 300 ns.
- */
-class LazyWait {
-  readonly kind = 'wait';
-  readonly why: WaitWhy;
-  declare readonly n?: ReminderNumber;
-  declare readonly deferredFrom?: string;
-  readonly #at: number;
-  readonly #write: () => string[];
-  #until: string | undefined;
-  #written: string[] | undefined;
-
-  constructor(at: number, why: WaitWhy, write: () => string[], n?: ReminderNumber, deferredFrom?: string) {
-    this.why = why;
-    // Only the keys a plain wait would have.
-    if (n !== undefined) (this as { n?: ReminderNumber }).n = n;
-    if (n !== undefined && deferredFrom !== undefined)
-      (this as { deferredFrom?: string }).deferredFrom = deferredFrom;
-    this.#at = at;
-    this.#write = write;
-  }
-
-  /** When to look again, as epoch ms. */
-  get at(): number {
-    return this.#at;
-  }
-
-  get until(): string {
-    // Read on the prototype itself (a test runner printing a diff), there is none.
-    if (!(#at in this)) return '';
-    this.#until ??= isoTime(this.#at);
-    return this.#until;
-  }
-
-  get reasons(): string[] {
-    if (!(#write in this)) return [];
-    this.#written ??= this.#write();
-    return this.#written;
-  }
-
-  toJSON(): Move {
-    const { n, deferredFrom } = this;
-    const which = n === undefined ? {} : deferredFrom === undefined ? { n } : { n, deferredFrom };
-    return { kind: 'wait', until: this.until, why: this.why, ...which, reasons: this.reasons };
-  }
-}
-
-/** When a wait looks again, as epoch ms, without writing its `until` out. */
-export function waitTime(move: Extract<Move, { kind: 'wait' }>): number {
-  return move instanceof LazyWait ? move.at : timeOf(move.until);
+  return {
+    kind: 'wait',
+    until: isoTime(at),
+    why,
+    ...(n === undefined ? {} : { n }),
+    ...(n !== undefined && deferredFrom !== undefined ? { deferredFrom } : {}),
+    reasons,
+  };
 }
 
 /** A move that needs the outside world: wait for a wake-up, send a reminder, or nothing more (closed). */
@@ -371,24 +352,26 @@ export function settleCart(
   rulesVersion?: string,
 ): { cart: Cart; moves: Move[]; next: SettledMove } {
   const moves: Move[] = [];
+  const at = isoTime(now.getTime());
   let current = cart;
+  // Each skip adds a reminder record, so a cart settles within maxReminders + 1 moves.
   for (let step = 0; step < 4; step++) {
     const move = decideMove(current, history, rules, now);
     moves.push(move);
-    if (move.kind === 'wait' || move.kind === 'remind') return { cart: current, moves, next: move };
-    const at = isoTime(now.getTime());
     switch (move.kind) {
+      case 'wait':
+      case 'remind':
+        return { cart: current, moves, next: move };
       case 'skip': {
-        // Made by copyRecord, as every record: records share one hidden class.
-        const record = copyRecord({
+        const record: ReminderRecord = {
           n: move.n,
           state: 'skipped',
           dueAt: move.dueAt,
           at,
           reason: move.reason,
-          rulesVersion: rulesVersion || undefined,
-        });
-        current = copyCart(current, {
+          ...(rulesVersion ? { rulesVersion } : {}),
+        };
+        current = changeCart(current, {
           reminders: [...current.reminders, record],
           version: current.version + 1,
         });
