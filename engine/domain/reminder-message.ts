@@ -11,24 +11,18 @@ export interface ReminderInput {
   cart: Cart;
   n: ReminderNumber;
   rules: Rules;
-  /**
-   * The one-click unsubscribe URL (RFC 8058), also put in the List-Unsubscribe header. Or its base and
-   * a sealed token made when the URL is first read: `<base>/<token>`. The token must be base64url (as
-   * `deferredUnsubscribeToken` makes it), so that checking the base checks every URL it can make.
-   */
-  unsubscribeUrl: string | { base: string; token: () => string };
+  /** The one-click unsubscribe URL (RFC 8058), also put in the List-Unsubscribe header. */
+  unsubscribeUrl: string;
   /** The personal line, polished or not; {@link defaultLine} when absent. */
   line?: string;
 }
 
 export interface ReminderMessage {
-  readonly subject: string;
-  /** Written when first read (see {@link composeReminder}). */
-  readonly text: string;
-  /** Written when first read (see {@link composeReminder}). */
-  readonly html: string;
-  /** The RFC 8058 unsubscribe headers; written when first read (see {@link composeReminder}). */
-  readonly headers: Record<string, string>;
+  subject: string;
+  text: string;
+  html: string;
+  /** The RFC 8058 one-click unsubscribe headers. */
+  headers: Record<string, string>;
 }
 
 const DEFAULT_LOCALE = 'en-US';
@@ -89,25 +83,6 @@ function snapshotOf(cart: Cart): CartSnapshot {
     ]);
   }
   return cart.snapshot;
-}
-
-// Any one base64url character: the header pattern allows each of them, so a base that passes with it
-// passes with every token.
-const TOKEN_PROBE = 'A';
-
-/** The unsubscribe URL, checked now (it must fit a header) and made, once, when first read. */
-function unsubscribeLink(url: ReminderInput['unsubscribeUrl']): () => string {
-  if (typeof url === 'string') {
-    requireWebUrl(url, 'unsubscribeUrl', HEADER_URL);
-    return () => url;
-  }
-  const { base, token } = url;
-  requireWebUrl(`${base}/${TOKEN_PROBE}`, 'unsubscribeUrl', HEADER_URL);
-  let made: string | undefined;
-  return () => {
-    made ??= `${base}/${token()}`;
-    return made;
-  };
 }
 
 /** What the shopper left, in a few words: the first item's title and how many more. */
@@ -186,7 +161,7 @@ interface View {
   moreItems: number;
   total: string;
   returnUrl: string;
-  unsubscribeUrl: () => string;
+  unsubscribeUrl: string;
 }
 
 const FONT = 'font-family:Arial,Helvetica,sans-serif;';
@@ -245,7 +220,7 @@ ${more}<tr><td colspan="2" style="padding:12px 0 0;border-top:1px solid #e5e7eb;
 </td></tr>
 <tr><td style="padding:16px 24px 24px;border-top:1px solid #e5e7eb;${FONT}font-size:12px;line-height:18px;color:#6b7280;">
 You are receiving this email because you left items in your cart at ${store}.
-<a href="${escapeHtml(view.unsubscribeUrl())}" target="_blank" style="color:#6b7280;text-decoration:underline;">Unsubscribe</a> from cart reminders.<br>
+<a href="${escapeHtml(view.unsubscribeUrl)}" target="_blank" style="color:#6b7280;text-decoration:underline;">Unsubscribe</a> from cart reminders.<br>
 ${store}<br>
 ${escapeHtml(view.address)}
 </td></tr>
@@ -281,113 +256,51 @@ ${view.store}
 ${view.address}
 
 You are receiving this email because you left items in your cart at ${view.store}.
-Unsubscribe from cart reminders: ${view.unsubscribeUrl()}
+Unsubscribe from cart reminders: ${view.unsubscribeUrl}
 `;
 }
 
 /**
  * Composes reminder `n` of a cart: subject, an email-safe HTML body (tables, inline styles, at most
  * 600 px wide, a hidden preheader), a plain-text alternative readable on its own, and the RFC 8058
- * one-click unsubscribe headers. Pure and fast: `text` and `html` are written when first read, and
- * always the same. Every text from the cart and the line is escaped;
- * item links and images are kept only for http(s) URLs. The texts are English; the cart's locale
- * (else en-US) only changes how money is written, in the cart's currency.
- * @throws ValidationError when the cart has no snapshot, or the return or unsubscribe URL is not http(s).
+ * one-click unsubscribe headers. Pure. Every text from the cart and the line is escaped; item links
+ * and images are kept only for http(s) URLs. The texts are English; the cart's locale (else en-US)
+ * only changes how money is written, in the cart's currency.
+ * @throws ValidationError when the cart has no snapshot, or the return or unsubscribe URL is not
+ * http(s) (the unsubscribe URL must also fit a header: printable ASCII, no spaces or angle brackets).
  */
 export function composeReminder(input: ReminderInput): ReminderMessage {
-  const { cart, n, rules, unsubscribeUrl } = input;
+  const { cart, n, rules } = input;
   const snapshot = snapshotOf(cart);
   const locale = snapshot.locale ?? DEFAULT_LOCALE;
   const store = oneLine(rules.store.name);
   const listed = snapshot.items.slice(0, MAX_LISTED_ITEMS);
   for (const item of listed) checkMoney(item.price, snapshot.currency, locale);
   checkMoney(snapshot.total, snapshot.currency, locale);
-  const returnUrl = requireWebUrl(snapshot.returnUrl, 'cart.snapshot.returnUrl');
-  // Everything that can fail is above.
-  return new ComposedReminder({
-    input,
-    snapshot,
-    locale,
-    copy: copyFor(n, store),
-    listed,
-    returnUrl,
-    unsubscribe: unsubscribeLink(unsubscribeUrl),
-  });
-}
-
-/**
- * A composed reminder whose bodies (their money formatted) and unsubscribe header (its sealed token)
- * are written when first read, by the mailer, then kept: a simulated month sends hundreds of
- * thousands nobody reads. A class with getters on its prototype: an object literal with getters would
- * cost V8 a hidden class of its own for every reminder (about 400 ns, and old-space garbage).
- */
-class ComposedReminder implements ReminderMessage {
-  readonly subject: string;
-  // Private, so that neither a spread nor a listing of the message shows the cart (its email).
-  readonly #parts: Parts;
-  #view: View | undefined;
-  #text: string | undefined;
-  #html: string | undefined;
-  #headers: Record<string, string> | undefined;
-
-  constructor(parts: Parts) {
-    this.subject = parts.copy.subject;
-    this.#parts = parts;
-  }
-
-  get text(): string {
-    this.#text ??= text(this.#shown());
-    return this.#text;
-  }
-
-  get html(): string {
-    this.#html ??= html(this.#parts.copy, this.#shown());
-    return this.#html;
-  }
-
-  get headers(): Record<string, string> {
-    this.#headers ??= {
-      'List-Unsubscribe': `<${this.#parts.unsubscribe()}>`,
+  const view: View = {
+    store,
+    address: oneLine(rules.store.address),
+    line: oneLine(input.line ?? defaultLine(cart, n, rules)),
+    items: listed.map((item) => ({
+      title: oneLine(item.title),
+      quantity: item.quantity,
+      price: formatMoney(item.price, snapshot.currency, locale),
+      url: webUrl(item.url),
+      imageUrl: webUrl(item.imageUrl),
+    })),
+    moreItems: Math.max(0, snapshot.items.length - MAX_LISTED_ITEMS),
+    total: formatMoney(snapshot.total, snapshot.currency, locale),
+    returnUrl: requireWebUrl(snapshot.returnUrl, 'cart.snapshot.returnUrl'),
+    unsubscribeUrl: requireWebUrl(input.unsubscribeUrl, 'unsubscribeUrl', HEADER_URL),
+  };
+  const copy = copyFor(n, store);
+  return {
+    subject: copy.subject,
+    text: text(view),
+    html: html(copy, view),
+    headers: {
+      'List-Unsubscribe': `<${view.unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-    };
-    return this.#headers;
-  }
-
-  /** As JSON, the message it stands for (its getters live on the prototype, which JSON skips). */
-  toJSON(): ReminderMessage {
-    return { subject: this.subject, text: this.text, html: this.html, headers: this.headers };
-  }
-
-  #shown(): View {
-    const { input, snapshot, locale, listed, returnUrl, unsubscribe } = this.#parts;
-    const { cart, n, rules } = input;
-    this.#view ??= {
-      store: oneLine(rules.store.name),
-      address: oneLine(rules.store.address),
-      line: oneLine(input.line ?? defaultLine(cart, n, rules)),
-      items: listed.map((item) => ({
-        title: oneLine(item.title),
-        quantity: item.quantity,
-        price: formatMoney(item.price, snapshot.currency, locale),
-        url: webUrl(item.url),
-        imageUrl: webUrl(item.imageUrl),
-      })),
-      moreItems: Math.max(0, snapshot.items.length - MAX_LISTED_ITEMS),
-      total: formatMoney(snapshot.total, snapshot.currency, locale),
-      returnUrl,
-      unsubscribeUrl: unsubscribe,
-    };
-    return this.#view;
-  }
-}
-
-/** What composeReminder checked, for the bodies written later. */
-interface Parts {
-  input: ReminderInput;
-  snapshot: CartSnapshot;
-  locale: string;
-  copy: Copy;
-  listed: readonly CartItem[];
-  returnUrl: string;
-  unsubscribe: () => string;
+    },
+  };
 }

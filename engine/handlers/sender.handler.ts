@@ -7,19 +7,12 @@ import { senderContext } from './aws-context.js';
  * The SQS consumer: sends each queued reminder at most once. A record that fails is reported back
  * (partial batch response) so only it is retried; after five receives the queue moves it to the DLQ.
  */
-export async function handleReminderBatch(
-  deps: Omit<SendDeps, 'rules'>,
-  event: SQSEvent,
-): Promise<SQSBatchResponse> {
+export async function handleReminderBatch(deps: SendDeps, event: SQSEvent): Promise<SQSBatchResponse> {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     try {
       const job = parseReminderJob(record.body);
-      // The rules the wake-up decided under travel with the job (see ReminderJob).
-      const rules: SendDeps['rules'] = {
-        current: async () => ({ rules: job.rules, version: job.rulesVersion }),
-      };
-      const result = await sendReminder({ ...deps, rules }, job);
+      const result = await sendReminder(deps, job);
       if (result.kind === 'not_sent' && result.why === 'failed') {
         // The claim stays: at most once. The failure is audited; retrying would risk a second copy.
         deps.log.warn('reminder not sent', { cartId: job.cartId, n: job.n, why: result.why });

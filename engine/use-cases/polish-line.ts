@@ -22,25 +22,6 @@ const URL_LIKE =
 const PLACEHOLDER = /\{[a-z]+\}/g;
 
 class PolishTimeout {}
-const NOT_YET_VALUE = Symbol('not yet');
-const NOT_YET = Promise.resolve(NOT_YET_VALUE);
-
-// A polisher answers each variant the same way all day: remember the verdicts on recent answers.
-const verdicts = new Map<string, PolishFallbackReason | 'plausible'>();
-const VERDICTS_LIMIT = 256;
-
-function implausibility(line: unknown, template: string): PolishFallbackReason | undefined {
-  if (typeof line !== 'string') return 'not_text';
-  if (line.length > MAX_LINE_CHARS) return judge(line, template);
-  const key = `${template}\u0000${line}`;
-  let verdict = verdicts.get(key);
-  if (verdict === undefined) {
-    verdict = judge(line, template) ?? 'plausible';
-    if (verdicts.size >= VERDICTS_LIMIT) verdicts.clear();
-    verdicts.set(key, verdict);
-  }
-  return verdict === 'plausible' ? undefined : verdict;
-}
 
 function judge(line: string, template: string): PolishFallbackReason | undefined {
   // Every {placeholder} of the template must come back exactly once, and no other.
@@ -71,21 +52,20 @@ export async function polishLine(
   try {
     // A polisher that throws at once is caught below, like one that rejects.
     const pending = polisher.polish(request);
-    // An answer already in (the template polisher, a cached one) wins this race, since its reaction is
-    // queued first: only an answer still pending needs the timer, one timer-list entry per reminder.
-    let answer: unknown = await Promise.race([pending, NOT_YET]);
-    if (answer === NOT_YET_VALUE) {
-      const timeout = new Promise<PolishTimeout>((resolve) => {
-        timer = setTimeout(() => resolve(new PolishTimeout()), timeoutMs);
-      });
-      answer = await Promise.race([pending, timeout]);
-    }
+    const timeout = new Promise<PolishTimeout>((resolve) => {
+      timer = setTimeout(() => resolve(new PolishTimeout()), timeoutMs);
+    });
+    const answer: unknown = await Promise.race([pending, timeout]);
     if (answer instanceof PolishTimeout) {
       reason = 'timeout';
     } else {
-      const line = typeof answer === 'string' ? answer.trim() : answer;
-      reason = implausibility(line, request.line);
-      if (!reason && typeof line === 'string') return { line, polished: true };
+      if (typeof answer !== 'string') {
+        reason = 'not_text';
+      } else {
+        const line = answer.trim();
+        reason = judge(line, request.line);
+        if (!reason) return { line, polished: true };
+      }
     }
   } catch {
     reason = 'error';

@@ -1,18 +1,18 @@
 import { cartAuditView } from '../domain/audit-view.js';
-import { type Cart, copyCart, copyRecord, type ReminderNumber, type ReminderRecord } from '../domain/cart.js';
+import {
+  type Cart,
+  changeCart,
+  changeRecord,
+  type ReminderNumber,
+  type ReminderRecord,
+} from '../domain/cart.js';
 import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import { isoTime, timeOf } from '../domain/iso-time.js';
-import {
-  composeReminder,
-  fillLine,
-  lineTemplate,
-  type ReminderMessage,
-  toneFor,
-} from '../domain/reminder-message.js';
+import { composeReminder, fillLine, lineTemplate, toneFor } from '../domain/reminder-message.js';
 import type { Rules } from '../domain/rules.js';
-import { deferredUnsubscribeToken } from '../domain/unsubscribe-token.js';
-import type { OutgoingEmail, ReminderJob } from '../ports.js';
+import { sealUnsubscribeToken } from '../domain/unsubscribe-token.js';
+import type { ReminderJob } from '../ports.js';
 import {
   type AuditContext,
   auditEntry,
@@ -26,7 +26,7 @@ import { retryOnConflict } from './retry-on-conflict.js';
 
 export type SendDeps = Pick<
   EngineDeps,
-  'carts' | 'contacts' | 'scheduler' | 'mailer' | 'polisher' | 'rules' | 'audit' | 'clock' | 'log' | 'links'
+  'carts' | 'contacts' | 'scheduler' | 'mailer' | 'polisher' | 'audit' | 'clock' | 'log' | 'links'
 >;
 
 export type SendResult =
@@ -79,7 +79,8 @@ const LOST_CLAIM_MS = 5 * 60_000;
 export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<SendResult> {
   const now = deps.clock.now();
   const at = isoTime(now.getTime());
-  const { rules, version } = await deps.rules.current();
+  // The rules the wake-up decided under travel with the job: never a newer doc half-way.
+  const { rules, rulesVersion: version } = job;
   const context = { at, actor: 'engine', rulesVersion: version };
 
   // 1. Fresh guardrails.
@@ -88,22 +89,21 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
     if (!cart) return notSentResult(job, 'unknown_cart');
     if (cart.status !== 'open') return notSentResult(job, 'closed');
     if (cart.reminders.length >= job.n) {
-      await recoverLostClaim(deps, cart, job.n, now, context);
+      await recoverLostClaim(deps, cart, job, now, context);
       return notSentResult(job, 'already_done');
     }
     const history = cart.emailKey ? await deps.contacts.get(cart.emailKey) : undefined;
     const settled = settleCart(cart, history ?? {}, rules, now, version);
     const next = settled.next;
     if (next.kind === 'remind' && next.n === job.n) {
-      // Made by copyRecord, as every record: records share one hidden class.
-      const claim = copyRecord({
+      const claim: ReminderRecord = {
         n: job.n,
         state: 'claimed',
         dueAt: next.dueAt,
         at,
-        deferredFrom: next.deferredFrom || undefined,
+        ...(next.deferredFrom ? { deferredFrom: next.deferredFrom } : {}),
         rulesVersion: version,
-      });
+      };
       return { claim };
     }
     const planned = planWake(settled.cart, next, now, true);
@@ -138,7 +138,7 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
         deps,
         job.cartId,
         (cart) =>
-          replaceReminder(cart, copyRecord(ready.claim, { state: 'skipped', reason: 'frequency_cap' })),
+          replaceReminder(cart, changeRecord(ready.claim, { state: 'skipped', reason: 'frequency_cap' })),
         settle,
       );
       if (skipped) {
@@ -175,17 +175,13 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
     const composed = await compose(deps, claimed, job.n, rules, version);
     const message = composed.message;
     polished = composed.polished;
-    ({ messageId } = await deps.mailer.send(
-      new ReminderEmail(
-        {
-          to: claimed.snapshot.email,
-          from: rules.store.fromEmail,
-          fromName: rules.store.name,
-          tags: { cartId: claimed.id, reminder: String(job.n) },
-        },
-        message,
-      ),
-    ));
+    ({ messageId } = await deps.mailer.send({
+      to: claimed.snapshot.email,
+      from: rules.store.fromEmail,
+      fromName: rules.store.name,
+      ...message,
+      tags: { cartId: claimed.id, reminder: String(job.n) },
+    }));
   } catch (error) {
     deps.log.error('reminder send failed', { cartId: claimed.id, n: job.n, error: describe(error) });
     await deps.audit.record(
@@ -196,7 +192,7 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
         detail: { n: job.n, error: describe(error) },
       }),
     );
-    await scheduleAfterClaim(deps, job.cartId, now, context);
+    await scheduleAfterClaim(deps, job, now, context);
     return notSentResult(job, 'failed', describe(error));
   }
 
@@ -208,7 +204,7 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
     (cart) =>
       replaceReminder(
         cart,
-        copyRecord(cart.reminders[job.n - 1] ?? ready.claim, { state: 'sent', at: sentAt, messageId }),
+        changeRecord(cart.reminders[job.n - 1] ?? ready.claim, { state: 'sent', at: sentAt, messageId }),
       ),
     settle,
   );
@@ -227,41 +223,6 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
   );
   deps.log.info('reminder sent', { cartId: after.id, n: job.n, emailHash: hash, messageId });
   return { kind: 'sent', cartId: after.id, n: job.n, messageId, to: claimed.snapshot.email, polished, moves };
-}
-
-/**
- * A reminder as the mailer takes it. The bodies and headers are the composed message's, written when
- * the mailer reads them and only then; getters on a class prototype, not an object literal's, which
- * would cost V8 a hidden class per reminder.
- */
-class ReminderEmail implements OutgoingEmail {
-  readonly to: string;
-  readonly from: string;
-  readonly fromName: string;
-  readonly subject: string;
-  readonly tags: Record<string, string>;
-  readonly #message: ReminderMessage;
-
-  constructor(envelope: Pick<OutgoingEmail, 'to' | 'from' | 'fromName' | 'tags'>, message: ReminderMessage) {
-    this.to = envelope.to;
-    this.from = envelope.from;
-    this.fromName = envelope.fromName;
-    this.subject = message.subject;
-    this.tags = envelope.tags;
-    this.#message = message;
-  }
-
-  get text(): string {
-    return this.#message.text;
-  }
-
-  get html(): string {
-    return this.#message.html;
-  }
-
-  get headers(): Record<string, string> {
-    return this.#message.headers;
-  }
 }
 
 async function compose(
@@ -283,12 +244,12 @@ async function compose(
     },
     deps.log,
   );
-  const token = deferredUnsubscribeToken(deps.links.key, { emailKey: cart.emailKey ?? '', cartId: cart.id });
+  const token = sealUnsubscribeToken(deps.links.key, { emailKey: cart.emailKey ?? '', cartId: cart.id });
   const message = composeReminder({
     cart,
     n,
     rules,
-    unsubscribeUrl: { base: deps.links.baseUrl, token },
+    unsubscribeUrl: `${deps.links.baseUrl}/${token}`,
     line: fillLine(line.line, cart),
   });
   return { message, polished: line.polished };
@@ -298,28 +259,29 @@ function replaceReminder(cart: Cart, record: ReminderRecord): Cart {
   const reminders = cart.reminders.filter((r) => r.n !== record.n);
   reminders.push(record);
   reminders.sort((a, b) => a.n - b.n);
-  return copyCart(cart, { reminders });
+  return changeCart(cart, { reminders });
 }
 
 /** After a claim that was not followed by a send, the cart still needs its next wake-up. */
 async function scheduleAfterClaim(
   deps: SendDeps,
-  cartId: string,
+  job: ReminderJob,
   now: Date,
   context: AuditContext,
 ): Promise<void> {
-  const { rules, version } = await deps.rules.current();
-  await changeAndSettle(deps, cartId, (cart) => cart, { rules, version, now, fired: true, context });
+  const settle = { rules: job.rules, version: job.rulesVersion, now, fired: true, context };
+  await changeAndSettle(deps, job.cartId, (cart) => cart, settle);
 }
 
 /** A redelivered job for a claim that never became a send: make it visible and keep the cart moving. */
 async function recoverLostClaim(
   deps: SendDeps,
   cart: Cart,
-  n: ReminderNumber,
+  job: ReminderJob,
   now: Date,
   context: AuditContext,
 ): Promise<void> {
+  const { n } = job;
   const record = cart.reminders[n - 1];
   if (record?.state !== 'claimed' || now.getTime() - timeOf(record.at) < LOST_CLAIM_MS) return;
   if (cart.wake && timeOf(cart.wake.at) > timeOf(record.at)) return;
@@ -331,7 +293,7 @@ async function recoverLostClaim(
       detail: { n, error: 'claimed but never recorded as sent (the sender stopped mid-way); not retried' },
     }),
   );
-  await scheduleAfterClaim(deps, cart.id, now, context);
+  await scheduleAfterClaim(deps, job, now, context);
 }
 
 /** An error as one line for logs and audit; provider messages may quote addresses, so those go. */

@@ -11,20 +11,7 @@ export class MemoryMailer implements Mailer {
 
   async send(email: OutgoingEmail): Promise<{ messageId: string }> {
     const messageId = `local-${++this.#count}`;
-    // Field by field: an email's bodies may be getters on its prototype, which a spread would miss.
-    if (this.keep) {
-      this.sent.push({
-        to: email.to,
-        from: email.from,
-        fromName: email.fromName,
-        subject: email.subject,
-        text: email.text,
-        html: email.html,
-        headers: email.headers,
-        tags: email.tags,
-        messageId,
-      });
-    }
+    if (this.keep) this.sent.push({ ...email, messageId });
     await this.onSend?.(email, messageId);
     return { messageId };
   }
