@@ -51,17 +51,7 @@ export class MemoryContactStore implements ContactStore {
   }
 }
 
-/**
- * A frozen copy of `contact` with `changes`, every key of a contact set (absent ones as undefined) in
- * one order, so that all stored contacts share one hidden class (see copyCart).
- */
+/** A frozen copy of `contact` with `changes`. */
 function copyContact(contact: Contact, changes: Partial<Omit<Contact, 'emailKey'>>): Contact {
-  return Object.freeze({
-    emailKey: contact.emailKey,
-    unsubscribedAt: changes.unsubscribedAt ?? contact.unsubscribedAt,
-    unsubscribeReason: changes.unsubscribeReason ?? contact.unsubscribeReason,
-    unsubscribedBy: changes.unsubscribedBy ?? contact.unsubscribedBy,
-    lastReminder: changes.lastReminder ?? contact.lastReminder,
-    lastCheckoutAt: changes.lastCheckoutAt ?? contact.lastCheckoutAt,
-  });
+  return Object.freeze({ ...contact, ...changes });
 }
