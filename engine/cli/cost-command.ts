@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { PRICES } from '../cost/aws-prices.js';
 import { ASSUMPTIONS, type CostEstimate, estimateMonthlyCost } from '../cost/estimate-cost.js';
 import { parseRulesYaml } from '../domain/rules-yaml.js';
 import { generateScenario } from '../simulation/generate-scenario.js';
 import type { RequestCounts } from '../simulation/request-counter.js';
 import { runSimulation } from '../simulation/run-simulation.js';
-import { UsageError } from './simulate-command.js';
+import { parseCommandArgs, UsageError, wholeNumber } from './arguments.js';
 
 export const COST_USAGE = `Usage:
   cart-recovery cost --carts N [--sample S] [--seed S] [--rules FILE.yaml] [--json]
@@ -69,29 +68,28 @@ export function renderEstimate(estimate: CostEstimate): string {
 
 /** `cart-recovery cost …`: returns the exit code. */
 export async function costCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      carts: { type: 'string' },
-      sample: { type: 'string' },
-      seed: { type: 'string', default: '1' },
-      rules: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const { values } = parseCommandArgs('cost', argv, {
+    carts: { type: 'string' },
+    sample: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    rules: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
     console.log(COST_USAGE);
     return 0;
   }
-  const carts = Number(values.carts);
-  if (!Number.isInteger(carts) || carts < 1)
-    throw new UsageError(`--carts must be a whole number of at least 1, got "${values.carts}"`);
-  const sample = values.sample ? Number(values.sample) : Math.min(carts, 3000);
-  if (!Number.isInteger(sample) || sample < 50)
-    throw new UsageError('--sample must be a whole number of at least 50');
-  const rulesText = await readFile(values.rules ?? DEFAULT_RULES, 'utf8');
-  const counts = await measureRequests(sample, Number(values.seed), rulesText);
+  const carts = wholeNumber('--carts', values.carts);
+  const sample =
+    values.sample === undefined ? Math.min(carts, 3000) : wholeNumber('--sample', values.sample, 50);
+  const seed = wholeNumber('--seed', values.seed);
+  const rulesText = await readFile(values.rules ?? DEFAULT_RULES, 'utf8').catch((cause: unknown) => {
+    throw new UsageError(
+      `cannot read the rules file ${values.rules}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  });
+  const counts = await measureRequests(sample, seed, rulesText);
   const estimate = estimateMonthlyCost(counts, sample, carts);
   console.log(values.json ? JSON.stringify(estimate, null, 2) : renderEstimate(estimate));
   return 0;

@@ -1,9 +1,13 @@
+import { readFile } from 'node:fs/promises';
 import { CartRecoveryError, ValidationError } from '../domain/errors.js';
+import { UsageError } from './arguments.js';
 import { COST_USAGE, costCommand } from './cost-command.js';
 import { RULES_USAGE, rulesCommand } from './rules-command.js';
-import { SIMULATE_USAGE, simulateCommand, UsageError } from './simulate-command.js';
+import { SIMULATE_USAGE, simulateCommand } from './simulate-command.js';
 
 const USAGE = `cart-recovery: gentle abandoned-cart reminders, decided by plain rules.
+
+Usage: cart-recovery COMMAND [options]   (cart-recovery COMMAND --help, cart-recovery --version)
 
 Commands:
   simulate   replay or generate cart events through the engine on a virtual clock
@@ -27,6 +31,11 @@ export async function main(argv: string[]): Promise<number> {
         return await costCommand(rest);
       case 'rules':
         return await rulesCommand(rest);
+      case '--version':
+      case '-v':
+      case 'version':
+        console.log(`cart-recovery ${await version()}`);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
@@ -44,13 +53,24 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof CartRecoveryError) {
       console.error(`cart-recovery: ${error.message}`);
-      if (error instanceof UsageError) console.error('Run "cart-recovery help" for usage.');
+      if (error instanceof UsageError) {
+        const known = command === 'simulate' || command === 'cost' || command === 'rules';
+        console.error(`Run "cart-recovery ${known ? `${command} --help` : 'help'}" for usage.`);
+      }
       return 2;
     }
-    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`cart-recovery: ${error.message}`);
-      return 2;
-    }
-    throw error;
+    // A bug, not bad input: one line, the exit code says so; the stack only when asked for.
+    console.error(
+      `cart-recovery: unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    if (process.env.CART_RECOVERY_DEBUG) console.error(error);
+    else console.error('Run again with CART_RECOVERY_DEBUG=1 to see where it happened.');
+    return 1;
   }
+}
+
+/** The version in package.json. */
+async function version(): Promise<string> {
+  const text = await readFile(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
 }

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_RULES_KEYS, publishRules } from '../adapters/s3-rules-publisher.js';
 import { parseRulesYaml } from '../domain/rules-yaml.js';
-import { UsageError } from './simulate-command.js';
+import { parseCommandArgs, UsageError } from './arguments.js';
 
 export const RULES_USAGE = `Usage:
   cart-recovery rules publish FILE.yaml --bucket BUCKET [--dry-run]
@@ -28,16 +27,27 @@ export async function rulesCommand(argv: string[], deps: RulesCommandDeps = {}):
   const out = deps.out ?? ((line: string) => console.log(line));
   const err = deps.err ?? ((line: string) => console.error(line));
   const [action, ...rest] = argv;
+  if (
+    action === '--help' ||
+    action === '-h' ||
+    action === 'help' ||
+    rest.includes('--help') ||
+    rest.includes('-h')
+  ) {
+    out(RULES_USAGE);
+    return 0;
+  }
   if (action !== 'publish') {
     throw new UsageError(
       action === undefined ? 'rules: say what to do (publish)' : `unknown rules action "${action}"`,
     );
   }
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: { bucket: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
-  });
+  const { values, positionals } = parseCommandArgs(
+    'rules publish',
+    rest,
+    { bucket: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+    true,
+  );
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError('rules publish: give exactly one rules file');
   const dryRun = values['dry-run'] ?? false;

@@ -1,13 +1,13 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { constants, openSync } from 'node:fs';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { writeOutboxFiles } from '../adapters/eml-outbox.js';
 import { createLogger } from '../adapters/pino-logger.js';
-import { CartRecoveryError } from '../domain/errors.js';
 import { parseRulesYaml } from '../domain/rules-yaml.js';
 import { generateScenario } from '../simulation/generate-scenario.js';
 import { runSimulation, type SimOutput } from '../simulation/run-simulation.js';
 import type { ScenarioLine } from '../simulation/scenario-line.js';
+import { parseCommandArgs, UsageError, wholeNumber } from './arguments.js';
 import { LineWriter, progressBar } from './output.js';
 import { readScenario } from './read-scenario.js';
 import { renderDecisions, renderSummary } from './summary-table.js';
@@ -21,35 +21,23 @@ object per line (reminder, skipped, deferred, closed, rejected, ...) on stdout, 
 --generate builds a realistic month of N abandoned carts and prints a summary table instead.
 --rules defaults to examples/rules.yaml.`;
 
-/** A command-line mistake: printed with the usage, exit code 2. */
-export class UsageError extends CartRecoveryError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
 const DEFAULT_RULES = new URL('../../examples/rules.yaml', import.meta.url);
 
 /** `cart-recovery simulate …`: returns the exit code. */
 export async function simulateCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      scenario: { type: 'string' },
-      rules: { type: 'string' },
-      until: { type: 'string' },
-      outbox: { type: 'string' },
-      explain: { type: 'string' },
-      generate: { type: 'string' },
-      days: { type: 'string', default: '30' },
-      seed: { type: 'string', default: '1' },
-      out: { type: 'string' },
-      'save-scenario': { type: 'string' },
-      verbose: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
+  const { values } = parseCommandArgs('simulate', argv, {
+    scenario: { type: 'string' },
+    rules: { type: 'string' },
+    until: { type: 'string' },
+    outbox: { type: 'string' },
+    explain: { type: 'string' },
+    generate: { type: 'string' },
+    days: { type: 'string', default: '30' },
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string' },
+    'save-scenario': { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
     console.log(SIMULATE_USAGE);
@@ -58,7 +46,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   if (!values.scenario === !values.generate)
     throw new UsageError('give exactly one of --scenario FILE or --generate N');
   const rulesText = await readFile(values.rules ?? DEFAULT_RULES, 'utf8').catch((cause: unknown) => {
-    throw new UsageError(`cannot read the rules file ${values.rules}: ${(cause as Error).message}`);
+    throw new UsageError(`cannot read the rules file ${values.rules}: ${reason(cause)}`);
   });
   const rules = parseRulesYaml(rulesText);
   let until: Date | undefined;
@@ -67,12 +55,14 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     if (Number.isNaN(until.getTime()))
       throw new UsageError(`--until must be an ISO-8601 time, got "${values.until}"`);
   }
-  const log = createLogger({ level: values.verbose ? 'debug' : 'warn', to: 'stderr', name: 'simulate' });
+  // Rejected events are in the output (--scenario) or counted in the summary (--generate): their
+  // warnings would only bury the progress bar. --verbose shows every log line.
+  const log = createLogger({ level: values.verbose ? 'debug' : 'error', to: 'stderr', name: 'simulate' });
 
   if (values.generate) {
-    const carts = positiveInt('--generate', values.generate);
-    const days = positiveInt('--days', values.days);
-    const seed = positiveInt('--seed', values.seed);
+    const carts = wholeNumber('--generate', values.generate);
+    const days = wholeNumber('--days', values.days);
+    const seed = wholeNumber('--seed', values.seed);
     const scenario = generateScenario({ carts, days, seed });
     const start = new Date('2026-03-01T00:00:00Z').getTime();
     const saved = values['save-scenario'] ? new LineWriter(await openFd(values['save-scenario'])) : undefined;
@@ -99,9 +89,15 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const stdout = new LineWriter(1);
+  const scenarioFile = values.scenario ?? '';
+  await access(scenarioFile, constants.R_OK).catch((cause: unknown) => {
+    throw new UsageError(`cannot read the scenario file ${scenarioFile}: ${reason(cause)}`);
+  });
   const outbox = values.outbox;
-  const summary = await runSimulation(readScenario(values.scenario ?? ''), {
+  if (outbox) await prepareOutbox(outbox);
+  const stdout = new LineWriter(1);
+  let written = 0;
+  const summary = await runSimulation(readScenario(scenarioFile), {
     rules,
     ...(until ? { until } : {}),
     log,
@@ -113,30 +109,48 @@ export async function simulateCommand(argv: string[]): Promise<number> {
           onEmail: async (email, _id, index) => {
             const name = `${String(index).padStart(4, '0')}-${email.tags.cartId}-r${email.tags.reminder}`;
             await writeOutboxFiles(outbox, name, email);
+            written++;
           },
         }
       : {}),
   });
   stdout.flush();
   if (values.explain) console.log(renderDecisions(values.explain, summary.decisions ?? []));
-  if (outbox)
-    console.error(
-      `wrote ${summary.remindersSent.first + summary.remindersSent.second} reminder(s) to ${join(outbox)}`,
-    );
+  if (outbox) {
+    const sent = summary.remindersSent.first + summary.remindersSent.second;
+    console.error(`wrote ${written} reminder(s) to ${join(outbox)}`);
+    if (written < sent) {
+      console.error(
+        `cart-recovery: ${sent - written} of ${sent} reminder(s) could not be written to ${outbox}`,
+      );
+      return 1;
+    }
+  }
   return 0;
 }
 
-function positiveInt(flag: string, text: string | undefined): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new UsageError(`${flag} must be a whole number of at least 1, got "${text}"`);
-  return value;
+/** The outbox folder, made if missing; a file in its place is a usage error, named. */
+async function prepareOutbox(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (cause) {
+    throw new UsageError(`--outbox ${dir} is not a folder that can be written: ${reason(cause)}`);
+  }
+}
+
+/** A file-system error in a few words: its code and message, no stack. */
+function reason(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 async function openFd(path: string): Promise<number> {
-  const { openSync } = await import('node:fs');
-  await writeFile(path, '');
-  return openSync(path, 'w');
+  try {
+    await writeFile(path, '');
+    return openSync(path, 'w');
+  } catch (cause) {
+    throw new UsageError(`cannot write ${path}: ${reason(cause)}`);
+  }
 }
 
 function* tee(lines: Iterable<ScenarioLine>, writer: LineWriter): Generator<ScenarioLine> {

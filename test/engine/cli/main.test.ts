@@ -1,0 +1,102 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '#engine/cli/main.js';
+
+/** Runs `cart-recovery ARGS` in this process and returns its exit code and what it printed. */
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void err.push(parts.join(' ')));
+  const code = await main(args);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('cart-recovery main', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cart-recovery-main-'));
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints the package version with --version', async () => {
+    // Prepare
+    const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8'));
+
+    // Act
+    const result = await cli(['--version']);
+
+    // Assess
+    expect(result).toMatchObject({ code: 0, out: `cart-recovery ${pkg.version}` });
+  });
+
+  it('exits 2 naming a scenario file that cannot be read, without a stack', async () => {
+    // Act
+    const result = await cli(['simulate', '--scenario', join(dir, 'scenaro.jsonl')]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`cannot read the scenario file ${join(dir, 'scenaro.jsonl')}`);
+    expect(result.err).toContain('cart-recovery simulate --help');
+    expect(result.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 when --outbox names a file, before simulating anything', async () => {
+    // Prepare
+    const file = join(dir, 'not-a-folder');
+    await writeFile(file, 'x');
+
+    // Act
+    const result = await cli(['simulate', '--scenario', 'examples/scenario.jsonl', '--outbox', file]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`--outbox ${file} is not a folder that can be written`);
+    expect(result.out).toBe('');
+  });
+
+  it('exits 2 naming --carts when it is missing, negative or not a number', async () => {
+    // Act
+    const missing = await cli(['cost']);
+    const negative = await cli(['cost', '--carts', '-5']);
+    const text = await cli(['cost', '--carts', 'many']);
+
+    // Assess
+    expect(missing).toMatchObject({ code: 2 });
+    expect(missing.err).toContain('--carts is required: a whole number of at least 1');
+    expect(negative.err).toContain('--carts must be a whole number of at least 1, got "-5"');
+    expect(text.err).toContain('--carts must be a whole number of at least 1, got "many"');
+    expect(text.code).toBe(2);
+  });
+
+  it('shows the usage of rules and rules publish with --help, exit 0', async () => {
+    // Act
+    const rules = await cli(['rules', '--help']);
+    const publish = await cli(['rules', 'publish', '--help']);
+
+    // Assess
+    for (const result of [rules, publish]) {
+      expect(result.code).toBe(0);
+      expect(result.out).toContain('cart-recovery rules publish FILE.yaml --bucket BUCKET');
+    }
+  });
+
+  it('exits 2 naming an unknown option of a command', async () => {
+    // Act
+    const result = await cli(['simulate', '--scenaro', 'x.jsonl']);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("simulate: Unknown option '--scenaro'");
+  });
+});
