@@ -2,12 +2,13 @@
  * The one HTTP server the local JSON-speaking AWS services share (SQS, Scheduler, Secrets Manager):
  * listen on a host and port, hand each request to the service's router, answer in the service's
  * content type and error shape, count answered operations, and close. Each service keeps only its
- * own routes, state and errors.
+ * own routes, state and errors. The local Bedrock, which must answer HTTP/2 as well, shares only
+ * `listen` and `readBody`.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import type { Logger } from '../ports.js';
-import { readBody, sendJson } from './http-body.js';
 
 /** One request as a service's router sees it. */
 export interface JsonHttpRequest {
@@ -57,10 +58,12 @@ export interface JsonHttpServer {
   port: number;
   /** Requests answered with success, by operation (errors are not counted). */
   requests: Record<string, number>;
-  /** Stops serving: requests under way get `graceMs` to be answered, then every connection is cut. */
-  close(graceMs?: number): Promise<void>;
+  /** Stops serving: requests under way get a moment to be answered, then every connection is cut. */
+  close(): Promise<void>;
 }
 
+/** Enough for an SQS long poll to notice its queues closed (it looks every 50 ms) and answer empty. */
+const CLOSE_GRACE_MS = 200;
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
@@ -73,9 +76,6 @@ export async function startJsonHttpServer(options: JsonHttpServerOptions): Promi
   const log = options.log ?? silent;
   const requests: Record<string, number> = {};
   let endpoint = '';
-
-  const send = (res: ServerResponse, reply: JsonHttpReply) =>
-    sendJson(res, reply.status, reply.body, { 'content-type': options.contentType, ...reply.headers });
 
   const server = createServer((req, res) => {
     let gone = false;
@@ -104,12 +104,12 @@ export async function startJsonHttpServer(options: JsonHttpServerOptions): Promi
       .route(request)
       .then(({ operation, body }) => {
         requests[operation] = (requests[operation] ?? 0) + 1;
-        send(res, { status: 200, body });
+        send(res, options.contentType, { status: 200, body });
       })
       .catch((error: unknown) => {
         const reply = options.errorReply(error);
         if (!reply) log.error(`${options.name} request failed`, { error: String(error) });
-        send(res, reply ?? options.internalError);
+        send(res, options.contentType, reply ?? options.internalError);
       });
   });
 
@@ -122,9 +122,9 @@ export async function startJsonHttpServer(options: JsonHttpServerOptions): Promi
     endpoint,
     port,
     requests,
-    close(graceMs = 200) {
+    close() {
       closing ??= new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
         server.close(() => {
           clearTimeout(force);
           resolve();
@@ -145,4 +145,31 @@ export function listen(server: Server, host: string, port: number): Promise<numb
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/**
+ * The whole request body, or undefined when it is larger than `maxBytes` (the rest is read and
+ * dropped, so the connection stays usable).
+ */
+export async function readBody(req: AsyncIterable<unknown>, maxBytes: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= maxBytes) chunks.push(chunk as Buffer);
+  }
+  return size > maxBytes ? undefined : Buffer.concat(chunks);
+}
+
+/** A JSON answer with its length and a request id, as AWS sends them; nothing if the client left. */
+function send(res: ServerResponse, contentType: string, reply: JsonHttpReply): void {
+  if (res.destroyed) return;
+  const text = JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    'content-length': Buffer.byteLength(text),
+    'content-type': contentType,
+    'x-amzn-requestid': randomUUID(),
+    ...reply.headers,
+  });
+  res.end(text);
 }
