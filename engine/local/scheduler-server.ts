@@ -129,7 +129,11 @@ function describeSchedule(s: StoredSchedule): unknown {
 
 /** The REST-JSON routes of EventBridge Scheduler (`/schedules`, `/schedules/{Name}`) over the schedules. */
 class SchedulerApi {
-  constructor(private readonly state: SchedulerState) {}
+  readonly #state: SchedulerState;
+
+  constructor(state: SchedulerState) {
+    this.#state = state;
+  }
 
   async handle(request: JsonHttpRequest): Promise<{ operation: string; body: unknown }> {
     const { method, url } = request;
@@ -137,31 +141,31 @@ class SchedulerApi {
     if (parts[0] !== 'schedules' || parts.length > 2) throw noOperation(method, url.pathname);
     if (parts.length === 1) {
       if (method !== 'GET') throw noOperation(method);
-      return { operation: 'ListSchedules', body: this.list(url.searchParams) };
+      return { operation: 'ListSchedules', body: this.#list(url.searchParams) };
     }
     const name = nameFrom(parts[1] ?? '');
     if (method === 'POST') {
-      return { operation: 'CreateSchedule', body: await this.create(name, await request.json()) };
+      return { operation: 'CreateSchedule', body: await this.#create(name, await request.json()) };
     }
     if (method === 'GET') {
       const group = groupFrom(url.searchParams.get('groupName'));
-      return { operation: 'GetSchedule', body: describeSchedule(this.state.get(group, name)) };
+      return { operation: 'GetSchedule', body: describeSchedule(this.#state.get(group, name)) };
     }
     if (method === 'DELETE') {
-      await this.state.delete(groupFrom(url.searchParams.get('groupName')), name);
+      await this.#state.delete(groupFrom(url.searchParams.get('groupName')), name);
       return { operation: 'DeleteSchedule', body: {} };
     }
     throw noOperation(method, url.pathname);
   }
 
-  private async create(name: string, body: unknown): Promise<unknown> {
+  async #create(name: string, body: unknown): Promise<unknown> {
     const parsed = createSchema.safeParse(body);
     if (!parsed.success) {
       const detail = parsed.error.issues.map((i) => `${formatPath(i.path) || '(body)'}: ${i.message}`);
       throw validation(detail.join('; '));
     }
     const input = parsed.data;
-    const stored = await this.state.create({
+    const stored = await this.#state.create({
       name,
       group: input.GroupName ?? 'default',
       expression: input.ScheduleExpression,
@@ -176,14 +180,14 @@ class SchedulerApi {
     return { ScheduleArn: stored.arn };
   }
 
-  private list(query: URLSearchParams): unknown {
+  #list(query: URLSearchParams): unknown {
     const maxResults = Number(query.get('MaxResults') ?? 100);
     if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100) {
       throw validation('MaxResults must be from 1 to 100');
     }
     const start = Number(query.get('NextToken') ?? 0);
     if (!Number.isInteger(start) || start < 0) throw validation('The NextToken is invalid');
-    const all = this.state.list({
+    const all = this.#state.list({
       group: query.get('ScheduleGroup') ?? undefined,
       namePrefix: query.get('NamePrefix') ?? '',
       state: query.get('State') ?? undefined,

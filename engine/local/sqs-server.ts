@@ -98,10 +98,13 @@ function strings(input: Input, key: string): string[] {
 
 /** The AWS JSON 1.0 operations of SQS, translated to calls on the queues. */
 class SqsApi {
-  constructor(
-    private readonly queues: SqsQueues,
-    private readonly accountId: string,
-  ) {}
+  readonly #queues: SqsQueues;
+  readonly #accountId: string;
+
+  constructor(queues: SqsQueues, accountId: string) {
+    this.#queues = queues;
+    this.#accountId = accountId;
+  }
 
   async handle(request: JsonHttpRequest): Promise<{ operation: string; body: unknown }> {
     const target = request.headers['x-amz-target'];
@@ -121,39 +124,39 @@ class SqsApi {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw serialization('The request body must be an object.');
     }
-    return { operation, body: await this.dispatch(operation, input as Input, request) };
+    return { operation, body: await this.#dispatch(operation, input as Input, request) };
   }
 
   urlOf(endpoint: string, name: string): string {
-    return `${endpoint}/${this.accountId}/${name}`;
+    return `${endpoint}/${this.#accountId}/${name}`;
   }
 
-  private async dispatch(operation: string, input: Input, request: JsonHttpRequest): Promise<unknown> {
+  async #dispatch(operation: string, input: Input, request: JsonHttpRequest): Promise<unknown> {
     switch (operation) {
       case 'CreateQueue':
-        return this.createQueue(input, request.endpoint);
+        return this.#createQueue(input, request.endpoint);
       case 'GetQueueUrl': {
         const name = text(input, 'QueueName', true);
-        if (!this.queues.has(name)) throw nonExistentQueue();
+        if (!this.#queues.has(name)) throw nonExistentQueue();
         return { QueueUrl: this.urlOf(request.endpoint, name) };
       }
       case 'SendMessage':
-        return this.sendMessage(input);
+        return this.#sendMessage(input);
       case 'ReceiveMessage':
-        return this.receiveMessage(input, request.clientGone);
+        return this.#receiveMessage(input, request.clientGone);
       case 'DeleteMessage': {
-        const queue = this.queueFrom(input);
-        this.queues.delete(queue, text(input, 'ReceiptHandle', true));
+        const queue = this.#queueFrom(input);
+        this.#queues.delete(queue, text(input, 'ReceiptHandle', true));
         return {};
       }
       case 'DeleteMessageBatch':
-        return this.deleteMessageBatch(input);
+        return this.#deleteMessageBatch(input);
       case 'ChangeMessageVisibility': {
-        const queue = this.queueFrom(input);
+        const queue = this.#queueFrom(input);
         const handle = text(input, 'ReceiptHandle', true);
         const seconds = integer(input, 'VisibilityTimeout', 0, 43_200);
         if (seconds === undefined) throw missingParameter('VisibilityTimeout');
-        this.queues.changeVisibility(queue, handle, seconds * 1000);
+        this.#queues.changeVisibility(queue, handle, seconds * 1000);
         return {};
       }
       default:
@@ -167,7 +170,7 @@ class SqsApi {
   }
 
   /** The name of the existing queue a `QueueUrl` names. */
-  private queueFrom(input: Input): string {
+  #queueFrom(input: Input): string {
     const url = text(input, 'QueueUrl', true);
     let name: string | undefined;
     try {
@@ -175,11 +178,11 @@ class SqsApi {
     } catch {
       name = url.split('/').filter(Boolean).pop();
     }
-    if (!name || !this.queues.has(name)) throw nonExistentQueue();
+    if (!name || !this.#queues.has(name)) throw nonExistentQueue();
     return name;
   }
 
-  private createQueue(input: Input, endpoint: string): unknown {
+  #createQueue(input: Input, endpoint: string): unknown {
     const name = text(input, 'QueueName', true);
     const attributes = (input.Attributes ?? {}) as Record<string, unknown>;
     const seconds = attributes.VisibilityTimeout;
@@ -191,23 +194,23 @@ class SqsApi {
       }
       visibilityMs = n * 1000;
     }
-    this.queues.create(name, visibilityMs);
+    this.#queues.create(name, visibilityMs);
     return { QueueUrl: this.urlOf(endpoint, name) };
   }
 
-  private sendMessage(input: Input): unknown {
-    const queue = this.queueFrom(input);
+  #sendMessage(input: Input): unknown {
+    const queue = this.#queueFrom(input);
     const body = text(input, 'MessageBody', true);
     if (body.length === 0 || Buffer.byteLength(body) > MAX_BODY_BYTES) {
       throw invalidParameter(`MessageBody must be 1 to ${MAX_BODY_BYTES} bytes.`);
     }
     const delay = integer(input, 'DelaySeconds', 0, 900) ?? 0;
-    const message = this.queues.send(queue, body, delay * 1000);
+    const message = this.#queues.send(queue, body, delay * 1000);
     return { MessageId: message.messageId, MD5OfMessageBody: message.md5 };
   }
 
-  private async receiveMessage(input: Input, clientGone: () => boolean): Promise<unknown> {
-    const queue = this.queueFrom(input);
+  async #receiveMessage(input: Input, clientGone: () => boolean): Promise<unknown> {
+    const queue = this.#queueFrom(input);
     const max = integer(input, 'MaxNumberOfMessages', 1, 10) ?? 1;
     const visibility = integer(input, 'VisibilityTimeout', 0, 43_200);
     const waitSeconds = integer(input, 'WaitTimeSeconds', 0, 20) ?? 0;
@@ -215,7 +218,7 @@ class SqsApi {
       ...strings(input, 'AttributeNames'),
       ...strings(input, 'MessageSystemAttributeNames'),
     ]);
-    const taken = await this.queues.receive(queue, {
+    const taken = await this.#queues.receive(queue, {
       max,
       ...(visibility === undefined ? {} : { visibilityMs: visibility * 1000 }),
       waitMs: waitSeconds * 1000,
@@ -228,12 +231,12 @@ class SqsApi {
         ReceiptHandle: m.handle,
         MD5OfBody: m.md5,
         Body: m.body,
-        ...(wanted.size > 0 ? { Attributes: this.attributesOf(m, wanted) } : {}),
+        ...(wanted.size > 0 ? { Attributes: this.#attributesOf(m, wanted) } : {}),
       })),
     };
   }
 
-  private attributesOf(m: QueuedMessage, wanted: Set<string>): Record<string, string> {
+  #attributesOf(m: QueuedMessage, wanted: Set<string>): Record<string, string> {
     const all = wanted.has('All');
     const out: Record<string, string> = {};
     if (all || wanted.has('ApproximateReceiveCount')) out.ApproximateReceiveCount = String(m.receiveCount);
@@ -241,12 +244,12 @@ class SqsApi {
     if (all || wanted.has('ApproximateFirstReceiveTimestamp')) {
       out.ApproximateFirstReceiveTimestamp = String(m.firstReceiveAt ?? m.sentAt);
     }
-    if (all || wanted.has('SenderId')) out.SenderId = this.accountId;
+    if (all || wanted.has('SenderId')) out.SenderId = this.#accountId;
     return out;
   }
 
-  private deleteMessageBatch(input: Input): unknown {
-    const queue = this.queueFrom(input);
+  #deleteMessageBatch(input: Input): unknown {
+    const queue = this.#queueFrom(input);
     const entries = input.Entries;
     if (!Array.isArray(entries) || entries.length === 0) {
       throw new SqsApiError(
@@ -278,7 +281,7 @@ class SqsApi {
     for (const entry of entries as Input[]) {
       const id = text(entry, 'Id', true);
       try {
-        this.queues.delete(queue, text(entry, 'ReceiptHandle', true));
+        this.#queues.delete(queue, text(entry, 'ReceiptHandle', true));
         Successful.push({ Id: id });
       } catch (error) {
         if (!(error instanceof SqsApiError)) throw error;
