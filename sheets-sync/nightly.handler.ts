@@ -7,8 +7,8 @@ import * as z from 'zod';
 import { ValidationError } from '#engine/domain/errors.js';
 import { toFieldErrors } from '#engine/domain/field-errors.js';
 import { offsetAt } from '#engine/domain/time-zone.js';
-import { type NightlyDeps, type NightlyResult, runNightly } from './nightly-export.js';
-import { nightlyContext } from './sync-context.js';
+import { type NightlyResult, runNightly } from './nightly-export.js';
+import { type NightlyContext, nightlyContext } from './sync-context.js';
 
 const DAY_MS = 86_400_000;
 
@@ -19,10 +19,6 @@ export const nightlyEventSchema = z.looseObject({
     .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'night must be a date written YYYY-MM-DD' })
     .optional(),
 });
-
-export interface NightlyContext {
-  deps: NightlyDeps;
-}
 
 /**
  * Runs the night the event names, or else the store-local night that just ended.

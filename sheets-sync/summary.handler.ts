@@ -6,14 +6,9 @@
 import * as z from 'zod';
 import { ValidationError } from '#engine/domain/errors.js';
 import { toFieldErrors } from '#engine/domain/field-errors.js';
-import type { Clock } from '#engine/ports.js';
 import { previousMonth } from './summary/monthly-figures.js';
-import {
-  type MonthlySummaryDeps,
-  type MonthlySummaryOutcome,
-  writeMonthlySummary,
-} from './summary/monthly-summary.js';
-import { summaryContext } from './sync-context.js';
+import { type MonthlySummaryOutcome, writeMonthlySummary } from './summary/monthly-summary.js';
+import { type SummaryContext, summaryContext } from './sync-context.js';
 
 // Loose: the same function may be wired to an EventBridge rule, whose event carries its own fields.
 export const summaryEventSchema = z.looseObject({
@@ -22,11 +17,6 @@ export const summaryEventSchema = z.looseObject({
     .regex(/^\d{4}-(?:0[1-9]|1[0-2])$/, { error: 'month must be written YYYY-MM' })
     .optional(),
 });
-
-export interface SummaryContext {
-  deps: MonthlySummaryDeps;
-  clock: Clock;
-}
 
 /** What the invocation answers: the month and where its document is (the figures stay in the log). */
 export interface SummaryResult {

@@ -22,7 +22,8 @@ import { SchedulerWakeScheduler } from '#engine/adapters/scheduler-wake-schedule
 import { loadSecrets } from '#engine/adapters/secrets-manager-config.js';
 import { isTimeZone } from '#engine/domain/time-zone.js';
 import { ConfigError, loadConfig } from '#engine/handlers/config.js';
-import type { Logger } from '#engine/ports.js';
+import type { SignedContext } from '#engine/handlers/signed-request.js';
+import type { Clock, Logger, NonceStore } from '#engine/ports.js';
 import { GoogleCartsTab } from './google-carts-tab.js';
 import {
   DEFAULT_RULES_TAB,
@@ -30,14 +31,29 @@ import {
   GoogleRulesSheet,
   type ServiceAccountKey,
 } from './google-sheets.js';
-import type { NightlyContext } from './nightly.handler.js';
 import type { NightlyDeps } from './nightly-export.js';
 import { DynamoDbSummarySource, simulatedCostModel } from './summary/dynamodb-summary-source.js';
 import { DEFAULT_SUMMARY_TAB, GoogleSummaryDocument } from './summary/google-summary-doc.js';
 import type { MonthlySummaryDeps, Summarizer } from './summary/monthly-summary.js';
 import { modelSummary } from './summary/summary-text.js';
-import type { SummaryContext } from './summary.handler.js';
-import type { SyncContext } from './sync.handler.js';
+import type { SyncRulesDeps } from './sync-rules.js';
+
+/** What the sync handler is given: the rules sync's ports, the owner's secrets and the nonces. */
+export interface SyncContext extends SignedContext {
+  deps: SyncRulesDeps;
+  nonces: NonceStore;
+}
+
+/** What the nightly handler is given: the engine's ports and the carts tab. */
+export interface NightlyContext {
+  deps: NightlyDeps;
+}
+
+/** What the summary handler is given: the summary's ports and the clock that picks last month. */
+export interface SummaryContext {
+  deps: MonthlySummaryDeps;
+  clock: Clock;
+}
 
 /** The model writes a few sentences once a month; it may take longer than a reminder's polish. */
 const SUMMARY_MODEL_TIMEOUT_MS = 10_000;

@@ -4,11 +4,10 @@ import { ValidationError } from '#engine/domain/errors.js';
 import { toFieldErrors } from '#engine/domain/field-errors.js';
 import { json, problem, withErrorBoundary } from '#engine/handlers/function-url.js';
 import { ownerRequestSchema } from '#engine/handlers/owner-action.handler.js';
-import { claimNonce, readSignedJson, type SignedContext } from '#engine/handlers/signed-request.js';
-import type { NonceStore } from '#engine/ports.js';
+import { claimNonce, readSignedJson } from '#engine/handlers/signed-request.js';
 import { GoogleSheetsError } from './google-sheets.js';
-import { syncContext } from './sync-context.js';
-import { type SyncOutcome, type SyncRulesDeps, syncRules } from './sync-rules.js';
+import { type SyncContext, syncContext } from './sync-context.js';
+import { type SyncOutcome, syncRules } from './sync-rules.js';
 
 /** "Sync rules now" from the Apps Script menu, signed with the owner secret like an owner action. */
 export const syncRequestSchema = z.strictObject({
@@ -29,11 +28,6 @@ const functionUrlEventSchema = z.looseObject({
 
 function isFunctionUrlEvent(event: unknown): event is LambdaFunctionURLEvent {
   return functionUrlEventSchema.safeParse(event).success;
-}
-
-export interface SyncContext extends SignedContext {
-  deps: SyncRulesDeps;
-  nonces: NonceStore;
 }
 
 /**

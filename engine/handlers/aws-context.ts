@@ -24,13 +24,27 @@ import { SchedulerWakeScheduler } from '../adapters/scheduler-wake-scheduler.js'
 import { loadSecrets } from '../adapters/secrets-manager-config.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { SqsReminderQueue } from '../adapters/sqs-reminder-queue.js';
-import type { Clock, Logger } from '../ports.js';
+import type { Clock, Logger, NonceStore } from '../ports.js';
 import type { EngineDeps } from '../use-cases/engine-deps.js';
+import type { IngestDeps } from '../use-cases/ingest-cart-event.js';
+import type { OwnerActionDeps } from '../use-cases/owner-action.js';
+import type { UnsubscribeDeps } from '../use-cases/unsubscribe.js';
 import { loadConfig } from './config.js';
-import type { MailEventOutcome } from './mail-events.handler.js';
-import type { OwnerActionContext } from './owner-action.handler.js';
-import type { UnsubscribeContext } from './unsubscribe.handler.js';
-import type { WebhookContext } from './webhook.handler.js';
+import type { SignedContext } from './signed-request.js';
+
+/** What the webhook handler is given: the ingest ports and the storefront's signing secrets. */
+export interface WebhookContext extends SignedContext {
+  deps: IngestDeps;
+}
+
+/** What the owner-action handler is given: the engine's ports, the owner's secrets and the nonces. */
+export interface OwnerActionContext extends SignedContext {
+  deps: OwnerActionDeps;
+  nonces: NonceStore;
+}
+
+/** The unsubscribe function needs only the key that opens tokens, not the links' base URL. */
+export type UnsubscribeContext = UnsubscribeDeps & { links: Pick<EngineDeps['links'], 'key'> };
 
 const once = <T>(make: () => T): (() => T) => {
   let made: { value: T } | undefined;
@@ -172,5 +186,3 @@ export const ownerActionContext = /* @__PURE__ */ once(
 );
 
 export const mailEventsContext = /* @__PURE__ */ once(async () => base());
-
-export type { MailEventOutcome };

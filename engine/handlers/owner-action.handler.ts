@@ -3,11 +3,10 @@ import * as z from 'zod';
 import { NotFoundError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/field-errors.js';
 import { checkOneTarget, ownerActionFields } from '../domain/owner-action.js';
-import type { NonceStore } from '../ports.js';
-import { type OwnerActionDeps, ownerAction } from '../use-cases/owner-action.js';
-import { ownerActionContext } from './aws-context.js';
+import { ownerAction } from '../use-cases/owner-action.js';
+import { type OwnerActionContext, ownerActionContext } from './aws-context.js';
 import { json } from './function-url.js';
-import { claimNonce, readSignedJson, type SignedContext } from './signed-request.js';
+import { claimNonce, readSignedJson } from './signed-request.js';
 
 /** An owner action as the Apps Script menu sends it: the action plus a one-time nonce. */
 export const ownerRequestSchema = z
@@ -18,11 +17,6 @@ export const ownerRequestSchema = z
       .regex(/^[A-Za-z0-9_-]{16,128}$/, { error: 'nonce must be 16-128 letters, digits, "-" or "_"' }),
   })
   .superRefine(checkOneTarget);
-
-export interface OwnerActionContext extends SignedContext {
-  deps: OwnerActionDeps;
-  nonces: NonceStore;
-}
 
 /**
  * The owner's signed actions (suppress, unsubscribe, write off). 200 with the before/after snapshot,

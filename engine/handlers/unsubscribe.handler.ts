@@ -1,14 +1,10 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { InvalidUnsubscribeTokenError } from '../domain/errors.js';
 import { openUnsubscribeToken } from '../domain/unsubscribe-token.js';
-import type { EngineDeps } from '../use-cases/engine-deps.js';
-import { type UnsubscribeDeps, unsubscribeByToken } from '../use-cases/unsubscribe.js';
-import { unsubscribeContext } from './aws-context.js';
+import { unsubscribeByToken } from '../use-cases/unsubscribe.js';
+import { type UnsubscribeContext, unsubscribeContext } from './aws-context.js';
 import { html, method, rawBody } from './function-url.js';
 import { badTokenPage, confirmPage, donePage, notAllowedPage } from './unsubscribe-pages.js';
-
-/** The unsubscribe function needs only the key that opens tokens, not the links' base URL. */
-export type UnsubscribeContext = UnsubscribeDeps & { links: Pick<EngineDeps['links'], 'key'> };
 
 const TOKEN_PATH = /^\/u\/([A-Za-z0-9_-]{16,400})\/?$/;
 

@@ -1,12 +1,8 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { type IngestDeps, ingestCartEvent } from '../use-cases/ingest-cart-event.js';
-import { webhookContext } from './aws-context.js';
+import { ingestCartEvent } from '../use-cases/ingest-cart-event.js';
+import { type WebhookContext, webhookContext } from './aws-context.js';
 import { json, problem } from './function-url.js';
-import { readSignedJson, type SignedContext } from './signed-request.js';
-
-export interface WebhookContext extends SignedContext {
-  deps: IngestDeps;
-}
+import { readSignedJson } from './signed-request.js';
 
 /**
  * The storefront's signed webhook: verify, then hand the event to the engine.

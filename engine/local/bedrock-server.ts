@@ -5,14 +5,8 @@ import {
   type Http2ServerResponse,
   type Http2Session,
 } from 'node:http2';
-import {
-  type AddressInfo,
-  connect,
-  createServer as createTcpServer,
-  type Server,
-  type Socket,
-} from 'node:net';
-import { readBody } from './http-body.js';
+import { connect, createServer as createTcpServer, type Socket } from 'node:net';
+import { listen, readBody } from './json-http-server.js';
 
 /** A Converse request as the local Bedrock received it. */
 export interface LocalConverseRequest {
@@ -194,16 +188,6 @@ export async function startLocalBedrock(options: LocalBedrockOptions): Promise<L
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 function toRequest(

@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBody } from './http-body.js';
+import { type JsonHttpRequest, startJsonHttpServer } from './json-http-server.js';
 
 export interface LocalSecretsManagerOptions {
   /** 0 (the default) picks a free port. */
@@ -19,7 +17,7 @@ export interface LocalSecretsManager {
   /** e.g. http://127.0.0.1:41237, for `new SecretsManagerClient({ endpoint })`. */
   endpoint: string;
   port: number;
-  /** Requests received, by operation (unknown ones too). */
+  /** Requests answered with success, by operation (errors are not counted). */
   readonly requests: Record<string, number>;
   stop(): Promise<void>;
 }
@@ -30,12 +28,14 @@ interface StoredSecret {
   versions: { versionId: string; secretString: string; createdDate: number }[];
 }
 
+/** An error in Secrets Manager's JSON 1.1 protocol: its `__type`, answered with status 400. */
 class SecretsManagerFault extends Error {
   constructor(
     readonly type: string,
     message: string,
   ) {
     super(message);
+    this.name = 'SecretsManagerFault';
   }
 }
 
@@ -55,7 +55,6 @@ export async function startLocalSecretsManager(
 ): Promise<LocalSecretsManager> {
   const region = options.region ?? 'us-east-1';
   const store = new Map<string, StoredSecret>();
-  const requests: Record<string, number> = {};
 
   const arnOf = (name: string) => {
     // AWS appends six random characters; a hash keeps the local ARN stable across restarts.
@@ -137,51 +136,54 @@ export async function startLocalSecretsManager(
     },
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) sendError(res, 500, 'InternalServiceError', 'The local Secrets Manager crashed.');
-      else res.end();
-    });
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const target = String(req.headers['x-amz-target'] ?? '');
+  async function route(request: JsonHttpRequest): Promise<{ operation: string; body: unknown }> {
+    const target = String(request.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
-    requests[operation] = (requests[operation] ?? 0) + 1;
-    const input = await readJson(req);
-    if (req.method !== 'POST' || !Object.hasOwn(operations, operation)) {
-      sendError(res, 400, 'UnknownOperationException', 'The local Secrets Manager does not serve this.');
-      return;
+    if (request.method !== 'POST' || !Object.hasOwn(operations, operation)) {
+      throw new SecretsManagerFault(
+        'UnknownOperationException',
+        'The local Secrets Manager does not serve this.',
+      );
     }
-    if (input === undefined) {
-      sendError(res, 400, 'SerializationException', 'The request body is not a JSON object.');
-      return;
-    }
-    try {
-      const output = operations[operation as LocalSecretsOperation](input);
-      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify(output));
-    } catch (error) {
-      if (!(error instanceof SecretsManagerFault)) throw error;
-      sendError(res, 400, error.type, error.message);
-    }
+    const input = await request.json();
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw notAnObject();
+    return {
+      operation,
+      body: operations[operation as LocalSecretsOperation](input as Record<string, unknown>),
+    };
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host, () => resolve());
+  const http = await startJsonHttpServer({
+    name: 'local secrets manager',
+    port: options.port,
+    host: options.host,
+    contentType: 'application/x-amz-json-1.1',
+    maxBodyBytes: MAX_BODY_BYTES,
+    badBody: notAnObject,
+    route,
+    // AWS JSON 1.1 errors: the SDK reads the error name from `__type` (and x-amzn-errortype).
+    errorReply: (error) => (error instanceof SecretsManagerFault ? faultReply(400, error) : undefined),
+    internalError: faultReply(
+      500,
+      new SecretsManagerFault('InternalServiceError', 'The local Secrets Manager crashed.'),
+    ),
   });
-  const { port } = server.address() as AddressInfo;
-  const hostInUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
-    endpoint: `http://${hostInUrl}:${port}`,
-    port,
-    requests,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    endpoint: http.endpoint,
+    port: http.port,
+    requests: http.requests,
+    stop: () => http.close(),
+  };
+}
+
+const notAnObject = () =>
+  new SecretsManagerFault('SerializationException', 'The request body is not a JSON object.');
+
+function faultReply(status: number, fault: SecretsManagerFault) {
+  return {
+    status,
+    body: { __type: fault.type, Message: fault.message },
+    headers: { 'x-amzn-errortype': fault.type },
   };
 }
 
@@ -193,23 +195,4 @@ function requireSecretString(input: Record<string, unknown>): string {
     );
   }
   return input.SecretString;
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
-  const body = await readBody(req, MAX_BODY_BYTES);
-  if (body === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(body.toString('utf8') || '{}');
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-// AWS JSON 1.1 errors: the SDK reads the error name from `__type` (and x-amzn-errortype).
-function sendError(res: ServerResponse, status: number, type: string, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
-  res.end(JSON.stringify({ __type: type, Message: message }));
 }

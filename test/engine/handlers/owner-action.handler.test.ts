@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type MemoryEngine, memoryEngine } from '#engine/adapters/memory/memory-engine.js';
-import { handleOwnerAction, type OwnerActionContext } from '#engine/handlers/owner-action.handler.js';
+import type { OwnerActionContext } from '#engine/handlers/aws-context.js';
+import { handleOwnerAction } from '#engine/handlers/owner-action.handler.js';
 import type { NonceStore } from '#engine/ports.js';
 import { ingestCartEvent } from '#engine/use-cases/ingest-cart-event.js';
 import ownerPost from '#test/events/function-url/owner-post.json' with { type: 'json' };

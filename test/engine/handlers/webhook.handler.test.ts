@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type MemoryEngine, memoryEngine } from '#engine/adapters/memory/memory-engine.js';
 import { signatureHeader } from '#engine/domain/request-signature.js';
+import type { WebhookContext } from '#engine/handlers/aws-context.js';
 import { MAX_BODY_BYTES } from '#engine/handlers/signed-request.js';
-import { handleWebhook, type WebhookContext } from '#engine/handlers/webhook.handler.js';
+import { handleWebhook } from '#engine/handlers/webhook.handler.js';
 import webhookPost from '#test/events/function-url/webhook-post.json' with { type: 'json' };
 import updatedFixture from '#test/events/storefront/cart-updated.json' with { type: 'json' };
 import { answer, functionUrlEvent, signedEvent } from '#test/fakes/function-url-event.js';
