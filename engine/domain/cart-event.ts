@@ -3,7 +3,33 @@ import { ValidationError } from './errors.js';
 import { toFieldErrors } from './field-errors.js';
 import { isTimeZone } from './time-zone.js';
 
-const DECIMAL = /^\d{1,12}(\.\d{1,6})?$/;
+/**
+ * What one cart event may hold. The schema below enforces each limit and its message names it, so a
+ * storefront developer reads the limit in the error rather than guessing it.
+ */
+export const CART_EVENT_LIMITS = {
+  /** Characters of the event id (after trimming). */
+  idLength: 200,
+  /** Characters of the cart id (after trimming). */
+  cartIdLength: 200,
+  /** Characters of an item's SKU (after trimming). */
+  skuLength: 200,
+  /** Characters of an item's title (after trimming). */
+  titleLength: 500,
+  /** Items in one cart. */
+  items: 200,
+  /** Units of one item. */
+  quantity: 100_000,
+  /** Characters of a return, item or image link. */
+  urlLength: 2048,
+  /** Digits of an amount before its decimal point. */
+  amountWholeDigits: 12,
+  /** Digits of an amount after its decimal point. */
+  amountFractionDigits: 6,
+} as const;
+
+const LIMITS = CART_EVENT_LIMITS;
+const DECIMAL = new RegExp(`^\\d{1,${LIMITS.amountWholeDigits}}(\\.\\d{1,${LIMITS.amountFractionDigits}})?$`);
 const CURRENCY = /^[A-Z]{3}$/;
 
 /** A money amount: a decimal string in major units ("42.50"); a plain number is accepted and normalized. */
@@ -23,10 +49,18 @@ const amount = (what: string) =>
       return text;
     });
 
+/** Required text, trimmed: blank is "required", too long names the limit. */
+const requiredText = (what: string, maxLength: number, required = `${what} is required`) =>
+  z
+    .string({ error: required })
+    .trim()
+    .min(1, { error: required })
+    .max(maxLength, { error: `${what} must be at most ${maxLength} characters` });
+
 const webUrl = (what: string) =>
   z
     .url({ protocol: /^https?$/, error: `${what} must be an http(s) URL` })
-    .max(2048, { error: `${what} is longer than 2048 characters` });
+    .max(LIMITS.urlLength, { error: `${what} is longer than ${LIMITS.urlLength} characters` });
 
 /** True for a BCP 47 language tag such as "de-DE"; `Intl` throws for anything else. */
 function isLocale(tag: string): boolean {
@@ -38,7 +72,11 @@ function isLocale(tag: string): boolean {
   }
 }
 
-const locale = z.string().refine(isLocale, { error: 'locale must be a language tag such as "de-DE"' });
+const LOCALE = 'locale must be a language tag such as "de-DE"';
+const locale = z.string({ error: LOCALE }).refine(isLocale, { error: LOCALE });
+
+const TIME_ZONE = 'timezone must be an IANA time zone such as "Europe/Berlin"';
+const timezone = z.string({ error: TIME_ZONE }).refine(isTimeZone, { error: TIME_ZONE });
 
 /** Missing and `null` both mean "not given": storefronts send either. */
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
@@ -48,44 +86,44 @@ const email = z
   .trim()
   .pipe(z.email({ error: 'email must be an email address such as "shopper@example.com"' }));
 
-const itemSchema = z.object({
-  sku: z.string({ error: 'sku is required' }).trim().min(1, { error: 'sku is required' }).max(200),
-  title: z.string({ error: 'title is required' }).trim().min(1, { error: 'title is required' }).max(500),
-  quantity: z
-    .number({ error: 'quantity must be a whole number of at least 1' })
-    .int({ error: 'quantity must be a whole number of at least 1' })
-    .min(1, { error: 'quantity must be a whole number of at least 1' })
-    .max(100_000, { error: 'quantity must be at most 100000' }),
-  price: amount('price'),
-  imageUrl: optional(webUrl('imageUrl')),
-  url: optional(webUrl('url')),
-});
+const QUANTITY = 'quantity must be a whole number of at least 1';
 
-const cartId = z
-  .string({ error: 'cart.id is required' })
-  .trim()
-  .min(1, { error: 'cart.id is required' })
-  .max(200, { error: 'cart.id must be at most 200 characters' });
+const itemSchema = z.object(
+  {
+    sku: requiredText('sku', LIMITS.skuLength),
+    title: requiredText('title', LIMITS.titleLength),
+    quantity: z
+      .number({ error: QUANTITY })
+      .int({ error: QUANTITY })
+      .min(1, { error: QUANTITY })
+      .max(LIMITS.quantity, { error: `quantity must be at most ${LIMITS.quantity}` }),
+    price: amount('price'),
+    imageUrl: optional(webUrl('imageUrl')),
+    url: optional(webUrl('url')),
+  },
+  { error: 'each item must be an object with sku, title, quantity and price' },
+);
+
+const cartId = requiredText('cart.id', LIMITS.cartIdLength);
 
 const CART_REQUIRED = 'cart is required: an object with the cart id and, for cart.updated, its contents';
+const CURRENCY_CODE = 'currency must be a three-letter code such as "USD"';
 
 const snapshotSchema = z.object(
   {
     id: cartId,
     email: optional(email),
     currency: z
-      .string({ error: 'currency must be a three-letter code such as "USD"' })
+      .string({ error: CURRENCY_CODE })
       .trim()
       .toUpperCase()
-      .regex(CURRENCY, { error: 'currency must be a three-letter code such as "USD"' }),
+      .regex(CURRENCY, { error: CURRENCY_CODE }),
     total: amount('total'),
     items: z
       .array(itemSchema, { error: 'items must be a list' })
-      .max(200, { error: 'a cart holds at most 200 items' }),
+      .max(LIMITS.items, { error: `a cart holds at most ${LIMITS.items} items` }),
     returnUrl: webUrl('returnUrl'),
-    timezone: optional(
-      z.string().refine(isTimeZone, { error: 'timezone must be an IANA time zone such as "Europe/Berlin"' }),
-    ),
+    timezone: optional(timezone),
     locale: optional(locale),
     marketingConsent: optional(z.boolean({ error: 'marketingConsent must be true or false' })),
     source: optional(
@@ -105,11 +143,7 @@ const occurredAt = z.iso
   .transform((s) => new Date(s).toISOString());
 
 const envelope = {
-  id: z
-    .string({ error: 'id is required: a unique event id' })
-    .trim()
-    .min(1, { error: 'id is required: a unique event id' })
-    .max(200, { error: 'id must be at most 200 characters' }),
+  id: requiredText('id', LIMITS.idLength, 'id is required: a unique event id'),
   occurredAt,
 };
 

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import { type CartEvent, cartEventSchema, parseCartEvent } from '#engine/domain/cart-event.js';
+import {
+  CART_EVENT_LIMITS,
+  type CartEvent,
+  cartEventSchema,
+  parseCartEvent,
+} from '#engine/domain/cart-event.js';
 import { formatPath } from '#engine/domain/field-errors.js';
 import { generateScenario } from '#engine/simulation/generate-scenario.js';
 import checkedOutFixture from '#test/events/storefront/cart-checked-out.json' with { type: 'json' };
@@ -9,15 +14,7 @@ import updatedFixture from '#test/events/storefront/cart-updated.json' with { ty
 import looseFixture from '#test/events/storefront/cart-updated-loose.json' with { type: 'json' };
 
 type CartEventInput = z.input<typeof cartEventSchema>;
-const LIMITS = {
-  idLength: 200,
-  cartIdLength: 200,
-  skuLength: 200,
-  titleLength: 500,
-  items: 200,
-  quantity: 100_000,
-  urlLength: 2048,
-} as const;
+const LIMITS = CART_EVENT_LIMITS;
 
 // Events written to the contract, in every form a sender may use: padded text, nulls for "not given",
 // number amounts, lower-case currencies, times with offsets. Typed by the schema's input type.

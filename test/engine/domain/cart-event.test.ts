@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type CartSnapshot, emailKey, type ParsedEvent, parseCartEvent } from '#engine/domain/cart-event.js';
+import {
+  CART_EVENT_LIMITS,
+  type CartSnapshot,
+  emailKey,
+  type ParsedEvent,
+  parseCartEvent,
+} from '#engine/domain/cart-event.js';
 import { type FieldError, ValidationError } from '#engine/domain/errors.js';
 import checkedOutFixture from '#test/events/storefront/cart-checked-out.json' with { type: 'json' };
 import updatedFixture from '#test/events/storefront/cart-updated.json' with { type: 'json' };
@@ -30,6 +36,14 @@ function cartOf(parsed: ParsedEvent): CartSnapshot {
 }
 
 const ITEM = { sku: 'A', title: 'A', quantity: 1, price: '1' };
+/** The fixture with one item, changed by `item`. */
+const withItem = (item: Json) => updatedWith({ items: [{ ...ITEM, ...item }] });
+/** An http(s) link of exactly `length` characters. */
+const linkOf = (length: number) => {
+  const base = 'https://acme.example/';
+  return base + 'x'.repeat(length - base.length);
+};
+
 describe('parseCartEvent', () => {
   it('accepts the storefront fixture as it is, with occurredAt in UTC ISO form', () => {
     // Act
@@ -201,6 +215,13 @@ describe('parseCartEvent', () => {
       'total must be a decimal amount such as "42.50"',
     ],
     ['items that are not a list', { items: 'shoes' }, {}, 'cart.items', 'items must be a list'],
+    [
+      'an item that is not an object',
+      { items: ['shoes'] },
+      {},
+      'cart.items[0]',
+      'each item must be an object with sku, title, quantity and price',
+    ],
     ['a sku that is not text', { items: [{ ...ITEM, sku: 7 }] }, {}, 'cart.items[0].sku', 'sku is required'],
     [
       'a title that is not text',
@@ -263,6 +284,20 @@ describe('parseCartEvent', () => {
     ['an id that is not text', {}, { id: 7 }, 'id', 'id is required: a unique event id'],
     ['a missing id', {}, { id: undefined }, 'id', 'id is required: a unique event id'],
     ['a missing time', {}, { occurredAt: undefined }, 'occurredAt', OCCURRED_AT],
+    [
+      'a time zone that is not text',
+      { timezone: 7 },
+      {},
+      'cart.timezone',
+      'timezone must be an IANA time zone such as "Europe/Berlin"',
+    ],
+    [
+      'a locale that is not text',
+      { locale: 7 },
+      {},
+      'cart.locale',
+      'locale must be a language tag such as "de-DE"',
+    ],
     ['an empty locale', { locale: '' }, {}, 'cart.locale', 'locale must be a language tag such as "de-DE"'],
     [
       'more than 200 items',
@@ -559,6 +594,156 @@ describe('parseCartEvent (normalising)', () => {
 
     // Assess
     expect(parsed.ok && parsed.event.occurredAt).toBe(occurredAt);
+  });
+});
+
+describe('parseCartEvent (limits)', () => {
+  it('holds the limits the messages name', () => {
+    // Assess: a change here is a change of the webhook contract; the docs quote these.
+    expect(CART_EVENT_LIMITS).toEqual({
+      idLength: 200,
+      cartIdLength: 200,
+      skuLength: 200,
+      titleLength: 500,
+      items: 200,
+      quantity: 100_000,
+      urlLength: 2048,
+      amountWholeDigits: 12,
+      amountFractionDigits: 6,
+    });
+  });
+
+  /** [what, the event at the limit, the event one past it, where, the message]. */
+  const BOUNDARIES: [string, Json, Json, string, string][] = [
+    [
+      'the event id',
+      updatedWith({}, { id: 'e'.repeat(200) }),
+      updatedWith({}, { id: 'e'.repeat(201) }),
+      'id',
+      'id must be at most 200 characters',
+    ],
+    [
+      'the cart id',
+      updatedWith({ id: 'c'.repeat(200) }),
+      updatedWith({ id: 'c'.repeat(201) }),
+      'cart.id',
+      'cart.id must be at most 200 characters',
+    ],
+    [
+      'a sku',
+      withItem({ sku: 's'.repeat(200) }),
+      withItem({ sku: 's'.repeat(201) }),
+      'cart.items[0].sku',
+      'sku must be at most 200 characters',
+    ],
+    [
+      'a title',
+      withItem({ title: 't'.repeat(500) }),
+      withItem({ title: 't'.repeat(501) }),
+      'cart.items[0].title',
+      'title must be at most 500 characters',
+    ],
+    [
+      'the items of a cart',
+      updatedWith({ items: Array.from({ length: 200 }, () => ITEM) }),
+      updatedWith({ items: Array.from({ length: 201 }, () => ITEM) }),
+      'cart.items',
+      'a cart holds at most 200 items',
+    ],
+    [
+      'a quantity',
+      withItem({ quantity: 100_000 }),
+      withItem({ quantity: 100_001 }),
+      'cart.items[0].quantity',
+      'quantity must be at most 100000',
+    ],
+    [
+      'the return URL',
+      updatedWith({ returnUrl: linkOf(2048) }),
+      updatedWith({ returnUrl: linkOf(2049) }),
+      'cart.returnUrl',
+      'returnUrl is longer than 2048 characters',
+    ],
+    [
+      'an item link',
+      withItem({ url: linkOf(2048) }),
+      withItem({ url: linkOf(2049) }),
+      'cart.items[0].url',
+      'url is longer than 2048 characters',
+    ],
+    [
+      'an item image',
+      withItem({ imageUrl: linkOf(2048) }),
+      withItem({ imageUrl: linkOf(2049) }),
+      'cart.items[0].imageUrl',
+      'imageUrl is longer than 2048 characters',
+    ],
+    [
+      'the whole digits of an amount',
+      updatedWith({ total: '999999999999.99' }),
+      updatedWith({ total: '1000000000000.00' }),
+      'cart.total',
+      'total must be a decimal amount of at least 0, such as "42.50"',
+    ],
+    [
+      'the decimals of an amount',
+      withItem({ price: '0.123456' }),
+      withItem({ price: '0.1234567' }),
+      'cart.items[0].price',
+      'price must be a decimal amount of at least 0, such as "42.50"',
+    ],
+  ];
+
+  it.each(BOUNDARIES)('accepts %s at its limit', (_what, atLimit) => {
+    // Act
+    const parsed = parseCartEvent(atLimit);
+
+    // Assess: accepted, and kept whole.
+    expect(parsed).toMatchObject({ ok: true, event: { id: atLimit.id, cart: atLimit.cart } });
+  });
+
+  it.each(BOUNDARIES)(
+    'rejects %s one past its limit, naming the limit',
+    (_what, _atLimit, past, path, message) => {
+      // Act
+      const errors = errorsOf(parseCartEvent(past));
+
+      // Assess
+      expect(errors).toEqual([{ path, message }]);
+    },
+  );
+
+  it("counts a text's length after trimming", () => {
+    // Prepare
+    const padded = (length: number) => ` ${'x'.repeat(length)}\t`;
+
+    // Act
+    const parsed = parseCartEvent(
+      updatedWith(
+        { id: padded(200), items: [{ ...ITEM, sku: padded(200), title: padded(500) }] },
+        { id: padded(200) },
+      ),
+    );
+
+    // Assess
+    expect(parsed).toMatchObject({
+      ok: true,
+      event: {
+        id: 'x'.repeat(200),
+        cart: { id: 'x'.repeat(200), items: [{ sku: 'x'.repeat(200), title: 'x'.repeat(500) }] },
+      },
+    });
+  });
+
+  it('accepts the smallest quantity and the smallest amount', () => {
+    // Act
+    const cart = cartOf(
+      parseCartEvent(updatedWith({ total: '0.000001', items: [{ ...ITEM, quantity: 1, price: '0' }] })),
+    );
+
+    // Assess
+    expect(cart.total).toBe('0.000001');
+    expect(cart.items[0]).toMatchObject({ quantity: 1, price: '0' });
   });
 });
 
