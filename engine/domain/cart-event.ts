@@ -165,7 +165,14 @@ export const cartEventSchema = z.discriminatedUnion(
   { error: 'type must be "cart.updated" or "cart.checked_out"' },
 );
 
-export type CartEvent = z.infer<typeof cartEventSchema>;
+/** A cart event as a sender may write it: what `cartEventSchema` accepts (nulls, number amounts, any case). */
+export type CartEventInput = z.input<typeof cartEventSchema>;
+export type CartUpdatedInput = Extract<CartEventInput, { type: 'cart.updated' }>;
+export type CartCheckedOutInput = Extract<CartEventInput, { type: 'cart.checked_out' }>;
+export type CartItemInput = CartUpdatedInput['cart']['items'][number];
+
+/** A cart event as the engine holds it: what `cartEventSchema` returns. */
+export type CartEvent = z.output<typeof cartEventSchema>;
 export type CartUpdatedEvent = Extract<CartEvent, { type: 'cart.updated' }>;
 export type CartCheckedOutEvent = Extract<CartEvent, { type: 'cart.checked_out' }>;
 export type CartSnapshot = CartUpdatedEvent['cart'];

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
 import {
   CART_EVENT_LIMITS,
   type CartEvent,
+  type CartEventInput,
   cartEventSchema,
   parseCartEvent,
 } from '#engine/domain/cart-event.js';
@@ -13,7 +13,6 @@ import checkedOutFixture from '#test/events/storefront/cart-checked-out.json' wi
 import updatedFixture from '#test/events/storefront/cart-updated.json' with { type: 'json' };
 import looseFixture from '#test/events/storefront/cart-updated-loose.json' with { type: 'json' };
 
-type CartEventInput = z.input<typeof cartEventSchema>;
 const LIMITS = CART_EVENT_LIMITS;
 
 // Events written to the contract, in every form a sender may use: padded text, nulls for "not given",
