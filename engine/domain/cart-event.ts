@@ -36,18 +36,11 @@ const CURRENCY = /^[A-Z]{3}$/;
 const amount = (what: string) =>
   z
     .union([z.string(), z.number()], { error: `${what} must be a decimal amount such as "42.50"` })
-    .transform((value, ctx) => {
-      const text = typeof value === 'number' ? String(value) : value.trim();
-      // A number too large or too small for plain digits prints as "1e+21" or "1e-7": refused here.
-      if (!DECIMAL.test(text)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${what} must be a decimal amount of at least 0, such as "42.50"`,
-        });
-        return z.NEVER;
-      }
-      return text;
-    });
+    // A number too large or too small for plain digits prints as "1e+21" or "1e-7": the pattern refuses it.
+    .transform((value) => (typeof value === 'number' ? String(value) : value.trim()))
+    .pipe(
+      z.string().regex(DECIMAL, { error: `${what} must be a decimal amount of at least 0, such as "42.50"` }),
+    );
 
 /** Required text, trimmed: blank is "required", too long names the limit. */
 const requiredText = (what: string, maxLength: number, required = `${what} is required`) =>
