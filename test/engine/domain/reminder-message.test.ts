@@ -769,6 +769,18 @@ describe('fillLine', () => {
     expect(line).toBe(`[${title}]`);
   });
 
+  it('keeps a title of 60 characters whole when some of them take two UTF-16 code units', () => {
+    // Prepare: 60 characters, 90 code units
+    const title = `Tent ${'🏔'.repeat(30)} ${'⛺'.repeat(24)}`;
+
+    // Act
+    const line = fillLine('[{items}]', titled(title));
+
+    // Assess
+    expect(Array.from(title)).toHaveLength(60);
+    expect(line).toBe(`[${title}]`);
+  });
+
   it('shortens a longer title at its last word break past the middle, with an ellipsis', () => {
     // Prepare: the last space of the first 60 characters is the 55th
     const title = `${'word '.repeat(11)}longword tail`;
