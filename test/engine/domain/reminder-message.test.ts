@@ -485,9 +485,9 @@ describe('composeReminder', () => {
   });
 
   it.each([
-    [10, '', []],
-    [11, '- and 1 more item\n', ['and 1 more item in your cart']],
-    [12, '- and 2 more items\n', ['and 2 more items in your cart']],
+    [10, '', ''],
+    [11, '- and 1 more item\n', 'and 1 more item in your cart'],
+    [12, '- and 2 more items\n', 'and 2 more items in your cart'],
   ])('lists at most ten of %i items and counts the rest', (count, textMore, htmlMore) => {
     // Prepare
     const items = Array.from({ length: count }, (_, i) => item({ sku: `S${i}`, title: `Item #${i + 1}.` }));
@@ -504,7 +504,8 @@ describe('composeReminder', () => {
     // Assess
     expect(text).toContain(`- Item #10. (quantity 1): $10.00\n${textMore}\nTotal: $178.50\n`);
     expect(html.match(/Quantity: 1</g)).toHaveLength(10);
-    expect(html.match(/and \d+ more items? in your cart/g) ?? []).toEqual(htmlMore);
+    const betweenTenthAndTotal = html.match(/\$10\.00<\/td><\/tr>\n(.*)<tr><td colspan="2"[^>]*>Total</)?.[1];
+    expect(betweenTenthAndTotal?.replace(/<[^>]*>/g, '')).toBe(htmlMore);
     expect(`${html}${text}`).not.toContain('Item #11.');
   });
 
