@@ -25,6 +25,7 @@ export interface ReminderMessage {
   headers: Record<string, string>;
 }
 
+// Stryker disable next-line StringLiteral: equivalent, formatMoney writes en-US for any locale Intl cannot use, '' too
 const DEFAULT_LOCALE = 'en-US';
 // Gmail clips messages over ~102 KB; a long cart is summed up instead of listed in full.
 const MAX_LISTED_ITEMS = 10;

@@ -848,9 +848,10 @@ describe('escapeHtml', () => {
     ['>', '&gt;'],
     ['"', '&quot;'],
     ["'", '&#39;'],
-  ])('escapes %s alone in plain text as %s', (special, escaped) => {
+  ])('escapes %s as %s, amid plain text and on its own', (special, escaped) => {
     // Act and Assess
     expect(escapeHtml(`a${special}b`)).toBe(`a${escaped}b`);
+    expect(escapeHtml(special)).toBe(escaped);
   });
 
   it('returns plain text unchanged', () => {
