@@ -25,6 +25,7 @@ export interface ReminderMessage {
   headers: Record<string, string>;
 }
 
+// Stryker disable next-line StringLiteral: equivalent, formatMoney writes en-US for any locale Intl cannot use, '' too
 const DEFAULT_LOCALE = 'en-US';
 // Gmail clips messages over ~102 KB; a long cart is summed up instead of listed in full.
 const MAX_LISTED_ITEMS = 10;
@@ -61,8 +62,10 @@ const webUrl = (url: string | undefined) => (url && WEB_URL.test(url) ? url : un
 
 /** `text` cut to at most `max` characters with an ellipsis, at a word break where there is one. */
 function shorten(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const chars = Array.from(text).slice(0, max);
+  // Characters, not UTF-16 code units: an emoji counts once, and is never cut in half.
+  const all = Array.from(text);
+  if (all.length <= max) return text;
+  const chars = all.slice(0, max);
   const wordBreak = chars.lastIndexOf(' ');
   return `${chars
     .slice(0, wordBreak > max / 2 ? wordBreak : max - 1)

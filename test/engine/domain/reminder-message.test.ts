@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { CartItem } from '#engine/domain/cart-event.js';
+import type { CartItem, CartSnapshot } from '#engine/domain/cart-event.js';
 import { ValidationError } from '#engine/domain/errors.js';
-import { composeReminder, defaultLine, escapeHtml, toneFor } from '#engine/domain/reminder-message.js';
+import {
+  composeReminder,
+  defaultLine,
+  escapeHtml,
+  fillLine,
+  lineTemplate,
+  type ReminderInput,
+  toneFor,
+} from '#engine/domain/reminder-message.js';
+import type { Rules } from '#engine/domain/rules.js';
 import { sampleCart, sampleRules } from '#test/fakes/sample-cart.js';
 
 const UNSUBSCRIBE_URL = 'https://acme.example/unsubscribe/tok_abc123';
@@ -17,6 +26,107 @@ function item(overrides: Partial<CartItem> = {}): CartItem {
     url: undefined,
     ...overrides,
   };
+}
+
+const SPECIALS = `<>&"'`;
+const ESCAPED = '&lt;&gt;&amp;&quot;&#39;';
+const FOLDED_IN = 'one\r\ntwo\u2028three\u2029four\rfive\nsix';
+const FOLDED_OUT = 'one two three four five six';
+
+/** A change to the sample input of reminder 1: of the cart snapshot, the store, the line or the unsubscribe URL. */
+interface Change {
+  cart?: Partial<CartSnapshot>;
+  store?: Partial<Rules['store']>;
+  line?: string;
+  unsubscribeUrl?: string;
+}
+
+function inputWith(change: Change): ReminderInput {
+  return {
+    cart: sampleCart({ snapshot: change.cart ?? {} }),
+    n: 1,
+    rules: sampleRules({ store: change.store ?? {} }),
+    unsubscribeUrl: change.unsubscribeUrl ?? UNSUBSCRIBE_URL,
+    ...(change.line === undefined ? {} : { line: change.line }),
+  };
+}
+
+/** Returns what `act` throws; fails the test when it throws nothing. */
+function thrownBy(act: () => unknown): unknown {
+  try {
+    act();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+/** A store of a German shop, with an ampersand in its name. */
+function representativeRules() {
+  return sampleRules({
+    store: {
+      name: 'Berg & Tal Outdoor',
+      currency: 'EUR',
+      timezone: 'Europe/Berlin',
+      address: 'Berg & Tal GmbH, Hauptstraße 5, 10115 Berlin, Germany',
+    },
+  });
+}
+
+/**
+ * A German cart in euros of twelve items: a long first title, items with a link and an image, with one
+ * of them, with neither, with a link that is not http(s), and two past the ten that are listed.
+ */
+function representativeCart() {
+  const shop = 'https://berg-und-tal.example';
+  const cdn = 'https://cdn.berg-und-tal.example/img';
+  return sampleCart({
+    snapshot: {
+      currency: 'EUR',
+      locale: 'de-DE',
+      timezone: 'Europe/Berlin',
+      returnUrl: `${shop}/cart/c-2001?recover=1&utm_source=reminder`,
+      total: '1234.56',
+      items: [
+        item({
+          sku: 'BP-45',
+          title: 'Alpine Trekking Backpack 45 L with Rain Cover, Hip-Belt Pockets and Hydration Sleeve',
+          price: '189.90',
+          url: `${shop}/p/alpine-backpack-45`,
+          imageUrl: `${cdn}/bp-45.jpg`,
+        }),
+        item({ sku: 'SK-3', title: 'Merino Hiking Socks', quantity: 3, price: '14.5' }),
+        item({ sku: 'TR-42', title: 'Trail Runner Shoes', price: '129.00', url: `${shop}/p/trail-runner` }),
+        item({ sku: 'MG-1', title: 'Enamel Camp Mug', price: '9.99', imageUrl: `${cdn}/mug.jpg` }),
+        item({
+          sku: 'HL-300',
+          title: 'Headlamp "Nightowl" 300 lm',
+          price: '44.00',
+          url: 'javascript:alert(1)',
+          imageUrl: 'data:image/png;base64,AAAA',
+        }),
+        item({ sku: 'TP-2', title: 'Ultralight Tent for 2', price: '349.00', url: `${shop}/p/tent-2` }),
+        item({ sku: 'SB-0', title: 'Sleeping Bag −5 °C', price: '219.00', imageUrl: `${cdn}/bag.jpg` }),
+        item({
+          sku: 'ST-1',
+          title: 'Gas Stove',
+          price: '59.95',
+          url: `${shop}/p/stove`,
+          imageUrl: `${cdn}/stove.jpg`,
+        }),
+        item({ sku: 'PL-2', title: 'Trekking Poles (pair)', price: '79.00' }),
+        item({
+          sku: 'WB-1',
+          title: 'Water Bottle 1 L',
+          quantity: 2,
+          price: '19.90',
+          url: `${shop}/p/bottle`,
+        }),
+        item({ sku: 'MP-1', title: 'Hiking Map Harz', price: '8.50' }),
+        item({ sku: 'FA-1', title: 'First Aid Kit', price: '24.95' }),
+      ],
+    },
+  });
 }
 
 describe('composeReminder', () => {
@@ -256,28 +366,284 @@ describe('composeReminder', () => {
     expect(html).toContain('and 2 more items in your cart');
   });
 
-  it('refuses a cart without contents and unsafe links', () => {
+  it('is plain data: a spread or a structured clone keeps every part', () => {
+    // Act
+    const message = composeReminder({
+      cart: sampleCart(),
+      n: 1,
+      rules: sampleRules(),
+      unsubscribeUrl: UNSUBSCRIBE_URL,
+    });
+
+    // Assess
+    expect(Object.keys(message).sort()).toEqual(['headers', 'html', 'subject', 'text']);
+    expect({ ...message }).toEqual(message);
+    expect(structuredClone(message)).toEqual(message);
+    expect(message.text).toContain('Hi there');
+  });
+
+  it('holds nothing of the cart but what the shopper reads: no email address', () => {
+    // Act
+    const message = composeReminder({
+      cart: sampleCart(),
+      n: 2,
+      rules: sampleRules(),
+      unsubscribeUrl: UNSUBSCRIBE_URL,
+    });
+
+    // Assess
+    expect(JSON.stringify(message)).not.toContain('@example.com');
+  });
+
+  it.each([1, 2] as const)(
+    'writes reminder %i of a representative cart exactly as the golden files hold it',
+    async (n) => {
+      // Act
+      const message = composeReminder({
+        cart: representativeCart(),
+        n,
+        rules: representativeRules(),
+        unsubscribeUrl: 'https://berg-und-tal.example/unsubscribe/tok_9f2c41?list=cart',
+      });
+
+      // Assess
+      await expect(message.html).toMatchFileSnapshot(`./__golden__/reminder-${n}.html`);
+      await expect(message.text).toMatchFileSnapshot(`./__golden__/reminder-${n}.txt`);
+      await expect(
+        `${JSON.stringify({ subject: message.subject, headers: message.headers }, null, 2)}\n`,
+      ).toMatchFileSnapshot(`./__golden__/reminder-${n}.envelope.json`);
+    },
+  );
+
+  it.each<[string, Change, string, string]>([
+    [
+      'an item title',
+      { cart: { items: [item({ title: `Mug ${SPECIALS}` })] } },
+      `Mug ${SPECIALS}`,
+      `Mug ${ESCAPED}`,
+    ],
+    ['the store name', { store: { name: `Shop ${SPECIALS}` } }, `Shop ${SPECIALS}`, `Shop ${ESCAPED}`],
+    ['the store address', { store: { address: `Lane ${SPECIALS}` } }, `Lane ${SPECIALS}`, `Lane ${ESCAPED}`],
+    ['the personal line', { line: `Line ${SPECIALS}` }, `Line ${SPECIALS}`, `Line ${ESCAPED}`],
+    [
+      'an item link',
+      { cart: { items: [item({ url: `https://a.example/p?${SPECIALS}` })] } },
+      `https://a.example/p?${SPECIALS}`,
+      `href="https://a.example/p?${ESCAPED}"`,
+    ],
+    [
+      'an item image',
+      { cart: { items: [item({ imageUrl: `https://a.example/i?${SPECIALS}` })] } },
+      `https://a.example/i?${SPECIALS}`,
+      `src="https://a.example/i?${ESCAPED}"`,
+    ],
+    [
+      'the return URL',
+      { cart: { returnUrl: `https://a.example/c?${SPECIALS}` } },
+      `https://a.example/c?${SPECIALS}`,
+      `href="https://a.example/c?${ESCAPED}"`,
+    ],
+    // A header cannot carry < or >, so an unsubscribe URL with them is refused; the other three pass.
+    [
+      'the unsubscribe URL',
+      { unsubscribeUrl: `https://a.example/u?&"'` },
+      `https://a.example/u?&"'`,
+      'href="https://a.example/u?&amp;&quot;&#39;"',
+    ],
+  ])(
+    'escapes every HTML special of %s in the HTML and keeps it as it is in the text',
+    (name, change, raw, escaped) => {
+      // Prepare
+      const input = inputWith(change);
+
+      // Act
+      const { html, text } = composeReminder(input);
+
+      // Assess
+      expect(html).toContain(escaped);
+      expect(html).not.toContain(raw);
+      if (name !== 'an item image') expect(text).toContain(raw);
+    },
+  );
+
+  it.each<[string, Change]>([
+    ['an item title', { cart: { items: [item({ title: FOLDED_IN })] } }],
+    ['the store name', { store: { name: FOLDED_IN } }],
+    ['the store address', { store: { address: FOLDED_IN } }],
+    ['the personal line', { line: FOLDED_IN }],
+  ])('folds CR, LF, U+2028 and U+2029 in %s into one space', (_, change) => {
+    // Prepare
+    const input = inputWith(change);
+
+    // Act
+    const { html, text, subject } = composeReminder(input);
+
+    // Assess
+    expect(text).toContain(FOLDED_OUT);
+    expect(html).toContain(FOLDED_OUT);
+    if (change.store?.name) expect(subject).toContain(FOLDED_OUT);
+  });
+
+  it.each([
+    [10, '', ''],
+    [11, '- and 1 more item\n', 'and 1 more item in your cart'],
+    [12, '- and 2 more items\n', 'and 2 more items in your cart'],
+  ])('lists at most ten of %i items and counts the rest', (count, textMore, htmlMore) => {
+    // Prepare
+    const items = Array.from({ length: count }, (_, i) => item({ sku: `S${i}`, title: `Item #${i + 1}.` }));
+
+    // Act
+    const { html, text } = composeReminder({
+      cart: sampleCart({ snapshot: { items } }),
+      n: 1,
+      rules: sampleRules(),
+      unsubscribeUrl: UNSUBSCRIBE_URL,
+      line: 'Come back.',
+    });
+
+    // Assess
+    expect(text).toContain(`- Item #10. (quantity 1): $10.00\n${textMore}\nTotal: $178.50\n`);
+    expect(html.match(/Quantity: 1</g)).toHaveLength(10);
+    const betweenTenthAndTotal = html.match(/\$10\.00<\/td><\/tr>\n(.*)<tr><td colspan="2"[^>]*>Total</)?.[1];
+    expect(betweenTenthAndTotal?.replace(/<[^>]*>/g, '')).toBe(htmlMore);
+    expect(`${html}${text}`).not.toContain('Item #11.');
+  });
+
+  it('keeps item links and images only for http and https URLs, in any case', () => {
+    // Prepare
+    const kept = ['http://a.example/1', 'HTTPS://a.example/2'];
+    const dropped = ['javascript:https://a.example/3', 'ftp://a.example/4', 'https:/a.example/5', ''];
+    const items = [...kept, ...dropped].map((url, i) => item({ sku: `S${i}`, url, imageUrl: `${url}.png` }));
+
+    // Act
+    const { html, text } = composeReminder({
+      cart: sampleCart({ snapshot: { items } }),
+      n: 1,
+      rules: sampleRules(),
+      unsubscribeUrl: UNSUBSCRIBE_URL,
+    });
+
+    // Assess
+    for (const url of kept) {
+      expect(html).toContain(`<a href="${url}" target="_blank"><img src="${url}.png"`);
+      expect(text).toContain(`\n  ${url}\n`);
+    }
+    for (const url of dropped.filter(Boolean)) expect(`${html}${text}`).not.toContain(url);
+    expect(html.match(/<img /g)).toHaveLength(kept.length);
+    expect(html.match(/colspan="2" style="padding:8px 0;/g)).toHaveLength(dropped.length);
+  });
+
+  it.each([
+    [
+      'a cart without contents',
+      { cart: sampleCart({ snapshot: null }) },
+      'cart.snapshot',
+      'a reminder needs the cart contents',
+    ],
+    [
+      'an ftp return URL',
+      { cart: sampleCart({ snapshot: { returnUrl: 'ftp://a.example/c' } }) },
+      'cart.snapshot.returnUrl',
+      'must be an http(s) URL',
+    ],
+    [
+      'a return URL with http inside',
+      { cart: sampleCart({ snapshot: { returnUrl: 'javascript:http://a.example/c' } }) },
+      'cart.snapshot.returnUrl',
+      'must be an http(s) URL',
+    ],
+    [
+      'a script unsubscribe URL',
+      { unsubscribeUrl: 'javascript:alert(1)' },
+      'unsubscribeUrl',
+      'must be an http(s) URL',
+    ],
+    [
+      'an unsubscribe URL with http inside',
+      { unsubscribeUrl: 'javascript:https://a.example/u' },
+      'unsubscribeUrl',
+      'must be an http(s) URL',
+    ],
+    [
+      'a mailto unsubscribe URL',
+      { unsubscribeUrl: 'mailto:u@a.example' },
+      'unsubscribeUrl',
+      'must be an http(s) URL',
+    ],
+    [
+      'an unsubscribe URL with a space',
+      { unsubscribeUrl: 'https://a.example/u u' },
+      'unsubscribeUrl',
+      'must be an http(s) URL',
+    ],
+    [
+      'an unsubscribe URL with angle brackets',
+      { unsubscribeUrl: 'https://a.example/<u>' },
+      'unsubscribeUrl',
+      'must be an http(s) URL',
+    ],
+    [
+      'an unsubscribe URL ending in a new header',
+      { unsubscribeUrl: 'https://a.example/u\r\nBcc: x@y.example' },
+      'unsubscribeUrl',
+      'must be an http(s) URL',
+    ],
+    [
+      'an unsubscribe URL with a non-ASCII letter',
+      { unsubscribeUrl: 'https://a.example/ü' },
+      'unsubscribeUrl',
+      'must be an http(s) URL',
+    ],
+  ])('refuses %s with a ValidationError naming the field', (_, change, path, message) => {
     // Prepare
     const input = {
       cart: sampleCart(),
       n: 1 as const,
       rules: sampleRules(),
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      ...change,
     };
 
+    // Act
+    const error = thrownBy(() => composeReminder(input));
+
+    // Assess
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({
+      message: `The reminder is invalid: ${path}: ${message}`,
+      errors: [{ path, message }],
+    });
+  });
+
+  it('accepts an unsubscribe URL of any printable ASCII but spaces and angle brackets', () => {
+    // Prepare
+    const unsubscribeUrl = `http://a.example/u/!"#$%&'()*+,-./09:;=?@AZ[\\]^_\`az{|}~`;
+
+    // Act
+    const { headers, text } = composeReminder({
+      cart: sampleCart(),
+      n: 1,
+      rules: sampleRules(),
+      unsubscribeUrl,
+    });
+
+    // Assess
+    expect(headers['List-Unsubscribe']).toBe(`<${unsubscribeUrl}>`);
+    expect(text).toContain(`Unsubscribe from cart reminders: ${unsubscribeUrl}\n`);
+  });
+
+  it.each([
+    ['an item price with a comma', { items: [item({ price: '12,50' })] }],
+    ['a total in words', { total: 'twelve' }],
+    ['an unknown currency', { currency: 'EURO' }],
+  ])('refuses %s with a RangeError', (_, snapshot) => {
+    // Prepare
+    const cart = sampleCart({ snapshot });
+
     // Act and Assess
-    expect(() => composeReminder({ ...input, cart: sampleCart({ snapshot: null }) })).toThrow(
-      ValidationError,
-    );
-    expect(() => composeReminder({ ...input, unsubscribeUrl: 'javascript:alert(1)' })).toThrow(
-      ValidationError,
-    );
     expect(() =>
-      composeReminder({ ...input, unsubscribeUrl: 'https://a.example/u>\r\nBcc: x@y.example' }),
-    ).toThrow(ValidationError);
-    expect(() =>
-      composeReminder({ ...input, cart: sampleCart({ snapshot: { returnUrl: 'ftp://acme.example/cart' } }) }),
-    ).toThrow(ValidationError);
+      composeReminder({ cart, n: 1, rules: sampleRules(), unsubscribeUrl: UNSUBSCRIBE_URL }),
+    ).toThrow(RangeError);
   });
 });
 
@@ -325,6 +691,140 @@ describe('defaultLine', () => {
   });
 });
 
+describe('lineTemplate', () => {
+  it('writes a friendly first template and a warmer second one, both naming the store on one line', () => {
+    // Prepare
+    const rules = sampleRules({ store: { name: 'Acme\r\nOutfitters' } });
+
+    // Act
+    const first = lineTemplate(1, rules);
+    const second = lineTemplate(2, rules);
+
+    // Assess
+    expect(first).toBe(
+      'Looks like you left {items} in your cart at Acme Outfitters. We saved your cart, so you can pick up right where you left off.',
+    );
+    expect(second).toBe(
+      'Your cart at Acme Outfitters still has {items} waiting for you, and we would love to help you finish up. Just reply if you have any questions.',
+    );
+  });
+});
+
+describe('fillLine', () => {
+  const titled = (...titles: string[]) =>
+    sampleCart({ snapshot: { items: titles.map((title, i) => item({ sku: `S${i}`, title })) } });
+
+  it('names the only item of a one-item cart alone', () => {
+    // Act
+    const line = fillLine('[{items}]', titled('Camp Mug'));
+
+    // Assess
+    expect(line).toBe('[Camp Mug]');
+  });
+
+  it('counts one more item in the singular and two in the plural', () => {
+    // Act
+    const two = fillLine('[{items}]', titled('Camp Mug', 'Stove'));
+    const three = fillLine('[{items}]', titled('Camp Mug', 'Stove', 'Tent'));
+
+    // Assess
+    expect(two).toBe('[Camp Mug and 1 more item]');
+    expect(three).toBe('[Camp Mug and 2 more items]');
+  });
+
+  it('names a few things when the cart is empty or its contents are unknown', () => {
+    // Act
+    const empty = fillLine('[{items}]', titled());
+    const unknown = fillLine('[{items}]', sampleCart({ snapshot: null }));
+
+    // Assess
+    expect(empty).toBe('[a few things]');
+    expect(unknown).toBe('[a few things]');
+  });
+
+  it('fills the first {items} placeholder only, and a title with $ patterns literally', () => {
+    // Act
+    const line = fillLine('{items}, again {items}', titled('Deal $& $1 $$ $`'));
+
+    // Assess
+    expect(line).toBe('Deal $& $1 $$ $`, again {items}');
+  });
+
+  it('folds newlines in the title into spaces', () => {
+    // Act
+    const line = fillLine('[{items}]', titled(FOLDED_IN));
+
+    // Assess
+    expect(line).toBe(`[${FOLDED_OUT}]`);
+  });
+
+  it('keeps a title of 60 characters whole', () => {
+    // Prepare
+    const title = `${'Sixty chars '.repeat(4)}exactly here`;
+
+    // Act
+    const line = fillLine('[{items}]', titled(title));
+
+    // Assess
+    expect(title).toHaveLength(60);
+    expect(line).toBe(`[${title}]`);
+  });
+
+  it('keeps a title of 60 characters whole when some of them take two UTF-16 code units', () => {
+    // Prepare: 60 characters, 90 code units
+    const title = `Tent ${'🏔'.repeat(30)} ${'⛺'.repeat(24)}`;
+
+    // Act
+    const line = fillLine('[{items}]', titled(title));
+
+    // Assess
+    expect(Array.from(title)).toHaveLength(60);
+    expect(line).toBe(`[${title}]`);
+  });
+
+  it('shortens a longer title at its last word break past the middle, with an ellipsis', () => {
+    // Prepare: the last space of the first 60 characters is the 55th
+    const title = `${'word '.repeat(11)}longword tail`;
+
+    // Act
+    const line = fillLine('[{items}]', titled(title));
+
+    // Assess
+    expect(line).toBe(`[${'word '.repeat(10)}word…]`);
+  });
+
+  it('drops every space before the ellipsis', () => {
+    // Prepare: two spaces before the last word break
+    const title = `${'word '.repeat(10)}xx  longword tail`;
+
+    // Act
+    const line = fillLine('[{items}]', titled(title));
+
+    // Assess
+    expect(line).toBe(`[${'word '.repeat(10)}xx…]`);
+  });
+
+  it('cuts a title hard at 59 characters with an ellipsis when no word break is past the middle', () => {
+    // Prepare: one word of 70 letters, and one whose only space is the 31st character, the exact middle
+    const oneWord = 'a'.repeat(70);
+    const earlyBreak = `${'b'.repeat(30)} ${'c'.repeat(40)}`;
+
+    // Act
+    const lines = [oneWord, earlyBreak].map((title) => fillLine('[{items}]', titled(title)));
+
+    // Assess
+    expect(lines).toEqual([`[${'a'.repeat(59)}…]`, `[${'b'.repeat(30)} ${'c'.repeat(28)}…]`]);
+  });
+
+  it('counts characters, not UTF-16 code units, and never cuts one in half', () => {
+    // Act
+    const line = fillLine('[{items}]', titled('⛺'.repeat(30) + '🏔'.repeat(40)));
+
+    // Assess
+    expect(line).toBe(`[${'⛺'.repeat(30)}${'🏔'.repeat(29)}…]`);
+  });
+});
+
 describe('toneFor', () => {
   it('gives the first tone to the first reminder and the second to the second', () => {
     // Act and Assess
@@ -342,48 +842,20 @@ describe('escapeHtml', () => {
     expect(escaped).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   });
 
+  it.each([
+    ['&', '&amp;'],
+    ['<', '&lt;'],
+    ['>', '&gt;'],
+    ['"', '&quot;'],
+    ["'", '&#39;'],
+  ])('escapes %s as %s, amid plain text and on its own', (special, escaped) => {
+    // Act and Assess
+    expect(escapeHtml(`a${special}b`)).toBe(`a${escaped}b`);
+    expect(escapeHtml(special)).toBe(escaped);
+  });
+
   it('returns plain text unchanged', () => {
     // Act and Assess
     expect(escapeHtml('Trail Runner Shoes 42')).toBe('Trail Runner Shoes 42');
-  });
-});
-
-describe('composeReminder, the message object', () => {
-  it('is plain data: a spread or a structured clone keeps every part', () => {
-    // Act
-    const message = composeReminder({
-      cart: sampleCart(),
-      n: 1,
-      rules: sampleRules(),
-      unsubscribeUrl: UNSUBSCRIBE_URL,
-    });
-
-    // Assess
-    expect(Object.keys(message).sort()).toEqual(['headers', 'html', 'subject', 'text']);
-    expect({ ...message }).toEqual(message);
-    expect(structuredClone(message)).toEqual(message);
-    expect(message.text).toContain('Hi there');
-  });
-
-  it('holds nothing of the cart but what the shopper reads: no email address', () => {
-    // Act
-    const message = composeReminder({
-      cart: sampleCart(),
-      n: 2,
-      rules: sampleRules(),
-      unsubscribeUrl: UNSUBSCRIBE_URL,
-    });
-
-    // Assess
-    expect(JSON.stringify(message)).not.toContain('@example.com');
-  });
-
-  it('refuses an unsubscribe URL unfit for a header', () => {
-    // Act / Assess
-    for (const unsubscribeUrl of ['https://acme.example/u u', 'https://acme.example/<u>', 'mailto:x']) {
-      expect(() =>
-        composeReminder({ cart: sampleCart(), n: 1, rules: sampleRules(), unsubscribeUrl }),
-      ).toThrow(ValidationError);
-    }
   });
 });
