@@ -11,9 +11,13 @@
  * function onOpen(e) { return CartRecovery.onOpen(e); }
  * ```
  *
+ * The manifest gets its `urlFetchWhitelist` here: the engine's Function URLs are
+ * `https://<id>.lambda-url.<region>.on.aws/`, and Apps Script allows one leading `*` wildcard for
+ * the subdomain, so the Region comes from cdk.json (`cartRecovery.region`).
+ *
  * Run with `npm run build:apps-script`.
  */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
@@ -21,6 +25,26 @@ import { exampleRules, sheetLayout } from './layout.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const BUNDLE_GLOBAL = 'CartRecovery';
+const CDK_JSON = join(HERE, '..', 'cdk.json');
+
+/**
+ * The URL prefixes UrlFetchApp may reach: the Function URLs of the engine's Region (Apps Script
+ * wants https, a full domain, a non-empty path, and at most one leading "*" for subdomains).
+ * @example functionUrlWhitelist('us-east-1') // ['https://*.lambda-url.us-east-1.on.aws/']
+ */
+export function functionUrlWhitelist(region: string): string[] {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`not an AWS Region: "${region}"`);
+  return [`https://*.lambda-url.${region}.on.aws/`];
+}
+
+async function engineRegion(): Promise<string> {
+  const cdk = JSON.parse(await readFile(CDK_JSON, 'utf8')) as {
+    context?: { cartRecovery?: { region?: string } };
+  };
+  const region = cdk.context?.cartRecovery?.region;
+  if (!region) throw new Error("cdk.json has no context.cartRecovery.region (the Function URLs' Region)");
+  return region;
+}
 
 export interface AppsScriptBuild {
   /** The path of Code.js. */
@@ -30,7 +54,9 @@ export interface AppsScriptBuild {
 }
 
 /** Builds dist/Code.js (or `outDir`/Code.js) and copies appsscript.json beside it. */
-export async function buildAppsScript(options: { outDir?: string } = {}): Promise<AppsScriptBuild> {
+export async function buildAppsScript(
+  options: { outDir?: string; region?: string } = {},
+): Promise<AppsScriptBuild> {
   const outDir = resolve(options.outDir ?? join(HERE, 'dist'));
   const entry = join(HERE, 'src', 'index.ts');
   const common: BuildOptions = {
@@ -63,7 +89,12 @@ export async function buildAppsScript(options: { outDir?: string } = {}): Promis
       js: globals.map((name) => `function ${name}(e) {\n  return ${BUNDLE_GLOBAL}.${name}(e);\n}`).join('\n'),
     },
   });
-  await copyFile(join(HERE, 'appsscript.json'), join(outDir, 'appsscript.json'));
+  const manifest = JSON.parse(await readFile(join(HERE, 'appsscript.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  manifest.urlFetchWhitelist = functionUrlWhitelist(options.region ?? (await engineRegion()));
+  await writeFile(join(outDir, 'appsscript.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return { file, globals };
 }
 

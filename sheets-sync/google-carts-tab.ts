@@ -1,21 +1,28 @@
 /**
  * The export tab (`Carts`) and the `Import` tab of the owner's spreadsheet, through the Sheets v4
  * REST API (@googleapis/sheets). Translates, nothing more. Auth, back-off and errors are those of
- * the rules sync (`google-sheets.ts`): a service account's self-signed JWT, bounded jittered
- * retries on 429/5xx that honor Retry-After, `GoogleSheetsError` when a call fails for good.
+ * the rules sync (`google-sheets.ts`): an OAuth access token, truncated exponential back-off on
+ * 429/5xx and rate-limit 403s that honours Retry-After, `GoogleSheetsError` when a call fails for good.
  *
- * The export rewrites the tab in one values.update: the new rows, padded with blank cells over
- * whatever the tab held beyond them (read first with values.get), so a shorter night leaves no old
- * rows behind. Values are written RAW: a cart title starting with "=" stays text.
+ * Both tabs are found by Set up's mark first (a renamed tab is still found), then by title. The
+ * export rewrites the tab in one values.update: the new rows, padded with blank cells over whatever
+ * the tab held beyond them (read first with values.get), so a shorter night leaves no old rows
+ * behind. A new tab has Google's default grid (1000 rows, 26 columns) and a write past it is
+ * refused, so the grid is grown first (appendDimension) for a night of more than 999 carts. Values
+ * are written RAW: a cart title starting with "=" stays text, a cart id "00123" stays "00123".
  */
 import type { sheets_v4 } from '@googleapis/sheets';
 import { EXPORT_TAB, type ExportCell } from './export-rows.js';
 import {
+  type FoundTab,
+  findTab,
   GoogleAdapter,
   type GoogleClientOptions,
+  GoogleSheetsError,
   quoteTab,
   SHEETS_OPERATIONS,
   type SheetsOperation,
+  TAB_METADATA_KEY,
 } from './google-sheets.js';
 import { IMPORT_TAB, type ImportCell } from './import-rows.js';
 import type { CartsTab } from './nightly-export.js';
@@ -39,6 +46,8 @@ export class GoogleCartsTab extends GoogleAdapter<CartsTabOperation> implements 
   readonly #spreadsheetId: string;
   readonly #exportTab: string;
   readonly #importTab: string;
+  /** The Import tab's title as last read (it may have been renamed), for the outcomes written after. */
+  #importTitle: string | undefined;
 
   constructor(options: GoogleCartsTabOptions) {
     super(options, 'GoogleCartsTab', SHEETS_OPERATIONS);
@@ -50,24 +59,13 @@ export class GoogleCartsTab extends GoogleAdapter<CartsTabOperation> implements 
 
   /** Rewrites the export tab with `rows` (adding the tab when the spreadsheet has none). */
   async writeExport(night: string, rows: ExportCell[][]): Promise<void> {
-    const tab = quoteTab(this.#exportTab);
-    let previous: unknown[][] = [];
-    if (await this.#hasTab(this.#exportTab)) {
-      previous = await this.#values(`${tab}!A:ZZ`);
-    } else {
-      await this.call('spreadsheets.batchUpdate', () =>
-        this.#api.spreadsheets.batchUpdate({
-          spreadsheetId: this.#spreadsheetId,
-          requestBody: {
-            requests: [
-              { addSheet: { properties: { title: this.#exportTab, gridProperties: { frozenRowCount: 1 } } } },
-            ],
-          },
-        }),
-      );
-    }
+    const tabs = await this.listTabs(this.#api, this.#spreadsheetId, 'spreadsheets.get');
+    const existing = findTab(tabs, 'carts', this.#exportTab);
+    const previous = existing ? await this.#values(`${quoteTab(existing.title)}!A:ZZ`) : [];
     const width = Math.max(...rows.map((r) => r.length), ...previous.map((r) => r.length), 0);
     const height = Math.max(rows.length, previous.length);
+    const tab = existing ?? (await this.#addExportTab(height, width));
+    await this.#growGrid(tab, height, width);
     // Blank cells over the old extent clear it in the same request (no values.clear round trip).
     const values = Array.from({ length: height }, (_, i) => {
       const row: ExportCell[] = [...(rows[i] ?? [])];
@@ -77,7 +75,7 @@ export class GoogleCartsTab extends GoogleAdapter<CartsTabOperation> implements 
     await this.call('values.update', () =>
       this.#api.spreadsheets.values.update({
         spreadsheetId: this.#spreadsheetId,
-        range: `${tab}!A1`,
+        range: `${quoteTab(tab.title)}!A1`,
         valueInputOption: 'RAW',
         requestBody: { majorDimension: 'ROWS', values },
       }),
@@ -89,16 +87,25 @@ export class GoogleCartsTab extends GoogleAdapter<CartsTabOperation> implements 
     });
   }
 
-  /** The Import tab's values (unformatted: numbers as numbers, date-times as serial numbers). */
+  /**
+   * The Import tab's values (unformatted: numbers as numbers, date-times as serial numbers); none
+   * when there is no Import tab (said in the log: the owner may have deleted it).
+   */
   async readImport(): Promise<ImportCell[][]> {
-    if (!(await this.#hasTab(this.#importTab))) return [];
-    return (await this.#values(`${quoteTab(this.#importTab)}!A:ZZ`)) as ImportCell[][];
+    const tabs = await this.listTabs(this.#api, this.#spreadsheetId, 'spreadsheets.get');
+    const tab = findTab(tabs, 'import', this.#importTab);
+    this.#importTitle = tab?.title;
+    if (!tab) {
+      this.log?.warn('import tab not found', { tab: this.#importTab });
+      return [];
+    }
+    return (await this.#values(`${quoteTab(tab.title)}!A:ZZ`)) as ImportCell[][];
   }
 
   async writeImportOutcomes(column: number, outcomes: string[]): Promise<void> {
     if (outcomes.length === 0) return;
     const letter = columnLetter(column);
-    const range = `${quoteTab(this.#importTab)}!${letter}1:${letter}${outcomes.length}`;
+    const range = `${quoteTab(this.#importTitle ?? this.#importTab)}!${letter}1:${letter}${outcomes.length}`;
     await this.call('values.update', () =>
       this.#api.spreadsheets.values.update({
         spreadsheetId: this.#spreadsheetId,
@@ -109,14 +116,76 @@ export class GoogleCartsTab extends GoogleAdapter<CartsTabOperation> implements 
     );
   }
 
-  async #hasTab(title: string): Promise<boolean> {
-    const spreadsheet = await this.call('spreadsheets.get', () =>
-      this.#api.spreadsheets.get({
+  /** Adds the export tab, big enough for the night, marked as Set up would mark it. */
+  async #addExportTab(height: number, width: number): Promise<FoundTab> {
+    const rowCount = Math.max(1000, height);
+    const columnCount = Math.max(26, width);
+    const added = await this.call('spreadsheets.batchUpdate', () =>
+      this.#api.spreadsheets.batchUpdate({
         spreadsheetId: this.#spreadsheetId,
-        fields: 'sheets.properties(sheetId,title)',
+        requestBody: {
+          requests: [
+            {
+              addSheet: {
+                properties: {
+                  title: this.#exportTab,
+                  gridProperties: { frozenRowCount: 1, rowCount, columnCount },
+                },
+              },
+            },
+          ],
+        },
       }),
     );
-    return spreadsheet.data.sheets?.some((s) => s.properties?.title === title) ?? false;
+    const sheetId = added.data.replies?.[0]?.addSheet?.properties?.sheetId;
+    if (typeof sheetId !== 'number') {
+      throw new GoogleSheetsError('spreadsheets.batchUpdate', {
+        status: undefined,
+        reason: undefined,
+        detail: 'addSheet returned no sheetId',
+        hint: 'Google answered oddly; the night can be run again.',
+        temporary: true,
+      });
+    }
+    await this.call('spreadsheets.batchUpdate', () =>
+      this.#api.spreadsheets.batchUpdate({
+        spreadsheetId: this.#spreadsheetId,
+        requestBody: {
+          requests: [
+            {
+              createDeveloperMetadata: {
+                developerMetadata: {
+                  metadataKey: TAB_METADATA_KEY,
+                  metadataValue: 'carts',
+                  visibility: 'DOCUMENT',
+                  location: { sheetId },
+                },
+              },
+            },
+          ],
+        },
+      }),
+    );
+    return { sheetId, title: this.#exportTab, rowCount, columnCount };
+  }
+
+  /** Grows the tab's grid to hold `height` rows and `width` columns (a write past it is refused). */
+  async #growGrid(tab: FoundTab, height: number, width: number): Promise<void> {
+    const requests: sheets_v4.Schema$Request[] = [];
+    if (height > tab.rowCount) {
+      requests.push({
+        appendDimension: { sheetId: tab.sheetId, dimension: 'ROWS', length: height - tab.rowCount },
+      });
+    }
+    if (width > tab.columnCount) {
+      requests.push({
+        appendDimension: { sheetId: tab.sheetId, dimension: 'COLUMNS', length: width - tab.columnCount },
+      });
+    }
+    if (requests.length === 0) return;
+    await this.call('spreadsheets.batchUpdate', () =>
+      this.#api.spreadsheets.batchUpdate({ spreadsheetId: this.#spreadsheetId, requestBody: { requests } }),
+    );
   }
 
   async #values(range: string): Promise<unknown[][]> {

@@ -1,45 +1,35 @@
 /**
  * The store owner's Google Sheet, through the Sheets v4 REST API (@googleapis/sheets): reads the
- * Rules tab, writes the status cell, lays out a fresh Rules tab. Translates, nothing more; every
- * call is retried on 429 and 5xx with bounded, jittered back-off that honors Retry-After.
+ * Rules tab and its status cell, writes the status cell. Translates, nothing more; every call is
+ * retried on 429, 5xx and Google's rate-limit 403s with truncated exponential back-off (Google's
+ * advice: doubling waits plus jitter, about 64 s in all) that honours Retry-After.
  *
- * Auth is a service account the owner shared the sheet with. Its key signs a self-signed JWT per
- * request (`useJWTAccessWithScope`), so no token endpoint is called.
+ * Auth (google-auth.ts): a normal OAuth access token, from the keyless workload identity login or
+ * from a service account key, cached until it expires.
  *
- * Keyless alternative, workload identity federation from AWS: instead of a key in the secret, create
- * a workload identity pool with an AWS provider for our account, and let the sync Lambda's role
- * impersonate the service account (roles/iam.workloadIdentityUser granted to
- * `principalSet://iam.googleapis.com/projects/<n>/locations/global/workloadIdentityPools/<pool>/attribute.aws_role/arn:aws:sts::<account>:assumed-role/<role>`).
- * Then pass an `AwsClient` from google-auth-library as `authClient`, built from the
- * `external_account` config Google hands out (it holds no secret, so it can live in the environment):
- *
- * ```ts
- * new AwsClient({
- *   type: 'external_account',
- *   audience: '//iam.googleapis.com/projects/<n>/locations/global/workloadIdentityPools/<pool>/providers/<provider>',
- *   subject_token_type: 'urn:ietf:params:aws:token-type:aws4_request',
- *   token_url: 'https://sts.googleapis.com/v1/token',
- *   service_account_impersonation_url:
- *     'https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/<sa-email>:generateAccessToken',
- *   credential_source: {
- *     environment_id: 'aws1',
- *     regional_cred_verification_url: 'https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15',
- *   },
- *   scopes: [SHEETS_SCOPE],
- * })
- * ```
- *
- * In Lambda the client signs a GetCallerIdentity request with the function role's credentials
- * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_REGION, which Lambda sets),
- * trades it at Google STS for a federated token, then for a one-hour service-account token. Nothing
- * else here changes; the `google.serviceAccount` field of the secret goes away.
+ * Tabs are found by the developer metadata Set up puts on them (`cart-recovery-tab`: `rules`,
+ * `carts`, `import`), which follows a tab through a rename, and by title when no tab carries it.
  */
 import { sheets, type sheets_v4 } from '@googleapis/sheets';
-import { JWT } from 'google-auth-library';
 import { CartRecoveryError } from '#engine/domain/errors.js';
 import type { Logger } from '#engine/ports.js';
-import type { CellValue, RulesTemplate, ValidationSpec } from './rules-sheet.js';
-import type { RulesSheet } from './sync-rules.js';
+import { GoogleApiError, type GoogleFailure, GoogleSheetsError } from './google-api-error.js';
+import {
+  type AwsCredentialSource,
+  type GoogleCredentials,
+  googleAuthClient,
+  type ServiceAccountKey,
+  serviceAccountEmail,
+} from './google-auth.js';
+import type { CellValue } from './rules-sheet.js';
+
+// The errors this adapter throws, for its callers; they live apart so the sync use case can name them
+// without importing the adapter.
+export { GoogleApiError, type GoogleFailure, GoogleSheetsError };
+
+import type { RulesSheet, RulesTabRead } from './sync-rules.js';
+
+export type { ServiceAccountKey } from './google-auth.js';
 
 export const SHEETS_SCOPE = 'https://www.googleapis.com/auth/spreadsheets';
 export const DEFAULT_RULES_TAB = 'Rules';
@@ -47,34 +37,43 @@ export const DEFAULT_RULES_TAB = 'Rules';
 export const DEFAULT_STATUS_CELL = 'F1';
 /** A cell holds at most 50,000 characters; a status stays well under it. */
 const MAX_STATUS_CHARS = 5_000;
-
-/** The fields of a service account key file this adapter uses. */
-export interface ServiceAccountKey {
-  client_email: string;
-  private_key: string;
-  private_key_id?: string;
-}
+/**
+ * The developer metadata key Set up puts on each tab it adds (DOCUMENT visibility, so the engine's
+ * service account sees it), its value the tab's role.
+ */
+export const TAB_METADATA_KEY = 'cart-recovery-tab';
+export type TabRole = 'rules' | 'carts' | 'import';
+/** How far right the Rules tab is read: far past the four tier columns, so an inserted column loses nothing. */
+const RULES_READ_RANGE = 'A1:Z200';
 
 /** An auth client the Sheets client accepts: a JWT, an OAuth2Client with a token, an AwsClient. */
 export type GoogleAuthClient = NonNullable<sheets_v4.Options['auth']>;
 
 export interface RetryOptions {
-  /** Tries in all, the first included. Default 5. */
+  /** Tries in all, the first included. Default 7. */
   attempts?: number;
-  /** The first back-off ceiling; doubles each try. Default 500 ms. */
+  /** The first wait; doubles each try (plus up to this much jitter). Default 1 s. */
   baseDelayMs?: number;
-  /** The back-off ceiling never grows past this. Default 8 s. */
+  /** One wait never grows past this. Default 32 s. */
   maxDelayMs?: number;
+  /** All waits of one call together stay under this. Default 64 s (Google's advice). */
+  maxTotalDelayMs?: number;
   /** A Retry-After longer than this is not waited for: the call fails at once. Default 20 s. */
   maxRetryAfterMs?: number;
 }
 
 /** What every Google adapter takes besides its own settings: credentials, endpoint, back-off. */
 export interface GoogleClientOptions {
-  /** Sign requests with this key (self-signed JWT, no token endpoint)... */
+  /** Log in with these (the keyless configuration or a key)... */
+  credentials?: GoogleCredentials;
+  /** ...or with this key... */
   serviceAccount?: ServiceAccountKey;
-  /** ...or with this client (tests; workload identity federation). */
+  /** ...or with this client. */
   authClient?: GoogleAuthClient;
+  /** The AWS identity the keyless login signs with. */
+  aws?: AwsCredentialSource;
+  /** The OAuth token endpoint for a key's login; default Google's (a local server in tests). */
+  tokenUrl?: string;
   /** The API's root, e.g. a local server in tests. Default Google's. */
   rootUrl?: string;
   retry?: RetryOptions;
@@ -88,7 +87,7 @@ export interface GoogleClientOptions {
 
 export interface GoogleRulesSheetOptions extends GoogleClientOptions {
   spreadsheetId: string;
-  /** The tab holding the rules. Default "Rules". */
+  /** The tab holding the rules, when no tab carries Set up's mark. Default "Rules". */
   tab?: string;
   /** "F1" (in the rules tab) or "Status!B2". Default F1. */
   statusCell?: string;
@@ -98,9 +97,10 @@ export interface GoogleRulesSheetOptions extends GoogleClientOptions {
 export function googleCallPolicy(options: GoogleClientOptions): GoogleCallPolicy {
   return {
     retry: {
-      attempts: options.retry?.attempts ?? 5,
-      baseDelayMs: options.retry?.baseDelayMs ?? 500,
-      maxDelayMs: options.retry?.maxDelayMs ?? 8_000,
+      attempts: options.retry?.attempts ?? 7,
+      baseDelayMs: options.retry?.baseDelayMs ?? 1_000,
+      maxDelayMs: options.retry?.maxDelayMs ?? 32_000,
+      maxTotalDelayMs: options.retry?.maxTotalDelayMs ?? 64_000,
       maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 20_000,
     },
     log: options.log,
@@ -110,51 +110,36 @@ export function googleCallPolicy(options: GoogleClientOptions): GoogleCallPolicy
   };
 }
 
-/** A Sheets API call failed for good: not retryable, out of tries, or told to wait too long. */
-export class GoogleSheetsError extends CartRecoveryError {
-  /** The HTTP status, when Google answered. */
-  readonly status: number | undefined;
-  constructor(operation: string, status: number | undefined, detail: string, options?: { cause?: unknown }) {
-    super(`Google Sheets ${operation} failed${status ? ` (HTTP ${status})` : ''}: ${detail}`, options);
-    this.name = 'GoogleSheetsError';
-    this.status = status;
-  }
-}
-
 /** The Sheets operations this adapter calls, for request counters. */
 export const SHEETS_OPERATIONS = [
   'values.get',
+  'values.batchGet',
   'values.update',
   'spreadsheets.get',
   'spreadsheets.batchUpdate',
 ] as const;
 export type SheetsOperation = (typeof SHEETS_OPERATIONS)[number];
 
-/**
- * A JWT client for a service account key that signs its own tokens (no call to oauth2.googleapis.com).
- * @example new GoogleRulesSheet({ spreadsheetId, authClient: serviceAccountAuth(secrets.google.serviceAccount) })
- */
-export function serviceAccountAuth(key: ServiceAccountKey, scopes: readonly string[] = [SHEETS_SCOPE]): JWT {
-  const jwt = new JWT({
-    email: key.client_email,
-    key: key.private_key,
-    ...(key.private_key_id ? { keyId: key.private_key_id } : {}),
-    scopes: [...scopes],
-  });
-  // Only works set on the client: the JWT constructor does not read it from its options.
-  jwt.useJWTAccessWithScope = true;
-  return jwt;
+/** A tab as found: its id, current title and grid size. */
+export interface FoundTab {
+  sheetId: number;
+  title: string;
+  rowCount: number;
+  columnCount: number;
 }
 
 /**
- * The base of every Google adapter: the auth client (a service-account key's self-signed JWT, or the
- * client given), the back-off policy, and each call counted per operation, retries included.
+ * The base of every Google adapter: the auth client (built from the credentials with the adapter's
+ * scopes, or the client given), the back-off policy, and each call counted per operation, retries
+ * included.
  */
 export abstract class GoogleAdapter<Operation extends string> {
   /** Requests sent (retries included), by operation. */
   readonly requests: Record<Operation, number>;
   protected readonly auth: GoogleAuthClient;
   protected readonly log: Logger | undefined;
+  /** The service account the files must be shared with, for the hints; '' when unknown. */
+  protected readonly principal: string;
   readonly #policy: GoogleCallPolicy;
 
   protected constructor(
@@ -162,14 +147,23 @@ export abstract class GoogleAdapter<Operation extends string> {
     adapter: string,
     operations: readonly Operation[],
     scopes: readonly string[] = [SHEETS_SCOPE],
-    failure?: GoogleCallPolicy['failure'],
+    failure: GoogleCallPolicy['failure'] = GoogleSheetsError,
   ) {
+    const credentials: GoogleCredentials | undefined =
+      options.credentials ??
+      (options.serviceAccount ? { kind: 'service-account-key', key: options.serviceAccount } : undefined);
     const auth =
-      options.authClient ?? (options.serviceAccount && serviceAccountAuth(options.serviceAccount, scopes));
-    if (!auth) throw new TypeError(`${adapter} needs a serviceAccount key or an authClient`);
+      options.authClient ??
+      (credentials &&
+        googleAuthClient(credentials, scopes, {
+          ...(options.tokenUrl ? { tokenUrl: options.tokenUrl } : {}),
+          ...(options.aws ? { aws: options.aws } : {}),
+        }));
+    if (!auth) throw new TypeError(`${adapter} needs credentials, a serviceAccount key or an authClient`);
     this.auth = auth;
     this.log = options.log;
-    this.#policy = { ...googleCallPolicy(options), ...(failure ? { failure } : {}) };
+    this.principal = credentials ? serviceAccountEmail(credentials) : '';
+    this.#policy = { ...googleCallPolicy(options), failure, principal: this.principal };
     this.requests = Object.fromEntries(operations.map((operation) => [operation, 0])) as Record<
       Operation,
       number
@@ -191,102 +185,168 @@ export abstract class GoogleAdapter<Operation extends string> {
       },
     });
   }
+
+  /**
+   * The spreadsheet's tabs, with their ids, titles, grid sizes and Set up's marks (one
+   * spreadsheets.get, counted under `operation`, which must be spreadsheets.get).
+   */
+  protected async listTabs(
+    api: sheets_v4.Sheets,
+    spreadsheetId: string,
+    operation: Operation,
+  ): Promise<(FoundTab & { role: string | undefined })[]> {
+    const response = await this.call(operation, () =>
+      api.spreadsheets.get({
+        spreadsheetId,
+        fields:
+          'sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),developerMetadata(metadataKey,metadataValue))',
+      }),
+    );
+    return (response.data.sheets ?? []).flatMap((sheet) => {
+      const p = sheet.properties;
+      if (typeof p?.sheetId !== 'number' || typeof p.title !== 'string') return [];
+      const mark = sheet.developerMetadata?.find((m) => m.metadataKey === TAB_METADATA_KEY);
+      return [
+        {
+          sheetId: p.sheetId,
+          title: p.title,
+          rowCount: p.gridProperties?.rowCount ?? 1000,
+          columnCount: p.gridProperties?.columnCount ?? 26,
+          role: mark?.metadataValue ?? undefined,
+        },
+      ];
+    });
+  }
+}
+
+/**
+ * The tab Set up marked with `role`, else the one titled `title`, else undefined.
+ * @example findTab(tabs, 'rules', 'Rules') // the renamed "Rules (mine)" tab, by its mark
+ */
+export function findTab<T extends { title: string; role: string | undefined }>(
+  tabs: readonly T[],
+  role: TabRole,
+  title: string,
+): T | undefined {
+  return tabs.find((t) => t.role === role) ?? tabs.find((t) => t.title === title);
+}
+
+/** The failure for a tab that is neither marked nor found by its title. */
+export function missingTab(title: string, role: TabRole): GoogleFailure {
+  return {
+    status: undefined,
+    reason: 'TAB_NOT_FOUND',
+    detail: `no tab titled "${title}" and none marked "${role}" by Set up`,
+    hint: `There is no tab named ${title} in the spreadsheet (and none Set up marked as the ${role} tab): rename the tab back to "${title}", or run Cart Recovery › Set up to add it.`,
+    temporary: false,
+  };
 }
 
 /**
  * The owner's Rules tab and status cell in one spreadsheet.
  * @example
- * const sheet = new GoogleRulesSheet({ spreadsheetId, serviceAccount: key });
- * const rows = await sheet.readRules();
+ * const sheet = new GoogleRulesSheet({ spreadsheetId, credentials, aws });
+ * const { rows, status } = await sheet.readRules();
  */
 export class GoogleRulesSheet extends GoogleAdapter<SheetsOperation> implements RulesSheet {
   readonly #api: sheets_v4.Sheets;
   readonly #spreadsheetId: string;
   readonly #tab: string;
-  readonly #statusRange: string;
+  readonly #statusCell: string;
 
   constructor(options: GoogleRulesSheetOptions) {
-    super(options, 'GoogleRulesSheet', SHEETS_OPERATIONS);
+    // "Sync rules now" waits for the answer and the function has 60 s: a shorter back-off budget.
+    super(
+      { ...options, retry: { maxTotalDelayMs: 20_000, ...options.retry } },
+      'GoogleRulesSheet',
+      SHEETS_OPERATIONS,
+    );
     this.#api = this.sheetsApi(options.rootUrl);
     this.#spreadsheetId = options.spreadsheetId;
     this.#tab = options.tab ?? DEFAULT_RULES_TAB;
-    const status = options.statusCell ?? DEFAULT_STATUS_CELL;
-    this.#statusRange = status.includes('!') ? status : `${quoteTab(this.#tab)}!${status}`;
+    this.#statusCell = options.statusCell ?? DEFAULT_STATUS_CELL;
   }
 
-  /** The Rules tab's columns A:D as unformatted values (numbers as numbers, times as day fractions). */
-  async readRules(): Promise<CellValue[][]> {
-    const response = await this.call('values.get', () =>
-      this.#api.spreadsheets.values.get({
+  /**
+   * The Rules tab (wide: A1:Z200) as unformatted values (numbers as numbers, times typed without text
+   * format as day fractions), with the status cell blanked out when it is in the tab, and the
+   * status cell's text. One spreadsheets.get and one values.batchGet.
+   * @throws GoogleSheetsError with reason TAB_NOT_FOUND when there is no rules tab.
+   */
+  async readRules(): Promise<RulesTabRead> {
+    const { tab, statusRange, statusInTab } = await this.#locate();
+    const rulesRange = `${quoteTab(tab)}!${RULES_READ_RANGE}`;
+    const response = await this.call('values.batchGet', () =>
+      this.#api.spreadsheets.values.batchGet({
         spreadsheetId: this.#spreadsheetId,
-        range: `${quoteTab(this.#tab)}!A:D`,
+        ranges: [rulesRange, statusRange],
         valueRenderOption: 'UNFORMATTED_VALUE',
         dateTimeRenderOption: 'SERIAL_NUMBER',
         majorDimension: 'ROWS',
       }),
     );
-    return (response.data.values ?? []) as CellValue[][];
+    const [rules, status] = response.data.valueRanges ?? [];
+    const rows = ((rules?.values ?? []) as CellValue[][]).map((row) => [...row]);
+    if (statusInTab) {
+      const { row, column } = cellIndexes(this.#statusCell);
+      const statusRow = rows[row];
+      if (statusRow && column < statusRow.length) statusRow[column] = '';
+    }
+    return { rows, status: String(status?.values?.[0]?.[0] ?? '') };
+  }
+
+  /** The status cell's text ('' when empty). */
+  async readStatus(): Promise<string> {
+    const { statusRange } = await this.#locate();
+    const response = await this.call('values.get', () =>
+      this.#api.spreadsheets.values.get({
+        spreadsheetId: this.#spreadsheetId,
+        range: statusRange,
+        valueRenderOption: 'UNFORMATTED_VALUE',
+      }),
+    );
+    return String(response.data.values?.[0]?.[0] ?? '');
   }
 
   /** Writes one text into the status cell, as typed text (never a formula), cut to a sane length. */
   async writeStatus(text: string): Promise<void> {
-    const value = text.length > MAX_STATUS_CHARS ? `${text.slice(0, MAX_STATUS_CHARS - 1)}…` : text;
+    const value = statusText(text);
+    const { statusRange } = await this.#locate();
     await this.call('values.update', () =>
       this.#api.spreadsheets.values.update({
         spreadsheetId: this.#spreadsheetId,
-        range: this.#statusRange,
+        range: statusRange,
         valueInputOption: 'RAW',
-        requestBody: { range: this.#statusRange, majorDimension: 'ROWS', values: [[value]] },
+        requestBody: { range: statusRange, majorDimension: 'ROWS', values: [[value]] },
       }),
     );
   }
 
-  /**
-   * Adds the Rules tab laid out from `template` (values, notes, validation, formats) when the
-   * spreadsheet has none. An existing tab is left as it is: the owner's edits are never overwritten.
-   */
-  async ensureRulesTab(template: RulesTemplate): Promise<{ created: boolean; sheetId: number }> {
-    const spreadsheet = await this.call('spreadsheets.get', () =>
-      this.#api.spreadsheets.get({
-        spreadsheetId: this.#spreadsheetId,
-        fields: 'sheets.properties(sheetId,title)',
-      }),
-    );
-    const existing = spreadsheet.data.sheets?.find((s) => s.properties?.title === this.#tab)?.properties;
-    if (existing?.sheetId !== undefined && existing.sheetId !== null) {
-      return { created: false, sheetId: existing.sheetId };
+  /** The rules tab's current title and the status cell's A1 range (in it, or in another tab). */
+  async #locate(): Promise<{ tab: string; statusRange: string; statusInTab: boolean }> {
+    const tabs = await this.listTabs(this.#api, this.#spreadsheetId, 'spreadsheets.get');
+    const found = findTab(tabs, 'rules', this.#tab);
+    if (!found) throw new GoogleSheetsError('spreadsheets.get', missingTab(this.#tab, 'rules'));
+    const at = this.#statusCell.lastIndexOf('!');
+    if (at === -1) {
+      return {
+        tab: found.title,
+        statusRange: `${quoteTab(found.title)}!${this.#statusCell}`,
+        statusInTab: true,
+      };
     }
-    const added = await this.call('spreadsheets.batchUpdate', () =>
-      this.#api.spreadsheets.batchUpdate({
-        spreadsheetId: this.#spreadsheetId,
-        requestBody: {
-          requests: [
-            { addSheet: { properties: { title: this.#tab, gridProperties: { frozenRowCount: 1 } } } },
-          ],
-        },
-      }),
-    );
-    const sheetId = added.data.replies?.[0]?.addSheet?.properties?.sheetId;
-    if (sheetId === undefined || sheetId === null) {
-      throw new GoogleSheetsError('spreadsheets.batchUpdate', undefined, 'addSheet returned no sheetId');
-    }
-    await this.call('values.update', () =>
-      this.#api.spreadsheets.values.update({
-        spreadsheetId: this.#spreadsheetId,
-        range: `${quoteTab(this.#tab)}!A1`,
-        valueInputOption: 'RAW',
-        requestBody: { values: template.values },
-      }),
-    );
-    await this.call('spreadsheets.batchUpdate', () =>
-      this.#api.spreadsheets.batchUpdate({
-        spreadsheetId: this.#spreadsheetId,
-        requestBody: { requests: templateRequests(sheetId, template) },
-      }),
-    );
-    this.log?.info('rules tab created', { tab: this.#tab });
-    return { created: true, sheetId };
+    const statusTab = this.#statusCell.slice(0, at).replace(/^'(.*)'$/, '$1');
+    return {
+      tab: found.title,
+      statusRange: `${quoteTab(statusTab)}!${this.#statusCell.slice(at + 1)}`,
+      statusInTab: statusTab === found.title,
+    };
   }
+}
+
+/** The status as it is written: cut to a sane length. */
+export function statusText(text: string): string {
+  return text.length > MAX_STATUS_CHARS ? `${text.slice(0, MAX_STATUS_CHARS - 1)}…` : text;
 }
 
 /** How a Google adapter retries: the policy, and the clock, sleep and randomness it uses. */
@@ -301,15 +361,17 @@ export interface GoogleCallPolicy {
   /** The named error an adapter raises for a call that failed for good; GoogleSheetsError by default. */
   failure?: new (
     operation: string,
-    status: number | undefined,
-    detail: string,
+    failure: GoogleFailure,
     options?: { cause?: unknown },
   ) => Error;
+  /** The service account, for the hints ("share the sheet with ..."). */
+  principal?: string;
 }
 
 /**
- * One Google API call with bounded, jittered back-off on 429, 5xx and network errors, honouring
- * Retry-After; anything else, or the last try, becomes a GoogleSheetsError naming the operation.
+ * One Google API call with truncated exponential back-off on 429, 5xx, Google's rate-limit 403s
+ * and network errors, honouring Retry-After, all waits within `maxTotalDelayMs`; anything else, or
+ * the last try, becomes the adapter's named error with Google's reason and a hint.
  * Every Google adapter (rules tab, carts tab, summary) calls through it.
  */
 export async function callGoogle<T>(
@@ -317,28 +379,47 @@ export async function callGoogle<T>(
   send: () => Promise<T>,
   policy: GoogleCallPolicy,
 ): Promise<T> {
+  let waited = 0;
   for (let attempt = 1; ; attempt += 1) {
     if (attempt > 1) policy.onAttempt?.(attempt);
     try {
       return await send();
     } catch (error) {
-      const { status, retryAfterMs, retryable, detail } = classify(error, policy.clock());
-      const last = attempt >= policy.retry.attempts;
-      if (!retryable || last || (retryAfterMs ?? 0) > policy.retry.maxRetryAfterMs) {
-        policy.log?.error('google api call failed', { operation, status, attempt, retryAfterMs });
-        throw new (policy.failure ?? GoogleSheetsError)(operation, status, detail, { cause: error });
-      }
+      const { retryAfterMs, retryable, ...failure } = classify(error, policy.clock(), policy.principal ?? '');
       const delay = backoffDelayMs(attempt, retryAfterMs, policy.retry, policy.random);
-      policy.log?.warn('google api call retried', { operation, status, attempt, delayMs: delay });
+      const giveUp =
+        !retryable ||
+        attempt >= policy.retry.attempts ||
+        (retryAfterMs ?? 0) > policy.retry.maxRetryAfterMs ||
+        waited + delay > policy.retry.maxTotalDelayMs;
+      if (giveUp) {
+        policy.log?.error('google api call failed', {
+          operation,
+          status: failure.status,
+          reason: failure.reason,
+          attempt,
+          retryAfterMs,
+        });
+        throw new (policy.failure ?? GoogleSheetsError)(operation, failure, { cause: error });
+      }
+      policy.log?.warn('google api call retried', {
+        operation,
+        status: failure.status,
+        reason: failure.reason,
+        attempt,
+        delayMs: delay,
+      });
+      waited += delay;
       await policy.sleep(delay);
     }
   }
 }
 
 /**
- * How long to wait before try `attempt + 1`: "full jitter" under a doubling ceiling, and never less
- * than the server's Retry-After when it gave one.
- * @example backoffDelayMs(1, undefined, { baseDelayMs: 500, maxDelayMs: 8000 }, () => 0.5) === 250
+ * How long to wait before try `attempt + 1`: Google's truncated exponential back-off, the base
+ * doubled per try up to the ceiling plus up to one base of jitter, and never less than the
+ * server's Retry-After when it gave one.
+ * @example backoffDelayMs(1, undefined, { baseDelayMs: 1000, maxDelayMs: 32000 }, () => 0.5) === 1500
  */
 export function backoffDelayMs(
   attempt: number,
@@ -346,11 +427,10 @@ export function backoffDelayMs(
   options: { baseDelayMs: number; maxDelayMs: number },
   random: () => number,
 ): number {
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-  const jittered = Math.floor(random() * ceiling);
-  if (retryAfterMs === undefined) return jittered;
+  const jitter = Math.floor(random() * options.baseDelayMs);
   // A little jitter on top, so many clients told the same Retry-After do not come back at once.
-  return retryAfterMs + Math.floor(random() * options.baseDelayMs);
+  if (retryAfterMs !== undefined) return retryAfterMs + jitter;
+  return Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1)) + jitter;
 }
 
 /**
@@ -367,13 +447,28 @@ export function parseRetryAfter(value: string | null | undefined, now: Date): nu
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+/** The 403s Drive (and older APIs) send for a rate limit; Google says to back off and retry them. */
+const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'RATE_LIMIT_EXCEEDED']);
+
+interface GoogleErrorBody {
+  error?:
+    | string
+    | {
+        code?: number;
+        message?: string;
+        status?: string;
+        errors?: { reason?: string; message?: string }[];
+        details?: { '@type'?: string; reason?: string; metadata?: Record<string, string> }[];
+      };
+  error_description?: string;
+}
 
 function classify(
   error: unknown,
   now: Date,
-): { status: number | undefined; retryAfterMs: number | undefined; retryable: boolean; detail: string } {
+  principal: string,
+): GoogleFailure & { retryAfterMs: number | undefined; retryable: boolean } {
   const e = error as {
-    status?: unknown;
     code?: unknown;
     message?: unknown;
     response?: { status?: number; headers?: unknown; data?: unknown };
@@ -381,13 +476,68 @@ function classify(
   const status = typeof e?.response?.status === 'number' ? e.response.status : undefined;
   const retryAfterMs = parseRetryAfter(headerValue(e?.response?.headers, 'retry-after'), now);
   const code = typeof e?.code === 'string' ? e.code : undefined;
-  const retryable = status !== undefined ? RETRYABLE_STATUS.has(status) : RETRYABLE_CODES.has(code ?? '');
-  const googleMessage = (e?.response?.data as { error?: { message?: unknown } } | undefined)?.error?.message;
-  const detail =
-    typeof googleMessage === 'string'
-      ? googleMessage.slice(0, 300)
-      : (code ?? (error instanceof Error ? error.name : 'unknown error'));
-  return { status, retryAfterMs, retryable, detail };
+  const body = (e?.response?.data ?? {}) as GoogleErrorBody;
+  const api = typeof body.error === 'object' ? body.error : undefined;
+  const info = api?.details?.find((d) => d['@type']?.endsWith('google.rpc.ErrorInfo'));
+  // gtoken turns a refused JWT grant into a plain Error whose message starts with the OAuth error.
+  const oauthError =
+    typeof body.error === 'string'
+      ? body.error
+      : /^(invalid_grant|invalid_client|unauthorized_client|invalid_scope)\b/.exec(
+          String(e?.message ?? ''),
+        )?.[1];
+  const reason = info?.reason ?? api?.errors?.[0]?.reason ?? oauthError ?? api?.status ?? code;
+  const rateLimited = status === 403 && RATE_LIMIT_REASONS.has(reason ?? '');
+  const retryable =
+    status !== undefined ? RETRYABLE_STATUS.has(status) || rateLimited : RETRYABLE_CODES.has(code ?? '');
+  const message =
+    api?.message ?? body.error_description ?? (typeof e?.message === 'string' ? e.message : undefined);
+  const detail = (message ?? code ?? (error instanceof Error ? error.name : 'unknown error')).slice(0, 300);
+  const failure = { status, reason, detail, temporary: retryable };
+  return { ...failure, hint: hintFor(failure, info?.metadata, principal), retryAfterMs, retryable };
+}
+
+/**
+ * What the owner (or the developer) should do about a failure, in plain words. Only Google's own
+ * reason and metadata go in, never a payload.
+ */
+export function hintFor(
+  failure: Pick<GoogleFailure, 'status' | 'reason' | 'temporary'>,
+  metadata: Record<string, string> | undefined,
+  principal: string,
+): string {
+  const account = principal || "the engine's Google address (the service account)";
+  if (failure.temporary) {
+    return 'Google is busy or unreachable right now; nothing was changed. Try again in a few minutes.';
+  }
+  switch (failure.reason) {
+    case 'SERVICE_DISABLED':
+    case 'accessNotConfigured': {
+      const api = metadata?.serviceTitle ?? 'the Google API';
+      const project = metadata?.containerInfo ?? metadata?.consumer?.replace(/^projects\//, '') ?? '';
+      return `Ask your developer to turn on the ${api} in Google Cloud project ${project}${metadata?.activationUrl ? ` (${metadata.activationUrl})` : ''}, wait a few minutes, then try again.`;
+    }
+    case 'invalid_grant':
+    case 'invalid_client':
+    case 'unauthorized_client':
+    case 'UNAUTHENTICATED':
+      return "Google refused the engine's login. Ask your developer to check the Google credentials in the engine's secret (a deleted key, or the workload identity setup).";
+    case 'IAM_PERMISSION_DENIED':
+      return `Google refused to let the engine act as ${account}. Ask your developer to check the workload identity binding (roles/iam.workloadIdentityUser).`;
+    case 'ACCESS_TOKEN_SCOPE_INSUFFICIENT':
+      return "The engine's Google login lacks a permission it needs. Ask your developer.";
+  }
+  switch (failure.status) {
+    case 403:
+    case 404:
+      return `Share the spreadsheet (and the summary document) with ${account} as Editor: Share, paste the address, Editor, untick "Notify people". If it is shared, ask your developer to check the spreadsheet id.`;
+    case 400:
+      return 'Google could not read part of the spreadsheet (a tab renamed or removed?). Check the tab names, or run Cart Recovery › Set up again.';
+    case 401:
+      return "Google refused the engine's login. Ask your developer to check the Google credentials in the engine's secret.";
+    default:
+      return 'Google refused the request. Ask your developer to look at the engine log.';
+  }
 }
 
 function headerValue(headers: unknown, name: string): string | undefined {
@@ -424,50 +574,4 @@ function cellIndexes(cell: string): { row: number; column: number } {
   if (!match?.[1] || !match[2]) throw new RangeError(`not an A1 cell: "${cell}"`);
   const column = [...match[1]].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
   return { row: Number(match[2]) - 1, column };
-}
-
-function validationRule(spec: ValidationSpec): sheets_v4.Schema$DataValidationRule {
-  const value = (n: number | string) => ({ userEnteredValue: String(n) });
-  let condition: sheets_v4.Schema$BooleanCondition;
-  switch (spec.kind) {
-    case 'list':
-      condition = { type: 'ONE_OF_LIST', values: spec.values.map(value) };
-      break;
-    case 'email':
-      condition = { type: 'TEXT_IS_EMAIL' };
-      break;
-    case 'number':
-      condition =
-        spec.max === undefined
-          ? { type: 'NUMBER_GREATER_THAN_EQ', values: [value(spec.min ?? 0)] }
-          : { type: 'NUMBER_BETWEEN', values: [value(spec.min ?? 0), value(spec.max)] };
-      break;
-  }
-  return { condition, inputMessage: spec.help, strict: true, showCustomUi: spec.kind === 'list' };
-}
-
-/** The batchUpdate requests that dress a freshly written template: validation, notes, formats. */
-export function templateRequests(sheetId: number, template: RulesTemplate): sheets_v4.Schema$Request[] {
-  return [
-    ...template.validations.map((spec) => ({
-      setDataValidation: { range: gridRange(sheetId, spec.range), rule: validationRule(spec) },
-    })),
-    ...template.notes.map(({ cell, note }) => ({
-      updateCells: { range: gridRange(sheetId, cell), rows: [{ values: [{ note }] }], fields: 'note' },
-    })),
-    ...template.textRanges.map((range) => ({
-      repeatCell: {
-        range: gridRange(sheetId, range),
-        cell: { userEnteredFormat: { numberFormat: { type: 'TEXT' } } },
-        fields: 'userEnteredFormat.numberFormat',
-      },
-    })),
-    ...template.headerRanges.map((range) => ({
-      repeatCell: {
-        range: gridRange(sheetId, range),
-        cell: { userEnteredFormat: { textFormat: { bold: true } } },
-        fields: 'userEnteredFormat.textFormat.bold',
-      },
-    })),
-  ];
 }

@@ -476,11 +476,16 @@ export function formatCellError(error: CellError): string {
   return error.cell ? `${error.cell}: ${error.message}` : error.message;
 }
 
+/** The store settings the schema has no default for: the owner's own, never an example's. */
+const OWNERS_OWN = new Set(['store.name', 'store.fromEmail', 'store.address', 'store.timezone']);
+
 /**
  * The Rules tab laid out for these rules: values, hover notes, data validation and formats, as data.
- * `rowsToRulesDoc(rulesToRows(rules).values)` gives back the same rules.
+ * `rowsToRulesDoc(rulesToRows(rules).values)` gives back the same rules. With `blankStore`, the
+ * store's name, sender, postal address and time zone are left blank, so a tab laid out from example
+ * rules is refused by the sync, cell by cell, until the owner fills them in.
  */
-export function rulesToRows(rules: Rules): RulesTemplate {
+export function rulesToRows(rules: Rules, options: { blankStore?: boolean } = {}): RulesTemplate {
   const width = TIER_COLUMNS.length;
   const values: (string | number)[][] = [TIER_COLUMNS.map((c) => c.header)];
   const tiers = [...rules.tiers].sort((a, b) => a.minTotal - b.minTotal);
@@ -490,7 +495,10 @@ export function rulesToRows(rules: Rules): RulesTemplate {
   const settingsHeaderRow = values.length;
   values.push([...SETTINGS_HEADER]);
   const firstSettingRow = values.length;
-  for (const setting of SETTINGS) values.push([setting.label, setting.value(rules), setting.note]);
+  for (const setting of SETTINGS) {
+    const blank = options.blankStore && OWNERS_OWN.has(formatPath(setting.path));
+    values.push([setting.label, blank ? '' : setting.value(rules), setting.note]);
+  }
 
   const notes = TIER_COLUMNS.map((column, c) => ({ cell: a1(0, c), note: column.note }));
   const column = (key: TierColumn['key']) => TIER_COLUMNS.findIndex((c) => c.key === key);

@@ -24,13 +24,9 @@ import { isTimeZone } from '#engine/domain/time-zone.js';
 import { ConfigError, loadConfig } from '#engine/handlers/config.js';
 import type { SignedContext } from '#engine/handlers/signed-request.js';
 import type { Clock, Logger, NonceStore } from '#engine/ports.js';
+import { googleCredentialsFrom } from './google-auth.js';
 import { GoogleCartsTab } from './google-carts-tab.js';
-import {
-  DEFAULT_RULES_TAB,
-  DEFAULT_STATUS_CELL,
-  GoogleRulesSheet,
-  type ServiceAccountKey,
-} from './google-sheets.js';
+import { DEFAULT_RULES_TAB, DEFAULT_STATUS_CELL, GoogleRulesSheet } from './google-sheets.js';
 import type { NightlyDeps } from './nightly-export.js';
 import { DynamoDbSummarySource, simulatedCostModel } from './summary/dynamodb-summary-source.js';
 import { DEFAULT_SUMMARY_TAB, GoogleSummaryDocument } from './summary/google-summary-doc.js';
@@ -105,6 +101,8 @@ const sheetsConfigSchema = z
       .default(DEFAULT_STATUS_CELL),
     /** Only for the local stack: where a local Google API server listens. */
     GOOGLE_SHEETS_ROOT_URL: z.url().optional(),
+    /** Only for the local stack: where a local OAuth token endpoint listens. */
+    GOOGLE_TOKEN_URL: z.url().optional(),
     /** The zone the nightly and monthly schedules run in (cdk.json storeTimezone), when set. */
     STORE_TIMEZONE: z
       .string()
@@ -163,13 +161,14 @@ const log = once(
 const secrets = once(() =>
   loadSecrets({ client: new SecretsManagerClient({}), secretId: loadConfig(['SECRET_ID']).SECRET_ID }),
 );
-const googleKey = once(async (): Promise<ServiceAccountKey> => {
-  const key = (await secrets()).google?.serviceAccount;
-  if (!key) {
-    const { SECRET_ID } = loadConfig(['SECRET_ID']);
-    throw new ConfigError([`the secret ${SECRET_ID} has no google.serviceAccount (the key for the sheet)`]);
-  }
-  return key;
+/** How the Google adapters log in: the secret's keyless configuration or key (google-auth.ts). */
+const googleLogin = once(async () => {
+  const { SECRET_ID } = loadConfig(['SECRET_ID']);
+  const credentials = googleCredentialsFrom((await secrets()).google, SECRET_ID);
+  const { GOOGLE_TOKEN_URL } = loadSheetsConfig();
+  // The keyless login signs with the function's own role, from the AWS SDK's credential chain.
+  const aws = new SecretsManagerClient({}).config;
+  return { credentials, aws, ...(GOOGLE_TOKEN_URL ? { tokenUrl: GOOGLE_TOKEN_URL } : {}) };
 });
 const s3 = once(
   () =>
@@ -245,7 +244,7 @@ export const nightlyContext = once(async (): Promise<NightlyContext> => {
   const sheetsConfig = loadSheetsConfig();
   const tab = new GoogleCartsTab({
     spreadsheetId: sheetsConfig.SPREADSHEET_ID,
-    serviceAccount: await googleKey(),
+    ...(await googleLogin()),
     ...(sheetsConfig.GOOGLE_SHEETS_ROOT_URL ? { rootUrl: sheetsConfig.GOOGLE_SHEETS_ROOT_URL } : {}),
     log: log(),
   });
@@ -260,7 +259,7 @@ export const summaryContext = once(async (): Promise<SummaryContext> => {
     documentId: summaryConfig.SUMMARY_DOCUMENT_ID,
     spreadsheetId: sheetsConfig.SPREADSHEET_ID,
     tab: summaryConfig.SUMMARY_TAB,
-    serviceAccount: await googleKey(),
+    ...(await googleLogin()),
     ...(sheetsConfig.GOOGLE_SHEETS_ROOT_URL ? { rootUrl: sheetsConfig.GOOGLE_SHEETS_ROOT_URL } : {}),
     log: log(),
   });
@@ -283,7 +282,7 @@ export const syncContext = once(async (): Promise<SyncContext> => {
     spreadsheetId: sheetsConfig.SPREADSHEET_ID,
     tab: sheetsConfig.RULES_TAB,
     statusCell: sheetsConfig.STATUS_CELL,
-    serviceAccount: await googleKey(),
+    ...(await googleLogin()),
     ...(sheetsConfig.GOOGLE_SHEETS_ROOT_URL ? { rootUrl: sheetsConfig.GOOGLE_SHEETS_ROOT_URL } : {}),
     log: log(),
   });

@@ -12,12 +12,22 @@ import {
   rulesJson,
 } from '#engine/adapters/s3-rules-source.js';
 import type { Clock, Logger } from '#engine/ports.js';
+import { GoogleApiError } from './google-api-error.js';
 import { type CellError, formatCellError, rowsToRulesDoc, rulesYaml, type SheetRows } from './rules-sheet.js';
+
+/** The Rules tab as read: its cells (the status cell left out) and the status cell's text. */
+export interface RulesTabRead {
+  /** Rows of cells (the Sheets API `values` shape). */
+  rows: SheetRows;
+  /** The status cell's text, '' when empty. */
+  status: string;
+}
 
 /** The owner's Rules tab and its status cell (Google Sheets in production, an array in tests). */
 export interface RulesSheet {
-  /** The tab's values, rows of cells (the Sheets API `values` shape). */
-  readRules(): Promise<SheetRows>;
+  readRules(): Promise<RulesTabRead>;
+  /** The status cell's text alone ('' when empty). */
+  readStatus(): Promise<string>;
   /** Replaces the text of the status cell. */
   writeStatus(text: string): Promise<void>;
 }
@@ -56,11 +66,17 @@ const MAX_LISTED_ERRORS = 25;
  * 5. Publish both (`publishRules`: YAML, then JSON) only when either differs.
  * 6. Write "Rules version <v> in force since <time>" in the status cell, <v> being the version of
  *    the JSON object, the one the engine reads and its audit log names.
+ *
+ * The status cell is written only when its text changes: a sync every 15 minutes that finds
+ * nothing new leaves the spreadsheet's version history alone.
  */
 export async function syncRules(deps: SyncRulesDeps): Promise<SyncOutcome> {
   const keys = { json: deps.key ?? DEFAULT_RULES_KEY, yaml: deps.yamlKey ?? DEFAULT_RULES_YAML_KEY };
   const now = deps.clock.now();
-  const rows = await deps.sheet.readRules();
+  const { rows, status } = await deps.sheet.readRules();
+  const writeStatus = async (text: string) => {
+    if (text !== status) await deps.sheet.writeStatus(text);
+  };
   const result = rowsToRulesDoc(rows);
   const [stored, storedYaml] = await Promise.all([
     readRulesObject(deps.s3, deps.bucket, keys.json),
@@ -69,7 +85,7 @@ export async function syncRules(deps: SyncRulesDeps): Promise<SyncOutcome> {
 
   if (!result.ok) {
     deps.log.warn('rules tab rejected', { errors: result.errors.length, keptVersion: stored?.version });
-    await deps.sheet.writeStatus(rejectedStatus(result.errors, stored, now));
+    await writeStatus(rejectedStatus(result.errors, stored));
     return { status: 'rejected', errors: result.errors, keptVersion: stored?.version };
   }
 
@@ -89,9 +105,14 @@ export async function syncRules(deps: SyncRulesDeps): Promise<SyncOutcome> {
     outcome = { status: 'updated', version, since: now.toISOString() };
     deps.log.info('rules updated from the sheet', { version, previous: stored?.version });
   }
+  const inForce = `Rules version ${outcome.version} in force since `;
+  const [shownFirst = ''] = status.split('\n');
+  // The time a version came into force is the one first written (S3's clock and ours may differ
+  // by a minute): an unchanged version keeps its line, so the cell is not rewritten for nothing.
   const lines = [
-    `Rules version ${outcome.version} in force since ${localTime(outcome.since, zone)}.`,
-    `Last checked ${localTime(now.toISOString(), zone)}.`,
+    outcome.status === 'unchanged' && shownFirst.startsWith(inForce)
+      ? shownFirst
+      : `${inForce}${localTime(outcome.since, zone)}.`,
   ];
   if (deps.scheduleZone && deps.scheduleZone !== zone) {
     deps.log.warn('rules time zone differs from the schedules', {
@@ -100,8 +121,39 @@ export async function syncRules(deps: SyncRulesDeps): Promise<SyncOutcome> {
     });
     lines.push(scheduleZoneNote(zone, deps.scheduleZone));
   }
-  await deps.sheet.writeStatus(lines.join('\n'));
+  await writeStatus(lines.join('\n'));
   return outcome;
+}
+
+/**
+ * The status cell's text for a sync that Google refused: what to do, and that nothing changed.
+ * Stable from one run to the next, so a failure that persists is written once.
+ */
+export function failedStatus(error: GoogleApiError): string {
+  return [
+    `Rules NOT checked: Google refused${error.reason ? ` (${error.reason})` : ''}. The rules in force are unchanged.`,
+    error.hint,
+  ].join('\n');
+}
+
+/**
+ * Tells the owner, in the status cell, why a scheduled sync failed, when Google lets the cell be
+ * read and written at all (not when the sheet is not shared). Best effort: never throws.
+ */
+export async function reportSyncFailure(
+  deps: Pick<SyncRulesDeps, 'sheet' | 'log'>,
+  error: unknown,
+): Promise<void> {
+  if (!(error instanceof GoogleApiError)) return;
+  const text = failedStatus(error);
+  try {
+    if ((await deps.sheet.readStatus()) !== text) await deps.sheet.writeStatus(text);
+  } catch (statusError) {
+    deps.log.warn('sync failure not written to the status cell', {
+      reason: error.reason,
+      statusReason: statusError instanceof GoogleApiError ? statusError.reason : undefined,
+    });
+  }
 }
 
 /** The status cell's note when the store's zone in the rules is not the one the jobs run in. */
@@ -112,11 +164,7 @@ export function scheduleZoneNote(rulesZone: string, scheduleZone: string): strin
   );
 }
 
-function rejectedStatus(
-  errors: readonly CellError[],
-  stored: StoredRulesObject | undefined,
-  now: Date,
-): string {
+function rejectedStatus(errors: readonly CellError[], stored: StoredRulesObject | undefined): string {
   const count = errors.length === 1 ? '1 problem' : `${errors.length} problems`;
   const zone = storedZone(stored);
   const kept = stored
@@ -124,10 +172,7 @@ function rejectedStatus(
     : 'No rules are in force yet: reminders wait until this tab is fixed.';
   const listed = errors.slice(0, MAX_LISTED_ERRORS).map(formatCellError);
   if (errors.length > MAX_LISTED_ERRORS) listed.push(`…and ${errors.length - MAX_LISTED_ERRORS} more`);
-  return [
-    `Rules NOT updated: ${count} in this tab (checked ${localTime(now.toISOString(), zone)}). ${kept}`,
-    ...listed,
-  ].join('\n');
+  return [`Rules NOT updated: ${count} in this tab. ${kept}`, ...listed].join('\n');
 }
 
 function storedZone(stored: StoredRulesObject | undefined): string {

@@ -5,9 +5,9 @@ import { toFieldErrors } from '#engine/domain/field-errors.js';
 import { json, problem, withErrorBoundary } from '#engine/handlers/function-url.js';
 import { ownerRequestSchema } from '#engine/handlers/owner-action.handler.js';
 import { claimNonce, readSignedJson } from '#engine/handlers/signed-request.js';
-import { GoogleSheetsError } from './google-sheets.js';
+import { GoogleApiError } from './google-api-error.js';
 import { type SyncContext, syncContext } from './sync-context.js';
-import { type SyncOutcome, syncRules } from './sync-rules.js';
+import { reportSyncFailure, type SyncOutcome, syncRules } from './sync-rules.js';
 
 /** "Sync rules now" from the Apps Script menu, signed with the owner secret like an owner action. */
 export const syncRequestSchema = z.strictObject({
@@ -45,16 +45,25 @@ export async function handleSync(
     ctx.deps.log.error('sync event rejected', { errors: error.errors });
     throw error;
   }
-  // Errors propagate: the invocation fails, Lambda records it, and the next run tries again.
-  const outcome = await syncRules(ctx.deps);
+  let outcome: SyncOutcome;
+  try {
+    outcome = await syncRules(ctx.deps);
+  } catch (error) {
+    // The owner learns of it in the status cell (when Google lets it be written); the error still
+    // propagates: the invocation fails, Lambda records it, and the next run tries again.
+    await reportSyncFailure(ctx.deps, error);
+    throw error;
+  }
   ctx.deps.log.info('scheduled sync done', summary(outcome));
   return outcome;
 }
 
 /**
  * The signed "Sync rules now" request. 200 with the version in force, 422 with the tab's errors
- * (the rules in force are kept), 400, 401 bad signature, 405, 409 replayed nonce, 413, 415,
- * 502 when Google Sheets cannot be reached.
+ * (the rules in force are kept), 400, 401 bad signature, 405, 409 replayed nonce, 413, 415;
+ * 424 when Google refused for a reason someone must fix (not shared, API off, no Rules tab, login
+ * refused: `reason` is Google's, `message` says what to do); 502 when Google is busy or unreachable
+ * (try again).
  */
 export async function handleSyncRequest(
   ctx: SyncContext,
@@ -82,15 +91,26 @@ export async function handleSyncRequest(
   try {
     outcome = await syncRules(ctx.deps);
   } catch (error) {
-    if (error instanceof GoogleSheetsError) {
-      log.error('sync failed: google sheets', { status: error.status });
+    if (!(error instanceof GoogleApiError)) throw error;
+    log.error('sync failed: google', {
+      status: error.status,
+      reason: error.reason,
+      temporary: error.temporary,
+    });
+    await reportSyncFailure(ctx.deps, error);
+    if (error.temporary) {
       return problem(
         502,
         'google_unavailable',
         'Google Sheets could not be read; the rules in force are unchanged. Try again in a few minutes.',
+        { reason: error.reason ?? null },
       );
     }
-    throw error;
+    // Not 401/403/404 themselves: those would read as the engine refusing the menu's own request.
+    return problem(424, 'google_refused', `${error.hint} The rules in force are unchanged.`, {
+      reason: error.reason ?? null,
+      googleStatus: error.status ?? null,
+    });
   }
   log.info('requested sync done', summary(outcome));
   if (outcome.status === 'rejected') {

@@ -19,6 +19,7 @@ function services(): AppsScriptServices {
     properties: PropertiesService.getScriptProperties(),
     // The advanced Drive service's global exists only when appsscript.json enables it.
     drive: typeof Drive === 'undefined' ? undefined : Drive,
+    lock: LockService.getDocumentLock(),
     now: () => new Date(),
   };
 }

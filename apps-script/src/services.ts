@@ -50,9 +50,19 @@ export interface DataValidationBuilder {
   build(): DataValidation;
 }
 
+/** A developer metadata entry on a tab (key and value only). */
+export interface DeveloperMetadata {
+  getKey(): string;
+  getValue(): string | null;
+}
+
 export interface Sheet {
   getName(): string;
   getLastRow(): number;
+  getMaxRows(): number;
+  getDeveloperMetadata(): DeveloperMetadata[];
+  /** `visibility` is SpreadsheetApp.DeveloperMetadataVisibility.DOCUMENT: any editor's app sees it. */
+  addDeveloperMetadata(key: string, value: string, visibility: unknown): Sheet;
   getLastColumn(): number;
   getRange(row: number, column: number, numRows: number, numColumns: number): Range;
   getRange(a1Notation: string): Range;
@@ -65,6 +75,7 @@ export interface Spreadsheet {
   getActiveSheet(): Sheet;
   getActiveRangeList(): { getRanges(): Range[] } | null;
   getSheetByName(name: string): Sheet | null;
+  getSheets(): Sheet[];
   insertSheet(sheetName: string): Sheet;
   getId(): string;
   getName(): string;
@@ -76,6 +87,13 @@ export interface SpreadsheetApp {
   getUi(): Ui;
   getActiveSpreadsheet(): Spreadsheet;
   newDataValidation(): DataValidationBuilder;
+  DeveloperMetadataVisibility: { DOCUMENT: unknown };
+}
+
+/** LockService's document lock: one Set up at a time per spreadsheet. */
+export interface Lock {
+  tryLock(timeoutInMillis: number): boolean;
+  releaseLock(): void;
 }
 
 /** A file as the Drive API v3 describes it (only the fields used). */
@@ -145,5 +163,7 @@ export interface AppsScriptServices {
   properties: Properties;
   /** The advanced Drive service; undefined when it is not enabled. */
   drive: AdvancedDrive | undefined;
+  /** The document lock (null outside a container-bound script). */
+  lock: Lock | null;
   now(): Date;
 }

@@ -3,6 +3,8 @@
  * address; adds the tabs (Rules with example rules, Carts, Import, Actions); creates the summary
  * Doc in Drive; shares the spreadsheet and the Doc with the engine; and says what is left to do.
  * Safe to run again: stored answers are kept when left blank, existing tabs and the Doc are kept.
+ * Each answer is saved as soon as it is given (the prompts count against Apps Script's 6-minute
+ * limit), and a document lock keeps a second Set up (another window) from making a second Doc.
  */
 import { type ActionRow, appendActions } from './actions-log.js';
 import { documentUrl, ensureSummaryDocument, type ShareReport, shareWithEngine } from './drive-files.js';
@@ -26,11 +28,15 @@ const PROMPTS: Record<SettingKey, string> = {
     'The rules sync URL (your developer has it: "RulesSyncUrl"), https://… It exists once this spreadsheet is connected: leave it blank until then.',
 };
 
+/** How long a second Set up waits for the first before saying so. */
+const LOCK_WAIT_MS = 5_000;
+
 /** Prompt order: what the menu needs first, the sync URL last (it comes after a second deploy). */
 const ORDER: readonly SettingKey[] = ['ownerActionUrl', 'ownerSecret', 'serviceAccountEmail', 'syncUrl'];
 
 export type SetUpResult =
   | { kind: 'cancelled' }
+  | { kind: 'busy' }
   | { kind: 'refused'; message: string }
   | {
       kind: 'done';
@@ -42,6 +48,24 @@ export type SetUpResult =
     };
 
 export function setUp(services: AppsScriptServices, layout: SheetLayout): SetUpResult {
+  const ui = services.spreadsheetApp.getUi();
+  const lock = services.lock;
+  if (lock && !lock.tryLock(LOCK_WAIT_MS)) {
+    ui.alert(
+      'Set up is already running',
+      'Set up is running for this spreadsheet in another window or by someone else. Let it finish, then run it again if needed.',
+      ui.ButtonSet.OK,
+    );
+    return { kind: 'busy' };
+  }
+  try {
+    return setUpLocked(services, layout);
+  } finally {
+    lock?.releaseLock();
+  }
+}
+
+function setUpLocked(services: AppsScriptServices, layout: SheetLayout): SetUpResult {
   const ui = services.spreadsheetApp.getUi();
   const spreadsheet = services.spreadsheetApp.getActiveSpreadsheet();
 
@@ -62,12 +86,13 @@ export function setUp(services: AppsScriptServices, layout: SheetLayout): SetUpR
     }
     const problem = checkSetting(key, typed);
     if (problem) {
-      ui.alert('Set up not saved', `${problem} Nothing was changed; run Set up again.`, ui.ButtonSet.OK);
+      const kept = Object.keys(answers).length ? ' The answers before it are saved;' : '';
+      ui.alert('Set up stopped', `${problem}${kept} run Set up again.`, ui.ButtonSet.OK);
       return { kind: 'refused', message: problem };
     }
     answers[key] = typed;
+    saveSettings(services.properties, { [key]: typed });
   }
-  saveSettings(services.properties, answers);
 
   const tabs = layOutTabs(services.spreadsheetApp, spreadsheet, layout);
   const toDo = missing.map((key) => `Run Set up again with ${SETTING_TEXT[key]}.`);

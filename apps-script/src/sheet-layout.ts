@@ -6,6 +6,8 @@
  */
 import type { DataValidation, Sheet, Spreadsheet, SpreadsheetApp } from './services.js';
 
+type LayoutServices = Pick<SpreadsheetApp, 'newDataValidation' | 'DeveloperMetadataVisibility'>;
+
 /** A data-validation rule as data (the same shape as sheets-sync's `ValidationSpec`). */
 export type ValidationSpec =
   | { range: string; kind: 'number'; min?: number; max?: number; help: string }
@@ -14,6 +16,8 @@ export type ValidationSpec =
 
 export interface RulesTabLayout {
   name: string;
+  /** The value of the tab's developer metadata mark. */
+  role: string;
   /** Where the sync writes the version in force, or what to fix. */
   statusCell: string;
   /** The example rules, as rows (ragged; padded when written). */
@@ -27,12 +31,18 @@ export interface RulesTabLayout {
 
 export interface HeaderTabLayout {
   name: string;
+  /** The value of the tab's developer metadata mark, for the tabs the engine reads or writes. */
+  role?: string;
   headers: string[];
   /** Hover notes on header cells, by header. */
   notes: Record<string, string>;
+  /** Columns (by header) kept as plain text: ids typed there stay exactly as typed. */
+  textHeaders?: string[];
 }
 
 export interface SheetLayout {
+  /** The developer metadata key marking the tabs the engine finds even after a rename. */
+  metadataKey: string;
   rules: RulesTabLayout;
   /** The other tabs, in the order they are added. */
   tabs: HeaderTabLayout[];
@@ -54,37 +64,61 @@ export const STATUS_NOTE =
  * as they are. The tab the owner was on stays active.
  */
 export function layOutTabs(
-  spreadsheetApp: Pick<SpreadsheetApp, 'newDataValidation'>,
+  spreadsheetApp: LayoutServices,
   spreadsheet: Spreadsheet,
   layout: SheetLayout,
 ): TabReport[] {
   const active = spreadsheet.getActiveSheet();
   const reports: TabReport[] = [];
-  const rules = spreadsheet.getSheetByName(layout.rules.name);
+  // A tab is the one Set up marked before (the owner may have renamed it), else the one by name.
+  const find = (name: string, role: string | undefined) =>
+    (role ? spreadsheet.getSheets().find((s) => markOf(s, layout.metadataKey) === role) : undefined) ??
+    spreadsheet.getSheetByName(name);
+  const mark = (sheet: Sheet, role: string | undefined) => {
+    if (role && markOf(sheet, layout.metadataKey) === undefined) {
+      sheet.addDeveloperMetadata(
+        layout.metadataKey,
+        role,
+        spreadsheetApp.DeveloperMetadataVisibility.DOCUMENT,
+      );
+    }
+  };
+  const rules = find(layout.rules.name, layout.rules.role);
   if (rules) {
-    reports.push({ tab: layout.rules.name, outcome: 'kept' });
+    mark(rules, layout.rules.role);
+    reports.push({ tab: rules.getName(), outcome: 'kept' });
   } else {
-    writeRulesTab(spreadsheetApp, spreadsheet.insertSheet(layout.rules.name), layout.rules);
+    const sheet = spreadsheet.insertSheet(layout.rules.name);
+    writeRulesTab(spreadsheetApp, sheet, layout.rules);
+    mark(sheet, layout.rules.role);
     reports.push({ tab: layout.rules.name, outcome: 'created' });
   }
   for (const tab of layout.tabs) {
-    const existing = spreadsheet.getSheetByName(tab.name);
+    const existing = find(tab.name, tab.role);
     if (existing && existing.getLastRow() > 0) {
-      reports.push({ tab: tab.name, outcome: 'kept' });
+      mark(existing, tab.role);
+      reports.push({ tab: existing.getName(), outcome: 'kept' });
       continue;
     }
-    writeHeaders(existing ?? spreadsheet.insertSheet(tab.name), tab);
+    const sheet = existing ?? spreadsheet.insertSheet(tab.name);
+    writeHeaders(sheet, tab);
+    mark(sheet, tab.role);
     reports.push({ tab: tab.name, outcome: existing ? 'headers added' : 'created' });
   }
   active.activate();
   return reports;
 }
 
-function writeRulesTab(
-  spreadsheetApp: Pick<SpreadsheetApp, 'newDataValidation'>,
-  sheet: Sheet,
-  layout: RulesTabLayout,
-): void {
+function markOf(sheet: Sheet, key: string): string | undefined {
+  return (
+    sheet
+      .getDeveloperMetadata()
+      .find((m) => m.getKey() === key)
+      ?.getValue() ?? undefined
+  );
+}
+
+function writeRulesTab(spreadsheetApp: LayoutServices, sheet: Sheet, layout: RulesTabLayout): void {
   // Formats first: a value written into a text cell stays exactly as written.
   for (const range of layout.textRanges) sheet.getRange(range).setNumberFormat('@');
   const width = Math.max(...layout.values.map((row) => row.length));
@@ -102,6 +136,10 @@ function writeRulesTab(
 }
 
 function writeHeaders(sheet: Sheet, tab: HeaderTabLayout): void {
+  for (const name of tab.textHeaders ?? []) {
+    const column = tab.headers.indexOf(name) + 1;
+    if (column > 0) sheet.getRange(1, column, sheet.getMaxRows(), 1).setNumberFormat('@');
+  }
   const header = sheet.getRange(1, 1, 1, tab.headers.length);
   header.setValues([tab.headers]);
   header.setFontWeight('bold');
@@ -113,10 +151,7 @@ function writeHeaders(sheet: Sheet, tab: HeaderTabLayout): void {
 }
 
 /** Rejects what breaks the rule (the sync would reject it too), with the rule's help on hover. */
-function validationRule(
-  spreadsheetApp: Pick<SpreadsheetApp, 'newDataValidation'>,
-  spec: ValidationSpec,
-): DataValidation {
+function validationRule(spreadsheetApp: LayoutServices, spec: ValidationSpec): DataValidation {
   let builder = spreadsheetApp.newDataValidation();
   switch (spec.kind) {
     case 'number':

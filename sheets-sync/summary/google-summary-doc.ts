@@ -11,8 +11,14 @@
  */
 import { drive, type drive_v3 } from '@googleapis/drive';
 import type { sheets_v4 } from '@googleapis/sheets';
-import { CartRecoveryError } from '#engine/domain/errors.js';
-import { GoogleAdapter, type GoogleClientOptions, quoteTab, SHEETS_SCOPE } from '../google-sheets.js';
+import {
+  GoogleAdapter,
+  GoogleApiError,
+  type GoogleClientOptions,
+  type GoogleFailure,
+  quoteTab,
+  SHEETS_SCOPE,
+} from '../google-sheets.js';
 import type { DayPoint } from './monthly-figures.js';
 import type { SummaryDocument, SummaryPage } from './monthly-summary.js';
 import { monthName } from './summary-text.js';
@@ -32,12 +38,10 @@ export interface GoogleSummaryDocumentOptions extends GoogleClientOptions {
 }
 
 /** A Drive or Sheets call for the summary failed for good. */
-export class GoogleSummaryError extends CartRecoveryError {
-  readonly status: number | undefined;
-  constructor(operation: string, status: number | undefined, detail: string, options?: { cause?: unknown }) {
-    super(`Google ${operation} failed${status ? ` (HTTP ${status})` : ''}: ${detail}`, options);
+export class GoogleSummaryError extends GoogleApiError {
+  constructor(operation: string, failure: GoogleFailure, options?: { cause?: unknown }) {
+    super(operation, failure, options);
     this.name = 'GoogleSummaryError';
-    this.status = status;
   }
 }
 
@@ -123,7 +127,13 @@ export class GoogleSummaryDocument extends GoogleAdapter<SummaryOperation> imple
       );
       sheetId = added.data.replies?.[0]?.addSheet?.properties?.sheetId ?? undefined;
       if (sheetId === undefined) {
-        throw new GoogleSummaryError('spreadsheets.batchUpdate', undefined, 'addSheet returned no sheetId');
+        throw new GoogleSummaryError('spreadsheets.batchUpdate', {
+          status: undefined,
+          reason: undefined,
+          detail: 'addSheet returned no sheetId',
+          hint: 'Google answered oddly; try again later.',
+          temporary: true,
+        });
       }
     }
     const range = `${quoteTab(this.#tab)}!A1:C${SERIES_ROWS}`;

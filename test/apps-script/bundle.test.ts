@@ -9,6 +9,7 @@ import { HELP_TEXT } from '../../apps-script/src/actions.js';
 import { MENU_ITEMS } from '../../apps-script/src/menu.js';
 import { rowsToRulesDoc } from '../../sheets-sync/rules-sheet.js';
 import {
+  FakeLock,
   FakeProperties,
   FakeSpreadsheet,
   FakeUi,
@@ -41,6 +42,7 @@ function load() {
     UrlFetchApp: new FakeUrlFetch(),
     Utilities: new FakeUtilities(),
     PropertiesService: { getScriptProperties: () => properties },
+    LockService: { getDocumentLock: () => new FakeLock() },
   };
   runInNewContext(code, context, { filename: 'Code.js' });
   return { context, ui };
@@ -95,6 +97,8 @@ describe('the Apps Script bundle', () => {
   it('ships the manifest with exactly the scopes the menu needs', async () => {
     const manifest = JSON.parse(await readFile(join(outDir, 'appsscript.json'), 'utf8'));
     expect(manifest).toMatchObject({ runtimeVersion: 'V8' });
+    // UrlFetchApp may reach the engine's Function URLs (cdk.json's Region), nothing else.
+    expect(manifest.urlFetchWhitelist).toEqual(['https://*.lambda-url.us-east-1.on.aws/']);
     expect(manifest.oauthScopes).toEqual([
       'https://www.googleapis.com/auth/spreadsheets.currentonly',
       // Only the files the script creates (the summary Doc) or is handed: not the owner's whole Drive.
@@ -108,7 +112,7 @@ describe('the Apps Script bundle', () => {
     ]);
   });
 
-  it('carries the tabs Set up adds: the Rules tab the sync reads back as the example rules', async () => {
+  it('carries the tabs Set up adds: the example rules, the store fields left for the owner', async () => {
     // Prepare
     const fakes = fakeServices({ Sheet1: [] });
     fakes.ui.promptAnswers.push(
@@ -122,6 +126,7 @@ describe('the Apps Script bundle', () => {
       Utilities: fakes.utilities,
       PropertiesService: { getScriptProperties: () => fakes.properties },
       Drive: fakes.drive,
+      LockService: { getDocumentLock: () => fakes.lock },
     };
     runInNewContext(code, context, { filename: 'Code.js' });
 
@@ -137,7 +142,9 @@ describe('the Apps Script bundle', () => {
       'Actions',
     ]);
     const read = rowsToRulesDoc(fakes.spreadsheet.tab('Rules').cells);
-    expect(read.ok && read.rules).toEqual(await exampleRules());
+    expect(read.ok).toBe(false);
+    expect(!read.ok && read.errors.map((e) => e.cell)).toEqual(['B14', 'B15', 'B16', 'B18']);
+    expect(await exampleRules()).toBeDefined();
     expect(fakes.drive.permissions).toHaveLength(1);
   });
 });

@@ -190,7 +190,8 @@ describe('"Sync rules now" against the sync endpoint', () => {
     const [request] = sheet.urlFetch.sent;
     if (!request) throw new Error('the menu sent nothing');
     const rulesTab = {
-      readRules: async () => rulesToRows(sampleRules()).values,
+      readRules: async () => ({ rows: rulesToRows(sampleRules()).values, status: '' }),
+      readStatus: async () => '',
       writeStatus: async () => {},
     };
     const ctx = {

@@ -230,6 +230,8 @@ class FakeRange implements Range {
 
 export class FakeSheet implements Sheet {
   frozenRows = 0;
+  /** Developer metadata, key → value (DOCUMENT visibility only). */
+  readonly metadata = new Map<string, string>();
   readonly notes = new Map<string, string>();
   readonly formats = new Map<string, string>();
   readonly bold = new Set<string>();
@@ -247,6 +249,17 @@ export class FakeSheet implements Sheet {
   }
   getLastColumn(): number {
     return Math.max(0, ...this.cells.map((row) => row.length));
+  }
+  getMaxRows(): number {
+    return Math.max(1000, this.cells.length);
+  }
+  getDeveloperMetadata() {
+    return [...this.metadata].map(([key, value]) => ({ getKey: () => key, getValue: () => value }));
+  }
+  addDeveloperMetadata(key: string, value: string, visibility: unknown): Sheet {
+    if (visibility !== 'DOCUMENT') throw new Error('the engine sees only DOCUMENT metadata');
+    this.metadata.set(key, value);
+    return this;
   }
   getRange(a1Notation: string): Range;
   getRange(row: number, column: number, numRows: number, numColumns: number): Range;
@@ -305,6 +318,9 @@ export class FakeSpreadsheet implements Spreadsheet {
   }
   getActiveRangeList(): { getRanges(): Range[] } | null {
     return this.selection.length ? { getRanges: () => this.selection } : null;
+  }
+  getSheets(): FakeSheet[] {
+    return [...this.sheets];
   }
   getSheetByName(name: string): FakeSheet | null {
     return this.sheets.find((s) => s.name === name) ?? null;
@@ -423,6 +439,21 @@ export interface FakeServices {
   utilities: FakeUtilities;
   properties: FakeProperties;
   drive: FakeDrive;
+  lock: FakeLock;
+}
+
+/** LockService's document lock: `heldElsewhere` makes tryLock fail, as while another Set up runs. */
+export class FakeLock {
+  heldElsewhere = false;
+  held = false;
+  tryLock(_timeoutInMillis: number): boolean {
+    if (this.heldElsewhere || this.held) return false;
+    this.held = true;
+    return true;
+  }
+  releaseLock(): void {
+    this.held = false;
+  }
 }
 
 /** Every service faked, over a spreadsheet with these tabs, at a fixed time. */
@@ -436,15 +467,22 @@ export function fakeServices(
   const utilities = new FakeUtilities();
   const properties = new FakeProperties();
   const drive = new FakeDrive();
+  const lock = new FakeLock();
   // The owner's spreadsheet is in a folder of their Drive.
   drive.files.set(spreadsheet.id, { id: spreadsheet.id, name: spreadsheet.name, parents: ['folder-shop'] });
   const services: AppsScriptServices = {
-    spreadsheetApp: { getUi: () => ui, getActiveSpreadsheet: () => spreadsheet, newDataValidation },
+    spreadsheetApp: {
+      getUi: () => ui,
+      getActiveSpreadsheet: () => spreadsheet,
+      newDataValidation,
+      DeveloperMetadataVisibility: { DOCUMENT: 'DOCUMENT' },
+    },
     urlFetch,
     utilities,
     properties,
     drive,
+    lock,
     now: () => now,
   };
-  return { services, ui, spreadsheet, urlFetch, utilities, properties, drive };
+  return { services, ui, spreadsheet, urlFetch, utilities, properties, drive, lock };
 }

@@ -1,5 +1,8 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '#engine/adapters/memory/manual-clock.js';
 import type { Rules } from '#engine/domain/rules.js';
+import { RecordingLogger } from '#test/fakes/recording-logger.js';
 import { exampleRules, sheetLayout } from '../../apps-script/layout.js';
 import { ACTIONS_HEADER } from '../../apps-script/src/actions-log.js';
 import { GOOGLE_DOC, summaryDocumentName } from '../../apps-script/src/drive-files.js';
@@ -8,8 +11,10 @@ import { PROPERTY } from '../../apps-script/src/settings.js';
 import type { SheetLayout } from '../../apps-script/src/sheet-layout.js';
 import { STATUS_PLACEHOLDER } from '../../apps-script/src/sheet-layout.js';
 import { EXPORT_HEADERS } from '../../sheets-sync/export-rows.js';
+import { TAB_METADATA_KEY } from '../../sheets-sync/google-sheets.js';
 import { IMPORT_HEADERS, readImportTab } from '../../sheets-sync/import-rows.js';
 import { rowsToRulesDoc } from '../../sheets-sync/rules-sheet.js';
+import { syncRules } from '../../sheets-sync/sync-rules.js';
 import { a1Cell, a1Range, fakeServices } from './fakes.js';
 
 const SECRET = 'owner_current_0123456789abcdef';
@@ -80,7 +85,7 @@ describe('setUp on a fresh spreadsheet', () => {
     expect(done?.text).toContain('created next to this spreadsheet');
   });
 
-  it('writes a Rules tab the sync reads back as the example rules', () => {
+  it('writes a Rules tab the sync refuses, cell by cell, until the owner fills in the store', () => {
     // Prepare
     const { services, spreadsheet } = freshSheet();
 
@@ -90,10 +95,102 @@ describe('setUp on a fresh spreadsheet', () => {
     // Assess
     const tab = spreadsheet.tab('Rules');
     const read = rowsToRulesDoc(tab.cells);
-    if (!read.ok) throw new Error(`the sync rejects the tab: ${JSON.stringify(read.errors)}`);
-    expect(read.rules).toEqual(rules);
+    expect(read.ok).toBe(false);
+    expect(!read.ok && read.errors.map((e) => e.cell)).toEqual(['B14', 'B15', 'B16', 'B18']);
+    const text = JSON.stringify(tab.cells);
+    for (const example of [rules.store.name, rules.store.fromEmail, rules.store.address]) {
+      expect(text).not.toContain(example);
+    }
     expect(tab.cells[0]?.[5]).toBe(STATUS_PLACEHOLDER);
     expect(tab.frozenRows).toBe(1);
+    expect(tab.metadata.get(TAB_METADATA_KEY)).toBe('rules');
+  });
+
+  it('cannot publish example values: a sync of the fresh tab writes nothing to S3', async () => {
+    // Prepare
+    const { services, spreadsheet } = freshSheet();
+    setUp(services, layout);
+    const sent: string[] = [];
+    const s3 = {
+      send: async (command: object) => {
+        sent.push(command.constructor.name);
+        throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
+      },
+    } as unknown as S3Client;
+    let status = '';
+    const sheet = {
+      readRules: async () => ({ rows: spreadsheet.tab('Rules').cells, status }),
+      readStatus: async () => status,
+      writeStatus: async (text: string) => {
+        status = text;
+      },
+    };
+
+    // Act
+    const outcome = await syncRules({
+      sheet,
+      s3,
+      bucket: 'rules',
+      clock: new ManualClock(NOW),
+      log: new RecordingLogger(),
+    });
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'rejected', keptVersion: undefined });
+    expect(sent.filter((name) => name === 'PutObjectCommand')).toEqual([]);
+    expect(status).toContain('B14: the store name is required');
+    // Filled in by the owner, the same tab gives the example's other rules.
+    const filled = spreadsheet.tab('Rules').cells.map((row) => [...row]);
+    const set = (label: string, value: string) => {
+      const row = filled.find((r) => r[0] === label);
+      if (row) row[1] = value;
+    };
+    set('Store name', rules.store.name);
+    set('Sender email', rules.store.fromEmail);
+    set('Postal address', rules.store.address);
+    set('Time zone', rules.store.timezone);
+    const read = rowsToRulesDoc(filled);
+    expect(read.ok && read.rules).toEqual(rules);
+  });
+
+  it('marks the tabs the engine reads, keeps a renamed Rules tab, and makes Import ids text', () => {
+    // Prepare
+    const { services, spreadsheet, ui } = freshSheet();
+    setUp(services, layout);
+    spreadsheet.tab('Rules').cells[1] = ['edited by the owner'];
+    (spreadsheet.tab('Rules') as unknown as { name: string }).name = 'My rules';
+    ui.promptAnswers.push(...['', '', '', ''].map((text) => ({ text })));
+
+    // Act
+    setUp(services, layout);
+
+    // Assess
+    expect(spreadsheet.sheets.map((s) => s.name)).toEqual([
+      'Sheet1',
+      'My rules',
+      'Carts',
+      'Import',
+      'Actions',
+    ]);
+    expect(spreadsheet.tab('My rules').cells[1]).toEqual(['edited by the owner']);
+    expect(spreadsheet.tab('Carts').metadata.get(TAB_METADATA_KEY)).toBe('carts');
+    expect(spreadsheet.tab('Import').metadata.get(TAB_METADATA_KEY)).toBe('import');
+    expect(spreadsheet.tab('Import').formats.get('A1000')).toBe('@');
+  });
+
+  it('says so and changes nothing while another Set up holds the document lock', () => {
+    // Prepare
+    const { services, spreadsheet, lock, properties, ui } = freshSheet();
+    lock.heldElsewhere = true;
+
+    // Act
+    const result = setUp(services, layout);
+
+    // Assess
+    expect(result).toEqual({ kind: 'busy' });
+    expect(ui.dialogs.at(-1)?.title).toBe('Set up is already running');
+    expect(properties.values.size).toBe(0);
+    expect(spreadsheet.sheets).toHaveLength(1);
   });
 
   it('dresses the Rules tab: notes, strict validation with help, text times, bold headers', () => {
@@ -297,7 +394,7 @@ describe('setUp with something missing or refused', () => {
       [{ text: OWNER_URL }, { text: SECRET }, { text: 'owner@gmail.com' }],
       "The engine's Google address must be a service account, like cart-recovery@my-project.iam.gserviceaccount.com.",
     ],
-  ])('changes nothing for %s', (_, answers, problem) => {
+  ])('stops at %s, keeping only the answers given before it', (_, answers, problem) => {
     // Prepare
     const { services, ui, properties, spreadsheet } = fakeServices({ Sheet1: [] }, NOW);
     ui.promptAnswers.push(...answers);
@@ -307,12 +404,12 @@ describe('setUp with something missing or refused', () => {
 
     // Assess
     expect(result).toEqual({ kind: 'refused', message: problem });
-    expect(properties.values.size).toBe(0);
+    expect(properties.values.size).toBe(answers.length - 1);
     expect(spreadsheet.sheets.map((s) => s.name)).toEqual(['Sheet1']);
     expect(ui.dialogs.at(-1)?.text).toContain(problem);
   });
 
-  it('changes nothing when cancelled', () => {
+  it('keeps the answers given before a cancel, and adds nothing', () => {
     // Prepare
     const { services, ui, properties, spreadsheet } = fakeServices({ Sheet1: [] }, NOW);
     ui.promptAnswers.push({ text: OWNER_URL }, { text: SECRET, button: 'CANCEL' });
@@ -322,7 +419,8 @@ describe('setUp with something missing or refused', () => {
 
     // Assess
     expect(result).toEqual({ kind: 'cancelled' });
-    expect(properties.values.size).toBe(0);
+    expect(properties.values.get(PROPERTY.ownerActionUrl)).toBe(OWNER_URL);
+    expect(properties.values.size).toBe(1);
     expect(spreadsheet.sheets).toHaveLength(1);
   });
 });

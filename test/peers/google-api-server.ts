@@ -4,43 +4,27 @@
  * batchUpdate, spreadsheets.get, and spreadsheets.batchUpdate with addSheet, setDataValidation,
  * updateCells (notes), repeatCell (formats) and updateSheetProperties.
  *
- * Every request must carry `Authorization: Bearer <JWT>`, a self-signed service-account JWT (RS256)
- * signed by the fake service account's key, naming it as issuer and the Sheets scope, unexpired.
- * `failNext` makes the next requests answer 429 (or any status), with Retry-After when asked.
+ * It behaves like Google where a first deploy meets it:
+ * - every request needs an access token issued by the fake login endpoints (google-auth-server.ts),
+ *   with the Sheets scope; anything else (a self-signed JWT included) is 401 UNAUTHENTICATED;
+ * - a spreadsheet not shared with the caller is 403 PERMISSION_DENIED, a missing one 404, and a
+ *   disabled Sheets API is 403 with the SERVICE_DISABLED ErrorInfo Google sends;
+ * - a new tab has the default grid of 1000 rows and 26 columns, and a write beyond it is 400
+ *   ("exceeds grid limits") until appendDimension grows it;
+ * - what the owner types (`type`) is stored as the Sheets UI would: numbers, TRUE/FALSE, and times
+ *   typed as 21:00 become numbers (a day fraction) unless the cell is formatted as text, and
+ *   UNFORMATTED_VALUE hands them back as such;
+ * - tabs carry developer metadata (createDeveloperMetadata), which survives a rename.
+ * `failNext` makes the next requests answer 429 (or any status and reason), with Retry-After when asked.
  */
-import { createPublicKey, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GoogleAuthRefusal, type GoogleAuthServer, startGoogleAuthServer } from './google-auth-server.js';
+import type { FakeServiceAccount } from './google-service-account.js';
 
 export type Cell = string | number | boolean;
 
-/** A service account key as Google hands it out, plus the public half for checking signatures. */
-export interface FakeServiceAccount {
-  type: 'service_account';
-  client_email: string;
-  private_key: string;
-  private_key_id: string;
-  publicKeyPem: string;
-}
-
-/**
- * A fresh service account with its own RSA key pair (made locally; nothing leaves the machine).
- * @example const account = fakeServiceAccount(); new GoogleRulesSheet({ serviceAccount: account, ... })
- */
-export function fakeServiceAccount(email = 'rules-sync@cart-recovery-test.iam.gserviceaccount.com') {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  return {
-    type: 'service_account',
-    client_email: email,
-    private_key: privateKey,
-    private_key_id: randomBytes(20).toString('hex'),
-    publicKeyPem: publicKey,
-  } satisfies FakeServiceAccount;
-}
+export { type FakeServiceAccount, fakeServiceAccount } from './google-service-account.js';
 
 interface GridRange {
   sheetId?: number;
@@ -59,6 +43,7 @@ interface FakeSheet {
   validations: { range: GridRange; rule: unknown }[];
   /** "row,column" → the userEnteredFormat fields set on it. */
   formats: Record<string, Record<string, unknown>>;
+  developerMetadata: { metadataId: number; metadataKey: string; metadataValue: string; visibility: string }[];
 }
 
 interface FakeSpreadsheet {
@@ -66,6 +51,8 @@ interface FakeSpreadsheet {
   title: string;
   sheets: FakeSheet[];
   nextSheetId: number;
+  /** The principals it is shared with. */
+  sharedWith: string[];
 }
 
 export interface RecordedRequest {
@@ -81,17 +68,41 @@ export interface InjectedFailure {
   status?: number;
   /** Sent as Retry-After (delta-seconds). */
   retryAfterSeconds?: number;
+  /** An `errors[].reason`, as Drive and older APIs send (e.g. userRateLimitExceeded). */
+  reason?: string;
 }
 
 export interface GoogleApiServer {
   /** e.g. http://127.0.0.1:41234/ (pass as rootUrl). */
   rootUrl: string;
+  /** The OAuth token endpoint of the fake login (pass as tokenUrl). */
+  tokenUrl: string;
+  auth: GoogleAuthServer;
   serviceAccount: FakeServiceAccount;
   requests: RecordedRequest[];
-  /** Creates (or replaces) a spreadsheet with these tabs, in order. */
-  addSpreadsheet(spreadsheetId: string, tabs: Record<string, Cell[][]>): void;
-  /** Replaces one tab's cells (the owner editing). */
+  /**
+   * Creates (or replaces) a spreadsheet with these tabs, in order, shared with the fake service
+   * account unless `sharedWith` says otherwise.
+   */
+  addSpreadsheet(
+    spreadsheetId: string,
+    tabs: Record<string, Cell[][]>,
+    options?: { sharedWith?: string[] },
+  ): void;
+  /** Replaces one tab's cells (the owner editing), stored exactly as given. */
   setValues(spreadsheetId: string, tab: string, values: Cell[][]): void;
+  /** The owner types these texts from A1, stored as the Sheets UI stores typed text (see above). */
+  type(spreadsheetId: string, tab: string, typed: string[][]): void;
+  /** Formats a range of a tab as plain text (Format › Number › Plain text). */
+  formatAsText(spreadsheetId: string, tab: string, a1Range: string): void;
+  /** Marks a tab with developer metadata, as Set up does. */
+  mark(spreadsheetId: string, tab: string, key: string, value: string): void;
+  /** Renames a tab (the owner double-clicking its name). */
+  rename(spreadsheetId: string, from: string, to: string): void;
+  /** A tab's grid size. */
+  grid(spreadsheetId: string, tab: string): { rowCount: number; columnCount: number };
+  /** Turns the Sheets API off (on) in the fake project: requests get 403 SERVICE_DISABLED. */
+  setApiEnabled(enabled: boolean): void;
   /** The tab's cells, trailing blanks trimmed, as values.get would return them. */
   values(spreadsheetId: string, tab: string): Cell[][];
   /** One cell, by A1 with its tab ("Rules!F1"); undefined when empty. */
@@ -110,7 +121,7 @@ export interface GoogleApiServer {
   stop(): Promise<void>;
 }
 
-const SHEETS_SCOPES = ['https://www.googleapis.com/auth/spreadsheets'];
+const SHEETS_SCOPE = 'https://www.googleapis.com/auth/spreadsheets';
 
 class ApiError extends Error {
   constructor(
@@ -123,17 +134,18 @@ class ApiError extends Error {
 }
 
 /**
- * Starts the server on a random local port with a fresh fake service account.
+ * Starts the server on a random local port, with its own fake login endpoints unless given some.
  * @example const google = await startGoogleApiServer(); google.addSpreadsheet('sheet-1', { Rules: rows });
  */
 export async function startGoogleApiServer(
-  options: { serviceAccount?: FakeServiceAccount } = {},
+  options: { auth?: GoogleAuthServer } = {},
 ): Promise<GoogleApiServer> {
-  const account = options.serviceAccount ?? fakeServiceAccount();
-  const publicKey = createPublicKey(account.publicKeyPem);
+  const auth = options.auth ?? (await startGoogleAuthServer());
+  const account = auth.serviceAccount;
   const spreadsheets = new Map<string, FakeSpreadsheet>();
   const requests: RecordedRequest[] = [];
   const failures: InjectedFailure[] = [];
+  let apiEnabled = true;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -143,8 +155,13 @@ export async function startGoogleApiServer(
       requests.push(record);
       try {
         const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
-        checkAuthorization(req, account, publicKey);
-        const route = routeOf(req, record);
+        const caller = checkAuthorization(req);
+        if (!apiEnabled) {
+          record.status = 403;
+          send(res, 403, serviceDisabled(auth.projectNumber));
+          return;
+        }
+        const route = routeOf(req, record, caller);
         const failure = failures.shift();
         if (failure) {
           record.status = failure.status ?? 429;
@@ -152,12 +169,13 @@ export async function startGoogleApiServer(
             failure.retryAfterSeconds === undefined
               ? {}
               : { 'retry-after': String(failure.retryAfterSeconds) };
-          send(
-            res,
-            record.status,
-            googleError(record.status, 'RESOURCE_EXHAUSTED', 'Quota exceeded (injected)'),
-            headers,
-          );
+          const error = googleError(record.status, 'RESOURCE_EXHAUSTED', 'Quota exceeded (injected)');
+          if (failure.reason) {
+            Object.assign(error.error, {
+              errors: [{ message: 'Rate Limit Exceeded', domain: 'usageLimits', reason: failure.reason }],
+            });
+          }
+          send(res, record.status, error, headers);
           return;
         }
         send(res, 200, route(body));
@@ -165,14 +183,32 @@ export async function startGoogleApiServer(
         const e =
           error instanceof ApiError
             ? error
-            : new ApiError(400, 'INVALID_ARGUMENT', error instanceof Error ? error.message : 'bad request');
+            : error instanceof GoogleAuthRefusal
+              ? new ApiError(error.code, error.status, error.message)
+              : new ApiError(400, 'INVALID_ARGUMENT', error instanceof Error ? error.message : 'bad request');
         record.status = e.code;
         send(res, e.code, googleError(e.code, e.status, e.message));
       }
     });
   });
 
-  function routeOf(req: IncomingMessage, record: RecordedRequest): (body: unknown) => unknown {
+  function checkAuthorization(req: IncomingMessage): string {
+    return auth.check(req.headers.authorization, SHEETS_SCOPE).principal;
+  }
+
+  function routeOf(
+    req: IncomingMessage,
+    record: RecordedRequest,
+    caller: string,
+  ): (body: unknown) => unknown {
+    const spreadsheetOf = (id: string) => {
+      const book = bookOf(id);
+      // Google answers 403, not 404, when the file exists but is not shared with the caller.
+      if (!book.sharedWith.includes(caller)) {
+        throw new ApiError(403, 'PERMISSION_DENIED', 'The caller does not have permission');
+      }
+      return book;
+    };
     const url = new URL(req.url ?? '/', 'http://localhost');
     const segments = url.pathname.split('/').filter(Boolean);
     if (segments[0] !== 'v4' || segments[1] !== 'spreadsheets' || !segments[2]) throw notFound();
@@ -190,6 +226,16 @@ export async function startGoogleApiServer(
       return () => describeSpreadsheet(book);
     }
     const book = spreadsheetOf(decodeURIComponent(idPart));
+    if (rest[0] === 'values:batchGet' && rest.length === 1 && method === 'GET') {
+      record.operation = 'values.batchGet';
+      const ranges = query.getAll('ranges');
+      record.range = ranges.join(' ');
+      const render = query.get('valueRenderOption') ?? 'FORMATTED_VALUE';
+      return () => ({
+        spreadsheetId: book.spreadsheetId,
+        valueRanges: ranges.map((range) => readValues(book, range, render)),
+      });
+    }
     if (rest[0] === 'values:batchUpdate' && rest.length === 1 && method === 'POST') {
       record.operation = 'values.batchUpdate';
       return (body) => {
@@ -224,7 +270,7 @@ export async function startGoogleApiServer(
     throw notFound();
   }
 
-  function spreadsheetOf(id: string): FakeSpreadsheet {
+  function bookOf(id: string): FakeSpreadsheet {
     const book = spreadsheets.get(id);
     if (!book) throw new ApiError(404, 'NOT_FOUND', 'Requested entity was not found.');
     return book;
@@ -267,16 +313,25 @@ export async function startGoogleApiServer(
 
   function writeValues(book: FakeSpreadsheet, range: string, values: unknown[][], inputOption: string) {
     const { sheet, area } = resolve(book, range);
-    let columns = 0;
+    const columns = Math.max(0, ...values.map((row) => row?.length ?? 0));
+    const { rowCount = 1000, columnCount = 26 } = sheet.properties.gridProperties;
+    const lastRow = area.startRow + values.length;
+    const lastColumn = area.startColumn + columns;
+    if (lastRow > rowCount || lastColumn > columnCount) {
+      throw new ApiError(
+        400,
+        'INVALID_ARGUMENT',
+        `Range (${quote(sheet.properties.title)}!${a1(lastRow - 1, lastColumn - 1)}) exceeds grid limits. Max rows: ${rowCount}, max columns: ${columnCount}`,
+      );
+    }
     values.forEach((row, i) => {
       const r = area.startRow + i;
       sheet.cells[r] ??= [];
       const target = sheet.cells[r];
       (row ?? []).forEach((value, j) => {
         const c = area.startColumn + j;
-        target[c] = entered(value, inputOption);
+        target[c] = entered(value, inputOption, isText(sheet, r, c));
       });
-      columns = Math.max(columns, row?.length ?? 0);
     });
     return {
       spreadsheetId: book.spreadsheetId,
@@ -291,7 +346,17 @@ export async function startGoogleApiServer(
     return {
       spreadsheetId: book.spreadsheetId,
       properties: { title: book.title },
-      sheets: book.sheets.map((s) => ({ properties: { ...s.properties, sheetType: 'GRID' } })),
+      sheets: book.sheets.map((s) => ({
+        properties: { ...s.properties, sheetType: 'GRID' },
+        ...(s.developerMetadata.length
+          ? {
+              developerMetadata: s.developerMetadata.map((m) => ({
+                ...m,
+                location: { locationType: 'SHEET', sheetId: s.properties.sheetId },
+              })),
+            }
+          : {}),
+      })),
     };
   }
 
@@ -368,6 +433,40 @@ export async function startGoogleApiServer(
         }
         return {};
       }
+      case 'createDeveloperMetadata': {
+        const metadata = payload.developerMetadata as {
+          metadataKey?: string;
+          metadataValue?: string;
+          visibility?: string;
+          location?: { sheetId?: number };
+        };
+        if (!metadata?.metadataKey || !metadata.visibility) {
+          throw new ApiError(400, 'INVALID_ARGUMENT', 'Metadata key and visibility are required.');
+        }
+        const sheet = sheetById(book, { sheetId: metadata.location?.sheetId ?? -1 });
+        const created = {
+          metadataId: book.nextSheetId++,
+          metadataKey: metadata.metadataKey,
+          metadataValue: metadata.metadataValue ?? '',
+          visibility: metadata.visibility,
+        };
+        sheet.developerMetadata.push(created);
+        return { createDeveloperMetadata: { developerMetadata: created } };
+      }
+      case 'appendDimension': {
+        const { sheetId, dimension, length } = payload as {
+          sheetId?: number;
+          dimension?: string;
+          length?: number;
+        };
+        const sheet = sheetById(book, { sheetId: sheetId ?? 0 });
+        if (!length || length < 1) throw new ApiError(400, 'INVALID_ARGUMENT', 'length must be at least 1');
+        const grid = sheet.properties.gridProperties;
+        if (dimension === 'ROWS') grid.rowCount = (grid.rowCount ?? 1000) + length;
+        else if (dimension === 'COLUMNS') grid.columnCount = (grid.columnCount ?? 26) + length;
+        else throw new ApiError(400, 'INVALID_ARGUMENT', 'dimension must be ROWS or COLUMNS');
+        return {};
+      }
       case 'updateSheetProperties': {
         const properties = payload.properties as {
           sheetId?: number;
@@ -394,12 +493,15 @@ export async function startGoogleApiServer(
 
   return {
     rootUrl: `http://127.0.0.1:${port}/`,
+    tokenUrl: auth.tokenUrl,
+    auth,
     serviceAccount: account,
     requests,
-    addSpreadsheet(spreadsheetId, tabs) {
+    addSpreadsheet(spreadsheetId, tabs, { sharedWith = [account.client_email] } = {}) {
       const sheets = Object.entries(tabs).map(([title, values], index) => {
         const sheet = newSheet(index, title, index);
         sheet.cells = values.map((row) => [...row]);
+        sheet.properties.gridProperties.rowCount = Math.max(1000, values.length);
         return sheet;
       });
       spreadsheets.set(spreadsheetId, {
@@ -407,10 +509,53 @@ export async function startGoogleApiServer(
         title: 'Cart Recovery',
         sheets,
         nextSheetId: sheets.length + 100,
+        sharedWith: [...sharedWith],
       });
     },
     setValues(spreadsheetId, tab, values) {
       sheetOf(spreadsheetId, tab).cells = values.map((row) => [...row]);
+    },
+    type(spreadsheetId, tab, typed) {
+      const sheet = sheetOf(spreadsheetId, tab);
+      typed.forEach((row, r) => {
+        sheet.cells[r] ??= [];
+        const target = sheet.cells[r];
+        row.forEach((text, c) => {
+          target[c] = entered(text, 'USER_ENTERED', isText(sheet, r, c));
+        });
+      });
+    },
+    formatAsText(spreadsheetId, tab, a1Range) {
+      const sheet = sheetOf(spreadsheetId, tab);
+      const { area } = parseRange(a1Range);
+      const endRow = Number.isFinite(area.endRow)
+        ? area.endRow
+        : (sheet.properties.gridProperties.rowCount ?? 1000);
+      const endColumn = Number.isFinite(area.endColumn) ? area.endColumn : 26;
+      for (let r = area.startRow; r < endRow; r += 1) {
+        for (let c = area.startColumn; c < endColumn; c += 1) {
+          sheet.formats[`${r},${c}`] = { ...sheet.formats[`${r},${c}`], numberFormat: { type: 'TEXT' } };
+        }
+      }
+    },
+    mark(spreadsheetId, tab, key, value) {
+      const sheet = sheetOf(spreadsheetId, tab);
+      sheet.developerMetadata.push({
+        metadataId: Date.now(),
+        metadataKey: key,
+        metadataValue: value,
+        visibility: 'DOCUMENT',
+      });
+    },
+    rename(spreadsheetId, from, to) {
+      sheetOf(spreadsheetId, from).properties.title = to;
+    },
+    grid(spreadsheetId, tab) {
+      const { rowCount = 1000, columnCount = 26 } = sheetOf(spreadsheetId, tab).properties.gridProperties;
+      return { rowCount, columnCount };
+    },
+    setApiEnabled(enabled) {
+      apiEnabled = enabled;
     },
     values(spreadsheetId, tab) {
       const sheet = sheetOf(spreadsheetId, tab);
@@ -442,57 +587,14 @@ export async function startGoogleApiServer(
     failNext(count, failure = {}) {
       for (let i = 0; i < count; i += 1) failures.push(failure);
     },
-    stop: () =>
-      new Promise<void>((resolveClose, reject) => {
+    stop: async () => {
+      await new Promise<void>((resolveClose, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolveClose()));
-      }),
+      });
+      if (!options.auth) await auth.stop();
+    },
   };
-}
-
-/** Refuses any request without a well-formed, unexpired RS256 JWT signed by the account's key. */
-function checkAuthorization(
-  req: IncomingMessage,
-  account: FakeServiceAccount,
-  publicKey: ReturnType<typeof createPublicKey>,
-) {
-  const unauthenticated = (why: string) =>
-    new ApiError(
-      401,
-      'UNAUTHENTICATED',
-      `Request had invalid authentication credentials. Expected OAuth 2 access token or other valid authentication credential (${why}).`,
-    );
-  const authorization = req.headers.authorization ?? '';
-  const match = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(authorization);
-  if (!match) throw unauthenticated('no Bearer JWT');
-  const [, head = '', body = '', signature = ''] = match;
-  let header: { alg?: string; kid?: string };
-  let claims: { iss?: string; sub?: string; scope?: string; aud?: string; exp?: number; iat?: number };
-  try {
-    header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8'));
-    claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-  } catch {
-    throw unauthenticated('the JWT is not JSON');
-  }
-  if (header.alg !== 'RS256') throw unauthenticated('alg must be RS256');
-  if (header.kid !== undefined && header.kid !== account.private_key_id) throw unauthenticated('unknown kid');
-  const signed = verify(
-    'RSA-SHA256',
-    Buffer.from(`${head}.${body}`),
-    publicKey,
-    Buffer.from(signature, 'base64url'),
-  );
-  if (!signed) throw unauthenticated('bad signature');
-  if (claims.iss !== account.client_email || claims.sub !== account.client_email) {
-    throw unauthenticated('iss and sub must be the service account');
-  }
-  const now = Math.floor(Date.now() / 1000);
-  if (typeof claims.exp !== 'number' || claims.exp <= now) throw unauthenticated('expired');
-  if (typeof claims.iat !== 'number' || claims.iat > now + 60) throw unauthenticated('issued in the future');
-  const scopes = (claims.scope ?? '').split(' ');
-  if (!SHEETS_SCOPES.some((s) => scopes.includes(s))) {
-    throw new ApiError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.');
-  }
 }
 
 function requireInputOption(option: string | undefined): string {
@@ -502,15 +604,74 @@ function requireInputOption(option: string | undefined): string {
   return option;
 }
 
-function entered(value: unknown, inputOption: string): Cell | undefined {
+/**
+ * A value as Sheets stores it. RAW keeps strings as strings. USER_ENTERED (and the owner typing)
+ * parses as the Sheets UI does, unless the cell is formatted as plain text: numbers (1,000 and 12.5%
+ * too), TRUE/FALSE, times of day as a day fraction (21:00 is 0.875), dates as serial days since
+ * 1899-12-30.
+ */
+function entered(value: unknown, inputOption: string, textCell = false): Cell | undefined {
   if (value === null || value === undefined || value === '') return undefined;
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   const text = String(value);
-  if (inputOption === 'USER_ENTERED') {
-    if (/^[-+]?\d+(\.\d+)?$/.test(text.trim())) return Number(text);
-    if (/^(true|false)$/i.test(text.trim())) return text.trim().toLowerCase() === 'true';
+  if (inputOption !== 'USER_ENTERED' || textCell) return text;
+  const trimmed = text.trim();
+  if (/^[-+]?\d{1,3}(,\d{3})*(\.\d+)?$|^[-+]?\d+(\.\d+)?$/.test(trimmed))
+    return Number(trimmed.replace(/,/g, ''));
+  const percent = /^([-+]?\d+(?:\.\d+)?)%$/.exec(trimmed);
+  if (percent) return Number(percent[1]) / 100;
+  if (/^(true|false)$/i.test(trimmed)) return trimmed.toLowerCase() === 'true';
+  const time = /^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]m)?$/i.exec(trimmed);
+  if (time) {
+    let hours = Number(time[1]);
+    const half = time[4]?.toLowerCase();
+    if (half) hours = (hours % 12) + (half === 'pm' ? 12 : 0);
+    const seconds = hours * 3600 + Number(time[2]) * 60 + Number(time[3] ?? 0);
+    if (hours < 24) return seconds / 86_400;
   }
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
+  if (date)
+    return (
+      (Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3])) - Date.UTC(1899, 11, 30)) / 86_400_000
+    );
   return text;
+}
+
+function isText(sheet: FakeSheet, row: number, column: number): boolean {
+  const format = sheet.formats[`${row},${column}`]?.numberFormat as { type?: string } | undefined;
+  return format?.type === 'TEXT';
+}
+
+/** The 403 Google sends when the API is off in the caller's project (its real shape). */
+function serviceDisabled(projectNumber: string) {
+  const activationUrl = `https://console.developers.google.com/apis/api/sheets.googleapis.com/overview?project=${projectNumber}`;
+  const message = `Google Sheets API has not been used in project ${projectNumber} before or it is disabled. Enable it by visiting ${activationUrl} then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.`;
+  return {
+    error: {
+      code: 403,
+      message,
+      status: 'PERMISSION_DENIED',
+      details: [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'SERVICE_DISABLED',
+          domain: 'googleapis.com',
+          metadata: {
+            service: 'sheets.googleapis.com',
+            consumer: `projects/${projectNumber}`,
+            activationUrl,
+            serviceTitle: 'Google Sheets API',
+            containerInfo: projectNumber,
+          },
+        },
+        { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message },
+        {
+          '@type': 'type.googleapis.com/google.rpc.Help',
+          links: [{ description: 'Google developers console API activation', url: activationUrl }],
+        },
+      ],
+    },
+  };
 }
 
 function newSheet(
@@ -525,6 +686,7 @@ function newSheet(
     notes: {},
     validations: [],
     formats: {},
+    developerMetadata: [],
   };
 }
 

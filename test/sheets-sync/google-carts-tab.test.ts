@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryEngine } from '#engine/adapters/memory/memory-engine.js';
 import { EXPORT_HEADERS } from '#sheets-sync/export-rows.js';
 import { columnLetter, GoogleCartsTab } from '#sheets-sync/google-carts-tab.js';
-import { GoogleSheetsError } from '#sheets-sync/google-sheets.js';
+import { GoogleSheetsError, TAB_METADATA_KEY } from '#sheets-sync/google-sheets.js';
 import { IMPORT_HEADERS } from '#sheets-sync/import-rows.js';
 import { runNightly } from '#sheets-sync/nightly-export.js';
 import { sampleRules } from '#test/fakes/sample-cart.js';
@@ -27,6 +27,7 @@ function fresh(tabs: Record<string, Cell[][]>) {
   const tab = new GoogleCartsTab({
     spreadsheetId,
     serviceAccount: google.serviceAccount,
+    tokenUrl: google.tokenUrl,
     rootUrl: google.rootUrl,
     sleep: async (ms) => {
       waits.push(ms);
@@ -54,9 +55,48 @@ describe('GoogleCartsTab', () => {
     ]);
     expect(tab.requests).toMatchObject({
       'spreadsheets.get': 1,
-      'spreadsheets.batchUpdate': 1,
+      // addSheet, then the mark that finds the tab again after a rename
+      'spreadsheets.batchUpdate': 2,
       'values.update': 1,
     });
+  });
+
+  it('writes a night of more than 999 carts whole, growing the default 1000-row grid', async () => {
+    // Prepare
+    const { spreadsheetId, tab } = fresh({ Carts: [['Cart ID', 'Total']] });
+    const rows = [['Cart ID', 'Total'], ...Array.from({ length: 1_500 }, (_, i) => [`c-${i}`, i])];
+
+    // Act
+    await tab.writeExport('2026-06-10', rows);
+
+    // Assess
+    const written = google.values(spreadsheetId, 'Carts');
+    expect(written).toHaveLength(1_501);
+    expect(written.at(-1)).toEqual(['c-1499', 1499]);
+    expect(google.grid(spreadsheetId, 'Carts').rowCount).toBe(1_501);
+  });
+
+  it('finds the Carts and Import tabs by their marks after the owner renamed them', async () => {
+    // Prepare
+    const { spreadsheetId, tab } = fresh({ Carts: [['Cart ID']], Import: [['Cart ID'], ['c-9']] });
+    google.mark(spreadsheetId, 'Carts', TAB_METADATA_KEY, 'carts');
+    google.mark(spreadsheetId, 'Import', TAB_METADATA_KEY, 'import');
+    google.rename(spreadsheetId, 'Carts', 'Nightly carts');
+    google.rename(spreadsheetId, 'Import', 'Paste here');
+
+    // Act
+    await tab.writeExport('2026-06-10', [['Cart ID'], ['c-1']]);
+    const imported = await tab.readImport();
+    await tab.writeImportOutcomes(1, ['Outcome', 'imported']);
+
+    // Assess
+    expect(google.values(spreadsheetId, 'Nightly carts')).toEqual([['Cart ID'], ['c-1']]);
+    expect(imported).toEqual([['Cart ID'], ['c-9']]);
+    expect(google.values(spreadsheetId, 'Paste here')).toEqual([
+      ['Cart ID', 'Outcome'],
+      ['c-9', 'imported'],
+    ]);
+    expect(() => google.values(spreadsheetId, 'Carts')).toThrow(/no tab/);
   });
 
   it('blanks what an earlier, longer night left, so a rerun never duplicates', async () => {
@@ -152,7 +192,7 @@ describe('GoogleCartsTab', () => {
 
     // Assess
     expect(values).toEqual([['Cart ID']]);
-    expect(waits).toEqual([2_250]);
+    expect(waits).toEqual([2_500]);
     await expect(failed).rejects.toBeInstanceOf(GoogleSheetsError);
   });
 

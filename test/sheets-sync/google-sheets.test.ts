@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceAccountAuth } from '#sheets-sync/google-auth.js';
 import {
   backoffDelayMs,
   GoogleRulesSheet,
@@ -6,15 +7,11 @@ import {
   GoogleSheetsError,
   gridRange,
   parseRetryAfter,
-  serviceAccountAuth,
+  SHEETS_SCOPE,
+  TAB_METADATA_KEY,
 } from '#sheets-sync/google-sheets.js';
-import { rulesToRows } from '#sheets-sync/rules-sheet.js';
-import { sampleRules } from '#test/fakes/sample-cart.js';
-import {
-  fakeServiceAccount,
-  type GoogleApiServer,
-  startGoogleApiServer,
-} from '#test/peers/google-api-server.js';
+import { type Cell, type GoogleApiServer, startGoogleApiServer } from '#test/peers/google-api-server.js';
+import { fakeServiceAccount } from '#test/peers/google-service-account.js';
 
 let google: GoogleApiServer;
 let sheets = 0;
@@ -28,13 +25,18 @@ afterAll(async () => {
 });
 
 /** A fresh spreadsheet holding `tabs`, and an adapter on it whose waits are recorded, not slept. */
-function fresh(tabs: Record<string, (string | number)[][]>, options: Partial<GoogleRulesSheetOptions> = {}) {
+function fresh(
+  tabs: Record<string, Cell[][]>,
+  options: Partial<GoogleRulesSheetOptions> = {},
+  sharing: { sharedWith?: string[] } = {},
+) {
   const spreadsheetId = `sheet-${++sheets}-abcdefghij`;
-  google.addSpreadsheet(spreadsheetId, tabs);
+  google.addSpreadsheet(spreadsheetId, tabs, sharing);
   const waits: number[] = [];
   const sheet = new GoogleRulesSheet({
     spreadsheetId,
     serviceAccount: google.serviceAccount,
+    tokenUrl: google.tokenUrl,
     rootUrl: google.rootUrl,
     sleep: async (ms) => {
       waits.push(ms);
@@ -45,44 +47,74 @@ function fresh(tabs: Record<string, (string | number)[][]>, options: Partial<Goo
   return { spreadsheetId, sheet, waits };
 }
 
+const tokenRequests = () => google.auth.requests.filter((r) => r.endpoint === 'token').length;
+
 describe('GoogleRulesSheet', () => {
-  it('reads columns A:D of the Rules tab as unformatted values, signed with a self-signed JWT', async () => {
+  it('reads the Rules tab wide, unformatted, with the status cell apart, on one cached access token', async () => {
     // Prepare
     const { sheet } = fresh({
       Carts: [['Cart ID']],
       Rules: [
-        ['Name', 'Cart total from', 'x', 'y', 'ignored E'],
-        ['small', 0, 4, 24],
+        ['Name', 'Cart total from', 'x', 'inserted', 'y', 'Rules version 1 in force'],
+        ['small', 0, 4, '', 24],
         [],
         ['Quiet hours start', 0.875],
       ],
     });
     const before = google.requests.length;
+    const tokensBefore = tokenRequests();
 
     // Act
-    const rows = await sheet.readRules();
+    const first = await sheet.readRules();
+    const second = await sheet.readRules();
 
     // Assess
-    expect(rows).toEqual([
-      ['Name', 'Cart total from', 'x', 'y'],
-      ['small', 0, 4, 24],
-      [],
-      ['Quiet hours start', 0.875],
+    expect(first).toEqual({
+      rows: [
+        ['Name', 'Cart total from', 'x', 'inserted', 'y', ''],
+        ['small', 0, 4, '', 24],
+        [],
+        ['Quiet hours start', 0.875],
+      ],
+      status: 'Rules version 1 in force',
+    });
+    expect(second).toEqual(first);
+    expect(google.requests.slice(before).map((r) => `${r.operation} ${r.status}`)).toEqual([
+      'spreadsheets.get 200',
+      'values.batchGet 200',
+      'spreadsheets.get 200',
+      'values.batchGet 200',
     ]);
-    expect(google.requests.slice(before)).toEqual([
-      { method: 'GET', operation: 'values.get', status: 200, range: "'Rules'!A:D" },
-    ]);
+    // One JWT bearer grant at the token endpoint; the token is reused until it expires.
+    expect(tokenRequests() - tokensBefore).toBe(1);
   });
 
-  it('reads a tab whose name needs quoting', async () => {
+  it('finds the rules tab by the mark Set up put on it after the owner renamed it', async () => {
     // Prepare
-    const { sheet } = fresh({ "Owner's rules": [['Name']] }, { tab: "Owner's rules" });
+    const { sheet, spreadsheetId } = fresh({ Rules: [['Name']] });
+    google.mark(spreadsheetId, 'Rules', TAB_METADATA_KEY, 'rules');
+    google.rename(spreadsheetId, 'Rules', "Owner's rules");
 
     // Act
-    const rows = await sheet.readRules();
+    const read = await sheet.readRules();
+    await sheet.writeStatus('ok');
 
     // Assess
-    expect(rows).toEqual([['Name']]);
+    expect(read.rows).toEqual([['Name']]);
+    expect(google.cell(spreadsheetId, "'Owner''s rules'!F1")).toBe('ok');
+  });
+
+  it('says plainly that there is no tab named Rules when neither the mark nor the title is there', async () => {
+    // Prepare
+    const { sheet } = fresh({ 'Rules (old)': [['Name']] });
+
+    // Act
+    const failure = await sheet.readRules().catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(GoogleSheetsError);
+    expect((failure as GoogleSheetsError).reason).toBe('TAB_NOT_FOUND');
+    expect((failure as GoogleSheetsError).hint).toMatch(/^There is no tab named Rules/);
   });
 
   it('writes the status cell as plain text, never as a formula', async () => {
@@ -94,6 +126,7 @@ describe('GoogleRulesSheet', () => {
 
     // Assess
     expect(google.cell(spreadsheetId, 'Rules!F1')).toBe('=IMPORTXML("https://evil.example")\nline two');
+    expect(await sheet.readStatus()).toBe('=IMPORTXML("https://evil.example")\nline two');
   });
 
   it('writes the status to a cell of another tab, cut to 5,000 characters', async () => {
@@ -114,17 +147,34 @@ describe('GoogleRulesSheet', () => {
     // Prepare
     const { sheet } = fresh(
       { Rules: [['Name']] },
-      { serviceAccount: undefined, authClient: serviceAccountAuth(google.serviceAccount) },
+      {
+        serviceAccount: undefined,
+        authClient: serviceAccountAuth(google.serviceAccount, [SHEETS_SCOPE], google.tokenUrl),
+      },
     );
 
     // Act
-    const rows = await sheet.readRules();
+    const { rows } = await sheet.readRules();
 
     // Assess
     expect(rows).toEqual([['Name']]);
   });
 
-  it('fails at once, without retrying, when Google refuses the key', async () => {
+  it('is refused with 401 when it skips the token endpoint (a self-signed JWT)', async () => {
+    // Prepare
+    const jwt = serviceAccountAuth(google.serviceAccount, [SHEETS_SCOPE], google.tokenUrl);
+    jwt.useJWTAccessWithScope = true;
+    const { sheet } = fresh({ Rules: [['Name']] }, { serviceAccount: undefined, authClient: jwt });
+
+    // Act
+    const failure = await sheet.readRules().catch((error: unknown) => error);
+
+    // Assess
+    expect((failure as GoogleSheetsError).status).toBe(401);
+    expect((failure as GoogleSheetsError).hint).toMatch(/refused the engine's login/);
+  });
+
+  it('fails at once, without retrying, when the token endpoint refuses the key', async () => {
     // Prepare
     const stranger = fakeServiceAccount('stranger@other-project.iam.gserviceaccount.com');
     const { sheet, waits } = fresh({ Rules: [['Name']] }, { serviceAccount: stranger });
@@ -134,9 +184,42 @@ describe('GoogleRulesSheet', () => {
 
     // Assess
     expect(failure).toBeInstanceOf(GoogleSheetsError);
-    expect((failure as GoogleSheetsError).status).toBe(401);
-    expect(sheet.requests['values.get']).toBe(1);
+    expect((failure as GoogleSheetsError).reason).toMatch(/^invalid_(grant|client)$/);
+    expect((failure as GoogleSheetsError).temporary).toBe(false);
     expect(waits).toEqual([]);
+  });
+
+  it('says to share the sheet with the service account when it is not shared (403)', async () => {
+    // Prepare
+    const { sheet } = fresh({ Rules: [['Name']] }, {}, { sharedWith: ['owner@example.com'] });
+
+    // Act
+    const failure = (await sheet.readRules().catch((error: unknown) => error)) as GoogleSheetsError;
+
+    // Assess
+    expect(failure.status).toBe(403);
+    expect(failure.reason).toBe('PERMISSION_DENIED');
+    expect(failure.hint).toContain(
+      `Share the spreadsheet (and the summary document) with ${google.serviceAccount.client_email}`,
+    );
+  });
+
+  it('says which API to turn on in which project when the Sheets API is disabled', async () => {
+    // Prepare
+    const { sheet } = fresh({ Rules: [['Name']] });
+    google.setApiEnabled(false);
+
+    // Act
+    const failure = (await sheet.readRules().catch((error: unknown) => error)) as GoogleSheetsError;
+    google.setApiEnabled(true);
+
+    // Assess
+    expect(failure.status).toBe(403);
+    expect(failure.reason).toBe('SERVICE_DISABLED');
+    expect(failure.hint).toContain(
+      `turn on the Google Sheets API in Google Cloud project ${google.auth.projectNumber}`,
+    );
+    expect(failure.temporary).toBe(false);
   });
 
   it('waits out 429s for at least their Retry-After, then succeeds', async () => {
@@ -145,19 +228,32 @@ describe('GoogleRulesSheet', () => {
     google.failNext(2, { status: 429, retryAfterSeconds: 3 });
 
     // Act
-    const rows = await sheet.readRules();
+    const { rows } = await sheet.readRules();
 
     // Assess
     expect(rows).toEqual([['Name']]);
-    expect(sheet.requests['values.get']).toBe(3);
+    expect(sheet.requests['spreadsheets.get']).toBe(3);
     expect(waits).toHaveLength(2);
     for (const wait of waits) {
       expect(wait).toBeGreaterThanOrEqual(3_000);
-      expect(wait).toBeLessThan(3_500);
+      expect(wait).toBeLessThan(4_000);
     }
   });
 
-  it('backs off with growing jittered waits on 5xx and gives up after its tries', async () => {
+  it('retries a rate-limit 403 (userRateLimitExceeded) as Google advises', async () => {
+    // Prepare
+    const { sheet, waits } = fresh({ Rules: [['Name']] });
+    google.failNext(1, { status: 403, reason: 'userRateLimitExceeded' });
+
+    // Act
+    const { rows } = await sheet.readRules();
+
+    // Assess
+    expect(rows).toEqual([['Name']]);
+    expect(waits).toEqual([1_500]);
+  });
+
+  it('backs off with doubling jittered waits on 5xx and gives up after its tries, as "try again"', async () => {
     // Prepare
     const { sheet, waits } = fresh(
       { Rules: [['Name']] },
@@ -171,9 +267,25 @@ describe('GoogleRulesSheet', () => {
     // Assess
     expect(failure).toBeInstanceOf(GoogleSheetsError);
     expect((failure as GoogleSheetsError).status).toBe(503);
-    expect(sheet.requests['values.get']).toBe(4);
-    // random() = 0.5 of the ceilings 100, 200, 300 (capped)
-    expect(waits).toEqual([50, 100, 150]);
+    expect((failure as GoogleSheetsError).temporary).toBe(true);
+    expect((failure as GoogleSheetsError).hint).toMatch(/Try again in a few minutes/);
+    expect(sheet.requests['spreadsheets.get']).toBe(4);
+    // 100, 200, 300 (capped), each plus half a base of jitter
+    expect(waits).toEqual([150, 250, 350]);
+  });
+
+  it('stops backing off when the waits would pass their total budget', async () => {
+    // Prepare
+    const { sheet, waits } = fresh({ Rules: [['Name']] }, { retry: { maxTotalDelayMs: 10_000 } });
+    google.failNext(4, { status: 500 });
+
+    // Act
+    const failure = await sheet.readRules().catch((error: unknown) => error);
+
+    // Assess
+    expect((failure as GoogleSheetsError).status).toBe(500);
+    // 1.5 + 2.5 + 4.5 s = 8.5 s; the next 8.5 s wait would pass 10 s.
+    expect(waits).toEqual([1_500, 2_500, 4_500]);
   });
 
   it('does not wait for a Retry-After beyond its limit', async () => {
@@ -186,69 +298,8 @@ describe('GoogleRulesSheet', () => {
 
     // Assess
     expect((failure as GoogleSheetsError).status).toBe(429);
-    expect(sheet.requests['values.get']).toBe(1);
+    expect(sheet.requests['spreadsheets.get']).toBe(1);
     expect(waits).toEqual([]);
-  });
-
-  it('lays out a missing Rules tab from the template, with notes, validation and formats', async () => {
-    // Prepare
-    const { sheet, spreadsheetId } = fresh({ Carts: [['Cart ID', 'Email']] });
-    const template = rulesToRows(sampleRules());
-
-    // Act
-    const result = await sheet.ensureRulesTab(template);
-
-    // Assess
-    expect(result.created).toBe(true);
-    expect(google.values(spreadsheetId, 'Rules')).toEqual(template.values);
-    const dressing = google.dressing(spreadsheetId, 'Rules');
-    expect(dressing.notes).toEqual(Object.fromEntries(template.notes.map((n) => [n.cell, n.note])));
-    expect(dressing.validations).toContainEqual({
-      range: 'C2:C4',
-      rule: {
-        condition: {
-          type: 'NUMBER_BETWEEN',
-          values: [{ userEnteredValue: '0.25' }, { userEnteredValue: '168' }],
-        },
-        inputMessage: expect.stringContaining('First reminder after'),
-        strict: true,
-        showCustomUi: false,
-      },
-    });
-    expect(dressing.validations).toContainEqual({
-      range: 'B2:B4',
-      rule: expect.objectContaining({
-        condition: { type: 'NUMBER_GREATER_THAN_EQ', values: [{ userEnteredValue: '0' }] },
-      }),
-    });
-    expect(dressing.validations).toContainEqual({
-      range: 'B13',
-      rule: expect.objectContaining({
-        condition: {
-          type: 'ONE_OF_LIST',
-          values: [
-            { userEnteredValue: 'any' },
-            { userEnteredValue: 'first_only' },
-            { userEnteredValue: 'required' },
-          ],
-        },
-        showCustomUi: true,
-      }),
-    });
-    expect(dressing.formats.B7).toEqual({ numberFormat: { type: 'TEXT' } });
-    expect(dressing.formats.A1).toEqual({ textFormat: { bold: true } });
-  });
-
-  it('leaves an existing Rules tab as the owner left it', async () => {
-    // Prepare
-    const { sheet, spreadsheetId } = fresh({ Rules: [['Name', 'edited by the owner']] });
-
-    // Act
-    const result = await sheet.ensureRulesTab(rulesToRows(sampleRules()));
-
-    // Assess
-    expect(result).toEqual({ created: false, sheetId: 0 });
-    expect(google.values(spreadsheetId, 'Rules')).toEqual([['Name', 'edited by the owner']]);
   });
 });
 
@@ -262,13 +313,13 @@ describe('back-off arithmetic', () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
 
-  it('jitters under a doubling ceiling, and adds jitter on top of Retry-After', () => {
-    const options = { baseDelayMs: 500, maxDelayMs: 8_000 };
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelayMs(n, undefined, options, () => 0.999))).toEqual([
-      499, 999, 1998, 3996, 7992, 7992,
+  it('doubles up to the ceiling plus up to one base of jitter, and adds jitter on top of Retry-After', () => {
+    const options = { baseDelayMs: 1_000, maxDelayMs: 32_000 };
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelayMs(n, undefined, options, () => 0))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 32_000,
     ]);
-    expect(backoffDelayMs(3, undefined, options, () => 0)).toBe(0);
-    expect(backoffDelayMs(1, 4_000, options, () => 0.5)).toBe(4_250);
+    expect(backoffDelayMs(1, undefined, options, () => 0.999)).toBe(1_999);
+    expect(backoffDelayMs(1, 4_000, options, () => 0.5)).toBe(4_500);
   });
 
   it('turns A1 ranges into zero-based, end-exclusive grid ranges', () => {

@@ -57,6 +57,7 @@ function setUp(values: Cell[][] = rulesToRows(sampleRules()).values) {
   const sheet = new GoogleRulesSheet({
     spreadsheetId,
     serviceAccount: google.serviceAccount,
+    tokenUrl: google.tokenUrl,
     rootUrl: google.rootUrl,
     sleep: async (ms) => {
       waits.push(ms);
@@ -97,8 +98,7 @@ describe('syncRules', () => {
     expect(engineView.rules).toEqual(sampleRules());
     expect(outcome.status !== 'rejected' && outcome.version).toBe(engineView.version);
     expect(status()).toBe(
-      `Rules version ${engineView.version} in force since 2026-06-10 10:00 America/New_York.\n` +
-        'Last checked 2026-06-10 10:00 America/New_York.',
+      `Rules version ${engineView.version} in force since 2026-06-10 10:00 America/New_York.`,
     );
     expect(commands.filter((c) => c === 'PutObjectCommand')).toHaveLength(2);
   });
@@ -114,11 +114,32 @@ describe('syncRules', () => {
 
     // Assess
     expect(same.status).toBe('updated');
-    expect(String(sameStatus).split('\n')).toHaveLength(2);
+    expect(String(sameStatus).split('\n')).toHaveLength(1);
     expect(other.status).toBe('unchanged');
-    expect(String(status()).split('\n')[2]).toBe(
+    expect(String(status()).split('\n')[1]).toBe(
       'Note: the time zone here is America/New_York, but the nightly export and the monthly summary run at midnight Europe/Berlin. Ask your developer to set storeTimezone to America/New_York and deploy again.',
     );
+  });
+
+  it('reads what the owner typed as Sheets stores it: numbers, and times as day fractions unless the cell is text', async () => {
+    // Prepare: every cell typed as text would be, into cells without a text format but one
+    const typed = rulesToRows(sampleRules()).values.map((row) => row.map(String));
+    const { spreadsheetId, deps, stored } = setUp([]);
+    google.formatAsText(spreadsheetId, 'Rules', 'B8');
+    google.type(spreadsheetId, 'Rules', typed);
+    const quietStart = google.values(spreadsheetId, 'Rules').find((row) => row[0] === 'Quiet hours start');
+    const quietEnd = google.values(spreadsheetId, 'Rules').find((row) => row[0] === 'Quiet hours end');
+    const cap = google.values(spreadsheetId, 'Rules').find((row) => row[0] === 'Frequency cap (hours)');
+
+    // Act
+    const outcome = await syncRules(deps);
+
+    // Assess
+    expect(quietStart?.[1]).toBe(0.875);
+    expect(quietEnd?.[1]).toBe('08:00');
+    expect(cap?.[1]).toBe(sampleRules().frequencyCapHours);
+    expect(outcome.status).toBe('updated');
+    expect(await stored()).toBe(rulesYaml(sampleRules()));
   });
 
   it('writes nothing to S3 when the rules did not change', async () => {
@@ -135,9 +156,9 @@ describe('syncRules', () => {
     expect(second.status !== 'rejected' && second.version).toBe(first.status !== 'rejected' && first.version);
     expect(commands.filter((c) => c === 'PutObjectCommand')).toHaveLength(2);
     expect(commands.filter((c) => c === 'GetObjectCommand')).toHaveLength(4);
-    // "since" is when S3 stored the object (s3rver's wall clock); "last checked" is the sync's clock.
+    // "since" is when S3 stored the object (s3rver's wall clock).
     expect(status()).toMatch(
-      /^Rules version [0-9a-f]{32} in force since \d{4}-\d\d-\d\d \d\d:\d\d America\/New_York\.\nLast checked 2026-06-10 10:15 America\/New_York\.$/,
+      /^Rules version [0-9a-f]{32} in force since \d{4}-\d\d-\d\d \d\d:\d\d America\/New_York\.$/,
     );
   });
 
@@ -185,7 +206,7 @@ describe('syncRules', () => {
     const [head, ...listed] = String(status()).split('\n');
     expect(head).toMatch(
       new RegExp(
-        `^Rules NOT updated: 2 problems in this tab \\(checked 2026-06-10 10:00 America/New_York\\)\\. Version ${
+        `^Rules NOT updated: 2 problems in this tab\\. Version ${
           good.status !== 'rejected' ? good.version : 'none'
         } stays in force \\(since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d America/New_York\\)\\.$`,
       ),

@@ -30,12 +30,17 @@ class MemoryRulesSheet implements RulesSheet {
   reads = 0;
   failure: Error | undefined;
   constructor(public values: CellValue[][]) {}
+  writes = 0;
   async readRules() {
     this.reads += 1;
     if (this.failure) throw this.failure;
-    return structuredClone(this.values);
+    return { rows: structuredClone(this.values), status: this.status ?? '' };
+  }
+  async readStatus() {
+    return this.status ?? '';
   }
   async writeStatus(text: string) {
+    this.writes += 1;
     this.status = text;
   }
 }
@@ -218,9 +223,75 @@ describe('handleSync', () => {
     expect(sheet.reads).toBe(0);
   });
 
+  it("answers 424 with Google's reason and what to do when Google refuses for good, and says so in the status cell", async () => {
+    // Prepare
+    sheet.failure = new GoogleSheetsError('values.batchGet', {
+      status: 403,
+      reason: 'SERVICE_DISABLED',
+      detail: 'Google Sheets API has not been used in project 123 before or it is disabled.',
+      hint: 'Ask your developer to turn on the Google Sheets API in Google Cloud project 123, wait a few minutes, then try again.',
+      temporary: false,
+    });
+
+    // Act
+    const result = await post({ action: 'sync_rules', nonce: freshNonce() });
+
+    // Assess
+    expect(result.status).toBe(424);
+    expect(result.json).toMatchObject({
+      error: 'google_refused',
+      reason: 'SERVICE_DISABLED',
+      googleStatus: 403,
+    });
+    expect(result.json?.message).toMatch(
+      /^Ask your developer to turn on the Google Sheets API in Google Cloud project 123/,
+    );
+    expect(sheet.status).toContain('Rules NOT checked: Google refused (SERVICE_DISABLED).');
+    await expect(stored()).rejects.toMatchObject({ name: 'NoSuchKey' });
+  });
+
+  it('writes why into the status cell when a scheduled sync fails, once while it keeps failing', async () => {
+    // Prepare
+    sheet.failure = new GoogleSheetsError('spreadsheets.get', {
+      status: undefined,
+      reason: 'TAB_NOT_FOUND',
+      detail: 'no tab',
+      hint: 'There is no tab named Rules in the spreadsheet.',
+      temporary: false,
+    });
+
+    // Act
+    await expect(handleSync(ctx, structuredClone(scheduledEvent))).rejects.toBeInstanceOf(GoogleSheetsError);
+    await expect(handleSync(ctx, structuredClone(scheduledEvent))).rejects.toBeInstanceOf(GoogleSheetsError);
+
+    // Assess
+    expect(sheet.status).toBe(
+      'Rules NOT checked: Google refused (TAB_NOT_FOUND). The rules in force are unchanged.\nThere is no tab named Rules in the spreadsheet.',
+    );
+    expect(sheet.writes).toBe(1);
+  });
+
+  it('leaves the status cell alone when a scheduled sync finds nothing new', async () => {
+    // Act
+    await handleSync(ctx, structuredClone(scheduledEvent));
+    const after = sheet.writes;
+    await handleSync(ctx, structuredClone(scheduledEvent));
+    await handleSync(ctx, structuredClone(scheduledEvent));
+
+    // Assess
+    expect(after).toBe(1);
+    expect(sheet.writes).toBe(1);
+  });
+
   it('answers 502 when Google Sheets cannot be read, and writes nothing', async () => {
     // Prepare
-    sheet.failure = new GoogleSheetsError('values.get', 503, 'backend error');
+    sheet.failure = new GoogleSheetsError('values.get', {
+      status: 503,
+      reason: 'UNAVAILABLE',
+      detail: 'backend error',
+      hint: 'Google is busy or unreachable right now; nothing was changed. Try again in a few minutes.',
+      temporary: true,
+    });
 
     // Act
     const result = await post({ action: 'sync_rules', nonce: freshNonce() });

@@ -8,13 +8,19 @@
  *   as sent) and `POST /v4/spreadsheets/{id}:batchUpdate` with addSheet, addChart and
  *   deleteEmbeddedObject. test/peers/google-api-server.ts does not serve addChart, hence this one.
  *
- * Every request must carry a self-signed service-account JWT (RS256) of the fake account with the
- * scope the API needs. `failNext` makes the next requests answer 429 (or any status).
+ * Every request must carry an access token the fake login endpoints issued
+ * (test/peers/google-auth-server.ts), with the scope the API needs; a self-signed JWT is refused.
+ * `failNext` makes the next requests answer 429 (or any status; a 403 with Drive's rate-limit
+ * reason, `userRateLimitExceeded`, when asked).
  */
-import { createPublicKey, verify } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type FakeServiceAccount, fakeServiceAccount } from '#test/peers/google-api-server.js';
+import {
+  GoogleAuthRefusal,
+  type GoogleAuthServer,
+  startGoogleAuthServer,
+} from '#test/peers/google-auth-server.js';
+import { type FakeServiceAccount, fakeServiceAccount } from '#test/peers/google-service-account.js';
 
 export interface DriveFile {
   id: string;
@@ -49,6 +55,8 @@ export interface RecordedGoogleRequest {
 export interface GoogleDriveServer {
   /** e.g. http://127.0.0.1:41234/ (pass as rootUrl). */
   rootUrl: string;
+  /** The OAuth token endpoint of the fake login (pass as tokenUrl). */
+  tokenUrl: string;
   serviceAccount: FakeServiceAccount;
   requests: RecordedGoogleRequest[];
   addDocument(fileId: string): void;
@@ -57,7 +65,7 @@ export interface GoogleDriveServer {
   tab(spreadsheetId: string, title: string): FakeTab | undefined;
   /** The values last written into a range of a spreadsheet, by A1 range as sent. */
   values(spreadsheetId: string): Record<string, unknown[][]>;
-  failNext(count: number, status?: number): void;
+  failNext(count: number, status?: number, reason?: string): void;
   stop(): Promise<void>;
 }
 
@@ -77,12 +85,14 @@ class ApiError extends Error {
 
 /** Starts the server on a random local port with a fresh fake service account. */
 export async function startGoogleDriveServer(): Promise<GoogleDriveServer> {
-  const account = fakeServiceAccount('summary@cart-recovery-test.iam.gserviceaccount.com');
-  const publicKey = createPublicKey(account.publicKeyPem);
+  const auth: GoogleAuthServer = await startGoogleAuthServer({
+    serviceAccount: fakeServiceAccount('summary@cart-recovery-test.iam.gserviceaccount.com'),
+  });
+  const account = auth.serviceAccount;
   const files = new Map<string, DriveFile>();
   const books = new Map<string, { tabs: FakeTab[]; values: Record<string, unknown[][]>; next: number }>();
   const requests: RecordedGoogleRequest[] = [];
-  const failures: number[] = [];
+  const failures: { status: number; reason: string | undefined }[] = [];
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -102,15 +112,32 @@ export async function startGoogleDriveServer(): Promise<GoogleDriveServer> {
       requests.push(record);
       try {
         const isDrive = url.pathname.startsWith('/upload/drive/') || url.pathname.startsWith('/drive/');
-        checkAuthorization(req, account, publicKey, isDrive ? DRIVE_SCOPE : SHEETS_SCOPE);
+        auth.check(req.headers.authorization, isDrive ? DRIVE_SCOPE : SHEETS_SCOPE);
         const failure = failures.shift();
-        if (failure !== undefined) throw new ApiError(failure, 'RESOURCE_EXHAUSTED', 'Injected failure');
+        if (failure?.reason) {
+          // Drive's rate-limit answer: 403 with the reason in errors[] (Drive v3's error shape).
+          record.status = failure.status;
+          send(res, failure.status, {
+            error: {
+              code: failure.status,
+              message: 'User Rate Limit Exceeded',
+              errors: [
+                { message: 'User Rate Limit Exceeded', domain: 'usageLimits', reason: failure.reason },
+              ],
+            },
+          });
+          return;
+        }
+        if (failure !== undefined)
+          throw new ApiError(failure.status, 'RESOURCE_EXHAUSTED', 'Injected failure');
         send(res, 200, route(req.method ?? 'GET', url, record));
       } catch (error) {
         const e =
           error instanceof ApiError
             ? error
-            : new ApiError(400, 'INVALID_ARGUMENT', error instanceof Error ? error.message : 'bad request');
+            : error instanceof GoogleAuthRefusal
+              ? new ApiError(error.code, error.status, error.message)
+              : new ApiError(400, 'INVALID_ARGUMENT', error instanceof Error ? error.message : 'bad request');
         record.status = e.code;
         send(res, e.code, { error: { code: e.code, message: e.message, status: e.status } });
       }
@@ -198,6 +225,7 @@ export async function startGoogleDriveServer(): Promise<GoogleDriveServer> {
   const { port } = server.address() as AddressInfo;
   return {
     rootUrl: `http://127.0.0.1:${port}/`,
+    tokenUrl: auth.tokenUrl,
     serviceAccount: account,
     requests,
     addDocument(fileId) {
@@ -213,39 +241,14 @@ export async function startGoogleDriveServer(): Promise<GoogleDriveServer> {
     },
     tab: (spreadsheetId, title) => books.get(spreadsheetId)?.tabs.find((t) => t.title === title),
     values: (spreadsheetId) => books.get(spreadsheetId)?.values ?? {},
-    failNext(count, status = 429) {
-      for (let i = 0; i < count; i += 1) failures.push(status);
+    failNext(count, status = 429, reason = undefined) {
+      for (let i = 0; i < count; i += 1) failures.push({ status, reason });
     },
-    stop: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    stop: async () => {
+      await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+      await auth.stop();
+    },
   };
-}
-
-function checkAuthorization(
-  req: IncomingMessage,
-  account: FakeServiceAccount,
-  publicKey: ReturnType<typeof createPublicKey>,
-  scope: string,
-): void {
-  const match = /^Bearer ([\w-]+)\.([\w-]+)\.([\w-]+)$/.exec(req.headers.authorization ?? '');
-  if (!match) throw new ApiError(401, 'UNAUTHENTICATED', 'no Bearer JWT');
-  const [, head = '', body = '', signature = ''] = match;
-  const signed = verify(
-    'RSA-SHA256',
-    Buffer.from(`${head}.${body}`),
-    publicKey,
-    Buffer.from(signature, 'base64url'),
-  );
-  if (!signed) throw new ApiError(401, 'UNAUTHENTICATED', 'bad signature');
-  const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as {
-    iss?: string;
-    scope?: string;
-    exp?: number;
-  };
-  if (claims.iss !== account.client_email) throw new ApiError(401, 'UNAUTHENTICATED', 'wrong issuer');
-  if ((claims.exp ?? 0) <= Date.now() / 1000) throw new ApiError(401, 'UNAUTHENTICATED', 'expired');
-  if (!(claims.scope ?? '').split(' ').includes(scope)) {
-    throw new ApiError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.');
-  }
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

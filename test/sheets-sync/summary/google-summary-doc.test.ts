@@ -44,6 +44,7 @@ function fresh(tabs: string[] = ['Rules'], options: Partial<GoogleSummaryDocumen
     documentId,
     spreadsheetId,
     serviceAccount: google.serviceAccount,
+    tokenUrl: google.tokenUrl,
     rootUrl: google.rootUrl,
     sleep: async (ms) => {
       waits.push(ms);
@@ -101,6 +102,33 @@ describe('GoogleSummaryDocument.write', () => {
     expect(waits).toHaveLength(1);
     expect(document.requests['files.update']).toBe(2);
     expect(google.file(documentId)?.content).toContain('<p>P</p>');
+  });
+
+  it("retries Drive's rate-limit 403 (userRateLimitExceeded) with doubling waits, as Google advises", async () => {
+    // Prepare
+    const { documentId, document, waits } = fresh();
+    google.failNext(3, 403, 'userRateLimitExceeded');
+
+    // Act
+    await document.write({ title: 'T', paragraphs: ['P'], table: [] });
+
+    // Assess
+    expect(waits).toEqual([1_500, 2_500, 4_500]);
+    expect(google.file(documentId)?.content).toContain('<p>P</p>');
+  });
+
+  it('says to share the Doc when Drive cannot find it for the service account', async () => {
+    // Prepare
+    const { document } = fresh([], { documentId: 'not-shared-doc' });
+
+    // Act
+    const failure = (await document
+      .write({ title: 'T', paragraphs: [], table: [] })
+      .catch((error: unknown) => error)) as GoogleSummaryError;
+
+    // Assess
+    expect(failure.status).toBe(404);
+    expect(failure.hint).toContain(`with ${google.serviceAccount.client_email} as Editor`);
   });
 
   it('fails with a named error when the Doc does not exist', async () => {
