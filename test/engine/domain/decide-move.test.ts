@@ -130,6 +130,24 @@ describe('decideMove', () => {
     expect(move).toEqual({ kind: 'give_up', reasons: ['the cart has no contents on record'] });
   });
 
+  it('gives up on a cart with no last activity on record, even after a checkout of its email', () => {
+    // Prepare: a snapshot but no last activity.
+    const cart = sampleCart({ lastActivityAt: undefined });
+
+    // Act
+    const plain = decideMove(cart, {}, sampleRules(), at('2026-06-10T15:00Z'));
+    const afterCheckout = decideMove(
+      cart,
+      { lastCheckoutAt: z('2026-06-10T14:30Z') },
+      sampleRules(),
+      at('2026-06-10T15:00Z'),
+    );
+
+    // Assess
+    expect(plain).toStrictEqual({ kind: 'give_up', reasons: ['the cart has no contents on record'] });
+    expect(afterCheckout).toStrictEqual(plain);
+  });
+
   it('gives up once the cart is more than maxCartAgeHours old, not at the limit itself', () => {
     // Act: 14:00Z + 168 h = 14:00Z June 17 = 10:00 EDT, outside quiet hours.
     const atAge = decideMove(sampleCart(), {}, sampleRules(), at('2026-06-17T14:00Z'));
@@ -322,6 +340,22 @@ describe('decideMove', () => {
 
     // Assess: 72 h before 15:00Z June 10 is 15:00Z June 7, exactly the cap.
     expect(moves.map((m) => m.kind)).toEqual(['remind', 'remind', 'remind']);
+  });
+
+  it('does not skip with a cap of 0 even for a reminder stamped after now', () => {
+    // Prepare: another cart's reminder recorded 1 min ahead of this clock.
+    const history = { lastReminder: { cartId: 'cart-other', at: z('2026-06-10T15:01Z') } };
+
+    // Act
+    const move = decideMove(
+      sampleCart(),
+      history,
+      sampleRules({ frequencyCapHours: 0 }),
+      at('2026-06-10T15:00Z'),
+    );
+
+    // Assess
+    expect(move.kind).toBe('remind');
   });
 
   it('waits to give up giveUpAfterHours after the last reminder once all are done', () => {
