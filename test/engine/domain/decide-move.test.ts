@@ -130,6 +130,24 @@ describe('decideMove', () => {
     expect(move).toEqual({ kind: 'give_up', reasons: ['the cart has no contents on record'] });
   });
 
+  it('gives up on a cart with no last activity on record, even after a checkout of its email', () => {
+    // Prepare: a snapshot but no last activity.
+    const cart = sampleCart({ lastActivityAt: undefined });
+
+    // Act
+    const plain = decideMove(cart, {}, sampleRules(), at('2026-06-10T15:00Z'));
+    const afterCheckout = decideMove(
+      cart,
+      { lastCheckoutAt: z('2026-06-10T14:30Z') },
+      sampleRules(),
+      at('2026-06-10T15:00Z'),
+    );
+
+    // Assess
+    expect(plain).toStrictEqual({ kind: 'give_up', reasons: ['the cart has no contents on record'] });
+    expect(afterCheckout).toStrictEqual(plain);
+  });
+
   it('gives up once the cart is more than maxCartAgeHours old, not at the limit itself', () => {
     // Act: 14:00Z + 168 h = 14:00Z June 17 = 10:00 EDT, outside quiet hours.
     const atAge = decideMove(sampleCart(), {}, sampleRules(), at('2026-06-17T14:00Z'));
@@ -324,6 +342,22 @@ describe('decideMove', () => {
     expect(moves.map((m) => m.kind)).toEqual(['remind', 'remind', 'remind']);
   });
 
+  it('does not skip with a cap of 0 even for a reminder stamped after now', () => {
+    // Prepare: another cart's reminder recorded 1 min ahead of this clock.
+    const history = { lastReminder: { cartId: 'cart-other', at: z('2026-06-10T15:01Z') } };
+
+    // Act
+    const move = decideMove(
+      sampleCart(),
+      history,
+      sampleRules({ frequencyCapHours: 0 }),
+      at('2026-06-10T15:00Z'),
+    );
+
+    // Assess
+    expect(move.kind).toBe('remind');
+  });
+
   it('waits to give up giveUpAfterHours after the last reminder once all are done', () => {
     // Prepare: one reminder allowed, sent at 15:00Z.
     const cart = sampleCart({ reminders: [sent(1, '2026-06-10T15:00Z')] });
@@ -420,6 +454,354 @@ describe('decideMove', () => {
     expect(second).toMatchObject({ kind: 'wait', until: '2026-06-10T15:30:00.000Z' });
     expect(second).not.toEqual(first);
   });
+  it('waits until a due time with seconds, to the millisecond', () => {
+    // Prepare: last active 14:00:27.250Z; due 15:00:27.250Z = 11:00:27 EDT, outside quiet hours.
+    const cart = sampleCart({ lastActivityAt: z('2026-06-10T14:00:27.250Z') });
+
+    // Act
+    const move = decideMove(cart, {}, sampleRules(), at('2026-06-10T14:31Z'));
+
+    // Assess
+    expect(move).toStrictEqual({
+      kind: 'wait',
+      until: '2026-06-10T15:00:27.250Z',
+      why: 'not_due',
+      n: 1,
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-10T14:00:27.250Z',
+        'reminder 1 is due 1 h after the last activity, at 2026-06-10T15:00:27.250Z',
+      ],
+    });
+  });
+
+  it('defers a due time with seconds to the whole minute quiet hours end at', () => {
+    // Prepare: due 01:30:27.250Z June 11 = 21:30:27 EDT, quiet until 08:00 EDT = 12:00Z.
+    const cart = sampleCart({ lastActivityAt: z('2026-06-11T00:30:27.250Z') });
+
+    // Act
+    const waiting = decideMove(cart, {}, sampleRules(), at('2026-06-11T00:31Z'));
+    const sending = decideMove(cart, {}, sampleRules(), at('2026-06-11T12:00Z'));
+
+    // Assess
+    expect(waiting).toStrictEqual({
+      kind: 'wait',
+      until: '2026-06-11T12:00:00.000Z',
+      why: 'not_due',
+      n: 1,
+      deferredFrom: '2026-06-11T01:30:27.250Z',
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-11T00:30:27.250Z',
+        'reminder 1 is due 1 h after the last activity, at 2026-06-11T01:30:27.250Z',
+        '2026-06-10 21:30 in America/New_York is inside quiet hours (21:00-08:00); it waits until 2026-06-11 08:00 local',
+      ],
+    });
+    expect(sending).toStrictEqual({
+      kind: 'remind',
+      n: 1,
+      dueAt: '2026-06-11T12:00:00.000Z',
+      deferredFrom: '2026-06-11T01:30:27.250Z',
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-11T00:30:27.250Z',
+        'reminder 1 is due 1 h after the last activity, at 2026-06-11T01:30:27.250Z',
+        'reminder 1 goes now',
+      ],
+    });
+  });
+
+  it('does not defer a due time 1 ms before quiet hours begin', () => {
+    // Prepare: due 00:59:59.999Z June 11 = 20:59:59.999 EDT.
+    const cart = sampleCart({ lastActivityAt: z('2026-06-10T23:59:59.999Z') });
+
+    // Act
+    const move = decideMove(cart, {}, sampleRules(), at('2026-06-11T00:00Z'));
+
+    // Assess
+    expect(move).toStrictEqual({
+      kind: 'wait',
+      until: '2026-06-11T00:59:59.999Z',
+      why: 'not_due',
+      n: 1,
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-10T23:59:59.999Z',
+        'reminder 1 is due 1 h after the last activity, at 2026-06-11T00:59:59.999Z',
+      ],
+    });
+  });
+
+  it("keeps quiet hours in the shopper's zone when it differs from the store's", () => {
+    // Prepare: due 19:30Z = 21:30 in Berlin (quiet) but 15:30 in New York (the store's zone).
+    const berlin = sampleCart({
+      lastActivityAt: z('2026-06-10T18:30Z'),
+      snapshot: { timezone: 'Europe/Berlin' },
+    });
+
+    // Act
+    const move = decideMove(berlin, {}, sampleRules(), at('2026-06-10T18:31Z'));
+
+    // Assess: 08:00 in Berlin (CEST) is 06:00Z.
+    expect(move).toStrictEqual({
+      kind: 'wait',
+      until: '2026-06-11T06:00:00.000Z',
+      why: 'not_due',
+      n: 1,
+      deferredFrom: '2026-06-10T19:30:00.000Z',
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-10T18:30:00.000Z',
+        'reminder 1 is due 1 h after the last activity, at 2026-06-10T19:30:00.000Z',
+        '2026-06-10 21:30 in Europe/Berlin is inside quiet hours (21:00-08:00); it waits until 2026-06-11 08:00 local',
+      ],
+    });
+  });
+
+  it("keeps quiet hours in the store's zone for a shopper without one", () => {
+    // Prepare: the same cart without a zone; the store is in New York, where 19:30Z is 15:30.
+    const cart = sampleCart({ lastActivityAt: z('2026-06-10T18:30Z'), snapshot: { timezone: undefined } });
+
+    // Act
+    const newYork = decideMove(cart, {}, sampleRules(), at('2026-06-10T18:31Z'));
+    const berlinStore = decideMove(
+      cart,
+      {},
+      sampleRules({ store: { timezone: 'Europe/Berlin' } }),
+      at('2026-06-10T18:31Z'),
+    );
+
+    // Assess
+    expect(newYork).toMatchObject({ kind: 'wait', until: '2026-06-10T19:30:00.000Z', why: 'not_due' });
+    expect(newYork).not.toHaveProperty('deferredFrom');
+    expect(berlinStore).toMatchObject({
+      until: '2026-06-11T06:00:00.000Z',
+      deferredFrom: '2026-06-10T19:30:00.000Z',
+    });
+  });
+
+  it('gives up at the maximum cart age when quiet hours would defer reminder 1 past it', () => {
+    // Prepare: maximum age 2 h: 00:30Z + 2 h = 02:30Z June 11. Reminder 1 is due 01:30Z (21:30 EDT),
+    // before the limit, but quiet hours defer it to 12:00Z, after.
+    const cart = sampleCart({ lastActivityAt: z('2026-06-11T00:30Z') });
+
+    // Act
+    const move = decideMove(cart, {}, sampleRules({ maxCartAgeHours: 2 }), at('2026-06-11T00:31Z'));
+
+    // Assess
+    expect(move).toStrictEqual({
+      kind: 'wait',
+      until: '2026-06-11T02:30:00.001Z',
+      why: 'give_up_later',
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-11T00:30:00.000Z',
+        'reminder 1 is due 1 h after the last activity, at 2026-06-11T01:30:00.000Z',
+        '2026-06-10 21:30 in America/New_York is inside quiet hours (21:00-08:00), and by its end the cart is too old; it will give up then',
+      ],
+    });
+  });
+
+  it('waits no later than the maximum cart age when an overdue reminder meets quiet hours', () => {
+    // Prepare: as above, now 02:00Z (22:00 EDT): reminder 1 is overdue and it is quiet.
+    const cart = sampleCart({ lastActivityAt: z('2026-06-11T00:30Z') });
+
+    // Act
+    const move = decideMove(cart, {}, sampleRules({ maxCartAgeHours: 2 }), at('2026-06-11T02:00Z'));
+
+    // Assess: the wake-up 1 ms after the limit finds the cart too old.
+    expect(move).toStrictEqual({
+      kind: 'wait',
+      until: '2026-06-11T02:30:00.001Z',
+      why: 'quiet_hours',
+      n: 1,
+      deferredFrom: '2026-06-11T01:30:00.000Z',
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-11T00:30:00.000Z',
+        'reminder 1 is due 1 h after the last activity, at 2026-06-11T01:30:00.000Z',
+        'now, 2026-06-10 22:00 in America/New_York is inside quiet hours (21:00-08:00); deferred to 2026-06-11 08:00 local',
+      ],
+    });
+  });
+
+  it('sends a reminder due exactly at the maximum cart age, and gives up 1 ms later', () => {
+    // Prepare: maximum age 1 h, the big tier's first wait: due 15:00Z, the limit itself.
+    const rules = sampleRules({ maxCartAgeHours: 1 });
+
+    // Act
+    const before = decideMove(sampleCart(), {}, rules, at('2026-06-10T14:30Z'));
+    const due = decideMove(sampleCart(), {}, rules, at('2026-06-10T15:00Z'));
+    const after = decideMove(sampleCart(), {}, rules, at('2026-06-10T15:00:00.001Z'));
+
+    // Assess
+    expect(before).toMatchObject({ kind: 'wait', until: '2026-06-10T15:00:00.000Z', why: 'not_due', n: 1 });
+    expect(expectKind(due, 'remind')).toMatchObject({ n: 1, dueAt: '2026-06-10T15:00:00.000Z' });
+    expect(after).toStrictEqual({
+      kind: 'give_up',
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-10T14:00:00.000Z',
+        'the cart is older than 1 h (maximum cart age)',
+      ],
+    });
+  });
+
+  it('writes hours that are not whole with two decimals', () => {
+    // Prepare: maximum age 1.5 h.
+    const rules = sampleRules({ maxCartAgeHours: 1.5 });
+
+    // Act
+    const move = decideMove(sampleCart(), {}, rules, at('2026-06-10T15:30:00.001Z'));
+
+    // Assess
+    expect(expectKind(move, 'give_up').reasons.at(-1)).toBe(
+      'the cart is older than 1.50 h (maximum cart age)',
+    );
+  });
+
+  it('waits to give up after reminder 1 under first_only without consent', () => {
+    // Prepare
+    const cart = sampleCart({
+      snapshot: { marketingConsent: undefined },
+      reminders: [sent(1, '2026-06-10T15:00Z')],
+    });
+
+    // Act
+    const move = decideMove(cart, {}, sampleRules({ consent: 'first_only' }), at('2026-06-10T16:00Z'));
+
+    // Assess: 15:00Z + 72 h.
+    expect(move).toStrictEqual({
+      kind: 'wait',
+      until: '2026-06-13T15:00:00.000Z',
+      why: 'give_up_later',
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-10T14:00:00.000Z',
+        'all 1 reminder(s) are done (without marketing consent the rules allow only the first reminder)',
+        'the cart gives up at 2026-06-13T15:00:00.000Z unless it changes',
+      ],
+    });
+  });
+
+  it('sends no reminder under maxReminders 0 and gives up giveUpAfterHours after the last activity', () => {
+    // Prepare
+    const rules = sampleRules({ maxReminders: 0 });
+
+    // Act
+    const waiting = decideMove(sampleCart(), {}, rules, at('2026-06-10T16:00Z'));
+    const done = decideMove(sampleCart(), {}, rules, at('2026-06-13T14:00Z'));
+
+    // Assess: 14:00Z + 72 h.
+    expect(waiting).toStrictEqual({
+      kind: 'wait',
+      until: '2026-06-13T14:00:00.000Z',
+      why: 'give_up_later',
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-10T14:00:00.000Z',
+        'no reminder will be sent: the rules allow 0',
+        'the cart gives up at 2026-06-13T14:00:00.000Z unless it changes',
+      ],
+    });
+    expect(done).toStrictEqual({
+      kind: 'give_up',
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-10T14:00:00.000Z',
+        'no reminder will be sent: the rules allow 0',
+        '72 h have passed since the last activity',
+      ],
+    });
+  });
+
+  it('waits to give up giveUpAfterHours after reminder 2, then gives up', () => {
+    // Prepare: both reminders sent, the second at 12:00Z June 11.
+    const cart = sampleCart({ reminders: [sent(1, '2026-06-10T15:00Z'), sent(2, '2026-06-11T12:00Z')] });
+
+    // Act
+    const waiting = decideMove(cart, {}, sampleRules(), at('2026-06-14T11:59:59.999Z'));
+    const done = decideMove(cart, {}, sampleRules(), at('2026-06-14T12:00Z'));
+
+    // Assess: 12:00Z June 11 + 72 h.
+    expect(waiting).toStrictEqual({
+      kind: 'wait',
+      until: '2026-06-14T12:00:00.000Z',
+      why: 'give_up_later',
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-10T14:00:00.000Z',
+        'all 2 reminder(s) are done',
+        'the cart gives up at 2026-06-14T12:00:00.000Z unless it changes',
+      ],
+    });
+    expect(done).toStrictEqual({
+      kind: 'give_up',
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-10T14:00:00.000Z',
+        'all 2 reminder(s) are done',
+        '72 h have passed since the last reminder',
+      ],
+    });
+  });
+
+  it('gives up at the maximum cart age when it comes before giveUpAfterHours after the last reminder', () => {
+    // Prepare: the limit is 14:00Z June 10 + 30 h = 20:00Z June 11; reminder 2 at 12:00Z June 11.
+    const cart = sampleCart({ reminders: [sent(1, '2026-06-10T15:00Z'), sent(2, '2026-06-11T12:00Z')] });
+    const rules = sampleRules({ maxCartAgeHours: 30 });
+
+    // Act
+    const move = decideMove(cart, {}, rules, at('2026-06-11T13:00Z'));
+
+    // Assess
+    expect(move).toMatchObject({ kind: 'wait', until: '2026-06-11T20:00:00.001Z', why: 'give_up_later' });
+    expect(move.reasons.at(-1)).toBe('the cart gives up at 2026-06-11T20:00:00.001Z unless it changes');
+  });
+
+  it('counts reminder 2 from reminder 1 when reminder 1 came after the last activity', () => {
+    // Prepare: the last activity at 14:00Z, reminder 1 sent late at 16:30Z.
+    const cart = sampleCart({ reminders: [sent(1, '2026-06-10T16:30Z')] });
+
+    // Act
+    const move = decideMove(cart, {}, sampleRules(), at('2026-06-10T17:00Z'));
+
+    // Assess: 16:30Z + 20 h = 12:30Z June 11 = 08:30 EDT.
+    expect(move).toStrictEqual({
+      kind: 'wait',
+      until: '2026-06-11T12:30:00.000Z',
+      why: 'not_due',
+      n: 2,
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-10T14:00:00.000Z',
+        'reminder 2 is due 20 h after reminder 1, at 2026-06-11T12:30:00.000Z',
+      ],
+    });
+  });
+
+  it('skips with the due time moved past quiet hours', () => {
+    // Prepare: due 01:30Z June 11 (21:30 EDT); now 12:00Z, within the cap of another cart's reminder.
+    const cart = sampleCart({ lastActivityAt: z('2026-06-11T00:30Z') });
+    const history = { lastReminder: { cartId: 'cart-other', at: z('2026-06-10T13:00Z') } };
+
+    // Act
+    const move = decideMove(cart, history, sampleRules(), at('2026-06-11T12:00Z'));
+
+    // Assess
+    expect(move).toStrictEqual({
+      kind: 'skip',
+      n: 1,
+      dueAt: '2026-06-11T12:00:00.000Z',
+      reason: 'frequency_cap',
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-11T00:30:00.000Z',
+        'reminder 1 is due 1 h after the last activity, at 2026-06-11T01:30:00.000Z',
+        'this email got a reminder for another cart at 2026-06-10T13:00:00.000Z, within the 72 h frequency cap',
+      ],
+    });
+  });
 });
 
 describe('decideMove, the move object', () => {
@@ -480,6 +862,49 @@ describe('reminderLimit', () => {
     expect(reminderLimit(sampleCart({ snapshot: { items: [] } }), sampleRules())).toEqual({
       limit: 0,
       why: 'the cart is empty',
+    });
+  });
+
+  it('says why in words for each limit below the maximum', () => {
+    // Prepare
+    const noConsent = sampleCart({ snapshot: { marketingConsent: false } });
+
+    // Act / Assess
+    expect(reminderLimit(sampleCart({ emailKey: undefined }), sampleRules())).toEqual({
+      limit: 0,
+      why: 'the cart has no email address to remind',
+    });
+    expect(reminderLimit(sampleCart({ snapshot: null }), sampleRules())).toEqual({
+      limit: 0,
+      why: 'the cart is empty',
+    });
+    expect(reminderLimit(noConsent, sampleRules({ consent: 'required' }))).toEqual({
+      limit: 0,
+      why: 'the rules require marketing consent and the shopper has not given it',
+    });
+    expect(reminderLimit(noConsent, sampleRules({ consent: 'first_only' }))).toEqual({
+      limit: 1,
+      why: 'without marketing consent the rules allow only the first reminder',
+    });
+  });
+
+  it('allows both reminders under first_only with consent', () => {
+    // Act / Assess
+    expect(reminderLimit(sampleCart(), sampleRules({ consent: 'first_only' }))).toStrictEqual({ limit: 2 });
+  });
+
+  it('follows maxReminders below 2 under first_only without consent', () => {
+    // Prepare
+    const noConsent = sampleCart({ snapshot: { marketingConsent: undefined } });
+
+    // Act / Assess
+    expect(reminderLimit(noConsent, sampleRules({ consent: 'first_only', maxReminders: 1 }))).toEqual({
+      limit: 1,
+      why: 'the rules allow 1',
+    });
+    expect(reminderLimit(noConsent, sampleRules({ consent: 'first_only', maxReminders: 0 }))).toEqual({
+      limit: 0,
+      why: 'the rules allow 0',
     });
   });
 });
@@ -558,5 +983,109 @@ describe('settleCart', () => {
     // Assess
     expect(settled.cart).toBe(cart);
     expect(settled.next).toMatchObject({ kind: 'remind', n: 1 });
+  });
+
+  it('records a skipped reminder without a rules version when none is given', () => {
+    // Prepare
+    const history = { lastReminder: { cartId: 'cart-other', at: z('2026-06-10T14:30Z') } };
+
+    // Act
+    const settled = settleCart(sampleCart(), history, sampleRules(), at('2026-06-10T15:00Z'));
+
+    // Assess
+    expect(settled.cart.reminders).toStrictEqual([
+      {
+        n: 1,
+        state: 'skipped',
+        dueAt: '2026-06-10T15:00:00.000Z',
+        at: '2026-06-10T15:00:00.000Z',
+        reason: 'frequency_cap',
+      },
+    ]);
+  });
+
+  it('gives up with the reason of the move as closedWhy', () => {
+    // Prepare: both reminders sent, the second at 12:00Z June 11.
+    const cart = sampleCart({ reminders: [sent(1, '2026-06-10T15:00Z'), sent(2, '2026-06-11T12:00Z')] });
+
+    // Act
+    const settled = settleCart(cart, {}, sampleRules(), at('2026-06-14T12:00Z'));
+
+    // Assess
+    expect(settled.cart).toStrictEqual({
+      ...cart,
+      status: 'given_up',
+      closedAt: '2026-06-14T12:00:00.000Z',
+      closedWhy: '72 h have passed since the last reminder',
+      wake: undefined,
+      version: 2,
+    });
+    expect(settled.moves).toHaveLength(1);
+    expect(settled.next).toStrictEqual({ kind: 'closed', reasons: settled.moves[0]?.reasons });
+  });
+
+  it('closes with the reason of a stop as closedWhy', () => {
+    // Act
+    const settled = settleCart(
+      sampleCart(),
+      { unsubscribedAt: z('2026-06-10T14:10Z') },
+      sampleRules(),
+      at('2026-06-10T14:20Z'),
+    );
+
+    // Assess
+    expect(settled.cart).toMatchObject({
+      status: 'unsubscribed',
+      closedAt: '2026-06-10T14:20:00.000Z',
+      closedWhy: "the shopper's email unsubscribed at 2026-06-10T14:10:00.000Z",
+      version: 2,
+    });
+    expect(settled.next).toStrictEqual({
+      kind: 'closed',
+      reasons: ["the shopper's email unsubscribed at 2026-06-10T14:10:00.000Z"],
+    });
+  });
+
+  it('leaves a closed cart as it is', () => {
+    // Prepare
+    const cart = sampleCart({
+      status: 'purchased',
+      closedAt: z('2026-06-10T16:00Z'),
+      closedWhy: 'checked out',
+    });
+
+    // Act
+    const settled = settleCart(cart, {}, sampleRules(), at('2026-06-14T12:00Z'));
+
+    // Assess
+    expect(settled.cart).toBe(cart);
+    expect(settled.moves).toStrictEqual([
+      { kind: 'stop', status: 'already_closed', reasons: ['the cart is already closed (purchased)'] },
+    ]);
+    expect(settled.next).toStrictEqual({
+      kind: 'closed',
+      reasons: ['the cart is already closed (purchased)'],
+    });
+  });
+
+  it('skips both reminders within the frequency cap and waits to give up', () => {
+    // Prepare: another cart of the email got a reminder at 14:30Z; the cap is 72 h.
+    const history = { lastReminder: { cartId: 'cart-other', at: z('2026-06-10T14:30Z') } };
+
+    // Act: 12:00Z June 11, when reminder 2 (due 11:00Z, deferred to 12:00Z) has come too.
+    const settled = settleCart(sampleCart(), history, sampleRules(), at('2026-06-11T12:00Z'));
+
+    // Assess: given up 72 h after the skipped reminder 2 was due (12:00Z June 11).
+    expect(settled.moves.map((m) => m.kind)).toEqual(['skip', 'skip', 'wait']);
+    expect(settled.cart.reminders.map((r) => [r.n, r.state, r.dueAt])).toEqual([
+      [1, 'skipped', '2026-06-10T15:00:00.000Z'],
+      [2, 'skipped', '2026-06-11T12:00:00.000Z'],
+    ]);
+    expect(settled.cart.version).toBe(3);
+    expect(settled.next).toMatchObject({
+      kind: 'wait',
+      why: 'give_up_later',
+      until: '2026-06-14T12:00:00.000Z',
+    });
   });
 });
