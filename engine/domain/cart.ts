@@ -193,7 +193,9 @@ function carryOver(next: CartSnapshot, previous: CartSnapshot | undefined): Cart
 
 /**
  * Folds one validated event into a cart (or into nothing, for a cart seen first). Pure: the order
- * events arrive in does not change the end state, except that a closed cart stays closed.
+ * updates arrive in does not change the snapshot's contents or the last activity (ties go by event
+ * id). A sticky field (email, zone, locale, consent) an update leaves out is carried from what the cart
+ * held when it arrived, so an older update arriving late may fill one in. A closed cart stays closed.
  *
  * 1. A repeated event id changes nothing.
  * 2. An update newer than the last activity replaces the snapshot (ties broken by event id); an older

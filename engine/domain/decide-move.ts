@@ -270,13 +270,16 @@ function notDueYet(s: Situation, next: NextReminder): Move | undefined {
 function quietHoursNow(s: Situation, next: NextReminder): Move | undefined {
   if (!isQuiet(s.rules, s.t, s.zone)) return undefined;
   const sendAt = outsideQuietHours(s.rules, s.t, s.zone);
+  const tooOldFirst = sendAt > s.ageLimit;
   return waitUntil(
-    Math.min(sendAt, s.ageLimit + 1),
+    tooOldFirst ? s.ageLimit + 1 : sendAt,
     'quiet_hours',
     [
       ...s.about,
       next.dueText,
-      `now, ${quietText(s.rules, s.t, s.zone)}; deferred to ${formatLocal(sendAt, s.zone)} local`,
+      tooOldFirst
+        ? `now, ${quietText(s.rules, s.t, s.zone)}, and by its end the cart is too old; it will give up then`
+        : `now, ${quietText(s.rules, s.t, s.zone)}; deferred to ${formatLocal(sendAt, s.zone)} local`,
     ],
     next.n,
     isoTime(next.due),

@@ -620,7 +620,7 @@ describe('decideMove', () => {
         'tier big: total 178.50 USD is at least 150',
         'last activity at 2026-06-11T00:30:00.000Z',
         'reminder 1 is due 1 h after the last activity, at 2026-06-11T01:30:00.000Z',
-        'now, 2026-06-10 22:00 in America/New_York is inside quiet hours (21:00-08:00); deferred to 2026-06-11 08:00 local',
+        'now, 2026-06-10 22:00 in America/New_York is inside quiet hours (21:00-08:00), and by its end the cart is too old; it will give up then',
       ],
     });
   });

@@ -74,7 +74,11 @@ function snapshotAt(scenario: Scenario, cartId: string, at: number): CartUpdated
   for (const line of scenario.lines) {
     if (line.at > at) break;
     if (!('event' in line) || line.event.type !== 'cart.updated' || line.event.cart.id !== cartId) continue;
-    if (current && Date.parse(line.event.occurredAt) <= Date.parse(current.occurredAt)) continue;
+    // As the engine folds them: a newer time wins, and of two updates of one instant the greater event id.
+    if (current) {
+      const [next, held] = [Date.parse(line.event.occurredAt), Date.parse(current.occurredAt)];
+      if (next < held || (next === held && line.event.id.trim() <= current.id.trim())) continue;
+    }
     current = line.event;
     const kept = Object.fromEntries(
       STICKY.flatMap((f) => (snapshot?.[f] === undefined ? [] : [[f, snapshot[f]]])),
