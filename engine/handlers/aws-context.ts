@@ -24,6 +24,7 @@ import { SchedulerWakeScheduler } from '../adapters/scheduler-wake-scheduler.js'
 import { loadSecrets } from '../adapters/secrets-manager-config.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { SqsReminderQueue } from '../adapters/sqs-reminder-queue.js';
+import { createTokenSealer } from '../domain/unsubscribe-token.js';
 import type { Clock, Logger } from '../ports.js';
 import type { EngineDeps } from '../use-cases/engine-deps.js';
 import { loadConfig } from './config.js';
@@ -118,7 +119,7 @@ const base = (): Base => ({ ...core(), rules: rules() });
 const links = /* @__PURE__ */ once(
   async (): Promise<EngineDeps['links']> => ({
     baseUrl: loadConfig(['UNSUBSCRIBE_BASE_URL']).UNSUBSCRIBE_BASE_URL.replace(/\/+$/, ''),
-    key: (await secrets()).unsubscribeKey,
+    tokens: createTokenSealer((await secrets()).unsubscribeKey),
   }),
 );
 
@@ -159,7 +160,10 @@ export const senderContext = /* @__PURE__ */ once(async () => {
 });
 
 export const unsubscribeContext = /* @__PURE__ */ once(
-  async (): Promise<UnsubscribeContext> => ({ ...base(), links: { key: (await secrets()).unsubscribeKey } }),
+  async (): Promise<UnsubscribeContext> => ({
+    ...base(),
+    links: { tokens: createTokenSealer((await secrets()).unsubscribeKey) },
+  }),
 );
 
 export const ownerActionContext = /* @__PURE__ */ once(

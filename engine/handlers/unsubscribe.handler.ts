@@ -1,14 +1,13 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { InvalidUnsubscribeTokenError } from '../domain/errors.js';
-import { openUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import type { EngineDeps } from '../use-cases/engine-deps.js';
 import { type UnsubscribeDeps, unsubscribeByToken } from '../use-cases/unsubscribe.js';
 import { unsubscribeContext } from './aws-context.js';
 import { html, method, rawBody } from './function-url.js';
 import { badTokenPage, confirmPage, donePage, notAllowedPage } from './unsubscribe-pages.js';
 
-/** The unsubscribe function needs only the key that opens tokens, not the links' base URL. */
-export type UnsubscribeContext = UnsubscribeDeps & { links: Pick<EngineDeps['links'], 'key'> };
+/** The unsubscribe function needs only what opens tokens, not the links' base URL. */
+export type UnsubscribeContext = UnsubscribeDeps & { links: Pick<EngineDeps['links'], 'tokens'> };
 
 const TOKEN_PATH = /^\/u\/([A-Za-z0-9_-]{16,400})\/?$/;
 
@@ -32,7 +31,7 @@ export async function handleUnsubscribe(
   try {
     if (verb === 'GET') {
       // Only check the token here: a GET must never unsubscribe.
-      openUnsubscribeToken(ctx.links.key, token);
+      ctx.links.tokens.open(token);
       return html(200, confirmPage((await ctx.rules.current()).rules.store.name));
     }
     const form = new URLSearchParams(rawBody(event).toString('utf8'));

@@ -11,7 +11,6 @@ import {
   toneFor,
 } from '../domain/reminder-message.js';
 import type { Rules } from '../domain/rules.js';
-import { deferredUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import type { OutgoingEmail, ReminderJob } from '../ports.js';
 import {
   type AuditContext,
@@ -283,7 +282,7 @@ async function compose(
     },
     deps.log,
   );
-  const token = deferredUnsubscribeToken(deps.links.key, { emailKey: cart.emailKey ?? '', cartId: cart.id });
+  const token = deps.links.tokens.deferred({ emailKey: cart.emailKey ?? '', cartId: cart.id });
   const message = composeReminder({
     cart,
     n,
