@@ -34,6 +34,7 @@ function makeWallClock(zone: string): Intl.DateTimeFormat | undefined {
       minute: 'numeric',
       second: 'numeric',
     });
+    // Stryker disable next-line BlockStatement: an empty catch block returns undefined all the same.
   } catch {
     return undefined;
   }
@@ -67,6 +68,7 @@ function dayOffset(day: number, zone: string): number {
   return steadyOffsets.getOrMake(`${day} ${zone}`, () => {
     const first = intlOffset(day * DAY, zone);
     // Zones change at most twice a year, months apart: equal ends mean no change in between.
+    // Stryker disable next-line ConditionalExpression: always NaN only sends every read to Intl (slower, same offsets).
     return first === intlOffset((day + 1) * DAY - QUARTER, zone) ? first : Number.NaN;
   });
 }
@@ -94,13 +96,15 @@ export function localMinuteOfDay(at: number, zone: string): number {
  * first local time after the gap).
  */
 export function nextLocalTime(from: number, zone: string, minuteOfDay: number): number {
-  // The answer lies within a day of `from`. When the offset at `from` still holds there, no change
-  // lies between (zones change at most twice a year, months apart) and the clock ran straight.
-  const offset = offsetAt(from, zone);
-  const today = Math.floor((from + offset) / DAY) * DAY + minuteOfDay * MINUTE - offset;
-  const straight = today >= from ? today : today + DAY;
-  if (offsetAt(straight, zone) === offset) return straight;
-  const midnight = Math.floor((from + offset) / DAY) * DAY;
+  // The answer lies within a day of `from`: when the offset holds all through the UTC days that day
+  // spans (as on all but a few days a year), it is today's or tomorrow's wall time at that offset.
+  const day = Math.floor(from / DAY);
+  const steady = dayOffset(day, zone);
+  if (!Number.isNaN(steady) && dayOffset(day + 1, zone) === steady) {
+    const at = Math.floor((from + steady) / DAY) * DAY + minuteOfDay * MINUTE - steady;
+    return at >= from ? at : at + DAY;
+  }
+  const midnight = Math.floor((from + offsetAt(from, zone)) / DAY) * DAY;
   for (const dayStart of [midnight - DAY, midnight, midnight + DAY, midnight + 2 * DAY]) {
     for (const at of instantsOfWallTime(dayStart + minuteOfDay * MINUTE, zone)) {
       if (at >= from) return at;

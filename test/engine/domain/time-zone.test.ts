@@ -81,6 +81,15 @@ describe('offsetAt', () => {
     expect(offsetAt(1500, 'UTC')).toBe(0);
   });
 
+  it('reads a change day to the millisecond, before 1970 too', () => {
+    // Act / Assess: Berlin springs forward at 01:00Z on 29 March 2026, New York did at 07:00Z on
+    // 27 April 1969.
+    expect(offsetAt(ms('2026-03-29T00:59:59.999Z'), 'Europe/Berlin')).toBe(HOUR);
+    expect(offsetAt(ms('2026-03-29T01:00:00.500Z'), 'Europe/Berlin')).toBe(2 * HOUR);
+    expect(offsetAt(ms('1969-04-27T06:59:59.500Z'), 'America/New_York')).toBe(-5 * HOUR);
+    expect(offsetAt(ms('1969-04-27T07:00:00.500Z'), 'America/New_York')).toBe(-4 * HOUR);
+  });
+
   it('changes in Auckland (+13/+12), Chatham (+13:45/+12:45) and Lord Howe (half an hour) in 2026', () => {
     // Act / Assess: New Zealand goes back on 5 April (14:00Z on the 4th) and forward on 27 September
     // (14:00Z on the 26th); Chatham changes at the same instants, 45 minutes ahead of Auckland.
@@ -158,6 +167,14 @@ describe('nextLocalTime', () => {
     expect(new Date(two).toISOString()).toBe('2026-03-29T01:00:00.000Z');
     expect(new Date(twoThirty).toISOString()).toBe('2026-03-29T01:00:00.000Z');
     expect(new Date(three).toISOString()).toBe('2026-03-29T01:00:00.000Z');
+  });
+
+  it('gives the jump itself when starting at the very instant of it', () => {
+    // Act: from 01:00Z on 29 March, the instant Berlin jumps from 02:00 CET to 03:00 CEST.
+    const next = nextLocalTime(ms('2026-03-29T01:00:00Z'), 'Europe/Berlin', hhmm(2, 30));
+
+    // Assess
+    expect(new Date(next).toISOString()).toBe('2026-03-29T01:00:00.000Z');
   });
 
   it('takes the wall time skipped by the spring change on the next day when starting after the jump', () => {
@@ -268,7 +285,8 @@ describe('nextLocalTime (zones at +12 h and beyond)', () => {
   it('resolves a time of the day Kiritimati skipped to the jump, and finds the next day after it', () => {
     // Act / Assess: from 10:00 on 30 December 1994 (-10); 31 December never happened there.
     expect(at('1994-12-30T20:00:00Z', 'Pacific/Kiritimati', hhmm(8))).toBe('1994-12-31T10:00:00.000Z');
-    expect(at('1994-12-31T10:00:00Z', 'Pacific/Kiritimati', hhmm(8))).toBe('1994-12-31T18:00:00.000Z');
+    expect(at('1994-12-31T10:00:00Z', 'Pacific/Kiritimati', hhmm(8))).toBe('1994-12-31T10:00:00.000Z');
+    expect(at('1994-12-31T10:00:00.001Z', 'Pacific/Kiritimati', hhmm(8))).toBe('1994-12-31T18:00:00.000Z');
     expect(at('1994-12-30T20:00:00Z', 'Pacific/Kiritimati', hhmm(23, 30))).toBe('1994-12-31T09:30:00.000Z');
   });
 
