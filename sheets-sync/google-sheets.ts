@@ -11,7 +11,6 @@
  * `carts`, `import`), which follows a tab through a rename, and by title when no tab carries it.
  */
 import { sheets, type sheets_v4 } from '@googleapis/sheets';
-import { CartRecoveryError } from '#engine/domain/errors.js';
 import type { Logger } from '#engine/ports.js';
 import { GoogleApiError, type GoogleFailure, GoogleSheetsError } from './google-api-error.js';
 import {

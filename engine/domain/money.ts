@@ -1,9 +1,7 @@
 const FALLBACK_LOCALE = 'en-US';
 const DECIMAL = /^-?\d+(\.\d+)?$/;
-// Building an Intl.NumberFormat costs far more than formatting with one, and a reminder formats
-// every item: keep one per locale and currency. Bounded, as locales come from shoppers' carts.
-const CACHE_LIMIT = 256;
-const formatters = new Map<string, Intl.NumberFormat>();
+/** What Intl takes as a currency code (ECMA-402 IsWellFormedCurrencyCode): three ASCII letters. */
+const CURRENCY_CODE = /^[A-Za-z]{3}$/;
 
 function usableLocale(locale: string): string {
   try {
@@ -11,17 +9,6 @@ function usableLocale(locale: string): string {
   } catch {
     return FALLBACK_LOCALE;
   }
-}
-
-function formatterFor(currency: string, locale: string): Intl.NumberFormat {
-  const key = `${locale}\u0000${currency}`;
-  let formatter = formatters.get(key);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat(usableLocale(locale), { style: 'currency', currency });
-    if (formatters.size >= CACHE_LIMIT) formatters.clear();
-    formatters.set(key, formatter);
-  }
-  return formatter;
 }
 
 /**
@@ -33,15 +20,17 @@ function formatterFor(currency: string, locale: string): Intl.NumberFormat {
  */
 export function formatMoney(amount: string, currency: string, locale: string): string {
   checkMoney(amount, currency, locale);
-  return formatterFor(currency, locale).format(amount as Intl.StringNumericLiteral);
+  const format = new Intl.NumberFormat(usableLocale(locale), { style: 'currency', currency });
+  return format.format(amount as Intl.StringNumericLiteral);
 }
 
 /**
  * Throws what {@link formatMoney} would throw for these arguments, without formatting: for callers that
- * check everything first and format later, if at all.
+ * check everything first and format later, if at all. Any locale will do (it falls back to en-US).
  * @throws RangeError when `amount` is not a decimal string or `currency` is not a currency code.
  */
-export function checkMoney(amount: string, currency: string, locale: string): void {
+export function checkMoney(amount: string, currency: string, _locale: string): void {
   if (!DECIMAL.test(amount)) throw new RangeError('amount must be a decimal string such as "42.50"');
-  formatterFor(currency, locale);
+  if (!CURRENCY_CODE.test(currency))
+    throw new RangeError('currency must be a three-letter code such as "USD"');
 }

@@ -1,7 +1,10 @@
 import { quietWindow, type Rules } from './rules.js';
 import { localMinuteOfDay, nextLocalTime } from './time-zone.js';
 
-/** Whether an instant falls in quiet hours in a zone: start inclusive, end exclusive, across midnight too. */
+/**
+ * Whether an instant falls in quiet hours in a zone (the shopper's, or else the store's): start
+ * inclusive, end exclusive, across midnight too.
+ */
 export function isQuiet(rules: Rules, at: number, zone: string): boolean {
   const { start, end } = quietWindow(rules);
   if (start === end) return false;
@@ -15,10 +18,10 @@ export function isQuiet(rules: Rules, at: number, zone: string): boolean {
  * changes and half-hour zones; when clocks jump over the end, the jump is the end.
  */
 export function outsideQuietHours(rules: Rules, at: number, zone: string): number {
-  let candidate = at;
-  // A quiet day so long that its only open minutes fall inside a spring gap needs the next day's end.
-  for (let attempt = 0; attempt < 3 && isQuiet(rules, candidate, zone); attempt++) {
-    candidate = nextLocalTime(attempt === 0 ? candidate : candidate + 60_000, zone, quietWindow(rules).end);
-  }
-  return candidate;
+  if (!isQuiet(rules, at, zone)) return at;
+  const { end } = quietWindow(rules);
+  const first = nextLocalTime(at, zone, end);
+  // A quiet day so long that its only open minutes fall inside a spring gap has its jump land in
+  // quiet hours again: the next day's end is the first open minute.
+  return isQuiet(rules, first, zone) ? nextLocalTime(first + 60_000, zone, end) : first;
 }

@@ -22,6 +22,7 @@ function hmacHex(secret: string, rawBody: Buffer | string, unixSeconds: number):
 /**
  * Verifies a signature header against the raw body bytes, in constant time, and refuses one whose
  * time is more than five minutes from `now`. Several `v1=` values (a secret being rotated) are allowed.
+ * Never throws: whatever the header holds, the answer is a check.
  */
 export function verifySignature(
   header: string | undefined,
@@ -30,25 +31,42 @@ export function verifySignature(
   now: Date,
   toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS,
 ): SignatureCheck {
-  if (!header) return { ok: false, reason: 'the Cart-Recovery-Signature header is missing' };
-  let timestamp: number | undefined;
-  const candidates: string[] = [];
-  for (const part of header.split(',')) {
-    const [key, value] = part.trim().split('=', 2);
-    if (key === 't' && value && /^\d{1,12}$/.test(value)) timestamp = Number(value);
-    else if (key === 'v1' && value && /^[0-9a-f]{64}$/i.test(value)) candidates.push(value.toLowerCase());
+  if (typeof header !== 'string' || header === '') {
+    return { ok: false, reason: 'the Cart-Recovery-Signature header is missing' };
   }
-  if (timestamp === undefined || candidates.length === 0) {
-    return { ok: false, reason: 'the signature header must look like t=<unix seconds>,v1=<hex>' };
-  }
-  if (Math.abs(now.getTime() / 1000 - timestamp) > toleranceSeconds) {
+  const parts = readHeader(header);
+  if (!parts) return { ok: false, reason: 'the signature header must look like t=<unix seconds>,v1=<hex>' };
+  const { timestamp, candidates } = parts;
+  // Written as "not within" so that a `now` that is no time at all (NaN) is refused too.
+  if (!(Math.abs(now.getTime() / 1000 - timestamp) <= toleranceSeconds)) {
     return { ok: false, reason: `the signature time is more than ${toleranceSeconds} s away from ours` };
   }
   for (const secret of typeof secrets === 'string' ? [secrets] : secrets) {
     const expected = Buffer.from(hmacHex(secret, rawBody, timestamp), 'hex');
     for (const candidate of candidates) {
-      if (timingSafeEqual(expected, Buffer.from(candidate, 'hex'))) return { ok: true, timestamp };
+      if (timingSafeEqual(expected, candidate)) return { ok: true, timestamp };
     }
   }
   return { ok: false, reason: 'the signature does not match the body' };
+}
+
+/**
+ * The time and the `v1` MACs of a header `t=<1-12 digits>,v1=<64 hex>[,v1=…]`, parts in any order and
+ * any other part (`v0=…`) ignored; undefined when `t` is missing or given twice, when there is no `v1`,
+ * or when a `t` or `v1` part is not exactly that form (a prefix, a space, a digit too many).
+ */
+function readHeader(header: string): { timestamp: number; candidates: Buffer[] } | undefined {
+  let timestamp: number | undefined;
+  const candidates: Buffer[] = [];
+  for (const part of header.split(',')) {
+    if (part.startsWith('t=')) {
+      if (timestamp !== undefined || !/^\d{1,12}$/.test(part.slice(2))) return undefined;
+      timestamp = Number(part.slice(2));
+    } else if (part.startsWith('v1=')) {
+      if (!/^[0-9a-f]{64}$/i.test(part.slice(3))) return undefined;
+      candidates.push(Buffer.from(part.slice(3), 'hex'));
+    }
+  }
+  if (timestamp === undefined || candidates.length === 0) return undefined;
+  return { timestamp, candidates };
 }

@@ -135,21 +135,8 @@ export function parseRules(doc: unknown): Rules {
 
 /** Quiet hours as minutes of the local day; `start === end` means there are none. */
 export function quietWindow(rules: Rules): { start: number; end: number } {
-  const { start, end } = rules.quietHours;
-  let known = quietWindows.get(rules.quietHours);
-  if (known?.start !== start || known.end !== end) {
-    known = { start, end, window: { start: minutesOf(start), end: minutesOf(end) } };
-    quietWindows.set(rules.quietHours, known);
-  }
-  return known.window;
+  return { start: minutesOf(rules.quietHours.start), end: minutesOf(rules.quietHours.end) };
 }
-
-// Every decision asks for the window several times: read each rules doc's times once (and again
-// if someone edits them in place).
-const quietWindows = new WeakMap<
-  Rules['quietHours'],
-  { start: string; end: string; window: { start: number; end: number } }
->();
 
 function minutesOf(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

@@ -6,7 +6,7 @@ import type { Rules, Tier } from './rules.js';
  * @example tierFor(rules, '50.00').name // 'medium' with the default tiers
  */
 export function tierFor(rules: Rules, total: string | number): Tier {
-  const value = typeof total === 'number' ? total : Number(total);
+  const value = Number(total);
   let chosen = rules.tiers[0];
   for (const tier of rules.tiers) {
     if (tier.minTotal <= value) chosen = tier;

@@ -1,94 +1,86 @@
+import { BoundedCache } from './bounded-cache.js';
+
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-/** Every real zone changes its offset only at a whole quarter hour (UTC), so offsets are cached per quarter. */
+/** Every real zone changes its offset only at a whole quarter hour (UTC): the step a change is searched in. */
 const QUARTER = 15 * MINUTE;
-
-const validity = new Map<string, boolean>();
-const offsets = new Map<string, Map<number, number>>();
 
 /** True for an IANA zone name this runtime knows, such as `Europe/Berlin` or `Asia/Kolkata`. */
 export function isTimeZone(name: string): boolean {
-  let known = validity.get(name);
-  if (known === undefined) {
-    known = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name) && formatterFor(name) !== undefined;
-    if (validity.size < 10_000) validity.set(name, known);
-  }
-  return known;
+  // Intl also takes fixed offsets ("+02:00") and legacy spellings; rules and carts name a place.
+  return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name) && wallClockIn(name) !== undefined;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat | undefined>();
+// Building an Intl.DateTimeFormat costs about ten times a format with it, and a decision reads the
+// clock of its store's zone and a shopper's several times (docs/performance.md). A store has one zone
+// and its shoppers a few dozen between them; 64 keeps them all, and names that are no zone at all
+// (sent in cart events) cannot grow it.
+const wallClocks = new BoundedCache<string, Intl.DateTimeFormat | undefined>(64);
 
-function formatterFor(zone: string): Intl.DateTimeFormat | undefined {
-  if (!formatters.has(zone)) {
-    let formatter: Intl.DateTimeFormat | undefined;
-    try {
-      formatter = new Intl.DateTimeFormat('en-US', {
-        timeZone: zone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-    } catch {
-      formatter = undefined;
-    }
-    formatters.set(zone, formatter);
-  }
-  return formatters.get(zone);
+/** A formatter of the wall clock in `zone`, or undefined when the runtime does not know the zone. */
+function wallClockIn(zone: string): Intl.DateTimeFormat | undefined {
+  return wallClocks.getOrMake(zone, makeWallClock);
 }
 
-/** The zone's offset at an instant, asked of Intl: the local wall time read as UTC, minus the instant. */
+function makeWallClock(zone: string): Intl.DateTimeFormat | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    // Stryker disable next-line BlockStatement: an empty catch block returns undefined all the same.
+  } catch {
+    return undefined;
+  }
+}
+
+/** The zone's offset at an instant, asked of Intl: the local wall time read as UTC, minus the instant (to the second). */
 function intlOffset(at: number, zone: string): number {
-  const formatter = formatterFor(zone);
+  const formatter = wallClockIn(zone);
   if (!formatter) throw new RangeError(`unknown time zone ${zone}`);
   const part: Record<string, number> = {};
   for (const { type, value } of formatter.formatToParts(at)) part[type] = Number(value);
   const wall = Date.UTC(
-    part.year ?? 0,
-    (part.month ?? 1) - 1,
-    part.day ?? 1,
-    part.hour ?? 0,
-    part.minute ?? 0,
-    part.second ?? 0,
+    part.year as number,
+    (part.month as number) - 1,
+    part.day as number,
+    part.hour as number,
+    part.minute as number,
+    part.second as number,
   );
   return wall - (at - (((at % 1000) + 1000) % 1000));
 }
 
-/**
- * The zone's UTC offset in ms at an instant. Asking Intl is slow, so each UTC day is asked twice: when
- * its first and last quarter hour agree (no DST change that day) the whole day is cached as one
- * offset; a changing day is cached quarter hour by quarter hour.
- */
-export function offsetAt(at: number, zone: string): number {
-  const offset = dayOffset(Math.floor(at / DAY), zone);
-  if (!Number.isNaN(offset)) return offset;
-  const cache = offsets.get(zone) as Map<number, number>;
-  const quarterKey = -1 - Math.floor(at / QUARTER);
-  let exact = cache.get(quarterKey);
-  if (exact === undefined) {
-    exact = intlOffset(Math.floor(at / QUARTER) * QUARTER, zone);
-    cache.set(quarterKey, exact);
-  }
-  return exact;
-}
+// Every decision reads the offset of its store's zone and its shopper's, several times, and a
+// simulated month makes a decision per wake-up: asking Intl each time took a third of a simulation
+// (docs/performance.md). Offsets are kept per zone and UTC day; 4,096 days hold a simulated year of
+// a store and ten shoppers' zones, or a month of a hundred and thirty.
+const steadyOffsets = new BoundedCache<string, number>(4096);
 
 /** The zone's offset all through one UTC day (days since the epoch), or NaN if it changes that day. */
 function dayOffset(day: number, zone: string): number {
-  let cache = offsets.get(zone);
-  if (!cache) {
-    cache = new Map();
-    offsets.set(zone, cache);
-  }
-  let offset = cache.get(day);
-  if (offset === undefined) {
+  return steadyOffsets.getOrMake(`${day} ${zone}`, () => {
     const first = intlOffset(day * DAY, zone);
-    offset = first === intlOffset((day + 1) * DAY - QUARTER, zone) ? first : Number.NaN;
-    cache.set(day, offset);
-  }
-  return offset;
+    // Zones change at most twice a year, months apart: equal ends mean no change in between.
+    // Stryker disable next-line ConditionalExpression: always NaN only sends every read to Intl (slower, same offsets).
+    return first === intlOffset((day + 1) * DAY - QUARTER, zone) ? first : Number.NaN;
+  });
+}
+
+/**
+ * The zone's UTC offset in ms at an instant.
+ * @throws RangeError for a zone the runtime does not know.
+ * @example offsetAt(Date.parse('2026-07-01T12:00:00Z'), 'Europe/Berlin') // 7_200_000
+ */
+export function offsetAt(at: number, zone: string): number {
+  const steady = dayOffset(Math.floor(at / DAY), zone);
+  return Number.isNaN(steady) ? intlOffset(at, zone) : steady;
 }
 
 /** Minutes since local midnight of an instant in a zone (09:30 → 570). */
@@ -112,8 +104,7 @@ export function nextLocalTime(from: number, zone: string, minuteOfDay: number): 
     const at = Math.floor((from + steady) / DAY) * DAY + minuteOfDay * MINUTE - steady;
     return at >= from ? at : at + DAY;
   }
-  const wallNow = from + offsetAt(from, zone);
-  const midnight = Math.floor(wallNow / DAY) * DAY;
+  const midnight = Math.floor((from + offsetAt(from, zone)) / DAY) * DAY;
   for (const dayStart of [midnight - DAY, midnight, midnight + DAY, midnight + 2 * DAY]) {
     for (const at of instantsOfWallTime(dayStart + minuteOfDay * MINUTE, zone)) {
       if (at >= from) return at;
@@ -128,20 +119,18 @@ export function nextLocalTime(from: number, zone: string, minuteOfDay: number): 
  * jump forward, the instant of the jump.
  */
 function instantsOfWallTime(wall: number, zone: string): number[] {
+  // The instant of a wall time lies within 14 h of it (offsets run from -12 h to +14 h), so the offsets
+  // in force a day either side are the two it may be read with, around the one change there can be.
+  const before = offsetAt(wall - DAY, zone);
+  const after = offsetAt(wall + DAY, zone);
   const found = new Set<number>();
-  // Offsets within a day either side cover every real DST change (at most a few hours).
-  for (const probe of [wall - DAY / 2, wall, wall + DAY / 2]) {
-    const at = wall - offsetAt(probe, zone);
+  for (const offset of [after, before]) {
+    const at = wall - offset;
     if (at + offsetAt(at, zone) === wall) found.add(at);
   }
   if (found.size > 0) return [...found].sort((a, b) => a - b);
-  return [
-    jumpAfter(
-      wall - offsetAt(wall - DAY / 2, zone) - DAY / 2,
-      wall - offsetAt(wall + DAY / 2, zone) + DAY / 2,
-      zone,
-    ),
-  ];
+  // Skipped: clocks went forward (after > before) between the two readings.
+  return [jumpAfter(wall - after, wall - before, zone)];
 }
 
 /** The instant a zone's offset changes between `low` and `high` (ms), found by halving quarter hours. */

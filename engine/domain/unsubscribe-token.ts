@@ -18,20 +18,14 @@ const MAX_EMAIL_BYTES = 0xffff;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 interface DerivedKeys {
-  secret: string;
   encryption: Buffer;
   mac: Buffer;
 }
 
-// HKDF per token would dominate the cost of a reminder; the secret rarely changes within a process.
-let lastKeys: DerivedKeys | undefined;
-
 function derive(secret: string): DerivedKeys {
-  if (lastKeys?.secret === secret) return lastKeys;
   if (secret.length === 0) throw new RangeError('the unsubscribe token key must not be empty');
   const okm = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), HKDF_INFO, 64));
-  lastKeys = { secret, encryption: okm.subarray(0, 32), mac: okm.subarray(32, 64) };
-  return lastKeys;
+  return { encryption: okm.subarray(0, 32), mac: okm.subarray(32, 64) };
 }
 
 // A synthetic IV (as in AES-SIV, RFC 5297): derived from the plaintext, so sealing is deterministic
@@ -62,39 +56,48 @@ function decodePayload(plaintext: Buffer): UnsubscribePayload | undefined {
   };
 }
 
-/**
- * Seals who to unsubscribe into an opaque, URL-safe token for a one-click unsubscribe link.
- * AES-256-GCM under a key derived from `key` by HKDF-SHA256: the token reveals nothing of the email
- * or cart and cannot be forged or changed without `key`. The same payload and key always give the
- * same token, so simulator runs are reproducible. About 125 characters for a typical email and a
- * UUID cart id.
- * @throws RangeError when `key` is empty.
- * @example
- * const token = sealUnsubscribeToken(secret, { emailKey: 'ann@example.com', cartId: 'c-42' });
- * const url = `https://unsubscribe.example/u/${token}`;
- */
-export function sealUnsubscribeToken(key: string, payload: UnsubscribePayload): string {
-  return seal(derive(key), encodePayload(payload));
+/** Seals and opens unsubscribe tokens under one secret; see {@link createTokenSealer}. */
+export interface TokenSealer {
+  /**
+   * Seals who to unsubscribe into an opaque, URL-safe token for a one-click unsubscribe link.
+   * @throws RangeError when the email key is over 65,535 UTF-8 bytes.
+   */
+  seal(payload: UnsubscribePayload): string;
+  /**
+   * Opens a token sealed under the same secret.
+   * @throws InvalidUnsubscribeTokenError when the token was changed, cut short, sealed with another
+   * secret, has an unknown version or is not a token at all.
+   */
+  open(token: string): UnsubscribePayload;
 }
 
 /**
- * {@link sealUnsubscribeToken}, checked now and sealed when first asked for (then kept): sealing
- * costs more than the rest of a reminder, and a reminder nobody reads (a simulated month) needs none.
- * The same key and payload give the same token.
- * @throws RangeError, at once, where {@link sealUnsubscribeToken} would.
+ * Unsubscribe tokens under `secret`: AES-256-GCM under keys derived from it by HKDF-SHA256, so a token
+ * reveals nothing of the email or cart and cannot be forged or changed without the secret. The same
+ * payload and secret always give the same token, so simulator runs are reproducible; about 125
+ * characters for a typical email and a UUID cart id. The keys are derived once, here, and live only
+ * in the sealer: keep it with the secret (one per process and secret), not in module state.
+ * @throws RangeError when `secret` is empty.
+ * @example
+ * const tokens = createTokenSealer(secret);
+ * const url = `https://unsubscribe.example/u/${tokens.seal({ emailKey: 'ann@example.com', cartId: 'c-42' })}`;
  */
-export function deferredUnsubscribeToken(key: string, payload: UnsubscribePayload): () => string {
-  const keys = derive(key);
-  // What encodePayload would refuse is refused now; a UTF-16 unit is at most 3 UTF-8 bytes, so most
-  // keys need no count at all.
-  const { emailKey } = payload;
-  if (emailKey.length * 3 > MAX_EMAIL_BYTES && Buffer.byteLength(emailKey, 'utf8') > MAX_EMAIL_BYTES)
-    throw new RangeError('the email key is too long for an unsubscribe token');
-  let token: string | undefined;
-  return () => {
-    token ??= seal(keys, encodePayload(payload));
-    return token;
+export function createTokenSealer(secret: string): TokenSealer {
+  const keys = derive(secret);
+  return {
+    seal: (payload) => seal(keys, encodePayload(payload)),
+    open: (token) => open(keys, token),
   };
+}
+
+/** One token sealed under `key`: {@link createTokenSealer}`(key).seal(payload)`, for a one-off. */
+export function sealUnsubscribeToken(key: string, payload: UnsubscribePayload): string {
+  return createTokenSealer(key).seal(payload);
+}
+
+/** One token opened with `key`: {@link createTokenSealer}`(key).open(token)`, for a one-off. */
+export function openUnsubscribeToken(key: string, token: string): UnsubscribePayload {
+  return createTokenSealer(key).open(token);
 }
 
 function seal(keys: DerivedKeys, plaintext: Buffer): string {
@@ -111,13 +114,7 @@ function seal(keys: DerivedKeys, plaintext: Buffer): string {
   return sealed.toString('base64url');
 }
 
-/**
- * Opens a token made by {@link sealUnsubscribeToken} with the same `key`.
- * @throws InvalidUnsubscribeTokenError when the token was changed, cut short, sealed with another key,
- * has an unknown version or is not a token at all.
- */
-export function openUnsubscribeToken(key: string, token: string): UnsubscribePayload {
-  const keys = derive(key);
+function open(keys: DerivedKeys, token: string): UnsubscribePayload {
   if (!BASE64URL.test(token)) throw new InvalidUnsubscribeTokenError();
   const sealed = Buffer.from(token, 'base64url');
   // Base64 decoding ignores the spare low bits of the last character: insist on the one canonical

@@ -24,6 +24,7 @@ import { SchedulerWakeScheduler } from '../adapters/scheduler-wake-scheduler.js'
 import { loadSecrets } from '../adapters/secrets-manager-config.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { SqsReminderQueue } from '../adapters/sqs-reminder-queue.js';
+import { createTokenSealer } from '../domain/unsubscribe-token.js';
 import type { Clock, Logger, NonceStore } from '../ports.js';
 import type { EngineDeps } from '../use-cases/engine-deps.js';
 import type { IngestDeps } from '../use-cases/ingest-cart-event.js';
@@ -43,8 +44,8 @@ export interface OwnerActionContext extends SignedContext {
   nonces: NonceStore;
 }
 
-/** The unsubscribe function needs only the key that opens tokens, not the links' base URL. */
-export type UnsubscribeContext = UnsubscribeDeps & { links: Pick<EngineDeps['links'], 'key'> };
+/** The unsubscribe function needs only what opens tokens, not the links' base URL. */
+export type UnsubscribeContext = UnsubscribeDeps & { links: Pick<EngineDeps['links'], 'tokens'> };
 
 const once = <T>(make: () => T): (() => T) => {
   let made: { value: T } | undefined;
@@ -132,7 +133,7 @@ const base = (): Base => ({ ...core(), rules: rules() });
 const links = /* @__PURE__ */ once(
   async (): Promise<EngineDeps['links']> => ({
     baseUrl: loadConfig(['UNSUBSCRIBE_BASE_URL']).UNSUBSCRIBE_BASE_URL.replace(/\/+$/, ''),
-    key: (await secrets()).unsubscribeKey,
+    tokens: createTokenSealer((await secrets()).unsubscribeKey),
   }),
 );
 
@@ -173,7 +174,10 @@ export const senderContext = /* @__PURE__ */ once(async () => {
 });
 
 export const unsubscribeContext = /* @__PURE__ */ once(
-  async (): Promise<UnsubscribeContext> => ({ ...base(), links: { key: (await secrets()).unsubscribeKey } }),
+  async (): Promise<UnsubscribeContext> => ({
+    ...base(),
+    links: { tokens: createTokenSealer((await secrets()).unsubscribeKey) },
+  }),
 );
 
 export const ownerActionContext = /* @__PURE__ */ once(

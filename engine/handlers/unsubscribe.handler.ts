@@ -1,6 +1,5 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { InvalidUnsubscribeTokenError } from '../domain/errors.js';
-import { openUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import { unsubscribeByToken } from '../use-cases/unsubscribe.js';
 import { type UnsubscribeContext, unsubscribeContext } from './aws-context.js';
 import { header, html, method, rawBody } from './function-url.js';
@@ -28,7 +27,7 @@ export async function handleUnsubscribe(
   try {
     if (verb === 'GET') {
       // Only check the token here: a GET must never unsubscribe.
-      const { emailKey } = openUnsubscribeToken(ctx.links.key, token);
+      const { emailKey } = ctx.links.tokens.open(token);
       const storeName = (await ctx.rules.current()).rules.store.name;
       const contact = await ctx.contacts.get(emailKey);
       return html(200, contact?.unsubscribedAt ? alreadyDonePage(storeName) : confirmPage(storeName));

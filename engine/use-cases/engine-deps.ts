@@ -1,3 +1,4 @@
+import type { TokenSealer } from '../domain/unsubscribe-token.js';
 import type {
   AuditLog,
   CartStore,
@@ -11,11 +12,12 @@ import type {
   WakeScheduler,
 } from '../ports.js';
 
-/** Where one-click unsubscribe links point and the key that seals their tokens. */
+/** Where one-click unsubscribe links point and what seals their tokens. */
 export interface UnsubscribeLinks {
   /** Base URL; the token is appended as `<base>/<token>` (e.g. https://…/u). */
   baseUrl: string;
-  key: string;
+  /** Made once per secret (`createTokenSealer`): it holds the keys derived from it. */
+  tokens: TokenSealer;
 }
 
 /** Every port the engine uses. A use case takes the few it needs: `Pick<EngineDeps, ...>`. */

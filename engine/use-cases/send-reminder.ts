@@ -11,7 +11,6 @@ import { emailHash } from '../domain/email-hash.js';
 import { isoTime, timeOf } from '../domain/iso-time.js';
 import { composeReminder, fillLine, lineTemplate, toneFor } from '../domain/reminder-message.js';
 import type { Rules } from '../domain/rules.js';
-import { sealUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import type { ReminderJob } from '../ports.js';
 import {
   type AuditContext,
@@ -254,7 +253,7 @@ async function compose(
     },
     deps.log,
   );
-  const token = sealUnsubscribeToken(deps.links.key, { emailKey: cart.emailKey ?? '', cartId: cart.id });
+  const token = deps.links.tokens.seal({ emailKey: cart.emailKey ?? '', cartId: cart.id });
   const message = composeReminder({
     cart,
     n,

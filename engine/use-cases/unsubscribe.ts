@@ -1,7 +1,6 @@
 import { cartAuditView } from '../domain/audit-view.js';
 import { type Cart, closeCart } from '../domain/cart.js';
 import { emailHash } from '../domain/email-hash.js';
-import { openUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import type { AuditAction, Contact } from '../ports.js';
 import { auditClosed, auditEntry } from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -79,10 +78,10 @@ export async function unsubscribeEmail(
  * @throws InvalidUnsubscribeTokenError for a forged, damaged or foreign token.
  */
 export async function unsubscribeByToken(
-  deps: UnsubscribeDeps & { links: Pick<EngineDeps['links'], 'key'> },
+  deps: UnsubscribeDeps & { links: Pick<EngineDeps['links'], 'tokens'> },
   token: string,
 ): Promise<UnsubscribeOutcome & { cartId: string }> {
-  const { emailKey, cartId } = openUnsubscribeToken(deps.links.key, token);
+  const { emailKey, cartId } = deps.links.tokens.open(token);
   const outcome = await unsubscribeEmail(deps, {
     emailKey,
     reason: `one-click unsubscribe from a reminder for cart ${cartId}`,

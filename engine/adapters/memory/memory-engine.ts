@@ -1,4 +1,5 @@
 import type { Rules } from '../../domain/rules.js';
+import { createTokenSealer } from '../../domain/unsubscribe-token.js';
 import type { AuditEntry, Logger, OutgoingEmail, Polisher } from '../../ports.js';
 import type { EngineDeps } from '../../use-cases/engine-deps.js';
 import { silentLogger } from '../pino-logger.js';
@@ -58,7 +59,10 @@ export function memoryEngine(options: MemoryEngineOptions): MemoryEngine {
     polisher: options.polisher ?? new TemplatePolisher(),
     rules: new StaticRulesSource(options.rules, options.rulesVersion ?? 'static'),
     log: options.log ?? silentLogger,
-    links: options.links ?? { baseUrl: 'http://localhost:3000/u', key: 'simulator-unsubscribe-key' },
+    links: options.links ?? {
+      baseUrl: 'http://localhost:3000/u',
+      tokens: createTokenSealer('simulator-unsubscribe-key'),
+    },
   };
   return { deps, clock, carts, contacts, scheduler, queue, mailer, audit };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney } from '#engine/domain/money.js';
+import { checkMoney, formatMoney } from '#engine/domain/money.js';
 
 const NBSP = '\u00a0';
 
@@ -74,5 +74,45 @@ describe('formatMoney', () => {
     // Act and Assess
     expect(() => formatMoney('12,50', 'USD', 'en-US')).toThrow(RangeError);
     expect(() => formatMoney('NaN', 'USD', 'en-US')).toThrow(RangeError);
+  });
+});
+
+describe('checkMoney', () => {
+  const AMOUNT = 'amount must be a decimal string such as "42.50"';
+  const CURRENCY = 'currency must be a three-letter code such as "USD"';
+
+  it.each(['42.50', '0', '-1.5', '12345678901234567.89', '007'])('takes the decimal amount %j', (amount) => {
+    // Act / Assess
+    expect(() => checkMoney(amount, 'USD', 'en-US')).not.toThrow();
+    expect(formatMoney(amount, 'USD', 'en-US')).toMatch(/\$/);
+  });
+
+  it.each(['', '1.', '.5', '1e3', ' 1', '1 ', '+1', '1.2.3', '--1', 'x1', '1x'])(
+    'refuses the amount %j, as formatMoney does',
+    (amount) => {
+      // Act / Assess
+      expect(() => checkMoney(amount, 'USD', 'en-US')).toThrow(new RangeError(AMOUNT));
+      expect(() => formatMoney(amount, 'USD', 'en-US')).toThrow(new RangeError(AMOUNT));
+    },
+  );
+
+  it.each(['', 'US', 'USDX', 'U$D', 'US ', ' USD', 'ÜSD', '123'])(
+    'refuses the currency %j, as formatMoney does',
+    (currency) => {
+      // Act / Assess
+      expect(() => checkMoney('1', currency, 'en-US')).toThrow(new RangeError(CURRENCY));
+      expect(() => formatMoney('1', currency, 'en-US')).toThrow(new RangeError(CURRENCY));
+    },
+  );
+
+  it('takes any three-letter code, as Intl does, and any locale', () => {
+    // Act / Assess
+    expect(() => checkMoney('1', 'XYZ', 'not a locale!')).not.toThrow();
+    expect(formatMoney('1', 'xyz', 'en-US')).toBe(`XYZ${NBSP}1.00`);
+  });
+
+  it('writes a negative amount with its sign', () => {
+    // Act / Assess
+    expect(formatMoney('-1.5', 'USD', 'en-US')).toBe('-$1.50');
   });
 });

@@ -47,4 +47,23 @@ describe('tierFor', () => {
     // Assess
     expect(names).toEqual(['everyone', 'mid', 'mid', 'vip']);
   });
+
+  it('refuses rules without tiers, which parseRules never returns', () => {
+    // Prepare
+    const rules = { ...sampleRules(), tiers: [] };
+
+    // Act / Assess
+    expect(() => tierFor(rules, '10')).toThrow(new Error('rules without tiers reached the engine'));
+  });
+
+  it('gives the first tier to a total below every tier', () => {
+    // Prepare
+    const rules = {
+      ...sampleRules(),
+      tiers: [{ name: 'only', minTotal: 10, firstWaitHours: 1, secondWaitHours: 2 }],
+    };
+
+    // Act / Assess
+    expect(tierFor(rules, '5').name).toBe('only');
+  });
 });

@@ -34,7 +34,82 @@ describe('isTimeZone', () => {
   });
 });
 
+describe('isTimeZone (names)', () => {
+  it('knows names of three parts and names with signs, dashes and digits', () => {
+    // Act / Assess
+    expect(
+      ['America/Argentina/Buenos_Aires', 'Etc/GMT+5', 'Etc/GMT-14', 'America/Port-au-Prince', 'Etc/GMT0'].map(
+        isTimeZone,
+      ),
+    ).toEqual([true, true, true, true, true]);
+  });
+
+  it('refuses what Intl might read but is no place: offsets, stray slashes and spaces', () => {
+    // Act / Assess
+    expect(
+      [
+        '+02:00',
+        'Europe/Berlin/',
+        '/Europe',
+        'Europe//Berlin',
+        'Europe/Berlin ',
+        ' UTC',
+        'EST5EDT',
+        'Etc/GMT+99',
+      ].map(isTimeZone),
+    ).toEqual([false, false, false, false, false, false, false, false]);
+  });
+
+  it('gives the same answer when asked again', () => {
+    // Act / Assess
+    expect([isTimeZone('Pacific/Chatham'), isTimeZone('Pacific/Chatham')]).toEqual([true, true]);
+    expect([isTimeZone('Mars/Olympus'), isTimeZone('Mars/Olympus')]).toEqual([false, false]);
+  });
+});
+
 describe('offsetAt', () => {
+  it('throws a RangeError for a zone the runtime does not know', () => {
+    // Act / Assess
+    expect(() => offsetAt(0, 'Mars/Olympus')).toThrow(new RangeError('unknown time zone Mars/Olympus'));
+  });
+
+  it('is whole milliseconds for instants with milliseconds, before 1970 too', () => {
+    // Act / Assess
+    expect(offsetAt(ms('2026-06-10T12:00:00.999Z'), 'Europe/Berlin')).toBe(2 * HOUR);
+    expect(offsetAt(-1, 'Europe/Berlin')).toBe(HOUR);
+    expect(offsetAt(-1500, 'America/New_York')).toBe(-5 * HOUR);
+    expect(offsetAt(1500, 'UTC')).toBe(0);
+  });
+
+  it('reads a change day to the millisecond, before 1970 too', () => {
+    // Act / Assess: Berlin springs forward at 01:00Z on 29 March 2026, New York did at 07:00Z on
+    // 27 April 1969.
+    expect(offsetAt(ms('2026-03-29T00:59:59.999Z'), 'Europe/Berlin')).toBe(HOUR);
+    expect(offsetAt(ms('2026-03-29T01:00:00.500Z'), 'Europe/Berlin')).toBe(2 * HOUR);
+    expect(offsetAt(ms('1969-04-27T06:59:59.500Z'), 'America/New_York')).toBe(-5 * HOUR);
+    expect(offsetAt(ms('1969-04-27T07:00:00.500Z'), 'America/New_York')).toBe(-4 * HOUR);
+  });
+
+  it('changes in Auckland (+13/+12), Chatham (+13:45/+12:45) and Lord Howe (half an hour) in 2026', () => {
+    // Act / Assess: New Zealand goes back on 5 April (14:00Z on the 4th) and forward on 27 September
+    // (14:00Z on the 26th); Chatham changes at the same instants, 45 minutes ahead of Auckland.
+    expect(offsetAt(ms('2026-04-04T13:59:00Z'), 'Pacific/Auckland')).toBe(13 * HOUR);
+    expect(offsetAt(ms('2026-04-04T14:00:00Z'), 'Pacific/Auckland')).toBe(12 * HOUR);
+    expect(offsetAt(ms('2026-09-26T13:59:00Z'), 'Pacific/Auckland')).toBe(12 * HOUR);
+    expect(offsetAt(ms('2026-09-26T14:00:00Z'), 'Pacific/Auckland')).toBe(13 * HOUR);
+    expect(offsetAt(ms('2026-04-04T13:59:00Z'), 'Pacific/Chatham')).toBe(13.75 * HOUR);
+    expect(offsetAt(ms('2026-04-04T14:00:00Z'), 'Pacific/Chatham')).toBe(12.75 * HOUR);
+    expect(offsetAt(ms('2026-10-03T15:29:00Z'), 'Australia/Lord_Howe')).toBe(10.5 * HOUR);
+    expect(offsetAt(ms('2026-10-03T15:30:00Z'), 'Australia/Lord_Howe')).toBe(11 * HOUR);
+  });
+
+  it('is +14 in Kiritimati, which skipped 31 December 1994 to leave -10 for the west of the date line', () => {
+    // Act / Assess
+    expect(offsetAt(ms('2026-06-10T00:00:00Z'), 'Pacific/Kiritimati')).toBe(14 * HOUR);
+    expect(offsetAt(ms('1994-12-31T09:59:00Z'), 'Pacific/Kiritimati')).toBe(-10 * HOUR);
+    expect(offsetAt(ms('1994-12-31T10:00:00Z'), 'Pacific/Kiritimati')).toBe(14 * HOUR);
+  });
+
   it('changes at the instant of the Berlin spring change, 01:00Z on 29 March 2026', () => {
     // Act / Assess: CET is UTC+1 until 00:59:59Z, CEST UTC+2 from 01:00Z.
     expect(offsetAt(ms('2026-03-29T00:59:00Z'), 'Europe/Berlin')).toBe(HOUR);
@@ -92,6 +167,14 @@ describe('nextLocalTime', () => {
     expect(new Date(two).toISOString()).toBe('2026-03-29T01:00:00.000Z');
     expect(new Date(twoThirty).toISOString()).toBe('2026-03-29T01:00:00.000Z');
     expect(new Date(three).toISOString()).toBe('2026-03-29T01:00:00.000Z');
+  });
+
+  it('gives the jump itself when starting at the very instant of it', () => {
+    // Act: from 01:00Z on 29 March, the instant Berlin jumps from 02:00 CET to 03:00 CEST.
+    const next = nextLocalTime(ms('2026-03-29T01:00:00Z'), 'Europe/Berlin', hhmm(2, 30));
+
+    // Assess
+    expect(new Date(next).toISOString()).toBe('2026-03-29T01:00:00.000Z');
   });
 
   it('takes the wall time skipped by the spring change on the next day when starting after the jump', () => {
@@ -164,11 +247,63 @@ describe('nextLocalTime', () => {
   });
 });
 
+describe('nextLocalTime (zones at +12 h and beyond)', () => {
+  const at = (from: string, zone: string, minute: number) =>
+    new Date(nextLocalTime(ms(from), zone, minute)).toISOString();
+
+  it('takes the first of the two 02:30s of the Auckland autumn night (+13 then +12)', () => {
+    // Act / Assess: from 01:00 NZDT (12:00Z); clocks go back from 03:00 NZDT to 02:00 NZST at 14:00Z.
+    expect(at('2026-04-04T12:00:00Z', 'Pacific/Auckland', hhmm(2, 30))).toBe('2026-04-04T13:30:00.000Z');
+    expect(at('2026-04-04T13:45:00Z', 'Pacific/Auckland', hhmm(2, 30))).toBe('2026-04-04T14:30:00.000Z');
+    expect(at('2026-04-04T12:00:00Z', 'Pacific/Auckland', hhmm(8))).toBe('2026-04-04T20:00:00.000Z');
+  });
+
+  it('resolves the skipped Auckland spring hour to the jump and finds 08:00 NZDT after it', () => {
+    // Act / Assess: from 00:00 NZST (12:00Z); at 02:00 NZST (14:00Z) clocks jump to 03:00 NZDT.
+    expect(at('2026-09-26T12:00:00Z', 'Pacific/Auckland', hhmm(2, 30))).toBe('2026-09-26T14:00:00.000Z');
+    expect(at('2026-09-26T12:00:00Z', 'Pacific/Auckland', hhmm(8))).toBe('2026-09-26T19:00:00.000Z');
+  });
+
+  it('takes the first 03:00 of the Chatham autumn night (+13:45 then +12:45)', () => {
+    // Act / Assess: from 01:45 CHADT (12:00Z), 03:00 CHADT = 13:15Z; clocks go back at 14:00Z.
+    expect(at('2026-04-04T12:00:00Z', 'Pacific/Chatham', hhmm(3))).toBe('2026-04-04T13:15:00.000Z');
+    expect(at('2026-04-04T12:00:00Z', 'Pacific/Chatham', hhmm(8))).toBe('2026-04-04T19:15:00.000Z');
+  });
+
+  it('resolves the skipped Chatham spring hour to the jump (02:45 CHAST to 03:45 CHADT)', () => {
+    // Act / Assess: 03:00 does not happen on 27 September; 08:00 CHADT is 18:15Z.
+    expect(at('2026-09-26T12:00:00Z', 'Pacific/Chatham', hhmm(3))).toBe('2026-09-26T14:00:00.000Z');
+    expect(at('2026-09-26T12:00:00Z', 'Pacific/Chatham', hhmm(8))).toBe('2026-09-26T18:15:00.000Z');
+  });
+
+  it('finds local times in Kiritimati, +14, on the next UTC day', () => {
+    // Act / Assess: 09:00Z is 23:00 local; 08:00 tomorrow is 18:00Z.
+    expect(at('2026-06-10T09:00:00Z', 'Pacific/Kiritimati', hhmm(8))).toBe('2026-06-10T18:00:00.000Z');
+    expect(at('2026-06-10T09:00:00Z', 'Pacific/Kiritimati', hhmm(23, 30))).toBe('2026-06-10T09:30:00.000Z');
+  });
+
+  it('resolves a time of the day Kiritimati skipped to the jump, and finds the next day after it', () => {
+    // Act / Assess: from 10:00 on 30 December 1994 (-10); 31 December never happened there.
+    expect(at('1994-12-30T20:00:00Z', 'Pacific/Kiritimati', hhmm(8))).toBe('1994-12-31T10:00:00.000Z');
+    expect(at('1994-12-31T10:00:00Z', 'Pacific/Kiritimati', hhmm(8))).toBe('1994-12-31T10:00:00.000Z');
+    expect(at('1994-12-31T10:00:00.001Z', 'Pacific/Kiritimati', hhmm(8))).toBe('1994-12-31T18:00:00.000Z');
+    expect(at('1994-12-30T20:00:00Z', 'Pacific/Kiritimati', hhmm(23, 30))).toBe('1994-12-31T09:30:00.000Z');
+  });
+
+  it('finds the same time from a far-west zone across its change (Honolulu has none, Anchorage has)', () => {
+    // Act / Assess: Anchorage springs forward at 02:00 AKST = 11:00Z on 8 March 2026.
+    expect(at('2026-03-08T09:00:00Z', 'America/Anchorage', hhmm(8))).toBe('2026-03-08T16:00:00.000Z');
+    expect(at('2026-06-10T00:00:00Z', 'Pacific/Honolulu', hhmm(8))).toBe('2026-06-10T18:00:00.000Z');
+  });
+});
+
 describe('formatLocal', () => {
   it('formats an instant as local YYYY-MM-DD HH:mm', () => {
     // Act / Assess
     expect(formatLocal(ms('2026-06-10T15:45:00Z'), 'Asia/Kolkata')).toBe('2026-06-10 21:15');
     expect(formatLocal(ms('2026-03-29T01:00:00Z'), 'Europe/Berlin')).toBe('2026-03-29 03:00');
     expect(formatLocal(ms('2026-06-11T03:30:00Z'), 'America/New_York')).toBe('2026-06-10 23:30');
+    expect(formatLocal(ms('2026-04-04T13:30:00Z'), 'Pacific/Auckland')).toBe('2026-04-05 02:30');
+    expect(formatLocal(ms('2026-04-04T14:30:00Z'), 'Pacific/Auckland')).toBe('2026-04-05 02:30');
   });
 });

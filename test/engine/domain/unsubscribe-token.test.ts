@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CartRecoveryError, InvalidUnsubscribeTokenError } from '#engine/domain/errors.js';
 import {
-  deferredUnsubscribeToken,
+  createTokenSealer,
   openUnsubscribeToken,
   sealUnsubscribeToken,
 } from '#engine/domain/unsubscribe-token.js';
@@ -160,29 +160,61 @@ describe('sealUnsubscribeToken / openUnsubscribeToken', () => {
   });
 });
 
-describe('deferredUnsubscribeToken', () => {
-  it('seals, when asked, the very token sealUnsubscribeToken gives, and keeps it', () => {
+describe('createTokenSealer', () => {
+  it('seals and opens the very tokens the one-off functions do', () => {
+    // Prepare
+    const tokens = createTokenSealer(KEY);
+
     // Act
-    const token = deferredUnsubscribeToken(KEY, PAYLOAD);
-    const first = token();
+    const token = tokens.seal(PAYLOAD);
 
     // Assess
-    expect(first).toBe(sealUnsubscribeToken(KEY, PAYLOAD));
-    expect(token()).toBe(first);
-    expect(openUnsubscribeToken(KEY, first)).toEqual(PAYLOAD);
+    expect(token).toBe(sealUnsubscribeToken(KEY, PAYLOAD));
+    expect(tokens.open(token)).toEqual(PAYLOAD);
+    expect(tokens.open(sealUnsubscribeToken(KEY, { ...PAYLOAD, cartId: 'c-2' }))).toEqual({
+      ...PAYLOAD,
+      cartId: 'c-2',
+    });
   });
 
-  it('refuses an empty key or an oversized email at once, not when the token is asked for', () => {
+  it('opens only tokens sealed under its own secret', () => {
+    // Prepare
+    const ours = createTokenSealer(KEY);
+    const theirs = createTokenSealer(`${KEY}-other`);
+
+    // Act and Assess
+    expect(() => ours.open(theirs.seal(PAYLOAD))).toThrow(InvalidUnsubscribeTokenError);
+  });
+
+  it('refuses an empty secret when made, before any token', () => {
+    // Act and Assess
+    expect(() => createTokenSealer('')).toThrow(
+      new RangeError('the unsubscribe token key must not be empty'),
+    );
+    expect(() => openUnsubscribeToken('', 'garbage')).toThrow(RangeError);
+  });
+
+  it('refuses an email key over 65,535 UTF-8 bytes', () => {
+    // Prepare
+    const tokens = createTokenSealer(KEY);
+    const tooLong = new RangeError('the email key is too long for an unsubscribe token');
+
     // Act / Assess
-    expect(() => deferredUnsubscribeToken('', PAYLOAD)).toThrow(RangeError);
-    expect(() => deferredUnsubscribeToken(KEY, { ...PAYLOAD, emailKey: 'x'.repeat(70_000) })).toThrow(
-      RangeError,
-    );
+    expect(() => tokens.seal({ ...PAYLOAD, emailKey: 'x'.repeat(65_536) })).toThrow(tooLong);
     // The limit is in UTF-8 bytes: 32,768 two-byte characters are one byte too many, 32,767 fit.
-    expect(() => deferredUnsubscribeToken(KEY, { ...PAYLOAD, emailKey: 'é'.repeat(32_768) })).toThrow(
-      RangeError,
+    expect(() => tokens.seal({ ...PAYLOAD, emailKey: 'é'.repeat(32_768) })).toThrow(tooLong);
+    const longest = tokens.seal({ ...PAYLOAD, emailKey: 'é'.repeat(32_767) });
+    expect(tokens.open(longest).emailKey).toHaveLength(32_767);
+    expect(tokens.open(tokens.seal({ ...PAYLOAD, emailKey: 'x'.repeat(65_535) })).emailKey).toHaveLength(
+      65_535,
     );
-    const longest = deferredUnsubscribeToken(KEY, { ...PAYLOAD, emailKey: 'é'.repeat(32_767) });
-    expect(openUnsubscribeToken(KEY, longest()).emailKey).toHaveLength(32_767);
+  });
+
+  it('seals an empty email key and cart id', () => {
+    // Prepare
+    const tokens = createTokenSealer(KEY);
+
+    // Act / Assess
+    expect(tokens.open(tokens.seal({ emailKey: '', cartId: '' }))).toEqual({ emailKey: '', cartId: '' });
   });
 });

@@ -33,7 +33,7 @@ describe('handleUnsubscribe', () => {
     await seedShopperCarts(engine);
     engine.audit.entries.length = 0;
     log.calls.length = 0;
-    token = sealUnsubscribeToken(engine.deps.links.key, {
+    token = engine.deps.links.tokens.seal({
       emailKey: 'shopper@example.com',
       cartId: 'cart-1001',
     });

@@ -191,6 +191,34 @@ describe('handleWebhook', () => {
     storedNothing();
   });
 
+  it.each([
+    ['a prefixed v1', (h: string) => h.replace('v1=', 'v1=sha256=')],
+    ['an over-long v1', (h: string) => `${h}0`],
+    ['a non-numeric t', (h: string) => h.replace(/^t=\d+/, 't=soon')],
+    ['a space after its comma', (h: string) => h.replace(',', ', ')],
+    ['no t', (h: string) => h.replace(/^t=\d+,/, '')],
+    ['no v1', (h: string) => h.replace(/,v1=.*$/, '')],
+  ])('refuses a signature header with %s with 401, as malformed', async (_what, change) => {
+    const body = JSON.stringify(updatedFixture);
+    const good = signatureHeader(SECRET, body, Math.floor(NOW.getTime() / 1000));
+    const event = functionUrlEvent(webhookPost, {
+      body,
+      headers: { 'cart-recovery-signature': change(good) },
+    });
+
+    const result = answer(await handleWebhook(ctx, event));
+
+    expect(change(good)).not.toBe(good);
+    expect(result).toMatchObject({
+      status: 401,
+      json: {
+        error: 'bad_signature',
+        message: 'the signature header must look like t=<unix seconds>,v1=<hex>',
+      },
+    });
+    storedNothing();
+  });
+
   it('refuses a body changed after signing with 401', async () => {
     const event = signedEvent(webhookPost, structuredClone(updatedFixture), SECRET, NOW);
     event.body = event.body?.replace('"total":"178.50"', '"total":"1.00"');

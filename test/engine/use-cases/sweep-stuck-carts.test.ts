@@ -21,14 +21,14 @@ async function drain(engine: MemoryEngine): Promise<void> {
   for (let job = engine.queue.take(); job; job = engine.queue.take()) await sendReminder(engine.deps, job);
 }
 
-const after = (iso: string, seconds: number) => new Date(new Date(iso).getTime() + seconds * 1000);
+const secondsAfter = (iso: string, seconds: number) => new Date(new Date(iso).getTime() + seconds * 1000);
 
 describe('sweepStuckCarts', () => {
   it('wakes a cart whose wake-up was lost, once past the grace period, and audits it', async () => {
     // Prepare: the 15:00Z wake-up is lost (taken from the scheduler, never handled).
     const engine = await cartAt14();
     engine.scheduler.popDue(new Date('2026-06-10T15:00:00Z').getTime());
-    engine.clock.set(after('2026-06-10T15:00:00Z', SWEEP_GRACE_SECONDS + 1));
+    engine.clock.set(secondsAfter('2026-06-10T15:00:00Z', SWEEP_GRACE_SECONDS + 1));
 
     // Act
     const swept = await sweepStuckCarts(engine.deps);
@@ -51,7 +51,7 @@ describe('sweepStuckCarts', () => {
   it('leaves a cart alone while its wake-up is within the grace period', async () => {
     // Prepare
     const engine = await cartAt14();
-    engine.clock.set(after('2026-06-10T15:00:00Z', SWEEP_GRACE_SECONDS - 1));
+    engine.clock.set(secondsAfter('2026-06-10T15:00:00Z', SWEEP_GRACE_SECONDS - 1));
 
     // Act
     const swept = await sweepStuckCarts(engine.deps);
@@ -76,7 +76,7 @@ describe('sweepStuckCarts', () => {
       dueAt: '2026-06-10T15:00:00.000Z',
       at: '2026-06-10T15:00:01.000Z',
     });
-    engine.clock.set(after('2026-06-10T15:00:00Z', SWEEP_GRACE_SECONDS + 1));
+    engine.clock.set(secondsAfter('2026-06-10T15:00:00Z', SWEEP_GRACE_SECONDS + 1));
 
     // Act
     const swept = await sweepStuckCarts(engine.deps);
@@ -93,7 +93,7 @@ describe('sweepStuckCarts', () => {
     // Prepare
     const engine = await cartAt14();
     engine.scheduler.popDue(new Date('2026-06-10T15:00:00Z').getTime());
-    engine.clock.set(after('2026-06-10T15:00:00Z', SWEEP_GRACE_SECONDS + 1));
+    engine.clock.set(secondsAfter('2026-06-10T15:00:00Z', SWEEP_GRACE_SECONDS + 1));
 
     // Act: two runs before the queue is drained.
     await sweepStuckCarts(engine.deps);
