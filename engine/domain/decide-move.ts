@@ -184,7 +184,7 @@ const remindersDone: Step = (s) => {
   const previous = s.cart.reminders.at(-1);
   const since = previous ? reminderTime(previous) : s.last;
   const giveUpAt = Math.min(since + s.rules.giveUpAfterHours * HOUR, s.ageLimit + 1);
-  const done = doneText(limit, why);
+  const done = doneText(limit, why, s.cart.reminders);
   if (s.t >= giveUpAt) {
     return {
       kind: 'give_up',
@@ -314,11 +314,17 @@ function remindNow(s: Situation, next: NextReminder): Move {
   return { kind: 'remind', n: next.n, dueAt, deferredFrom: isoTime(next.due), reasons };
 }
 
-function doneText(limit: number, why: string | undefined): string {
-  return limit === 0
-    ? // Stryker disable next-line StringLiteral: reminderLimit gives a why with every limit of 0, so the fallback never shows
-      `no reminder will be sent: ${why ?? 'the rules allow none'}`
-    : `all ${limit} reminder(s) are done${why ? ` (${why})` : ''}`;
+function doneText(limit: number, why: string | undefined, reminders: readonly ReminderRecord[]): string {
+  if (limit === 0)
+    // Stryker disable next-line StringLiteral: reminderLimit gives a why with every limit of 0, so the fallback never shows
+    return `no reminder will be sent: ${why ?? 'the rules allow none'}`;
+  const because = why ? ` (${why})` : '';
+  // "Done" would read as "sent" when the frequency cap skipped some: say what became of each.
+  if (!reminders.some((r) => r.state === 'skipped')) return `all ${limit} reminder(s) are done${because}`;
+  const fates = reminders.map(
+    (r) => `reminder ${r.n} ${r.state === 'skipped' ? 'was skipped (frequency cap)' : 'went out'}`,
+  );
+  return `no more reminders${because}: ${fates.join(', ')}`;
 }
 
 function quietText(rules: Rules, at: number, zone: string): string {

@@ -1087,5 +1087,25 @@ describe('settleCart', () => {
       why: 'give_up_later',
       until: '2026-06-14T12:00:00.000Z',
     });
+    // The words say what happened: nothing went out.
+    expect(settled.next.reasons).toContain(
+      'no more reminders: reminder 1 was skipped (frequency cap), reminder 2 was skipped (frequency cap)',
+    );
+  });
+
+  it('says which reminder went out and which was skipped', () => {
+    // Prepare: reminder 1 went out at 15:00Z; another cart's reminder at 16:00Z caps reminder 2.
+    const cart = sampleCart({
+      reminders: [{ n: 1, state: 'sent', dueAt: z('2026-06-10T15:00Z'), at: z('2026-06-10T15:00Z') }],
+    });
+    const history = { lastReminder: { cartId: 'cart-other', at: z('2026-06-11T10:00Z') } };
+
+    // Act
+    const settled = settleCart(cart, history, sampleRules(), at('2026-06-11T12:00Z'));
+
+    // Assess
+    expect(settled.next.reasons).toContain(
+      'no more reminders: reminder 1 went out, reminder 2 was skipped (frequency cap)',
+    );
   });
 });
