@@ -4,6 +4,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { REMINDER_VISIBILITY_SECONDS, SENDER_TIMEOUT_SECONDS } from '../engine/use-cases/sender-timing.js';
 
 /** Physical names shared by the stacks and the handlers' environment. */
 export const NAMES = {
@@ -29,10 +30,10 @@ export const SIZING = {
   logRetention: RetentionDays.ONE_WEEK,
   memoryMb: 256,
   /** The SQS consumer: a batch is at most 5 reminders, each one Bedrock call (1.5 s cap) and one SES send. */
-  sender: { timeout: Duration.seconds(30), batchSize: 5, maxConcurrency: 2 },
+  sender: { timeout: Duration.seconds(SENDER_TIMEOUT_SECONDS), batchSize: 5, maxConcurrency: 2 },
   reminderQueue: {
-    // AWS's advice for a Lambda consumer: at least six times the function timeout.
-    visibilityTimeout: Duration.seconds(180),
+    // Derived with the sender's timeout and the lost-claim age in one place (sender-timing.ts).
+    visibilityTimeout: Duration.seconds(REMINDER_VISIBILITY_SECONDS),
     maxReceiveCount: 5,
     retention: Duration.days(4),
     dlqRetention: Duration.days(14),

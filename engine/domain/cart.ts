@@ -12,12 +12,13 @@ export type ReminderNumber = 1 | 2;
 export type SkipReason = 'frequency_cap';
 
 /**
- * What became of one reminder number of one cart. `claimed` is written before the send and `sent`
- * after it, so a crash in between leaves a visible claim and never a second copy.
+ * What became of one reminder number of one cart. `claimed` is written before the message is made,
+ * `sending` just before it is handed to the mail service, and `sent` after: a crash while `claimed`
+ * sent nothing and may be taken over; a crash while `sending` may have sent, so it is never retried.
  */
 export interface ReminderRecord {
   n: ReminderNumber;
-  state: 'claimed' | 'sent' | 'skipped';
+  state: 'claimed' | 'sending' | 'sent' | 'skipped';
   /** When it was due, after any quiet-hours deferral. */
   dueAt: string;
   /** When it was claimed, sent or skipped. */

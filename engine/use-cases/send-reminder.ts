@@ -23,6 +23,7 @@ import {
 import type { EngineDeps } from './engine-deps.js';
 import { polishLine } from './polish-line.js';
 import { retryOnConflict } from './retry-on-conflict.js';
+import { LOST_CLAIM_SECONDS } from './sender-timing.js';
 
 export type SendDeps = Pick<
   EngineDeps,
@@ -62,19 +63,21 @@ function notSentResult(job: ReminderJob, why: NotSentWhy, detail?: string, moves
   };
 }
 
-/** A claim older than this with nothing after it is a send that crashed: never retried, made visible. */
-const LOST_CLAIM_MS = 5 * 60_000;
+const LOST_CLAIM_MS = LOST_CLAIM_SECONDS * 1000;
 
 /**
  * Sends reminder `n` of a cart at most once (the SQS consumer).
  *
  * 1. Re-check every guardrail with fresh data; if the cart closed, changed, or is now inside quiet
- *    hours, store that outcome and schedule the next wake-up instead of sending.
+ *    hours, store that outcome and schedule the next wake-up instead of sending. A claim of `n` left by
+ *    a sender that stopped before sending (older than LOST_CLAIM_SECONDS) is taken over.
  * 2. Claim (cart, n) with a conditional write, then the shopper's reminder slot (frequency cap,
  *    unsubscribe) with another. Losing either means no send.
- * 3. Compose, polish one line (falling back to the deterministic line), send.
+ * 3. Compose and polish one line (falling back to the deterministic line); mark the claim `sending`
+ *    (a cart closed meanwhile, a checkout say, is not reminded); send.
  * 4. Record the message id, schedule the next wake-up, audit.
- * A crash between 2 and 4 leaves a `claimed` record: never a second copy, and visible in the audit.
+ * A crash after 2 and before 3's mark leaves a `claimed` record, taken over by the job's redelivery; a
+ * crash after the mark leaves `sending`: never a second copy, audited as failed.
  */
 export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<SendResult> {
   const now = deps.clock.now();
@@ -84,12 +87,14 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
   const context = { at, actor: 'engine', rulesVersion: version };
 
   // 1. Fresh guardrails.
-  const ready = await retryOnConflict(async (): Promise<{ claim: ReminderRecord } | SendResult> => {
+  const ready = await retryOnConflict(async (): Promise<Claim | SendResult> => {
     const cart = await deps.carts.get(job.cartId);
     if (!cart) return notSentResult(job, 'unknown_cart');
     if (cart.status !== 'open') return notSentResult(job, 'closed');
     if (cart.reminders.length >= job.n) {
-      await recoverLostClaim(deps, cart, job, now, context);
+      const takenOver = await takeOverLostClaim(deps, cart, job, now, at);
+      if (takenOver) return takenOver;
+      await recoverLostSend(deps, cart, job, now, context);
       return notSentResult(job, 'already_done');
     }
     const history = cart.emailKey ? await deps.contacts.get(cart.emailKey) : undefined;
@@ -120,8 +125,8 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
   });
   if ('kind' in ready) return ready;
 
-  // 2. Claims: the reminder number, then the shopper's slot.
-  const claimed = await deps.carts.claimReminder(job.cartId, ready.claim);
+  // 2. Claims: the reminder number (unless taken over above), then the shopper's slot.
+  const claimed = ready.cart ?? (await deps.carts.claimReminder(job.cartId, ready.claim));
   if (!claimed?.emailKey || !claimed.snapshot?.email) return notSentResult(job, 'lost_race');
   const slot = await deps.contacts.claimReminderSlot(
     claimed.emailKey,
@@ -168,13 +173,18 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
     }),
   );
 
-  // 3. Compose, polish, send.
+  // 3. Compose, polish, mark, send.
   let messageId: string;
   let polished = false;
   try {
     const composed = await compose(deps, claimed, job.n, rules, version);
     const message = composed.message;
     polished = composed.polished;
+    const marked = await markSending(deps, job, ready.claim.at);
+    if (!marked) {
+      await scheduleAfterClaim(deps, job, now, context);
+      return notSentResult(job, 'lost_race', 'the cart changed before the send');
+    }
     ({ messageId } = await deps.mailer.send({
       to: claimed.snapshot.email,
       from: rules.store.fromEmail,
@@ -273,8 +283,50 @@ async function scheduleAfterClaim(
   await changeAndSettle(deps, job.cartId, (cart) => cart, settle);
 }
 
-/** A redelivered job for a claim that never became a send: make it visible and keep the cart moving. */
-async function recoverLostClaim(
+/** A claim to send under: made now, or taken over from a stopped sender (`cart` as stored then). */
+type Claim = { claim: ReminderRecord; cart?: Cart };
+
+/**
+ * A redelivered job whose claim is still `claimed` long after it was made: its sender stopped before
+ * handing the message over, so nothing went out. The claim is taken over (its time renewed, in one
+ * conditional write: of two redeliveries, one wins) and the send goes ahead.
+ */
+async function takeOverLostClaim(
+  deps: SendDeps,
+  cart: Cart,
+  job: ReminderJob,
+  now: Date,
+  at: string,
+): Promise<Claim | undefined> {
+  const record = cart.reminders[job.n - 1];
+  if (record?.state !== 'claimed' || now.getTime() - timeOf(record.at) < LOST_CLAIM_MS) return undefined;
+  if (cart.reminders.length !== job.n) return undefined;
+  const claim = changeRecord(record, { at });
+  const stored = await deps.carts.put(replaceReminder(cart, claim), cart.version);
+  deps.log.warn('lost claim taken over', { cartId: cart.id, n: job.n, claimedAt: record.at });
+  return { claim, cart: stored };
+}
+
+/** Marks the claim `sending` if it is still ours on an open cart; the cart as stored, else undefined. */
+async function markSending(
+  deps: Pick<SendDeps, 'carts'>,
+  job: ReminderJob,
+  claimedAt: string,
+): Promise<Cart | undefined> {
+  return retryOnConflict(async () => {
+    const cart = await deps.carts.get(job.cartId);
+    const record = cart?.reminders[job.n - 1];
+    if (!cart || cart.status !== 'open' || record?.state !== 'claimed' || record.at !== claimedAt)
+      return undefined;
+    return deps.carts.put(replaceReminder(cart, changeRecord(record, { state: 'sending' })), cart.version);
+  });
+}
+
+/**
+ * A redelivered job for a send that may or may not have gone out (its sender stopped after marking
+ * it `sending`): make it visible and keep the cart moving, never send it again.
+ */
+async function recoverLostSend(
   deps: SendDeps,
   cart: Cart,
   job: ReminderJob,
@@ -283,14 +335,17 @@ async function recoverLostClaim(
 ): Promise<void> {
   const { n } = job;
   const record = cart.reminders[n - 1];
-  if (record?.state !== 'claimed' || now.getTime() - timeOf(record.at) < LOST_CLAIM_MS) return;
+  if (record?.state !== 'sending' || now.getTime() - timeOf(record.at) < LOST_CLAIM_MS) return;
   if (cart.wake && timeOf(cart.wake.at) > timeOf(record.at)) return;
   await deps.audit.record(
     auditEntry(context, {
       action: 'reminder.failed',
       cartId: cart.id,
       ...(cart.emailKey ? { emailHash: emailHash(cart.emailKey) } : {}),
-      detail: { n, error: 'claimed but never recorded as sent (the sender stopped mid-way); not retried' },
+      detail: {
+        n,
+        error: 'handed to the mail service but never recorded as sent (the sender stopped); not retried',
+      },
     }),
   );
   await scheduleAfterClaim(deps, job, now, context);
