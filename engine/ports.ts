@@ -36,6 +36,8 @@ export interface CartStore {
   claimReminder(cartId: string, claim: ReminderRecord): Promise<Cart | undefined>;
   /** Open carts of one shopper (by email key). */
   openCartsByEmail(emailKey: string): Promise<Cart[]>;
+  /** Ids of open carts whose pending wake-up is before `at` (UTC ISO), oldest first, at most `limit`. */
+  openCartsWokenBefore(at: string, limit: number): Promise<string[]>;
   /**
    * The one-request path of the commonest webhook call, an update of a known cart: applies a newer
    * snapshot in a single conditional write, without reading first, exactly as `applyCartEvent` would
@@ -157,6 +159,7 @@ export interface RulesSource {
 
 export type AuditAction =
   | 'cart.closed'
+  | 'cart.swept'
   | 'reminder.claimed'
   | 'reminder.sent'
   | 'reminder.failed'

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import type { CartUpdatedInput } from '#engine/domain/cart-event.js';
 import type { FieldError } from '#engine/domain/errors.js';
 import { isTimeZone } from '#engine/domain/time-zone.js';
 
@@ -63,22 +64,8 @@ export type ImportRowReading =
   | { row: number; kind: 'invalid'; cartId: string | undefined; errors: FieldError[] }
   | { row: number; kind: 'event'; cartId: string; occurredAt: string; event: ImportEvent };
 
-/** The `cart.updated` body an import row becomes (the webhook's shape, before the engine validates). */
-export interface ImportEvent {
-  id: string;
-  type: 'cart.updated';
-  occurredAt: string;
-  cart: {
-    id: string;
-    email?: string;
-    currency: string;
-    total: string;
-    items: { sku: string; title: string; quantity: number; price: string }[];
-    returnUrl: string;
-    timezone?: string;
-    source: 'import';
-  };
-}
+/** The `cart.updated` body an import row becomes: the webhook's input, which the engine validates. */
+export type ImportEvent = CartUpdatedInput;
 
 export type ImportTabReading =
   | {

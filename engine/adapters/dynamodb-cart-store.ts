@@ -72,6 +72,10 @@ export function cartToItem(cart: Cart): CartItem {
     ...(snapshot ? snapshotAttributes(snapshot) : {}),
   };
   if (cart.status === 'open' && cart.emailKey) item[CART_KEYS.openEmailKey] = cart.emailKey;
+  if (cart.status === 'open' && cart.wake) {
+    item[CART_KEYS.openWake] = 'open';
+    item[CART_KEYS.wakeAt] = cart.wake.at;
+  }
   const day = utcDay(cart.lastActivityAt ?? cart.firstSeenAt);
   if (day) item[CART_KEYS.day] = day;
   return item;
@@ -83,6 +87,8 @@ export function itemToCart(item: CartItem): Cart {
     [CART_KEYS.partition]: id,
     [CART_KEYS.openEmailKey]: _openEmailKey,
     [CART_KEYS.day]: _day,
+    [CART_KEYS.openWake]: _openWake,
+    [CART_KEYS.wakeAt]: _wakeAt,
     [SNAPSHOT_JSON]: snapshotJson,
     [STICKY_ATTRIBUTES.email]: _email,
     [STICKY_ATTRIBUTES.timezone]: _timezone,
@@ -267,6 +273,32 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
    */
   async cartsByDay(day: string): Promise<Cart[]> {
     return this.#queryIndex(CART_INDEXES.byDay, CART_KEYS.day, day);
+  }
+
+  /**
+   * Ids of open carts whose pending wake-up is before `at` (UTC ISO), oldest first, at most `limit`:
+   * Query `open-by-wake` (keys only). The index is eventually consistent: callers re-read each cart.
+   */
+  async openCartsWokenBefore(at: string, limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      this.count('Query');
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: CART_INDEXES.openByWake,
+          KeyConditionExpression: '#open = :open AND #wakeAt < :at',
+          ExpressionAttributeNames: { '#open': CART_KEYS.openWake, '#wakeAt': CART_KEYS.wakeAt },
+          ExpressionAttributeValues: { ':open': 'open', ':at': at },
+          Limit: limit - ids.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(item[CART_KEYS.partition] as string);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && ids.length < limit);
+    return ids;
   }
 
   /** Every cart under one key of a secondary index, all pages (each page counted as a Query). */

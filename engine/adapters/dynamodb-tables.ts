@@ -40,9 +40,21 @@ export const CART_KEYS = {
   openSort: 'firstSeenAt',
   /** UTC date (YYYY-MM-DD) of the last activity, or of the first sighting for a checkout-only cart. */
   day: 'day',
+  /**
+   * Present only while the cart is open and has a pending wake-up, always `open`: keeps the
+   * open-by-wake index sparse. One partition: a small store's open carts write it well under the
+   * 1,000 writes a second a partition takes.
+   */
+  openWake: 'openWake',
+  /** Sort key of open-by-wake: the pending wake-up's time (UTC ISO), so overdue ones come first. */
+  wakeAt: 'wakeAt',
 } as const;
 
-export const CART_INDEXES = { openByEmail: 'open-by-email', byDay: 'by-day' } as const;
+export const CART_INDEXES = {
+  openByEmail: 'open-by-email',
+  byDay: 'by-day',
+  openByWake: 'open-by-wake',
+} as const;
 
 export const CONTACT_KEYS = { partition: 'emailKey' } as const;
 
@@ -78,6 +90,8 @@ export function tableDefinitions(names: TableNames): Record<keyof TableNames, Cr
         { AttributeName: CART_KEYS.openEmailKey, AttributeType: 'S' },
         { AttributeName: CART_KEYS.openSort, AttributeType: 'S' },
         { AttributeName: CART_KEYS.day, AttributeType: 'S' },
+        { AttributeName: CART_KEYS.openWake, AttributeType: 'S' },
+        { AttributeName: CART_KEYS.wakeAt, AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: CART_KEYS.partition, KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -96,6 +110,15 @@ export function tableDefinitions(names: TableNames): Record<keyof TableNames, Cr
             { AttributeName: CART_KEYS.partition, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          // The sweep reads only which carts are overdue, then each cart itself.
+          IndexName: CART_INDEXES.openByWake,
+          KeySchema: [
+            { AttributeName: CART_KEYS.openWake, KeyType: 'HASH' },
+            { AttributeName: CART_KEYS.wakeAt, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
       ],
     },

@@ -1,48 +1,75 @@
 import * as z from 'zod';
 import { ValidationError } from './errors.js';
 import { toFieldErrors } from './field-errors.js';
-import { isoTime, timeOf } from './iso-time.js';
 import { isTimeZone } from './time-zone.js';
 
-const DECIMAL = /^\d{1,12}(\.\d{1,6})?$/;
+/**
+ * What one cart event may hold. The schema below enforces each limit and its message names it, so a
+ * storefront developer reads the limit in the error rather than guessing it.
+ */
+export const CART_EVENT_LIMITS = {
+  /** Characters of the event id (after trimming). */
+  idLength: 200,
+  /** Characters of the cart id (after trimming). */
+  cartIdLength: 200,
+  /** Characters of an item's SKU (after trimming). */
+  skuLength: 200,
+  /** Characters of an item's title (after trimming). */
+  titleLength: 500,
+  /** Items in one cart. */
+  items: 200,
+  /** Units of one item. */
+  quantity: 100_000,
+  /** Characters of a return, item or image link. */
+  urlLength: 2048,
+  /** Digits of an amount before its decimal point. */
+  amountWholeDigits: 12,
+  /** Digits of an amount after its decimal point. */
+  amountFractionDigits: 6,
+} as const;
+
+const LIMITS = CART_EVENT_LIMITS;
+const DECIMAL = new RegExp(`^\\d{1,${LIMITS.amountWholeDigits}}(\\.\\d{1,${LIMITS.amountFractionDigits}})?$`);
 const CURRENCY = /^[A-Z]{3}$/;
 
 /** A money amount: a decimal string in major units ("42.50"); a plain number is accepted and normalized. */
 const amount = (what: string) =>
   z
     .union([z.string(), z.number()], { error: `${what} must be a decimal amount such as "42.50"` })
-    .transform((value, ctx) => {
-      const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value.trim();
-      if (!DECIMAL.test(text)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${what} must be a decimal amount of at least 0, such as "42.50"`,
-        });
-        return z.NEVER;
-      }
-      return text;
-    });
+    // A number too large or too small for plain digits prints as "1e+21" or "1e-7": the pattern refuses it.
+    .transform((value) => (typeof value === 'number' ? String(value) : value.trim()))
+    .pipe(
+      z.string().regex(DECIMAL, { error: `${what} must be a decimal amount of at least 0, such as "42.50"` }),
+    );
+
+/** Required text, trimmed: blank is "required", too long names the limit. */
+const requiredText = (what: string, maxLength: number, required = `${what} is required`) =>
+  z
+    .string({ error: required })
+    .trim()
+    .min(1, { error: required })
+    .max(maxLength, { error: `${what} must be at most ${maxLength} characters` });
 
 const webUrl = (what: string) =>
   z
     .url({ protocol: /^https?$/, error: `${what} must be an http(s) URL` })
-    .max(2048, { error: `${what} is longer than 2048 characters` });
+    .max(LIMITS.urlLength, { error: `${what} is longer than ${LIMITS.urlLength} characters` });
 
-const knownLocales = new Map<string, boolean>();
+/** True for a BCP 47 language tag such as "de-DE"; `Intl` throws for anything else. */
 function isLocale(tag: string): boolean {
-  let known = knownLocales.get(tag);
-  if (known === undefined) {
-    try {
-      known = Intl.getCanonicalLocales(tag).length === 1;
-    } catch {
-      known = false;
-    }
-    if (knownLocales.size < 10_000) knownLocales.set(tag, known);
+  try {
+    Intl.getCanonicalLocales(tag);
+    return true;
+  } catch {
+    return false;
   }
-  return known;
 }
 
-const locale = z.string().refine(isLocale, { error: 'locale must be a language tag such as "de-DE"' });
+const LOCALE = 'locale must be a language tag such as "de-DE"';
+const locale = z.string({ error: LOCALE }).refine(isLocale, { error: LOCALE });
+
+const TIME_ZONE = 'timezone must be an IANA time zone such as "Europe/Berlin"';
+const timezone = z.string({ error: TIME_ZONE }).refine(isTimeZone, { error: TIME_ZONE });
 
 /** Missing and `null` both mean "not given": storefronts send either. */
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
@@ -52,44 +79,44 @@ const email = z
   .trim()
   .pipe(z.email({ error: 'email must be an email address such as "shopper@example.com"' }));
 
-const itemSchema = z.object({
-  sku: z.string({ error: 'sku is required' }).trim().min(1, { error: 'sku is required' }).max(200),
-  title: z.string({ error: 'title is required' }).trim().min(1, { error: 'title is required' }).max(500),
-  quantity: z
-    .number({ error: 'quantity must be a whole number of at least 1' })
-    .int({ error: 'quantity must be a whole number of at least 1' })
-    .min(1, { error: 'quantity must be a whole number of at least 1' })
-    .max(100_000, { error: 'quantity must be at most 100000' }),
-  price: amount('price'),
-  imageUrl: optional(webUrl('imageUrl')),
-  url: optional(webUrl('url')),
-});
+const QUANTITY = 'quantity must be a whole number of at least 1';
 
-const cartId = z
-  .string({ error: 'cart.id is required' })
-  .trim()
-  .min(1, { error: 'cart.id is required' })
-  .max(200, { error: 'cart.id must be at most 200 characters' });
+const itemSchema = z.object(
+  {
+    sku: requiredText('sku', LIMITS.skuLength),
+    title: requiredText('title', LIMITS.titleLength),
+    quantity: z
+      .number({ error: QUANTITY })
+      .int({ error: QUANTITY })
+      .min(1, { error: QUANTITY })
+      .max(LIMITS.quantity, { error: `quantity must be at most ${LIMITS.quantity}` }),
+    price: amount('price'),
+    imageUrl: optional(webUrl('imageUrl')),
+    url: optional(webUrl('url')),
+  },
+  { error: 'each item must be an object with sku, title, quantity and price' },
+);
+
+const cartId = requiredText('cart.id', LIMITS.cartIdLength);
 
 const CART_REQUIRED = 'cart is required: an object with the cart id and, for cart.updated, its contents';
+const CURRENCY_CODE = 'currency must be a three-letter code such as "USD"';
 
 const snapshotSchema = z.object(
   {
     id: cartId,
     email: optional(email),
     currency: z
-      .string({ error: 'currency must be a three-letter code such as "USD"' })
+      .string({ error: CURRENCY_CODE })
       .trim()
       .toUpperCase()
-      .regex(CURRENCY, { error: 'currency must be a three-letter code such as "USD"' }),
+      .regex(CURRENCY, { error: CURRENCY_CODE }),
     total: amount('total'),
     items: z
       .array(itemSchema, { error: 'items must be a list' })
-      .max(200, { error: 'a cart holds at most 200 items' }),
+      .max(LIMITS.items, { error: `a cart holds at most ${LIMITS.items} items` }),
     returnUrl: webUrl('returnUrl'),
-    timezone: optional(
-      z.string().refine(isTimeZone, { error: 'timezone must be an IANA time zone such as "Europe/Berlin"' }),
-    ),
+    timezone: optional(timezone),
     locale: optional(locale),
     marketingConsent: optional(z.boolean({ error: 'marketingConsent must be true or false' })),
     source: optional(
@@ -109,15 +136,15 @@ const occurredAt = z.iso
   .transform((s) => new Date(s).toISOString());
 
 const envelope = {
-  id: z
-    .string({ error: 'id is required: a unique event id' })
-    .trim()
-    .min(1, { error: 'id is required: a unique event id' })
-    .max(200, { error: 'id must be at most 200 characters' }),
+  id: requiredText('id', LIMITS.idLength, 'id is required: a unique event id'),
   occurredAt,
 };
 
-/** The webhook body schema: the one source of truth for what a cart event is (the fast path below agrees). */
+/**
+ * The webhook body schema: the one source of truth for what a cart event is. Unknown fields are
+ * dropped; times become UTC ISO strings; amounts become decimal strings; a missing or null optional
+ * field becomes undefined; a missing source is `storefront`.
+ */
 export const cartEventSchema = z.discriminatedUnion(
   'type',
   [
@@ -131,7 +158,14 @@ export const cartEventSchema = z.discriminatedUnion(
   { error: 'type must be "cart.updated" or "cart.checked_out"' },
 );
 
-export type CartEvent = z.infer<typeof cartEventSchema>;
+/** A cart event as a sender may write it: what `cartEventSchema` accepts (nulls, number amounts, any case). */
+export type CartEventInput = z.input<typeof cartEventSchema>;
+export type CartUpdatedInput = Extract<CartEventInput, { type: 'cart.updated' }>;
+export type CartCheckedOutInput = Extract<CartEventInput, { type: 'cart.checked_out' }>;
+export type CartItemInput = CartUpdatedInput['cart']['items'][number];
+
+/** A cart event as the engine holds it: what `cartEventSchema` returns. */
+export type CartEvent = z.output<typeof cartEventSchema>;
 export type CartUpdatedEvent = Extract<CartEvent, { type: 'cart.updated' }>;
 export type CartCheckedOutEvent = Extract<CartEvent, { type: 'cart.checked_out' }>;
 export type CartSnapshot = CartUpdatedEvent['cart'];
@@ -142,10 +176,11 @@ export type CartSource = CartSnapshot['source'];
 export type ParsedEvent = { ok: true; event: CartEvent } | { ok: false; error: ValidationError };
 
 /**
- * Validates a cart event (the webhook body). Unknown fields are dropped; times become UTC ISO strings;
- * amounts become decimal strings.
+ * Validates a cart event (the webhook body) with `cartEventSchema`, reporting every field error at once.
+ * @example parseCartEvent(JSON.parse(body)) // { ok: true, event } or { ok: false, error }
  */
 export function parseCartEvent(body: unknown): ParsedEvent {
+  // zod would answer a non-object with the union's "type must be ..." message, which hides the real problem.
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return {
       ok: false,
@@ -154,193 +189,9 @@ export function parseCartEvent(body: unknown): ParsedEvent {
       ]),
     };
   }
-  const event = readCommonEvent(body);
-  if (event) return { ok: true, event };
   const result = cartEventSchema.safeParse(body);
   if (result.success) return { ok: true, event: result.data };
   return { ok: false, error: new ValidationError('The cart event', toFieldErrors(result.error)) };
-}
-
-// The fast path. zod stays the one source of truth: what follows reads only the shape storefronts
-// send, returns exactly what `cartEventSchema` would (the same keys in the same order, the same values),
-// and gives up (undefined) on anything else, so zod then accepts or rejects it with its messages.
-// Strings are checked with the very schemas above (item links remembered, as they repeat), or with
-// the same operations and patterns they apply. test/engine/domain/cart-event.property.test.ts holds it to that.
-
-type Input = Record<string, unknown>;
-const NOT_READ: unique symbol = Symbol('not read');
-type Read<T> = T | typeof NOT_READ;
-
-function isPlainObject(value: unknown): value is Input {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/** `z.string().trim().min(1).max(max)`. */
-function trimmedText(value: unknown, max: number): Read<string> {
-  if (typeof value !== 'string') return NOT_READ;
-  const text = value.trim();
-  return text.length >= 1 && text.length <= max ? text : NOT_READ;
-}
-
-/** An http(s) URL with no white space in it: the schema's checks reduce to the URL parser's verdict. */
-const PLAIN_WEB_URL = /^https?:\/\/\S+$/i;
-const urlSchema = webUrl('url');
-
-/**
- * `webUrl`. A URL with nothing to trim or strip, under the length limit, that the URL parser takes,
- * is what the schema returns unchanged: checked without zod. A return link is new with every cart,
- * so it is checked at once, never remembered.
- */
-function readWebUrl(value: string): Read<string> {
-  if (value.length <= 2048 && PLAIN_WEB_URL.test(value) && URL.canParse(value)) return value;
-  const result = urlSchema.safeParse(value);
-  return result.success ? result.data : NOT_READ;
-}
-
-// Item links repeat with every cart of a store (its catalog): their verdicts are remembered.
-const itemUrls = new Map<string, Read<string>>();
-function readItemUrl(value: string): Read<string> {
-  let known = itemUrls.get(value);
-  if (known === undefined) {
-    known = readWebUrl(value);
-    if (itemUrls.size >= 10_000) itemUrls.clear();
-    itemUrls.set(value, known);
-  }
-  return known;
-}
-
-/** `email`: trimmed, then zod's own email pattern (all `z.email()` checks). */
-function readEmail(value: string): Read<string> {
-  const text = value.trim();
-  return z.regexes.email.test(text) ? text : NOT_READ;
-}
-
-/** `amount(...)`: a string or a finite number, as a decimal string. */
-function readAmount(value: unknown): Read<string> {
-  const text =
-    typeof value === 'string'
-      ? value.trim()
-      : typeof value === 'number' && Number.isFinite(value)
-        ? String(value)
-        : undefined;
-  return text !== undefined && DECIMAL.test(text) ? text : NOT_READ;
-}
-
-/** `occurredAt`: a time already in UTC ISO form is its own output; any other goes through the schema. */
-function readTime(value: unknown): Read<string> {
-  if (typeof value !== 'string') return NOT_READ;
-  if (value.length === 24 && value.endsWith('Z')) {
-    const ms = timeOf(value);
-    if (!Number.isNaN(ms) && isoTime(ms) === value) return value;
-  }
-  const result = occurredAt.safeParse(value);
-  return result.success ? result.data : NOT_READ;
-}
-
-/**
- * `optional(schema)` as a key of `z.object`: a missing key stays missing, `null` or `undefined`
- * becomes a present key holding undefined, anything else goes through `read`.
- */
-function setOptional<T>(out: Input, input: Input, key: string, read: (value: unknown) => Read<T>): boolean {
-  if (!(key in input)) return true;
-  const value = input[key];
-  if (value === null || value === undefined) {
-    out[key] = undefined;
-    return true;
-  }
-  const read_ = read(value);
-  if (read_ === NOT_READ) return false;
-  out[key] = read_;
-  return true;
-}
-
-const readEmailValue = (value: unknown) => (typeof value === 'string' ? readEmail(value) : NOT_READ);
-const readItemUrlValue = (value: unknown) => (typeof value === 'string' ? readItemUrl(value) : NOT_READ);
-const readZone = (value: unknown) => (typeof value === 'string' && isTimeZone(value) ? value : NOT_READ);
-const readLocale = (value: unknown) => (typeof value === 'string' && isLocale(value) ? value : NOT_READ);
-const readConsent = (value: unknown) => (typeof value === 'boolean' ? value : NOT_READ);
-const SOURCES: readonly unknown[] = ['storefront', 'saved_link', 'import'];
-
-function readItem(input: unknown): Input | undefined {
-  if (!isPlainObject(input)) return undefined;
-  const sku = trimmedText(input.sku, 200);
-  const title = trimmedText(input.title, 500);
-  const quantity = input.quantity;
-  if (sku === NOT_READ || title === NOT_READ) return undefined;
-  if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > 100_000)
-    return undefined;
-  const price = readAmount(input.price);
-  if (price === NOT_READ) return undefined;
-  const item: Input = { sku, title, quantity, price };
-  if (
-    !setOptional(item, input, 'imageUrl', readItemUrlValue) ||
-    !setOptional(item, input, 'url', readItemUrlValue)
-  )
-    return undefined;
-  return item;
-}
-
-function readSnapshot(input: Input): Input | undefined {
-  const id = trimmedText(input.id, 200);
-  if (id === NOT_READ) return undefined;
-  const cart: Input = { id };
-  if (!setOptional(cart, input, 'email', readEmailValue)) return undefined;
-  if (typeof input.currency !== 'string') return undefined;
-  const currency = input.currency.trim().toUpperCase();
-  if (!CURRENCY.test(currency)) return undefined;
-  cart.currency = currency;
-  const total = readAmount(input.total);
-  if (total === NOT_READ) return undefined;
-  cart.total = total;
-  const items = input.items;
-  if (!Array.isArray(items) || items.length > 200) return undefined;
-  // Sized up front: a stored cart keeps this array, and one grown by `push` keeps spare room.
-  const read = new Array<Input>(items.length);
-  for (let i = 0; i < items.length; i++) {
-    const one = readItem(items[i]);
-    if (!one) return undefined;
-    read[i] = one;
-  }
-  cart.items = read;
-  const returnUrl = typeof input.returnUrl === 'string' ? readWebUrl(input.returnUrl) : NOT_READ;
-  if (returnUrl === NOT_READ) return undefined;
-  cart.returnUrl = returnUrl;
-  if (
-    !setOptional(cart, input, 'timezone', readZone) ||
-    !setOptional(cart, input, 'locale', readLocale) ||
-    !setOptional(cart, input, 'marketingConsent', readConsent)
-  )
-    return undefined;
-  const source = input.source;
-  if (source === null || source === undefined) cart.source = 'storefront';
-  else if (SOURCES.includes(source)) cart.source = source;
-  else return undefined;
-  return cart;
-}
-
-/**
- * The common, valid event read by hand, exactly as `cartEventSchema` reads it; undefined for anything
- * it does not recognise at once (which `parseCartEvent` then hands to zod). Exported for its test.
- */
-export function readCommonEvent(body: unknown): CartEvent | undefined {
-  if (!isPlainObject(body)) return undefined;
-  const type = body.type;
-  if (type !== 'cart.updated' && type !== 'cart.checked_out') return undefined;
-  const id = trimmedText(body.id, 200);
-  const at = readTime(body.occurredAt);
-  const input = body.cart;
-  if (id === NOT_READ || at === NOT_READ || !isPlainObject(input)) return undefined;
-  if (type === 'cart.updated') {
-    const cart = readSnapshot(input);
-    return cart ? ({ id, occurredAt: at, type, cart } as CartEvent) : undefined;
-  }
-  const cartId = trimmedText(input.id, 200);
-  if (cartId === NOT_READ) return undefined;
-  const cart: Input = { id: cartId };
-  if (!setOptional(cart, input, 'email', readEmailValue)) return undefined;
-  return { id, occurredAt: at, type, cart } as CartEvent;
 }
 
 /** The key emails are compared by: trimmed and lower-cased. */

@@ -25,6 +25,14 @@ export function donePage(storeName: string): string {
   );
 }
 
+/** The page a GET shows once the address is unsubscribed: nothing is left to ask. */
+export function alreadyDonePage(storeName: string): string {
+  return page(
+    'Already unsubscribed',
+    `<h1>You are already unsubscribed</h1><p>${escapeHtml(storeName)} sends you no cart reminders. There is nothing more to do.</p>`,
+  );
+}
+
 export function badTokenPage(): string {
   return page(
     'Link not valid',

@@ -3,8 +3,8 @@ import { InvalidUnsubscribeTokenError } from '../domain/errors.js';
 import { openUnsubscribeToken } from '../domain/unsubscribe-token.js';
 import { unsubscribeByToken } from '../use-cases/unsubscribe.js';
 import { type UnsubscribeContext, unsubscribeContext } from './aws-context.js';
-import { html, method, rawBody } from './function-url.js';
-import { badTokenPage, confirmPage, donePage, notAllowedPage } from './unsubscribe-pages.js';
+import { header, html, method, rawBody } from './function-url.js';
+import { alreadyDonePage, badTokenPage, confirmPage, donePage, notAllowedPage } from './unsubscribe-pages.js';
 
 const TOKEN_PATH = /^\/u\/([A-Za-z0-9_-]{16,400})\/?$/;
 
@@ -28,11 +28,12 @@ export async function handleUnsubscribe(
   try {
     if (verb === 'GET') {
       // Only check the token here: a GET must never unsubscribe.
-      openUnsubscribeToken(ctx.links.key, token);
-      return html(200, confirmPage((await ctx.rules.current()).rules.store.name));
+      const { emailKey } = openUnsubscribeToken(ctx.links.key, token);
+      const storeName = (await ctx.rules.current()).rules.store.name;
+      const contact = await ctx.contacts.get(emailKey);
+      return html(200, contact?.unsubscribedAt ? alreadyDonePage(storeName) : confirmPage(storeName));
     }
-    const form = new URLSearchParams(rawBody(event).toString('utf8'));
-    if (form.get('List-Unsubscribe') !== 'One-Click') {
+    if ((await oneClickValue(event)) !== 'One-Click') {
       ctx.log.warn('unsubscribe refused', { reason: 'POST without List-Unsubscribe=One-Click' });
       return html(400, badTokenPage());
     }
@@ -44,6 +45,28 @@ export async function handleUnsubscribe(
       return html(400, badTokenPage());
     }
     throw error;
+  }
+}
+
+/**
+ * The `List-Unsubscribe` field of a one-click POST. RFC 8058 section 3.1 lets the mail client send it
+ * as application/x-www-form-urlencoded or as multipart/form-data; a body that cannot be read has none.
+ */
+async function oneClickValue(event: LambdaFunctionURLEvent): Promise<string | undefined> {
+  const type = header(event, 'content-type') ?? 'application/x-www-form-urlencoded';
+  if (!/^multipart\/form-data\b/i.test(type)) {
+    return new URLSearchParams(rawBody(event).toString('utf8')).get('List-Unsubscribe') ?? undefined;
+  }
+  try {
+    const form = await new Request('http://localhost/', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: rawBody(event),
+    }).formData();
+    const value = form.get('List-Unsubscribe');
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -2,6 +2,7 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { TimeHeap } from '../adapters/memory/time-heap.js';
+import type { CartItemInput, CartUpdatedInput } from '../domain/cart-event.js';
 import { isoTime } from '../domain/iso-time.js';
 import type { ScenarioInput, ScenarioLine } from './scenario-line.js';
 
@@ -97,14 +98,7 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
     const locale = pick(own, LOCALES);
     const consent = chance(own, 0.7);
     const source = chance(own, 0.85) ? 'storefront' : chance(own, 0.5) ? 'saved_link' : 'import';
-    const items: {
-      sku: string;
-      title: string;
-      quantity: number;
-      price: string;
-      url: string;
-      imageUrl: string;
-    }[] = [];
+    const items: CartItemInput[] = [];
     const updates = int(own, 1, 4);
     let total = 0;
     let at = begin;
@@ -129,7 +123,7 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
           imageUrl: product.imageUrl,
         });
       total += product.price;
-      const event = {
+      const event: CartUpdatedInput = {
         id: `evt_${id}_${u}`,
         type: 'cart.updated',
         occurredAt: isoTime(at),

@@ -34,6 +34,9 @@ export function countRequests(
       put: counted('DynamoDB', 'PutItem', (cart, version) => carts.put(cart, version)),
       claimReminder: counted('DynamoDB', 'UpdateItem', (id, claim) => carts.claimReminder(id, claim)),
       openCartsByEmail: counted('DynamoDB', 'Query', (key) => carts.openCartsByEmail(key)),
+      openCartsWokenBefore: counted('DynamoDB', 'Query', (at, limit) =>
+        carts.openCartsWokenBefore(at, limit),
+      ),
       applyNewerSnapshot: counted('DynamoDB', 'UpdateItem', (update) => carts.applyNewerSnapshot(update)),
     },
     contacts: {

@@ -55,6 +55,14 @@ export class MemoryCartStore implements CartStore {
     });
   }
 
+  async openCartsWokenBefore(at: string, limit: number): Promise<string[]> {
+    return [...this.#carts.values()]
+      .flatMap((cart) => (cart.status === 'open' && cart.wake && cart.wake.at < at ? [cart] : []))
+      .sort((a, b) => (a.wake?.at ?? '').localeCompare(b.wake?.at ?? ''))
+      .slice(0, limit)
+      .map((cart) => cart.id);
+  }
+
   /**
    * Every cart whose UTC day of last activity (else of first sighting) is `day` (`YYYY-MM-DD`),
    * ordered by cart id, as the DynamoDB store's `by-day` index gives them.

@@ -102,6 +102,30 @@ export function describeCartStoreContract(name: string, makeStore: () => Promise
       expect(await store.get(v1.id)).toEqual(v2);
     });
 
+    it('lists open carts with a wake-up before a time, oldest first, at most the limit', async () => {
+      const store = await makeStore();
+      const wake = (id: string, at: string) => sampleCart({ id, wake: { at, seq: 1 } });
+      await store.put(wake('cart-late', '2026-06-10T15:00:00.000Z'), 0);
+      await store.put(wake('cart-early', '2026-06-10T13:00:00.000Z'), 0);
+      await store.put(wake('cart-future', '2026-06-10T17:00:00.000Z'), 0);
+      await store.put(sampleCart({ id: 'cart-unscheduled', wake: undefined }), 0);
+      await store.put(sampleCart({ id: 'cart-closed', status: 'purchased', wake: undefined }), 0);
+
+      const due = await store.openCartsWokenBefore('2026-06-10T16:00:00.000Z', 10);
+      const one = await store.openCartsWokenBefore('2026-06-10T16:00:00.000Z', 1);
+
+      expect(due).toEqual(['cart-early', 'cart-late']);
+      expect(one).toEqual(['cart-early']);
+    });
+
+    it('drops a cart from the overdue list once it closes', async () => {
+      const store = await makeStore();
+      const open = await store.put(sampleCart({ wake: { at: '2026-06-10T15:00:00.000Z', seq: 1 } }), 0);
+      await store.put({ ...open, status: 'purchased', wake: undefined }, 1);
+
+      expect(await store.openCartsWokenBefore('2026-06-11T00:00:00.000Z', 10)).toEqual([]);
+    });
+
     it('refuses to create a cart that already exists', async () => {
       const store = await makeStore();
       await store.put(sampleCart(), 0);

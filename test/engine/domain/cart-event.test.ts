@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { emailKey, type ParsedEvent, parseCartEvent } from '#engine/domain/cart-event.js';
+import {
+  CART_EVENT_LIMITS,
+  type CartSnapshot,
+  emailKey,
+  type ParsedEvent,
+  parseCartEvent,
+} from '#engine/domain/cart-event.js';
 import { type FieldError, ValidationError } from '#engine/domain/errors.js';
 import checkedOutFixture from '#test/events/storefront/cart-checked-out.json' with { type: 'json' };
 import updatedFixture from '#test/events/storefront/cart-updated.json' with { type: 'json' };
@@ -21,6 +27,22 @@ function errorsOf(parsed: ParsedEvent): readonly FieldError[] {
   if (parsed.ok) throw new Error('expected the event to be rejected');
   return parsed.error.errors;
 }
+
+/** The cart a cart.updated event was read as; fails the test when the event is rejected. */
+function cartOf(parsed: ParsedEvent): CartSnapshot {
+  if (!parsed.ok) throw new Error(`expected the event to be accepted: ${parsed.error.message}`);
+  if (parsed.event.type !== 'cart.updated') throw new Error('expected a cart.updated event');
+  return parsed.event.cart;
+}
+
+const ITEM = { sku: 'A', title: 'A', quantity: 1, price: '1' };
+/** The fixture with one item, changed by `item`. */
+const withItem = (item: Json) => updatedWith({ items: [{ ...ITEM, ...item }] });
+/** An http(s) link of exactly `length` characters. */
+const linkOf = (length: number) => {
+  const base = 'https://acme.example/';
+  return base + 'x'.repeat(length - base.length);
+};
 
 describe('parseCartEvent', () => {
   it('accepts the storefront fixture as it is, with occurredAt in UTC ISO form', () => {
@@ -126,9 +148,11 @@ describe('parseCartEvent', () => {
   it('rejects a body that is not a JSON object', () => {
     // Act / Assess
     for (const body of [null, [], 'cart', 42]) {
-      expect(errorsOf(parseCartEvent(body))).toEqual([
-        { path: '', message: 'the event must be a JSON object' },
-      ]);
+      const parsed = parseCartEvent(body);
+      expect(errorsOf(parsed)).toEqual([{ path: '', message: 'the event must be a JSON object' }]);
+      expect(!parsed.ok && parsed.error.message).toBe(
+        'The cart event is invalid: (root): the event must be a JSON object',
+      );
     }
   });
 
@@ -192,6 +216,90 @@ describe('parseCartEvent', () => {
     ],
     ['items that are not a list', { items: 'shoes' }, {}, 'cart.items', 'items must be a list'],
     [
+      'an item that is not an object',
+      { items: ['shoes'] },
+      {},
+      'cart.items[0]',
+      'each item must be an object with sku, title, quantity and price',
+    ],
+    ['a sku that is not text', { items: [{ ...ITEM, sku: 7 }] }, {}, 'cart.items[0].sku', 'sku is required'],
+    [
+      'a title that is not text',
+      { items: [{ ...ITEM, title: 7 }] },
+      {},
+      'cart.items[0].title',
+      'title is required',
+    ],
+    [
+      'a missing currency',
+      { currency: undefined },
+      {},
+      'cart.currency',
+      'currency must be a three-letter code such as "USD"',
+    ],
+    [
+      'a missing total',
+      { total: undefined },
+      {},
+      'cart.total',
+      'total must be a decimal amount such as "42.50"',
+    ],
+    [
+      'a total of NaN',
+      { total: Number.NaN },
+      {},
+      'cart.total',
+      'total must be a decimal amount such as "42.50"',
+    ],
+    [
+      'a total too large for plain digits',
+      { total: 1e21 },
+      {},
+      'cart.total',
+      'total must be a decimal amount of at least 0, such as "42.50"',
+    ],
+    [
+      'a total too small for plain digits',
+      { total: 1e-7 },
+      {},
+      'cart.total',
+      'total must be a decimal amount of at least 0, such as "42.50"',
+    ],
+    [
+      'a negative number total',
+      { total: -1 },
+      {},
+      'cart.total',
+      'total must be a decimal amount of at least 0, such as "42.50"',
+    ],
+    [
+      'a missing return URL',
+      { returnUrl: undefined },
+      {},
+      'cart.returnUrl',
+      'returnUrl must be an http(s) URL',
+    ],
+    ['a cart id that is not text', { id: 7 }, {}, 'cart.id', 'cart.id is required'],
+    ['a blank cart id', { id: '   ' }, {}, 'cart.id', 'cart.id is required'],
+    ['an id that is not text', {}, { id: 7 }, 'id', 'id is required: a unique event id'],
+    ['a missing id', {}, { id: undefined }, 'id', 'id is required: a unique event id'],
+    ['a missing time', {}, { occurredAt: undefined }, 'occurredAt', OCCURRED_AT],
+    [
+      'a time zone that is not text',
+      { timezone: 7 },
+      {},
+      'cart.timezone',
+      'timezone must be an IANA time zone such as "Europe/Berlin"',
+    ],
+    [
+      'a locale that is not text',
+      { locale: 7 },
+      {},
+      'cart.locale',
+      'locale must be a language tag such as "de-DE"',
+    ],
+    ['an empty locale', { locale: '' }, {}, 'cart.locale', 'locale must be a language tag such as "de-DE"'],
+    [
       'more than 200 items',
       { items: Array.from({ length: 201 }, () => updatedFixture.cart.items[1]) },
       {},
@@ -222,6 +330,13 @@ describe('parseCartEvent', () => {
     [
       'an item quantity of 1.5',
       { items: [{ sku: 'A', title: 'A', quantity: 1.5, price: '1' }] },
+      {},
+      'cart.items[0].quantity',
+      'quantity must be a whole number of at least 1',
+    ],
+    [
+      'an item quantity that is not a number',
+      { items: [{ sku: 'A', title: 'A', quantity: '2', price: '1' }] },
       {},
       'cart.items[0].quantity',
       'quantity must be a whole number of at least 1',
@@ -336,6 +451,299 @@ describe('parseCartEvent', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]?.path).toBe('cart');
     expect(errors[0]?.message).toMatch(/cart/);
+  });
+});
+
+describe('parseCartEvent (normalising)', () => {
+  it('trims the ids, sku and title, and upper-cases a padded currency', () => {
+    // Prepare
+    const body = updatedWith(
+      { id: ' cart-1 ', currency: ' eur ', items: [{ ...ITEM, sku: '\tA-1 ', title: ' Mug\n' }] },
+      { id: ' evt-1 ' },
+    );
+
+    // Act
+    const parsed = parseCartEvent(body);
+
+    // Assess
+    expect(parsed.ok && parsed.event.id).toBe('evt-1');
+    expect(cartOf(parsed)).toMatchObject({
+      id: 'cart-1',
+      currency: 'EUR',
+      items: [{ sku: 'A-1', title: 'Mug' }],
+    });
+  });
+
+  it.each([
+    ['a decimal string', '42.50', '42.50'],
+    ['a padded decimal string', ' 42.5 ', '42.5'],
+    ['a whole number', 42, '42'],
+    ['a fractional number', 21.25, '21.25'],
+    ['zero', 0, '0'],
+    ['negative zero', -0, '0'],
+  ])('reads %s as an amount', (_what, given, amount) => {
+    // Act
+    const cart = cartOf(parseCartEvent(updatedWith({ total: given, items: [{ ...ITEM, price: given }] })));
+
+    // Assess
+    expect(cart.total).toBe(amount);
+    expect(cart.items[0]?.price).toBe(amount);
+  });
+
+  it("trims an email and a link, and keeps the email's case", () => {
+    // Act
+    const cart = cartOf(
+      parseCartEvent(
+        updatedWith({
+          email: ' Ann@Example.COM\t',
+          returnUrl: ' https://acme.example/cart/1 ',
+          items: [{ ...ITEM, url: ' https://acme.example/p/1 ', imageUrl: 'http://cdn.acme.example/1.jpg' }],
+        }),
+      ),
+    );
+
+    // Assess
+    expect(cart.email).toBe('Ann@Example.COM');
+    expect(cart.returnUrl).toBe('https://acme.example/cart/1');
+    expect(cart.items[0]).toMatchObject({
+      url: 'https://acme.example/p/1',
+      imageUrl: 'http://cdn.acme.example/1.jpg',
+    });
+  });
+
+  it('keeps a time zone, a locale and a consent as given', () => {
+    // Act
+    const cart = cartOf(
+      parseCartEvent(updatedWith({ timezone: 'Asia/Kolkata', locale: 'de-de', marketingConsent: false })),
+    );
+
+    // Assess
+    expect(cart).toMatchObject({ timezone: 'Asia/Kolkata', locale: 'de-de', marketingConsent: false });
+  });
+
+  it('keeps each source', () => {
+    // Act / Assess
+    for (const source of ['storefront', 'saved_link', 'import']) {
+      expect(cartOf(parseCartEvent(updatedWith({ source }))).source).toBe(source);
+    }
+  });
+
+  it('reads an optional field sent as null as not given: a key holding undefined', () => {
+    // Prepare
+    const nulls = { email: null, timezone: null, locale: null, marketingConsent: null, source: null };
+
+    // Act
+    const cart = cartOf(
+      parseCartEvent(updatedWith({ ...nulls, items: [{ ...ITEM, imageUrl: null, url: null }] })),
+    );
+
+    // Assess: the key stays, so a stored cart's field is cleared rather than kept.
+    const { items, ...rest } = cart;
+    expect(Object.entries(rest)).toEqual(
+      expect.arrayContaining([
+        ['email', undefined],
+        ['timezone', undefined],
+        ['locale', undefined],
+        ['marketingConsent', undefined],
+        ['source', 'storefront'],
+      ]),
+    );
+    expect(Object.entries(items[0] ?? {})).toEqual(
+      expect.arrayContaining([
+        ['imageUrl', undefined],
+        ['url', undefined],
+      ]),
+    );
+  });
+
+  it('leaves an optional field that is missing out of the cart', () => {
+    // Prepare
+    const missing = { email: undefined, timezone: undefined, locale: undefined, marketingConsent: undefined };
+
+    // Act
+    const cart = cartOf(parseCartEvent(updatedWith({ ...missing, items: [ITEM] })));
+
+    // Assess
+    expect(Object.keys(cart)).toEqual(['id', 'currency', 'total', 'items', 'returnUrl', 'source']);
+    expect(Object.keys(cart.items[0] ?? {})).toEqual(['sku', 'title', 'quantity', 'price']);
+  });
+
+  it('reads a checkout email sent as null as not given', () => {
+    // Act
+    const parsed = parseCartEvent({
+      ...structuredClone(checkedOutFixture),
+      cart: { id: 'c-1', email: null },
+    });
+
+    // Assess
+    expect(parsed.ok && Object.entries(parsed.event.cart)).toEqual([
+      ['id', 'c-1'],
+      ['email', undefined],
+    ]);
+  });
+
+  it.each([
+    ['an offset time', '2026-06-10T10:30:00-04:00', '2026-06-10T14:30:00.000Z'],
+    ['a time without milliseconds', '2026-06-10T14:30:00Z', '2026-06-10T14:30:00.000Z'],
+    ['a time with tenths', '2026-06-10T14:30:00.5Z', '2026-06-10T14:30:00.500Z'],
+    ['a UTC time in its canonical form', '2026-06-10T14:30:00.000Z', '2026-06-10T14:30:00.000Z'],
+    ['a time across midnight', '2026-06-11T01:00:00+02:00', '2026-06-10T23:00:00.000Z'],
+  ])('writes %s in UTC ISO form', (_what, given, occurredAt) => {
+    // Act
+    const parsed = parseCartEvent(updatedWith({}, { occurredAt: given }));
+
+    // Assess
+    expect(parsed.ok && parsed.event.occurredAt).toBe(occurredAt);
+  });
+});
+
+describe('parseCartEvent (limits)', () => {
+  it('holds the limits the messages name', () => {
+    // Assess: a change here is a change of the webhook contract; the docs quote these.
+    expect(CART_EVENT_LIMITS).toEqual({
+      idLength: 200,
+      cartIdLength: 200,
+      skuLength: 200,
+      titleLength: 500,
+      items: 200,
+      quantity: 100_000,
+      urlLength: 2048,
+      amountWholeDigits: 12,
+      amountFractionDigits: 6,
+    });
+  });
+
+  /** [what, the event at the limit, the event one past it, where, the message]. */
+  const BOUNDARIES: [string, Json, Json, string, string][] = [
+    [
+      'the event id',
+      updatedWith({}, { id: 'e'.repeat(200) }),
+      updatedWith({}, { id: 'e'.repeat(201) }),
+      'id',
+      'id must be at most 200 characters',
+    ],
+    [
+      'the cart id',
+      updatedWith({ id: 'c'.repeat(200) }),
+      updatedWith({ id: 'c'.repeat(201) }),
+      'cart.id',
+      'cart.id must be at most 200 characters',
+    ],
+    [
+      'a sku',
+      withItem({ sku: 's'.repeat(200) }),
+      withItem({ sku: 's'.repeat(201) }),
+      'cart.items[0].sku',
+      'sku must be at most 200 characters',
+    ],
+    [
+      'a title',
+      withItem({ title: 't'.repeat(500) }),
+      withItem({ title: 't'.repeat(501) }),
+      'cart.items[0].title',
+      'title must be at most 500 characters',
+    ],
+    [
+      'the items of a cart',
+      updatedWith({ items: Array.from({ length: 200 }, () => ITEM) }),
+      updatedWith({ items: Array.from({ length: 201 }, () => ITEM) }),
+      'cart.items',
+      'a cart holds at most 200 items',
+    ],
+    [
+      'a quantity',
+      withItem({ quantity: 100_000 }),
+      withItem({ quantity: 100_001 }),
+      'cart.items[0].quantity',
+      'quantity must be at most 100000',
+    ],
+    [
+      'the return URL',
+      updatedWith({ returnUrl: linkOf(2048) }),
+      updatedWith({ returnUrl: linkOf(2049) }),
+      'cart.returnUrl',
+      'returnUrl is longer than 2048 characters',
+    ],
+    [
+      'an item link',
+      withItem({ url: linkOf(2048) }),
+      withItem({ url: linkOf(2049) }),
+      'cart.items[0].url',
+      'url is longer than 2048 characters',
+    ],
+    [
+      'an item image',
+      withItem({ imageUrl: linkOf(2048) }),
+      withItem({ imageUrl: linkOf(2049) }),
+      'cart.items[0].imageUrl',
+      'imageUrl is longer than 2048 characters',
+    ],
+    [
+      'the whole digits of an amount',
+      updatedWith({ total: '999999999999.99' }),
+      updatedWith({ total: '1000000000000.00' }),
+      'cart.total',
+      'total must be a decimal amount of at least 0, such as "42.50"',
+    ],
+    [
+      'the decimals of an amount',
+      withItem({ price: '0.123456' }),
+      withItem({ price: '0.1234567' }),
+      'cart.items[0].price',
+      'price must be a decimal amount of at least 0, such as "42.50"',
+    ],
+  ];
+
+  it.each(BOUNDARIES)('accepts %s at its limit', (_what, atLimit) => {
+    // Act
+    const parsed = parseCartEvent(atLimit);
+
+    // Assess: accepted, and kept whole.
+    expect(parsed).toMatchObject({ ok: true, event: { id: atLimit.id, cart: atLimit.cart } });
+  });
+
+  it.each(BOUNDARIES)(
+    'rejects %s one past its limit, naming the limit',
+    (_what, _atLimit, past, path, message) => {
+      // Act
+      const errors = errorsOf(parseCartEvent(past));
+
+      // Assess
+      expect(errors).toEqual([{ path, message }]);
+    },
+  );
+
+  it("counts a text's length after trimming", () => {
+    // Prepare
+    const padded = (length: number) => ` ${'x'.repeat(length)}\t`;
+
+    // Act
+    const parsed = parseCartEvent(
+      updatedWith(
+        { id: padded(200), items: [{ ...ITEM, sku: padded(200), title: padded(500) }] },
+        { id: padded(200) },
+      ),
+    );
+
+    // Assess
+    expect(parsed).toMatchObject({
+      ok: true,
+      event: {
+        id: 'x'.repeat(200),
+        cart: { id: 'x'.repeat(200), items: [{ sku: 'x'.repeat(200), title: 'x'.repeat(500) }] },
+      },
+    });
+  });
+
+  it('accepts the smallest quantity and the smallest amount', () => {
+    // Act
+    const cart = cartOf(
+      parseCartEvent(updatedWith({ total: '0.000001', items: [{ ...ITEM, quantity: 1, price: '0' }] })),
+    );
+
+    // Assess
+    expect(cart.total).toBe('0.000001');
+    expect(cart.items[0]).toMatchObject({ quantity: 1, price: '0' });
   });
 });
 

@@ -85,6 +85,60 @@ describe('handleUnsubscribe', () => {
     expect(shopperUnsubscribes()).toHaveLength(1);
   });
 
+  it('takes the one-click field from a multipart/form-data body (RFC 8058 section 3.1)', async () => {
+    // Prepare
+    const boundary = '----cart-recovery-test';
+    const body = `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`;
+    const event = functionUrlEvent(unsubscribePost, {
+      path: `/u/${token}`,
+      body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+
+    // Act
+    const result = answer(await handleUnsubscribe(engine.deps, event));
+
+    // Assess
+    expect(result.status).toBe(200);
+    expect((await engine.contacts.get('shopper@example.com'))?.unsubscribedAt).toBeDefined();
+  });
+
+  it('refuses a multipart body without the one-click field, or one that cannot be read, with 400', async () => {
+    // Prepare
+    const boundary = 'b';
+    const other = `--${boundary}\r\nContent-Disposition: form-data; name="other"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`;
+    const broken = 'not multipart at all';
+    const send = (body: string) =>
+      handleUnsubscribe(
+        engine.deps,
+        functionUrlEvent(unsubscribePost, {
+          path: `/u/${token}`,
+          body,
+          headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        }),
+      );
+
+    // Act
+    const results = [answer(await send(other)), answer(await send(broken))];
+
+    // Assess
+    expect(results.map((r) => r.status)).toEqual([400, 400]);
+    expect(await engine.contacts.get('shopper@example.com')).toBeUndefined();
+  });
+
+  it('says on a later GET that the address is already unsubscribed, instead of asking again', async () => {
+    // Prepare
+    await post();
+
+    // Act
+    const result = answer(await get());
+
+    // Assess
+    expect(result.status).toBe(200);
+    expect(result.body).toContain('<h1>You are already unsubscribed</h1>');
+    expect(result.body).not.toContain('<form');
+  });
+
   it('reads a base64-encoded form body', async () => {
     const result = answer(await post(ONE_CLICK, `/u/${token}`, true));
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { CartCheckedOutInput, CartEventInput, CartUpdatedInput } from '#engine/domain/cart-event.js';
 import { parseRules, type Rules } from '#engine/domain/rules.js';
 
 const MINUTE = 60_000;
@@ -42,35 +43,9 @@ export function spellEmail(email: string, variant: EmailVariant): string {
   }
 }
 
-export interface CartUpdatedJson {
-  id: string;
-  type: 'cart.updated';
-  occurredAt: string;
-  cart: {
-    id: string;
-    email?: string;
-    currency: string;
-    total: string;
-    items: { sku: string; title: string; quantity: number; price: string }[];
-    returnUrl: string;
-    timezone?: string;
-    locale?: string;
-    marketingConsent?: boolean;
-  };
-}
-
-export interface CartCheckedOutJson {
-  id: string;
-  type: 'cart.checked_out';
-  occurredAt: string;
-  cart: { id: string; email?: string };
-}
-
-export type CartEventJson = CartUpdatedJson | CartCheckedOutJson;
-
 /** A scenario line as the generator builds it: a `ScenarioLine` whose event is known to be well formed. */
 export type GeneratedLine =
-  | { at: number; line: number; event: CartEventJson }
+  | { at: number; line: number; event: CartEventInput }
   | { at: number; line: number; action: 'suppress' | 'write_off'; cartId: string }
   | { at: number; line: number; action: 'unsubscribe'; email: string };
 
@@ -227,14 +202,14 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
     const start = spec.start + spec.startShiftHours * HOUR;
     const emails = BASE_EMAILS.slice(0, spec.shopperCount);
     const pending: Unnumbered<GeneratedLine>[] = [];
-    const events: { at: number; event: CartEventJson }[] = [];
+    const events: { at: number; event: CartEventInput }[] = [];
 
     spec.carts.forEach((cart, i) => {
       const cartId = `cart-${i + 1}`;
       const email = cart.shopper === null ? undefined : emails[cart.shopper % emails.length];
       cart.updates.forEach((u, k) => {
         const total = u.total.toFixed(2);
-        const event: CartUpdatedJson = {
+        const event: CartUpdatedInput = {
           id: `evt-${i + 1}-${k + 1}`,
           type: 'cart.updated',
           occurredAt: iso(start + u.occurredMin * MINUTE),
@@ -259,7 +234,7 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
       });
       if (cart.checkout) {
         const c = cart.checkout;
-        const event: CartCheckedOutJson = {
+        const event: CartCheckedOutInput = {
           id: `chk-${i + 1}`,
           type: 'cart.checked_out',
           occurredAt: iso(start + c.occurredMin * MINUTE),

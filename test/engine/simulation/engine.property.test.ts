@@ -1,12 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { CartUpdatedInput } from '#engine/domain/cart-event.js';
 import { runSimulation, type SimOutput } from '#engine/simulation/run-simulation.js';
-import {
-  type CartUpdatedJson,
-  type GeneratedLine,
-  type Scenario,
-  scenarioArb,
-} from '#test/engine/simulation/arbitraries.js';
+import { type GeneratedLine, type Scenario, scenarioArb } from '#test/engine/simulation/arbitraries.js';
 import { sampleRules } from '#test/fakes/sample-cart.js';
 
 const HOUR = 3_600_000;
@@ -72,9 +68,9 @@ const STICKY = ['email', 'timezone', 'locale', 'marketingConsent'] as const;
  * of two with the same `occurredAt`, the one delivered first. Sticky fields a newer update leaves out
  * keep the value the cart had.
  */
-function snapshotAt(scenario: Scenario, cartId: string, at: number): CartUpdatedJson['cart'] | undefined {
-  let current: CartUpdatedJson | undefined;
-  let snapshot: CartUpdatedJson['cart'] | undefined;
+function snapshotAt(scenario: Scenario, cartId: string, at: number): CartUpdatedInput['cart'] | undefined {
+  let current: CartUpdatedInput | undefined;
+  let snapshot: CartUpdatedInput['cart'] | undefined;
   for (const line of scenario.lines) {
     if (line.at > at) break;
     if (!('event' in line) || line.event.type !== 'cart.updated' || line.event.cart.id !== cartId) continue;
@@ -84,7 +80,7 @@ function snapshotAt(scenario: Scenario, cartId: string, at: number): CartUpdated
       STICKY.flatMap((f) => (snapshot?.[f] === undefined ? [] : [[f, snapshot[f]]])),
     );
     const given = Object.fromEntries(Object.entries(line.event.cart).filter(([, v]) => v !== undefined));
-    snapshot = { ...kept, ...given } as CartUpdatedJson['cart'];
+    snapshot = { ...kept, ...given } as CartUpdatedInput['cart'];
   }
   return snapshot;
 }
@@ -280,7 +276,7 @@ describe('runSimulation (properties)', () => {
 
 describe('runSimulation (regressions found by the properties)', () => {
   const at = Date.parse('2026-03-28T00:00:00Z');
-  const cartEvent: CartUpdatedJson = {
+  const cartEvent: CartUpdatedInput = {
     id: 'evt-1-1',
     type: 'cart.updated',
     occurredAt: new Date(at).toISOString(),
