@@ -162,12 +162,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
 
   // Handlers read their configuration on first use, so they are loaded after the environment is set.
-  const [webhook, wake, sender, unsubscribe, owner] = await Promise.all([
+  const [webhook, wake, sender, unsubscribe, owner, sweep] = await Promise.all([
     import('../handlers/webhook.handler.js'),
     import('../handlers/wake.handler.js'),
     import('../handlers/sender.handler.js'),
     import('../handlers/unsubscribe.handler.js'),
     import('../handlers/owner-action.handler.js'),
+    import('../handlers/sweep.handler.js'),
   ]);
 
   const scheduler = await startLocalScheduler({
@@ -214,6 +215,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
   });
 
+  const sweeping = startLocalSweep(sweep.handler, speed, log);
+
   const abort = new AbortController();
   const sqsClient = new SQSClient({ endpoint: sqs.endpoint });
   const polling = pollQueue({
@@ -234,6 +237,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sesStore: () => ses.store(),
     async stop() {
       abort.abort();
+      await sweeping.stop();
       ownerJobs.stop();
       await polling.catch(() => undefined);
       await new Promise<void>((done) => server.close(() => done()));
@@ -246,6 +250,39 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await ses.stop();
       await s3.stop();
       await dynalite.stop();
+    },
+  };
+}
+
+/** Production runs the sweep every 15 minutes (a Scheduler cron); locally, 15 minutes of business time. */
+const SWEEP_EVERY_MS = 15 * 60_000;
+
+/**
+ * The sweep's local twin: the same handler, once at start (a crash may have left carts stuck for
+ * longer than the grace period) and then every 15 minutes of business time, one run at a time.
+ */
+function startLocalSweep(
+  run: () => Promise<unknown>,
+  speed: number,
+  log: ReturnType<typeof createLogger>,
+): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const once = () => {
+    running = running.then(() =>
+      run().then(
+        () => undefined,
+        (error: unknown) =>
+          log.error('local sweep failed', { error: error instanceof Error ? error.name : 'unknown' }),
+      ),
+    );
+  };
+  once();
+  const timer = setInterval(once, SWEEP_EVERY_MS / speed);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
     },
   };
 }
