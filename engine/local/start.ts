@@ -24,6 +24,7 @@ import { summaryPrompt } from '../../sheets-sync/summary/summary-text.js';
 import { createTables, tableNames } from '../adapters/dynamodb-tables.js';
 import { createLogger } from '../adapters/pino-logger.js';
 import { DEFAULT_RULES_KEYS, publishRules, readRulesObject } from '../adapters/s3-rules-publisher.js';
+import type { Logger } from '../ports.js';
 import { REMINDER_VISIBILITY_SECONDS } from '../use-cases/sender-timing.js';
 import { defaultReply, type LocalConverseRequest, startLocalBedrock } from './bedrock-server.js';
 import { sendFunctionUrlResult, toFunctionUrlEvent } from './function-url-bridge.js';
@@ -261,11 +262,7 @@ const SWEEP_EVERY_MS = 15 * 60_000;
  * The sweep's local twin: the same handler, once at start (a crash may have left carts stuck for
  * longer than the grace period) and then every 15 minutes of business time, one run at a time.
  */
-function startLocalSweep(
-  run: () => Promise<unknown>,
-  speed: number,
-  log: ReturnType<typeof createLogger>,
-): { stop(): Promise<void> } {
+function startLocalSweep(run: () => Promise<unknown>, speed: number, log: Logger): { stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   const once = () => {
     running = running.then(() =>
