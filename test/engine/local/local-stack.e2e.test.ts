@@ -117,7 +117,7 @@ describe('local stack, end to end over HTTP', () => {
     // The sender records the message id right after SES accepts the email.
     const stored = await waitFor('reminder 1 recorded as sent', async () => {
       const cart = await carts.get('cart-e2e-1');
-      return cart?.reminders[0]?.state === 'claimed' ? undefined : cart;
+      return cart?.reminders[0]?.state === 'sent' ? cart : undefined;
     });
     expect(stored?.reminders).toEqual([
       expect.objectContaining({ n: 1, state: 'sent', messageId: reminder.messageId }),
