@@ -4,6 +4,7 @@
  *
  *   npm run bench                 everything (about three minutes)
  *   npm run bench -- --carts N    a smaller simulated month
+ *   npm run bench -- --burst N    fewer deliveries in the local stack's burst
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,6 +17,7 @@ const { values } = parseArgs({
   options: {
     carts: { type: 'string', default: '300000' },
     intake: { type: 'string', default: '3000' },
+    burst: { type: 'string', default: '2000' },
     shards: { type: 'string' },
   },
 });
@@ -69,7 +71,26 @@ console.log(
   `  requests per update ${JSON.stringify(intake.requestsPerUpdate)}; per new cart ${JSON.stringify(intake.requestsPerNewCart)}\n`,
 );
 
-// 3. AWS requests per abandoned cart over a simulated month, as the production adapters make them.
+// 3. A burst of deliveries against the whole local stack, at 50 at once, with duplicates and invalid bodies.
+const burst = json(
+  (
+    await run(process.execPath, [...tsx, 'bench/webhook-burst.ts', values.burst, '50'], {
+      env,
+      maxBuffer: 1 << 24,
+    })
+  ).stdout,
+);
+console.log(
+  `Local stack burst: ${n(burst.requests)} deliveries at ${burst.concurrency} at once (${n(burst.carts)} carts, 20% duplicates, 10% invalid)`,
+);
+console.log(
+  `  ${n(burst.perSecond)} /s, ${n(burst.seconds, 1)} s; latency p50 ${n(burst.latencyMs.p50)} ms, p95 ${n(burst.latencyMs.p95)} ms, p99 ${n(burst.latencyMs.p99)} ms`,
+);
+console.log(
+  `  answers ${JSON.stringify(burst.statuses)}; 5xx ${burst.serverErrors}; events accepted exactly once ${n(burst.acceptedOnce)} of ${n(burst.distinct)}; invalid refused ${burst.invalidRefused} of ${burst.invalidSent}; carts missing an accepted id ${burst.missingIds}, not on their newest snapshot ${burst.notNewest}\n`,
+);
+
+// 4. AWS requests per abandoned cart over a simulated month, as the production adapters make them.
 const sample = 3000;
 const counts = await measureRequests(sample, 1, await readFile('examples/rules.yaml', 'utf8'));
 console.log(`AWS requests per abandoned cart (a generated month of ${n(sample)} carts):`);
@@ -81,7 +102,7 @@ for (const [service, ops] of Object.entries(counts)) {
   );
 }
 
-// 4. Lambda bundles (built the way the CDK app builds them).
+// 5. Lambda bundles (built the way the CDK app builds them).
 if (existsSync('bench/bundle-sizes.ts')) {
   console.log('');
   const bundles = await run(process.execPath, [...tsx, 'bench/bundle-sizes.ts'], { env, maxBuffer: 1 << 24 });

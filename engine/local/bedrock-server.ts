@@ -35,6 +35,8 @@ export interface LocalBedrockOptions {
   /** Waits this long before answering (or failing). */
   delayMs?: number;
   fail?: LocalBedrockFailure;
+  /** Told of each Converse request as it arrives, before any delay. */
+  onRequest?: (request: LocalConverseRequest) => void;
 }
 
 export interface LocalBedrock {
@@ -143,6 +145,7 @@ export async function startLocalBedrock(options: LocalBedrockOptions): Promise<L
     }
     const request = toRequest(decodeURIComponent(match[1]), body as Record<string, unknown>, req.headers);
     requests.push(request);
+    options.onRequest?.(request);
     const { delayMs = 0, fail } = settings;
     if (delayMs > 0) await waitUnlessClosed(delayMs, res);
     if (closed) return;

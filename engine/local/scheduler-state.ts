@@ -3,12 +3,11 @@
  * once each at their time with retries and a dead-letter list, as EventBridge Scheduler does. The
  * REST-JSON API in front of them is `scheduler-server.ts`.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { DateTime, IANAZone } from 'luxon';
 import * as z from 'zod';
 import { CartRecoveryError } from '../domain/errors.js';
 import type { Logger } from '../ports.js';
+import { LocalStateFileError, readJsonFile, SnapshotWriter } from './atomic-json-file.js';
 
 /** What the local scheduler hands to `onFire` when a schedule is due. */
 export interface FiredSchedule {
@@ -171,13 +170,16 @@ export class SchedulerState {
   #stopped = false;
   #timer: NodeJS.Timeout | undefined;
   #firing: Promise<number> = Promise.resolve(0);
-  // Writes are coalesced: each change waits for a write that started after it.
-  #changes = 0;
-  #written = 0;
-  #writing: Promise<void> | undefined;
+  readonly #file: SnapshotWriter | undefined;
 
   private constructor(settings: SchedulerStateSettings) {
     this.#settings = settings;
+    this.#file =
+      settings.file === undefined
+        ? undefined
+        : new SnapshotWriter(settings.file, () =>
+            JSON.stringify({ version: 1, schedules: [...this.#schedules.values()], dead: this.#dead }),
+          );
   }
 
   /**
@@ -365,58 +367,17 @@ export class SchedulerState {
     return true;
   }
 
+  /** Resolves once the change just made is in the file: only then may the API answer. */
   async #persist(): Promise<void> {
-    const file = this.#settings.file;
-    if (!file) return;
-    const wanted = ++this.#changes;
-    while (this.#written < wanted) {
-      if (!this.#writing) {
-        const upTo = this.#changes;
-        const text = JSON.stringify({
-          version: 1,
-          schedules: [...this.#schedules.values()],
-          dead: this.#dead,
-        });
-        this.#writing = writeAtomically(file, text)
-          .then(() => {
-            this.#written = upTo;
-          })
-          .finally(() => {
-            this.#writing = undefined;
-          });
-      }
-      await this.#writing;
-    }
+    await this.#file?.save();
   }
 }
 
 async function load(file: string): Promise<z.infer<typeof fileSchema>> {
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    return (await readJsonFile(file, fileSchema, 'schedules')) ?? { version: 1, schedules: [], dead: [] };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, schedules: [], dead: [] };
-    throw new LocalSchedulerError(`Cannot read the schedules file ${file}`, { cause: error });
+    if (!(error instanceof LocalStateFileError)) throw error;
+    throw new LocalSchedulerError(error.message, { cause: error.cause });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new LocalSchedulerError(`The schedules file ${file} is not valid JSON`, { cause: error });
-  }
-  const parsed = fileSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new LocalSchedulerError(`The schedules file ${file} is not a local scheduler file`, {
-      cause: parsed.error,
-    });
-  }
-  return parsed.data;
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  // A rename replaces the file whole: a crash mid-write never leaves half a file behind.
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, text, 'utf8');
-  await rename(temporary, file);
 }

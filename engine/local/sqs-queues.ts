@@ -1,9 +1,14 @@
 /**
  * The local SQS's queues: standard-queue semantics (visibility timeouts, receipt handles, a redrive
  * to dead letters after `maxReceives`) without the wire protocol, which `sqs-server.ts` speaks.
+ * Optionally kept in a JSON file, written before each change is answered, so a message SQS
+ * acknowledged survives `kill -9` and one received but not deleted comes back when its visibility
+ * timeout runs out, after a restart as before it.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import * as z from 'zod';
 import type { Logger } from '../ports.js';
+import { readJsonFile, SnapshotWriter } from './atomic-json-file.js';
 
 /** A message as the local queue keeps it. */
 export interface LocalSqsMessage {
@@ -39,6 +44,29 @@ interface Queue {
   messages: Map<string, QueuedMessage>;
   dead: QueuedMessage[];
 }
+
+const messageSchema = z.object({
+  messageId: z.string(),
+  body: z.string(),
+  receiveCount: z.number(),
+  sentAt: z.number(),
+  md5: z.string(),
+  visibleAt: z.number(),
+  firstReceiveAt: z.number().optional(),
+  handle: z.string().optional(),
+});
+
+const fileSchema = z.object({
+  version: z.literal(1),
+  queues: z.array(
+    z.object({
+      name: z.string(),
+      visibilityTimeoutMs: z.number(),
+      messages: z.array(messageSchema),
+      dead: z.array(messageSchema),
+    }),
+  ),
+});
 
 /** An error in SQS's JSON protocol: `__type`, the query-compatible code and the status. */
 export class SqsApiError extends Error {
@@ -77,6 +105,8 @@ export interface SqsQueuesSettings {
   /** Receives without a delete before a message moves to the queue's dead letters. */
   maxReceives: number;
   log: Logger;
+  /** Keeps the queues and their messages in this JSON file, so a restart loses nothing. */
+  file?: string;
 }
 
 export interface ReceiveOptions {
@@ -110,22 +140,49 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Standard queues by name. Every method naming a queue that does not exist throws the
- * `QueueDoesNotExist` SqsApiError, as SQS answers.
+ * `QueueDoesNotExist` SqsApiError, as SQS answers. Every change resolves once it is in the file
+ * (when there is one).
+ * @example
+ * const queues = await SqsQueues.open({ ...settings, file: '.data/sqs.json' });
  */
 export class SqsQueues {
   readonly #queues = new Map<string, Queue>();
   readonly #settings: SqsQueuesSettings;
+  readonly #file: SnapshotWriter | undefined;
   #closed = false;
 
-  constructor(settings: SqsQueuesSettings) {
+  private constructor(settings: SqsQueuesSettings) {
     this.#settings = settings;
+    this.#file =
+      settings.file === undefined ? undefined : new SnapshotWriter(settings.file, () => this.#snapshot());
+  }
+
+  /**
+   * The queues in `settings.file` (none without one, or when it does not exist yet). Messages in
+   * flight when the file was written stay hidden until their visibility timeout runs out.
+   * @throws LocalStateFileError for a file that cannot be read or is not a queues file.
+   */
+  static async open(settings: SqsQueuesSettings): Promise<SqsQueues> {
+    const queues = new SqsQueues(settings);
+    const saved = settings.file
+      ? await readJsonFile(settings.file, fileSchema, 'local SQS queues')
+      : undefined;
+    for (const q of saved?.queues ?? []) {
+      queues.#queues.set(q.name, {
+        name: q.name,
+        visibilityTimeoutMs: q.visibilityTimeoutMs,
+        messages: new Map(q.messages.map((m) => [m.messageId, m])),
+        dead: q.dead,
+      });
+    }
+    return queues;
   }
 
   /**
    * Creates a queue unless one of that name exists (whose timeout then stays as it was).
    * @throws SqsApiError for a name SQS refuses.
    */
-  create(name: string, visibilityTimeoutMs = this.#settings.visibilityTimeoutMs): void {
+  async create(name: string, visibilityTimeoutMs = this.#settings.visibilityTimeoutMs): Promise<void> {
     if (!QUEUE_NAME.test(name)) {
       throw invalidParameter(
         'Queue names are 1 to 80 of [a-zA-Z0-9_-]; FIFO queues are not supported locally.',
@@ -133,14 +190,15 @@ export class SqsQueues {
     }
     if (this.#queues.has(name)) return;
     this.#queues.set(name, { name, visibilityTimeoutMs, messages: new Map(), dead: [] });
+    await this.#persist();
   }
 
   has(name: string): boolean {
     return this.#queues.has(name);
   }
 
-  /** Adds a message, receivable once `delayMs` has passed. */
-  send(name: string, body: string, delayMs: number): QueuedMessage {
+  /** Adds a message, receivable once `delayMs` has passed; resolves once it is kept. */
+  async send(name: string, body: string, delayMs: number): Promise<QueuedMessage> {
     const queue = this.#queue(name);
     const t = this.#settings.now();
     const message: QueuedMessage = {
@@ -152,6 +210,7 @@ export class SqsQueues {
       receiveCount: 0,
     };
     queue.messages.set(message.messageId, message);
+    await this.#persist();
     return message;
   }
 
@@ -171,6 +230,9 @@ export class SqsQueues {
       if (this.#closed || options.clientGone()) break;
       taken = this.#take(queue, options.max, visibilityMs);
     }
+    // A receive hides its messages for the visibility timeout: kept, so a restart does not hand
+    // them to a second consumer at once.
+    if (taken.length > 0) await this.#persist();
     return taken;
   }
 
@@ -178,19 +240,22 @@ export class SqsQueues {
    * Deletes the message `handle` came from, if that is its latest receive.
    * @throws SqsApiError for a handle that was never issued.
    */
-  delete(name: string, handle: string): void {
+  async delete(name: string, handle: string): Promise<void> {
     const queue = this.#queue(name);
     const id = messageIdOf(handle);
     const message = queue.messages.get(id);
     // A stale handle or a message already gone: SQS answers success and changes nothing.
-    if (message && message.handle === handle) queue.messages.delete(id);
+    if (message && message.handle === handle) {
+      queue.messages.delete(id);
+      await this.#persist();
+    }
   }
 
   /**
    * Makes a received message visible again `visibilityMs` from now.
    * @throws SqsApiError for a stale handle or a message that is not in flight.
    */
-  changeVisibility(name: string, handle: string, visibilityMs: number): void {
+  async changeVisibility(name: string, handle: string, visibilityMs: number): Promise<void> {
     const queue = this.#queue(name);
     const message = queue.messages.get(messageIdOf(handle));
     const t = this.#settings.now();
@@ -208,6 +273,7 @@ export class SqsQueues {
       );
     }
     message.visibleAt = t + visibilityMs;
+    await this.#persist();
   }
 
   stats(name: string): LocalSqsQueueStats {
@@ -238,6 +304,23 @@ export class SqsQueues {
   /** Long polls answer empty within one poll interval, so a shutdown does not wait 20 s for them. */
   close(): void {
     this.#closed = true;
+  }
+
+  /** Resolves once the change just made is in the file: only then may the API answer. */
+  async #persist(): Promise<void> {
+    await this.#file?.save();
+  }
+
+  #snapshot(): string {
+    return JSON.stringify({
+      version: 1,
+      queues: [...this.#queues.values()].map((q) => ({
+        name: q.name,
+        visibilityTimeoutMs: q.visibilityTimeoutMs,
+        messages: [...q.messages.values()],
+        dead: q.dead,
+      })),
+    });
   }
 
   #queue(name: string): Queue {

@@ -28,6 +28,11 @@ export interface LocalSqsOptions {
   queues?: string[];
   accountId?: string;
   log?: Logger;
+  /**
+   * Keeps the queues and their messages in this JSON file, written before each change is answered,
+   * so an acknowledged SendMessage or DeleteMessage survives `kill -9`.
+   */
+  file?: string;
 }
 
 export interface LocalSqs {
@@ -35,8 +40,8 @@ export interface LocalSqs {
   endpoint: string;
   /** Requests answered with success, by operation (errors are not counted). */
   requests: Record<string, number>;
-  /** Creates a queue (if missing) and returns its URL. */
-  createQueue(name: string): string;
+  /** Creates a queue (if missing) and resolves to its URL once it is kept. */
+  createQueue(name: string): Promise<string>;
   /** The URL a queue has (or would have). */
   queueUrl(name: string): string;
   /** @throws LocalSqsError for an unknown queue. */
@@ -146,7 +151,7 @@ class SqsApi {
         return this.#receiveMessage(input, request.clientGone);
       case 'DeleteMessage': {
         const queue = this.#queueFrom(input);
-        this.#queues.delete(queue, text(input, 'ReceiptHandle', true));
+        await this.#queues.delete(queue, text(input, 'ReceiptHandle', true));
         return {};
       }
       case 'DeleteMessageBatch':
@@ -156,7 +161,7 @@ class SqsApi {
         const handle = text(input, 'ReceiptHandle', true);
         const seconds = integer(input, 'VisibilityTimeout', 0, 43_200);
         if (seconds === undefined) throw missingParameter('VisibilityTimeout');
-        this.#queues.changeVisibility(queue, handle, seconds * 1000);
+        await this.#queues.changeVisibility(queue, handle, seconds * 1000);
         return {};
       }
       default:
@@ -182,7 +187,7 @@ class SqsApi {
     return name;
   }
 
-  #createQueue(input: Input, endpoint: string): unknown {
+  async #createQueue(input: Input, endpoint: string): Promise<unknown> {
     const name = text(input, 'QueueName', true);
     const attributes = (input.Attributes ?? {}) as Record<string, unknown>;
     const seconds = attributes.VisibilityTimeout;
@@ -194,18 +199,18 @@ class SqsApi {
       }
       visibilityMs = n * 1000;
     }
-    this.#queues.create(name, visibilityMs);
+    await this.#queues.create(name, visibilityMs);
     return { QueueUrl: this.urlOf(endpoint, name) };
   }
 
-  #sendMessage(input: Input): unknown {
+  async #sendMessage(input: Input): Promise<unknown> {
     const queue = this.#queueFrom(input);
     const body = text(input, 'MessageBody', true);
     if (body.length === 0 || Buffer.byteLength(body) > MAX_BODY_BYTES) {
       throw invalidParameter(`MessageBody must be 1 to ${MAX_BODY_BYTES} bytes.`);
     }
     const delay = integer(input, 'DelaySeconds', 0, 900) ?? 0;
-    const message = this.#queues.send(queue, body, delay * 1000);
+    const message = await this.#queues.send(queue, body, delay * 1000);
     return { MessageId: message.messageId, MD5OfMessageBody: message.md5 };
   }
 
@@ -248,7 +253,7 @@ class SqsApi {
     return out;
   }
 
-  #deleteMessageBatch(input: Input): unknown {
+  async #deleteMessageBatch(input: Input): Promise<unknown> {
     const queue = this.#queueFrom(input);
     const entries = input.Entries;
     if (!Array.isArray(entries) || entries.length === 0) {
@@ -278,16 +283,19 @@ class SqsApi {
     }
     const Successful: { Id: string }[] = [];
     const Failed: { Id: string; SenderFault: boolean; Code: string; Message: string }[] = [];
-    for (const entry of entries as Input[]) {
-      const id = text(entry, 'Id', true);
-      try {
-        this.#queues.delete(queue, text(entry, 'ReceiptHandle', true));
-        Successful.push({ Id: id });
-      } catch (error) {
-        if (!(error instanceof SqsApiError)) throw error;
-        Failed.push({ Id: id, SenderFault: true, Code: error.queryCode, Message: error.message });
-      }
-    }
+    // The entries are deleted together, so their writes coalesce into about one.
+    await Promise.all(
+      (entries as Input[]).map(async (entry) => {
+        const id = text(entry, 'Id', true);
+        try {
+          await this.#queues.delete(queue, text(entry, 'ReceiptHandle', true));
+          Successful.push({ Id: id });
+        } catch (error) {
+          if (!(error instanceof SqsApiError)) throw error;
+          Failed.push({ Id: id, SenderFault: true, Code: error.queryCode, Message: error.message });
+        }
+      }),
+    );
     return { Successful, Failed };
   }
 }
@@ -311,8 +319,14 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
   }
   if (!(visibilityTimeoutMs >= 0)) throw new LocalSqsError('visibilityTimeoutMs must not be negative');
 
-  const queues = new SqsQueues({ now: options.now ?? Date.now, visibilityTimeoutMs, maxReceives, log });
-  for (const name of options.queues ?? []) queues.create(name);
+  const queues = await SqsQueues.open({
+    now: options.now ?? Date.now,
+    visibilityTimeoutMs,
+    maxReceives,
+    log,
+    ...(options.file === undefined ? {} : { file: options.file }),
+  });
+  for (const name of options.queues ?? []) await queues.create(name);
   const api = new SqsApi(queues, options.accountId ?? '000000000000');
   const http = await startJsonHttpServer({
     name: 'local sqs',
@@ -348,9 +362,9 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
   return {
     endpoint: http.endpoint,
     requests: http.requests,
-    createQueue(name) {
+    async createQueue(name) {
       if (!QUEUE_NAME.test(name)) throw new LocalSqsError(`${name} is not a queue name SQS takes`);
-      queues.create(name);
+      await queues.create(name);
       return api.urlOf(http.endpoint, name);
     },
     queueUrl: (name) => api.urlOf(http.endpoint, name),

@@ -1,8 +1,10 @@
 /**
  * `npm start`: the whole engine on embedded local peers, through the same handler code as Lambda.
  *
- * 1. Start the peers: dynalite (data under .data/, so a restart loses nothing), s3rver, aws-ses-v2-local
- *    (its page shows every reminder sent), and local Scheduler, SQS, Bedrock and Secrets Manager servers.
+ * 1. Start the peers: dynalite, s3rver, aws-ses-v2-local (its page shows every reminder sent), and
+ *    local Scheduler, SQS, Bedrock and Secrets Manager servers. Tables, rules, schedules, queued
+ *    reminders, sent emails and the business clock live under the data folder, each written before
+ *    the call that changed it is answered, so even `kill -9` loses nothing acknowledged.
  * 2. Point the AWS SDK at them with its own AWS_ENDPOINT_URL_<SERVICE> variables; seed tables, the
  *    default rules and local secrets (made on first start).
  * 3. Serve /webhook, /u/… and /owner over HTTP, translated to Function URL events; fire wake-ups into
@@ -22,8 +24,11 @@ import { summaryPrompt } from '../../sheets-sync/summary/summary-text.js';
 import { createTables, tableNames } from '../adapters/dynamodb-tables.js';
 import { createLogger } from '../adapters/pino-logger.js';
 import { DEFAULT_RULES_KEYS, publishRules, readRulesObject } from '../adapters/s3-rules-publisher.js';
+import type { Logger } from '../ports.js';
+import { REMINDER_VISIBILITY_SECONDS } from '../use-cases/sender-timing.js';
 import { defaultReply, type LocalConverseRequest, startLocalBedrock } from './bedrock-server.js';
 import { sendFunctionUrlResult, toFunctionUrlEvent } from './function-url-bridge.js';
+import { openLocalClock } from './local-clock.js';
 import { startDynalite } from './peers/dynalite.js';
 import { startS3rver } from './peers/s3rver.js';
 import { startSesLocal } from './peers/ses-local.js';
@@ -43,6 +48,11 @@ export interface LocalStackOptions {
   speed?: number;
   quiet?: boolean;
   sesPort?: number;
+  /**
+   * The local Bedrock waits this long (real ms) before answering, so a sender sits between its claim
+   * and its send for that long (the crash test kills it there).
+   */
+  polishDelayMs?: number;
 }
 
 export interface LocalStack {
@@ -90,15 +100,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
   const log = createLogger({ level: options.quiet ? 'silent' : 'info', name: 'local' });
   const secrets = await localSecrets(dataDir);
-  const speed = options.speed ?? 1;
-  const origin = Date.now();
-  const now = () => (speed > 1 ? origin + (Date.now() - origin) * speed : Date.now());
+  const { speed, origin, now } = await openLocalClock(join(dataDir, 'clock.json'), options.speed ?? 1, log);
 
   const dynalite = await startDynalite({ path: join(dataDir, 'dynamodb') });
   const s3 = await startS3rver({ directory: join(dataDir, 's3'), buckets: [RULES_BUCKET] });
-  const ses = await startSesLocal(options.sesPort === undefined ? {} : { port: options.sesPort });
-  const sqs = await startLocalSqs({ queues: [QUEUE], accountId: ACCOUNT, now });
-  const bedrock = await startLocalBedrock({ host: '127.0.0.1', reply: localModelReply });
+  const ses = await startSesLocal({
+    file: join(dataDir, 'ses', 'emails.jsonl'),
+    ...(options.sesPort === undefined ? {} : { port: options.sesPort }),
+  });
+  // On the business clock, with the production visibility timeout: a job whose sender died comes back
+  // when its claim counts as lost (sender-timing.ts), not before.
+  const sqs = await startLocalSqs({
+    queues: [QUEUE],
+    accountId: ACCOUNT,
+    now,
+    visibilityTimeoutMs: REMINDER_VISIBILITY_SECONDS * 1000,
+    file: join(dataDir, 'sqs.json'),
+  });
+  const bedrock = await startLocalBedrock({
+    host: '127.0.0.1',
+    reply: localModelReply,
+    ...(options.polishDelayMs ? { delayMs: options.polishDelayMs } : {}),
+    onRequest: () => log.info('local bedrock asked to polish'),
+  });
   const secretsServer = await startLocalSecretsManager({
     host: '127.0.0.1',
     secrets: { [SECRET_ID]: JSON.stringify(secrets) },
@@ -139,12 +163,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
 
   // Handlers read their configuration on first use, so they are loaded after the environment is set.
-  const [webhook, wake, sender, unsubscribe, owner] = await Promise.all([
+  const [webhook, wake, sender, unsubscribe, owner, sweep] = await Promise.all([
     import('../handlers/webhook.handler.js'),
     import('../handlers/wake.handler.js'),
     import('../handlers/sender.handler.js'),
     import('../handlers/unsubscribe.handler.js'),
     import('../handlers/owner-action.handler.js'),
+    import('../handlers/sweep.handler.js'),
   ]);
 
   const scheduler = await startLocalScheduler({
@@ -191,6 +216,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
   });
 
+  const sweeping = startLocalSweep(sweep.handler, speed, log);
+
   const abort = new AbortController();
   const sqsClient = new SQSClient({ endpoint: sqs.endpoint });
   const polling = pollQueue({
@@ -211,6 +238,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sesStore: () => ses.store(),
     async stop() {
       abort.abort();
+      await sweeping.stop();
       ownerJobs.stop();
       await polling.catch(() => undefined);
       await new Promise<void>((done) => server.close(() => done()));
@@ -223,6 +251,35 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await ses.stop();
       await s3.stop();
       await dynalite.stop();
+    },
+  };
+}
+
+/** Production runs the sweep every 15 minutes (a Scheduler cron); locally, 15 minutes of business time. */
+const SWEEP_EVERY_MS = 15 * 60_000;
+
+/**
+ * The sweep's local twin: the same handler, once at start (a crash may have left carts stuck for
+ * longer than the grace period) and then every 15 minutes of business time, one run at a time.
+ */
+function startLocalSweep(run: () => Promise<unknown>, speed: number, log: Logger): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const once = () => {
+    running = running.then(() =>
+      run().then(
+        () => undefined,
+        (error: unknown) =>
+          log.error('local sweep failed', { error: error instanceof Error ? error.name : 'unknown' }),
+      ),
+    );
+  };
+  once();
+  const timer = setInterval(once, SWEEP_EVERY_MS / speed);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
     },
   };
 }
@@ -260,16 +317,23 @@ async function main(): Promise<void> {
       speed: { type: 'string', default: '1' },
       data: { type: 'string', default: '.data' },
       'ses-port': { type: 'string', default: '8005' },
+      'polish-delay-ms': { type: 'string', default: '0' },
     },
   });
   const speed = Number(values.speed);
   if (!Number.isFinite(speed) || speed < 1)
     throw new Error(`--speed must be a number of at least 1, got "${values.speed}"`);
+  const polishDelayMs = Number(values['polish-delay-ms']);
+  if (!Number.isInteger(polishDelayMs) || polishDelayMs < 0)
+    throw new Error(
+      `--polish-delay-ms must be a whole number of at least 0, got "${values['polish-delay-ms']}"`,
+    );
   const stack = await startLocalStack({
     port: Number(values.port),
     speed,
     dataDir: values.data,
     sesPort: Number(values['ses-port']),
+    polishDelayMs,
   });
   console.log(`
 Cart Recovery is running locally${speed > 1 ? ` (clock ${speed}x faster)` : ''}.

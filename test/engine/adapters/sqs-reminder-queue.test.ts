@@ -54,7 +54,7 @@ describe('SqsReminderQueue', () => {
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
-    queueUrl = sqs.createQueue('reminders');
+    queueUrl = await sqs.createQueue('reminders');
     events = [];
     queue = new SqsReminderQueue({ client, queueUrl, onRequest: (event) => events.push(event) });
   });

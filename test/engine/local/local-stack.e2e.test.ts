@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPartition, DynamoDbAuditLog } from '#engine/adapters/dynamodb-audit-log.js';
 import { DynamoDbCartStore } from '#engine/adapters/dynamodb-cart-store.js';
@@ -20,16 +20,9 @@ import {
   signedHeaders,
   waitFor,
 } from '#test/fakes/storefront-events.js';
+import { launchChromium } from '#test/peers/chromium.js';
 import type { StoredEmail } from '#test/peers/ses-local.js';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const SHOPPER = 'Ada.Lovelace@Example.com';
 const SHOPPER_KEY = 'ada.lovelace@example.com';
 const THREE_HOURS = 180;
@@ -124,7 +117,7 @@ describe('local stack, end to end over HTTP', () => {
     // The sender records the message id right after SES accepts the email.
     const stored = await waitFor('reminder 1 recorded as sent', async () => {
       const cart = await carts.get('cart-e2e-1');
-      return cart?.reminders[0]?.state === 'claimed' ? undefined : cart;
+      return cart?.reminders[0]?.state === 'sent' ? cart : undefined;
     });
     expect(stored?.reminders).toEqual([
       expect.objectContaining({ n: 1, state: 'sent', messageId: reminder.messageId }),
@@ -156,11 +149,7 @@ describe('local stack, end to end over HTTP', () => {
     const shot = join(profile, 'reminder.png');
     let browser: BrowserContext | undefined;
     try {
-      browser = await chromium.launchPersistentContext(profile, {
-        executablePath: '/usr/bin/chromium',
-        headless: true,
-        args: CHROMIUM_ARGS,
-      });
+      browser = await launchChromium(profile);
       // Product images live on the store's CDN; only the local stack is reachable here.
       await browser.route('**/*', (route) =>
         route.request().url().startsWith(stack.url) ? route.continue() : route.abort(),

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
@@ -206,5 +209,98 @@ describe('startLocalSqs', () => {
     await sendAndReceive('counted');
 
     expect(sqs.requests).toEqual({ CreateQueue: 1, SendMessage: 1, ReceiveMessage: 1 });
+  });
+});
+
+describe('startLocalSqs with a file', () => {
+  let now: number;
+  let dir: string;
+  let file: string;
+  const servers: LocalSqs[] = [];
+  const clients: SQSClient[] = [];
+
+  // A second server opened on the file while the first still runs sees exactly what `kill -9` of
+  // the first would leave behind: what was written before each answer.
+  async function open() {
+    const sqs = await startLocalSqs({ now: () => now, visibilityTimeoutMs: 10_000, queues: ['jobs'], file });
+    const client = new SQSClient({
+      endpoint: sqs.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    servers.push(sqs);
+    clients.push(client);
+    return { sqs, client, queueUrl: sqs.queueUrl('jobs') };
+  }
+
+  beforeEach(async () => {
+    now = Date.parse('2030-01-02T03:04:00.000Z');
+    dir = await mkdtemp(join(tmpdir(), 'cr-sqs-'));
+    file = join(dir, 'sqs.json');
+  });
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    for (const sqs of servers.splice(0)) await sqs.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps every acknowledged send, and forgets every acknowledged delete, across a crash', async () => {
+    // Prepare
+    const first = await open();
+    for (const body of ['one', 'two', 'three']) {
+      await first.client.send(new SendMessageCommand({ QueueUrl: first.queueUrl, MessageBody: body }));
+    }
+    const received = await first.client.send(
+      new ReceiveMessageCommand({ QueueUrl: first.queueUrl, MaxNumberOfMessages: 1 }),
+    );
+    await first.client.send(
+      new DeleteMessageCommand({
+        QueueUrl: first.queueUrl,
+        ReceiptHandle: received.Messages?.[0]?.ReceiptHandle,
+      }),
+    );
+
+    // Act
+    const second = await open();
+    const after = await second.client.send(
+      new ReceiveMessageCommand({ QueueUrl: second.queueUrl, MaxNumberOfMessages: 10 }),
+    );
+
+    // Assess
+    expect(received.Messages?.[0]?.Body).toBe('one');
+    expect(after.Messages?.map((m) => m.Body)).toEqual(['two', 'three']);
+  });
+
+  it('brings a message received but not deleted back once its visibility timeout ran out after a restart', async () => {
+    // Prepare
+    const first = await open();
+    await first.client.send(new SendMessageCommand({ QueueUrl: first.queueUrl, MessageBody: 'in flight' }));
+    const taken = await first.client.send(new ReceiveMessageCommand({ QueueUrl: first.queueUrl }));
+
+    // Act
+    const second = await open();
+    const hidden = await second.client.send(new ReceiveMessageCommand({ QueueUrl: second.queueUrl }));
+    const stats = second.sqs.stats('jobs');
+    now += 10_000;
+    const back = await second.client.send(
+      new ReceiveMessageCommand({ QueueUrl: second.queueUrl, MessageSystemAttributeNames: ['All'] }),
+    );
+
+    // Assess
+    expect(hidden.Messages).toBeUndefined();
+    expect(stats).toEqual({ visible: 0, inFlight: 1, delayed: 0, dead: 0 });
+    expect(back.Messages?.[0]).toMatchObject({
+      MessageId: taken.Messages?.[0]?.MessageId,
+      Body: 'in flight',
+      Attributes: expect.objectContaining({ ApproximateReceiveCount: '2' }),
+    });
+  });
+
+  it('refuses to start on a file that is not a queues file', async () => {
+    await writeFile(file, '{"version":1,"queues":"nope"}');
+
+    await expect(startLocalSqs({ file })).rejects.toMatchObject({ name: 'LocalStateFileError' });
   });
 });
