@@ -1,3 +1,4 @@
+import { emailHash } from '../domain/email-hash.js';
 import { timeOf } from '../domain/iso-time.js';
 import { auditContext, auditEntry } from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -58,6 +59,21 @@ export async function sweepStuckCarts(deps: SweepDeps): Promise<SweepResult> {
       result.requeued++;
       detail = { overdueSince: wake.at, done: 'reminder job queued again', n: last.n };
     } else {
+      if (last?.state === 'sending') {
+        // A send cut short inside the mail call: it may have gone out, so it is never repeated; say so
+        // here, as the job's redelivery would have (it finds the cart woken and stays quiet).
+        await deps.audit.record(
+          auditEntry(context, {
+            action: 'reminder.failed',
+            cartId,
+            ...(cart.emailKey ? { emailHash: emailHash(cart.emailKey) } : {}),
+            detail: {
+              n: last.n,
+              error: 'handed to the mail service but never recorded as sent; not retried',
+            },
+          }),
+        );
+      }
       const woken = await wakeCart(deps, { cartId, seq: wake.seq });
       result.woken++;
       detail = { overdueSince: wake.at, done: 'woken', result: woken.kind };

@@ -104,3 +104,40 @@ describe('sweepStuckCarts', () => {
     expect(engine.mailer.sent).toHaveLength(1);
   });
 });
+
+describe('sweepStuckCarts and a send cut short', () => {
+  it('audits a reminder left sending as failed, never sends it again, and moves the cart on', async () => {
+    // Prepare: woken at 15:00Z; its sender marked reminder 1 sending and stopped; the job is gone.
+    const engine = await cartAt14();
+    engine.clock.set('2026-06-10T15:00:00Z');
+    const wake = engine.scheduler.popDue(engine.clock.now().getTime());
+    if (!wake) throw new Error('expected a wake-up');
+    await wakeCart(engine.deps, wake);
+    engine.queue.take();
+    const claimed = await engine.deps.carts.claimReminder('cart-1001', {
+      n: 1,
+      state: 'claimed',
+      dueAt: '2026-06-10T15:00:00.000Z',
+      at: '2026-06-10T15:00:01.000Z',
+    });
+    if (!claimed) throw new Error('expected the claim');
+    const [record] = claimed.reminders;
+    if (!record) throw new Error('expected the record');
+    await engine.deps.carts.put(
+      { ...claimed, reminders: [{ ...record, state: 'sending' }] },
+      claimed.version,
+    );
+    engine.clock.set(secondsAfter('2026-06-10T15:00:00Z', SWEEP_GRACE_SECONDS + 1));
+
+    // Act
+    const swept = await sweepStuckCarts(engine.deps);
+    await drain(engine);
+
+    // Assess
+    expect(swept).toEqual({ found: 1, woken: 1, requeued: 0 });
+    expect(engine.mailer.sent).toHaveLength(0);
+    expect(engine.audit.entries.filter((e) => e.action === 'reminder.failed')).toHaveLength(1);
+    const cart = await engine.deps.carts.get('cart-1001');
+    expect(new Date(cart?.wake?.at ?? 0).getTime()).toBeGreaterThan(engine.clock.now().getTime());
+  });
+});
