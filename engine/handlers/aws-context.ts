@@ -72,14 +72,33 @@ const secrets = /* @__PURE__ */ once(() =>
   loadSecrets({ client: new SecretsManagerClient({}), secretId: loadConfig(['SECRET_ID']).SECRET_ID }),
 );
 
+const retention = /* @__PURE__ */ once(() =>
+  loadConfig(['CLOSED_CART_RETENTION_DAYS', 'AUDIT_RETENTION_MONTHS', 'CONTACT_RETENTION_DAYS']),
+);
 const carts = /* @__PURE__ */ once(
-  () => new DynamoDbCartStore({ client: dynamo(), tableName: tables().carts }),
+  () =>
+    new DynamoDbCartStore({
+      client: dynamo(),
+      tableName: tables().carts,
+      closedCartDays: retention().CLOSED_CART_RETENTION_DAYS,
+    }),
 );
 const contacts = /* @__PURE__ */ once(
-  () => new DynamoDbContactStore({ client: dynamo(), tableName: tables().contacts }),
+  () =>
+    new DynamoDbContactStore({
+      client: dynamo(),
+      tableName: tables().contacts,
+      contactDays: retention().CONTACT_RETENTION_DAYS,
+      clock: clock(),
+    }),
 );
 const audit = /* @__PURE__ */ once(
-  () => new DynamoDbAuditLog({ client: dynamo(), tableName: tables().audit }),
+  () =>
+    new DynamoDbAuditLog({
+      client: dynamo(),
+      tableName: tables().audit,
+      auditMonths: retention().AUDIT_RETENTION_MONTHS,
+    }),
 );
 const rules = /* @__PURE__ */ once(() => {
   const cfg = loadConfig(['RULES_BUCKET', 'RULES_KEY']);
