@@ -256,6 +256,9 @@ export class EngineStack extends Stack {
     bindSecret(sender, stateful.secret);
     bindSes(sender, ses);
     bindBedrock(sender, config.bedrockModelId);
+    // The polished lines' durable cache: one item per variant and day in the nonces table.
+    bindTable(sender, tables.nonces, 'read');
+    bindTable(sender, tables.nonces, 'append');
 
     bindTable(unsubscribe, tables.carts, 'readWrite');
     bindTable(unsubscribe, tables.contacts, 'readWrite');

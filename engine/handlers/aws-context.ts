@@ -16,6 +16,7 @@ import { DynamoDbAuditLog } from '../adapters/dynamodb-audit-log.js';
 import { DynamoDbCartStore } from '../adapters/dynamodb-cart-store.js';
 import { DynamoDbContactStore } from '../adapters/dynamodb-contact-store.js';
 import { DynamoDbNonceStore } from '../adapters/dynamodb-nonce-store.js';
+import { DynamoDbPolishCache } from '../adapters/dynamodb-polish-cache.js';
 import { documentClient, tableNames } from '../adapters/dynamodb-tables.js';
 import { createLambdaLogger } from '../adapters/lambda-logger.js';
 import { systemClock } from '../adapters/memory/manual-clock.js';
@@ -172,6 +173,8 @@ export const senderContext = /* @__PURE__ */ once(async () => {
       modelId: cfg.BEDROCK_MODEL_ID,
       timeoutMs: cfg.POLISH_TIMEOUT_MS,
       clock: () => clock().now(),
+      // One line per variant and day for all senders: cold starts do not ask Bedrock again.
+      durableCache: new DynamoDbPolishCache({ client: dynamo(), tableName: tables().nonces }),
     }),
     links: await links(),
   };

@@ -352,8 +352,9 @@ describe('function grants', () => {
     expect(who((p) => p.startsWith('sqs:ReceiveMessage'))).toEqual(['sender']);
   });
 
-  it('touch the nonces table from the signed owner requests only (actions, sync), by PutItem only', () => {
-    expect(who((p) => p.includes('NoncesTable'))).toEqual(['owner-action', 'sync']);
+  it('touch the nonces table from the signed owner requests (PutItem only) and the sender (the polish cache)', () => {
+    // And the sender, whose polished lines are cached there (a GetItem and a PutItem per variant-day).
+    expect(who((p) => p.includes('NoncesTable'))).toEqual(['sender', 'owner-action', 'sync']);
     for (const fn of ['owner-action', 'sync']) {
       expect(allowed(fn).filter((p) => p.includes('NoncesTable'))).toEqual([
         expect.stringMatching(/^dynamodb:PutItem </),
