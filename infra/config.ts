@@ -3,6 +3,7 @@
  * validated, defaults filled in. A missing or malformed setting stops synth with its full key name.
  */
 import { z } from 'zod';
+import { DEFAULT_RETENTION, RETENTION_LIMITS } from '#engine/domain/retention.js';
 
 /** The context key that holds every setting. */
 export const CONTEXT_KEY = 'cartRecovery';
@@ -28,6 +29,18 @@ function isTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+/** A retention window: a whole number within RETENTION_LIMITS, DEFAULT_RETENTION when absent. */
+const retentionWindow = (name: keyof typeof RETENTION_LIMITS, unit: string) => {
+  const { min, max } = RETENTION_LIMITS[name];
+  const error = `must be a whole number of ${unit} between ${min} and ${max}`;
+  return z.coerce
+    .number({ error })
+    .int({ error })
+    .min(min, { error })
+    .max(max, { error })
+    .default(DEFAULT_RETENTION[name]);
+};
 
 /** A string setting whose absence is reported as "is missing: <what it is>". */
 const required = (what: string) =>
@@ -63,12 +76,31 @@ const configSchema = z
       .default('cr-'),
     logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     /**
-     * Reserve concurrency for the public Function URLs (20 in all). Lambda keeps 100 of the account's
-     * quota unreserved, so this needs a quota of at least 120; new accounts often start at 10, where
-     * nothing can be reserved. Set it to false until the quota is raised (a quota of 10 caps a flood
-     * by itself).
+     * Reserve concurrency for the public Function URLs (20 in all, 22 with the rules sync). Off by
+     * default: Lambda keeps 100 of the account's quota unreserved, so reserving needs a quota of at
+     * least 120 (122), and new accounts often start at 10, where the deploy would fail. Without it a
+     * flood on a public URL runs up to the account's quota (and throttles every function of the
+     * account beyond it); each request still fails its signature check within milliseconds. Worth
+     * turning on once the quota is 1,000: then a flood is capped at 10 webhook executions and cannot
+     * starve the wake and sender functions.
      */
-    reserveConcurrency: z.boolean({ error: 'must be true or false' }).default(true),
+    reserveConcurrency: z.boolean({ error: 'must be true or false' }).default(false),
+    /** Days a closed cart (with the address it holds) is kept after it closed. */
+    closedCartRetentionDays: retentionWindow('closedCartDays', 'days'),
+    /** Calendar months an audit row is kept. */
+    auditRetentionMonths: retentionWindow('auditMonths', 'months'),
+    /** Days a contact (frequency cap, last checkout) is kept after its last write; unsubscribes are kept for good. */
+    contactRetentionDays: retentionWindow('contactDays', 'days'),
+    /**
+     * Optional custom MAIL FROM domain: a subdomain of storeDomain (e.g. mail.shop.example.com) that
+     * SES uses as the envelope sender, so SPF aligns with the From domain for DMARC. Needs an MX and a
+     * TXT record (docs/DEPLOY.md, step 5).
+     */
+    mailFromDomain: z
+      .string({ error: 'must be a domain name' })
+      .transform((s) => s.trim().toLowerCase())
+      .pipe(z.string().regex(DOMAIN, { error: 'must be a domain name such as mail.shop.example.com' }))
+      .optional(),
     /**
      * While SES is in the sandbox it also checks the sender's permission on each (verified) recipient
      * identity; list those test recipients here, and empty the list after leaving the sandbox.
@@ -108,6 +140,14 @@ const configSchema = z
         code: 'custom',
         path: ['fromEmail'],
         message: `must be an address at storeDomain (${config.storeDomain}) or one of its subdomains, the SES identity`,
+      });
+    }
+    const mailFrom = config.mailFromDomain;
+    if (mailFrom !== undefined && !mailFrom.endsWith(`.${config.storeDomain}`)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['mailFromDomain'],
+        message: `must be a subdomain of storeDomain (${config.storeDomain}), such as mail.${config.storeDomain}`,
       });
     }
   });

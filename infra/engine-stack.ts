@@ -18,6 +18,7 @@ import {
   Identity,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { CartRecoveryConfig } from './config.js';
 import {
@@ -88,6 +89,9 @@ export class EngineStack extends Stack {
       SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
       SCHEDULER_DLQ_ARN: stateful.schedulerDlq.queueArn,
       LOG_LEVEL: config.logLevel,
+      CLOSED_CART_RETENTION_DAYS: String(config.closedCartRetentionDays),
+      AUDIT_RETENTION_MONTHS: String(config.auditRetentionMonths),
+      CONTACT_RETENTION_DAYS: String(config.contactRetentionDays),
     };
     const secretEnv: EngineEnvironment = { SECRET_ID: stateful.secret.secretArn };
     const withoutRules = ({ RULES_BUCKET: _bucket, RULES_KEY: _key, ...rest }: EngineEnvironment) => rest;
@@ -127,6 +131,9 @@ export class EngineStack extends Stack {
       description: 'SES bounces and complaints (EventBridge): unsubscribes the address',
       environment: common,
       timeout: Duration.seconds(30),
+      // EventBridge invokes asynchronously: a bounce the handler keeps failing on is parked, not
+      // dropped (a lost bounce would leave the address subscribed and its carts open).
+      asyncFailureQueue: stateful.mailEventsDlq,
     });
 
     // 4. Public endpoints. Auth NONE: each request is checked by the handler (HMAC signature or a
@@ -153,6 +160,8 @@ export class EngineStack extends Stack {
     const identity = new EmailIdentity(this, 'SenderIdentity', {
       identity: Identity.domain(config.storeDomain),
       configurationSet,
+      // Optional: SPF then aligns with the From domain (DMARC) instead of passing for amazonses.com.
+      ...(config.mailFromDomain ? { mailFromDomain: config.mailFromDomain } : {}),
     });
 
     const sender = new EngineFunction(this, 'Sender', {
@@ -178,13 +187,22 @@ export class EngineStack extends Stack {
     );
 
     new Rule(this, 'MailEventsRule', {
+      ruleName: NAMES.mailEventsRule,
       description: 'SES bounces and complaints of the cart-recovery configuration set',
       eventPattern: {
         source: ['aws.ses'],
         detailType: ['Email Bounced', 'Email Complaint Received'],
         detail: { mail: { tags: { 'ses:configuration-set': [NAMES.configurationSet] } } },
       },
-      targets: [new LambdaFunction(mailEvents.fn, { retryAttempts: 8, maxEventAge: Duration.hours(24) })],
+      targets: [
+        new LambdaFunction(mailEvents.fn, {
+          ...SIZING.mailEvents,
+          // Events EventBridge could not deliver (throttling, a missing permission) are parked too.
+          // Imported by ARN: the queue's own policy (stateful stack) already lets this rule, by
+          // name, send to it; CDK adding it here would make the stacks depend on each other.
+          deadLetterQueue: Queue.fromQueueArn(this, 'MailEventsDlqRef', stateful.mailEventsDlq.queueArn),
+        }),
+      ],
     });
 
     // 6. Scheduler role: invoke the wake function, nothing else; park failed wake-ups in the DLQ.
@@ -214,6 +232,7 @@ export class EngineStack extends Stack {
       sandboxRecipientArns: config.sesSandboxRecipients.map((address) =>
         this.formatArn({ service: 'ses', resource: 'identity', resourceName: address }),
       ),
+      fromAddress: config.fromEmail,
     };
 
     bindTable(webhook, tables.carts, 'readWrite');
@@ -237,6 +256,9 @@ export class EngineStack extends Stack {
     bindSecret(sender, stateful.secret);
     bindSes(sender, ses);
     bindBedrock(sender, config.bedrockModelId);
+    // The polished lines' durable cache: one item per variant and day in the nonces table.
+    bindTable(sender, tables.nonces, 'read');
+    bindTable(sender, tables.nonces, 'append');
 
     bindTable(unsubscribe, tables.carts, 'readWrite');
     bindTable(unsubscribe, tables.contacts, 'readWrite');

@@ -22,6 +22,11 @@ export const NAMES = {
    */
   rulesYamlKey: 'rules/current.yaml',
   configurationSet: 'cart-recovery',
+  /**
+   * The EventBridge rule of SES bounces and complaints, by name: the stateful stack lets exactly this
+   * rule park undeliverable events in its DLQ without referencing the engine stack.
+   */
+  mailEventsRule: 'cart-recovery-mail-events',
   /** EventBridge Scheduler group of the Google functions' two fixed schedules (nightly, summary). */
   sheetsScheduleGroup: 'cart-recovery-sheets',
 } as const;
@@ -39,9 +44,13 @@ export const SIZING = {
     dlqRetention: Duration.days(14),
   },
   schedulerDlq: { retention: Duration.days(14) },
+  mailEventsDlq: { retention: Duration.days(14) },
+  /** The bounce and complaint rule: EventBridge retries a failed delivery this often, within a day. */
+  mailEvents: { retryAttempts: 8, maxEventAge: Duration.hours(24) },
   /**
-   * The public Function URLs: at most this many concurrent executions each, so a flood of requests is
-   * throttled (HTTP 429) instead of running up the bill. A small store sees a handful per minute.
+   * The public Function URLs, when `reserveConcurrency` is on: at most this many concurrent executions
+   * each, so a flood of requests is throttled (HTTP 429) instead of running up the bill. A small store
+   * sees a handful per minute.
    */
   reservedConcurrency: { webhook: 10, unsubscribe: 5, ownerAction: 5, rulesSync: 2 },
   /** The Google functions: Sheets/Docs calls are slow; the nightly export writes a whole day of carts. */

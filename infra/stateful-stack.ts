@@ -10,6 +10,7 @@ import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { type Attribute, AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -42,9 +43,20 @@ export interface StatefulResources {
   reminderQueue: Queue;
   reminderDlq: Queue;
   schedulerDlq: Queue;
+  /** Bounce and complaint events the mail-events function could not handle (EventBridge and Lambda park them here). */
+  mailEventsDlq: Queue;
   secret: Secret;
   alarmTopic: Topic;
 }
+
+/**
+ * What happens to a resource without data of its own when the stack goes: kept on an update or a
+ * delete, but removed when the stack's first create rolls back, so a retry does not collide with
+ * what a failed create left behind (CloudFormation's RetainExceptOnCreate). The tables keep plain
+ * Retain: they are deletion-protected, which a rollback cannot undo (docs/DEPLOY.md says how to
+ * retry then).
+ */
+const RETAIN_EXCEPT_ON_CREATE = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
 export interface StatefulStackProps extends StackProps {
   config: CartRecoveryConfig;
@@ -68,20 +80,22 @@ export class StatefulStack extends Stack {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RETAIN_EXCEPT_ON_CREATE,
     });
     acknowledgeRule(
       rulesBucket,
       'AwsSolutions-S1',
       'The bucket holds one small rules doc, read by the engine and written by the owner. Access logs ' +
-        'would need a second bucket and cost more than the doc; versioning already keeps every change, ' +
-        'and CloudTrail management events record who changed the bucket.',
+        'would need a second bucket and cost more than the doc; versioning already keeps every version of ' +
+        'it, and the audit log names the version each decision used. Who wrote an object is recorded only ' +
+        'by CloudTrail data events (management events cover bucket settings, not object writes); an owner ' +
+        'who needs that can add a trail with S3 data events for this bucket.',
     );
 
     const queueDefaults = {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RETAIN_EXCEPT_ON_CREATE,
     } as const;
     const reminderDlq = new Queue(this, 'ReminderDlq', {
       ...queueDefaults,
@@ -105,6 +119,37 @@ export class StatefulStack extends Stack {
         'Lambda parks wake-ups the wake handler kept failing (its on-failure destination). A DLQ of a ' +
         'DLQ would only hide them; the alarm below reports them instead.',
     );
+    const mailEventsDlq = new Queue(this, 'MailEventsDlq', {
+      ...queueDefaults,
+      retentionPeriod: SIZING.mailEventsDlq.retention,
+    });
+    acknowledgeRule(
+      mailEventsDlq,
+      'AwsSolutions-SQS3',
+      'This queue is itself a dead-letter queue: the EventBridge rule parks bounce and complaint events ' +
+        'it could not deliver here, and Lambda parks those the mail-events handler kept failing on. The ' +
+        'alarm below reports them.',
+    );
+    // EventBridge writes undeliverable events with its own principal, so the queue must allow it; the
+    // rule is named, not referenced, so this stack does not depend on the engine stack.
+    mailEventsDlq.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowMailEventsRuleDeadLetters',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [mailEventsDlq.queueArn],
+        conditions: {
+          ArnEquals: {
+            'aws:SourceArn': this.formatArn({
+              service: 'events',
+              resource: 'rule',
+              resourceName: NAMES.mailEventsRule,
+            }),
+          },
+        },
+      }),
+    );
 
     const secret = new Secret(this, 'EngineSecret', {
       secretName: NAMES.secret,
@@ -122,7 +167,7 @@ export class StatefulStack extends Stack {
         passwordLength: 48,
         excludePunctuation: true,
       },
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RETAIN_EXCEPT_ON_CREATE,
     });
     acknowledgeRule(
       secret,
@@ -138,8 +183,27 @@ export class StatefulStack extends Stack {
     });
     alarmTopic.addSubscription(new EmailSubscription(config.alertEmail));
 
-    dlqAlarm(this, 'ReminderDlqAlarm', reminderDlq, alarmTopic, 'Reminder jobs failed five times');
-    dlqAlarm(this, 'SchedulerDlqAlarm', schedulerDlq, alarmTopic, 'Wake-ups Scheduler could not deliver');
+    const alarms = [
+      dlqAlarm(this, 'ReminderDlqAlarm', reminderDlq, alarmTopic, 'Reminder jobs failed five times'),
+      dlqAlarm(this, 'SchedulerDlqAlarm', schedulerDlq, alarmTopic, 'Wake-ups Scheduler could not deliver'),
+      dlqAlarm(this, 'MailEventsDlqAlarm', mailEventsDlq, alarmTopic, 'Bounces or complaints not handled'),
+    ];
+    // A topic policy replaces SNS's default one, and enforceSSL's policy holds only a Deny: without
+    // this Allow, CloudWatch could not publish and no alarm email would ever arrive. Confused-deputy
+    // guard: only these alarms, of this account.
+    alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarms',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': alarms.map((alarm) => alarm.alarmArn) },
+        },
+      }),
+    );
 
     new CfnBudget(this, 'MonthlyBudget', {
       budget: {
@@ -161,6 +225,7 @@ export class StatefulStack extends Stack {
       reminderQueue,
       reminderDlq,
       schedulerDlq,
+      mailEventsDlq,
       secret,
       alarmTopic,
     };
@@ -205,7 +270,7 @@ export function engineTables(scope: Construct, prefix: string): Record<TableName
         indexName: index.IndexName,
         partitionKey: indexPartition,
         ...(indexSort ? { sortKey: indexSort } : {}),
-        projectionType: toProjection(index.Projection?.ProjectionType),
+        ...toProjection(index.Projection),
       });
       indexNames.push(index.IndexName);
     }
@@ -229,15 +294,19 @@ function toAttribute(definition: CreateTableCommandInput, name: string | undefin
   }
 }
 
-function toProjection(type: string | undefined): ProjectionType {
-  switch (type ?? 'ALL') {
+function toProjection(projection: { ProjectionType?: string; NonKeyAttributes?: string[] } | undefined): {
+  projectionType: ProjectionType;
+  nonKeyAttributes?: string[];
+} {
+  switch (projection?.ProjectionType ?? 'ALL') {
     case 'ALL':
-      return ProjectionType.ALL;
+      return { projectionType: ProjectionType.ALL };
     case 'KEYS_ONLY':
-      return ProjectionType.KEYS_ONLY;
+      return { projectionType: ProjectionType.KEYS_ONLY };
+    case 'INCLUDE':
+      return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: projection?.NonKeyAttributes ?? [] };
     default:
-      // INCLUDE would also need NonKeyAttributes; no table uses it.
-      throw new Error(`projection ${type} is not supported`);
+      throw new Error(`projection ${projection?.ProjectionType} is not supported`);
   }
 }
 

@@ -180,8 +180,25 @@ const s3 = once(
 const dynamo = once(() => documentClient(new DynamoDBClient({})));
 const tables = once(() => tableNames(loadConfig(['TABLE_PREFIX']).TABLE_PREFIX));
 
-const carts = once(() => new DynamoDbCartStore({ client: dynamo(), tableName: tables().carts }));
-const audit = once(() => new DynamoDbAuditLog({ client: dynamo(), tableName: tables().audit }));
+const retention = once(() =>
+  loadConfig(['CLOSED_CART_RETENTION_DAYS', 'AUDIT_RETENTION_MONTHS', 'CONTACT_RETENTION_DAYS']),
+);
+const carts = once(
+  () =>
+    new DynamoDbCartStore({
+      client: dynamo(),
+      tableName: tables().carts,
+      closedCartDays: retention().CLOSED_CART_RETENTION_DAYS,
+    }),
+);
+const audit = once(
+  () =>
+    new DynamoDbAuditLog({
+      client: dynamo(),
+      tableName: tables().audit,
+      auditMonths: retention().AUDIT_RETENTION_MONTHS,
+    }),
+);
 const rules = once(() => {
   const cfg = loadConfig(['RULES_BUCKET', 'RULES_KEY']);
   return new S3RulesSource({ client: s3(), bucket: cfg.RULES_BUCKET, key: cfg.RULES_KEY, log: log() });
@@ -197,7 +214,11 @@ export const nightlyPorts = once((): Omit<NightlyDeps, 'tab'> => {
   return {
     carts: carts(),
     days: carts(),
-    contacts: new DynamoDbContactStore({ client: dynamo(), tableName: tables().contacts }),
+    contacts: new DynamoDbContactStore({
+      client: dynamo(),
+      tableName: tables().contacts,
+      contactDays: retention().CONTACT_RETENTION_DAYS,
+    }),
     audit: audit(),
     rules: rules(),
     scheduler: new SchedulerWakeScheduler({

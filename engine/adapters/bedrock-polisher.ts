@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { CartRecoveryError } from '../domain/errors.js';
 import type { Polisher, PolishRequest } from '../ports.js';
+import type { PolishCache } from './dynamodb-polish-cache.js';
 
 /** The Bedrock operations this adapter calls, for request counters. */
 export type BedrockOperation = 'Converse';
@@ -23,6 +24,11 @@ export interface BedrockPolisherOptions {
   failureTtlMs?: number;
   /** Polished lines kept in memory, least recently used dropped first. Default 500. */
   maxEntries?: number;
+  /**
+   * A durable cache shared by every instance (a DynamoDB item per variant and day): read before
+   * asking Bedrock, written after. Its failures never fail a polish: the line is then asked for.
+   */
+  durableCache?: PolishCache;
 }
 
 /** Why a line could not be polished. */
@@ -64,7 +70,8 @@ type CacheEntry = { ok: true; line: string } | { ok: false; until: number; error
  * Rewrites the reminder's line into the store's voice with a small model over Bedrock Converse.
  *
  * Each variant (line, tone, locale, voice, store, rules version) is asked for at most once per UTC
- * day: answers are kept in memory (bounded, least recently used dropped). A failure is remembered
+ * day: answers are kept in memory (bounded, least recently used dropped) and, with `durableCache`,
+ * in DynamoDB, so a cold instance reads the day's line instead of asking again. A failure is remembered
  * for `failureTtlMs` so a failing Bedrock is not asked on every reminder: a refusal of one line for
  * that line, any other failure (throttling, timeouts, 5xx) for every line.
  * @throws PolishFailedError when no line came back; `polishLine` then uses the default line.
@@ -79,6 +86,7 @@ export class BedrockPolisher implements Polisher {
   readonly #onRequest: ((operation: BedrockOperation) => void) | undefined;
   readonly #failureTtlMs: number;
   readonly #maxEntries: number;
+  readonly #durable: PolishCache | undefined;
   readonly #cache = new Map<string, CacheEntry>();
   readonly #inFlight = new Map<string, Promise<string>>();
   #backOff: { until: number; error: PolishFailedError } | undefined;
@@ -91,6 +99,7 @@ export class BedrockPolisher implements Polisher {
     this.#onRequest = options.onRequest;
     this.#failureTtlMs = options.failureTtlMs ?? DEFAULT_FAILURE_TTL_MS;
     this.#maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
+    this.#durable = options.durableCache;
   }
 
   async polish(request: PolishRequest): Promise<string> {
@@ -106,7 +115,7 @@ export class BedrockPolisher implements Polisher {
     const pending = this.#inFlight.get(key);
     if (pending) return pending;
 
-    const asking = this.#ask(request).then(
+    const asking = this.#askOnce(key, request, now).then(
       (line) => {
         this.#backOff = undefined;
         this.#remember(key, { ok: true, line });
@@ -126,6 +135,20 @@ export class BedrockPolisher implements Polisher {
     } finally {
       this.#inFlight.delete(key);
     }
+  }
+
+  /** The day's line from the durable cache, else from Bedrock (then kept there until the day after). */
+  async #askOnce(key: string, request: PolishRequest, now: Date): Promise<string> {
+    if (this.#durable) {
+      const stored = await this.#durable.get(key).catch(() => undefined);
+      if (stored !== undefined) return stored;
+    }
+    const line = await this.#ask(request);
+    if (this.#durable) {
+      const dayEnd = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 2) / 1000;
+      await this.#durable.put(key, line, dayEnd).catch(() => undefined);
+    }
+    return line;
   }
 
   async #ask(request: PolishRequest): Promise<string> {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { auditExpiresAt, DEFAULT_RETENTION } from '../domain/retention.js';
 import type { AuditEntry, AuditLog } from '../ports.js';
 import { type DynamoDbAdapterOptions, DynamoDbTable } from './dynamodb-requests.js';
-import { AUDIT_INDEXES, AUDIT_KEYS } from './dynamodb-tables.js';
+import { AUDIT_INDEXES, AUDIT_KEYS, TTL_ATTRIBUTES } from './dynamodb-tables.js';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const SEQUENCE_SPAN = 36 ** 6;
@@ -26,25 +27,36 @@ export function auditPartition(entry: Pick<AuditEntry, 'cartId' | 'emailHash'>):
 }
 
 function itemToEntry(item: Record<string, unknown>): AuditEntry {
-  const { [AUDIT_KEYS.partition]: _pk, [AUDIT_KEYS.sort]: _sk, [AUDIT_KEYS.month]: _month, ...entry } = item;
+  const {
+    [AUDIT_KEYS.partition]: _pk,
+    [AUDIT_KEYS.sort]: _sk,
+    [AUDIT_KEYS.month]: _month,
+    [TTL_ATTRIBUTES.audit]: _expiresAt,
+    ...entry
+  } = item;
   return entry as unknown as AuditEntry;
 }
 
 export interface DynamoDbAuditLogOptions extends DynamoDbAdapterOptions {
   /** Items per Query page (DynamoDB's Limit); unset: up to 1 MB per page. */
   pageSize?: number;
+  /** Calendar months a row is kept (its TTL); DEFAULT_RETENTION.auditMonths unless given. */
+  auditMonths?: number;
 }
 
 /**
  * The audit log on one DynamoDB table: one PutItem per entry, partitioned by cart (or email hash),
  * with a by-month index for the monthly summary. `before`, `after` and `detail` are stored as maps.
+ * Every row carries a TTL, `auditMonths` after its `at`.
  */
 export class DynamoDbAuditLog extends DynamoDbTable implements AuditLog {
   readonly #pageSize: number | undefined;
+  readonly #auditMonths: number;
 
   constructor(options: DynamoDbAuditLogOptions) {
     super(options, 'DynamoDbAuditLog');
     this.#pageSize = options.pageSize;
+    this.#auditMonths = options.auditMonths ?? DEFAULT_RETENTION.auditMonths;
   }
 
   async record(entry: AuditEntry): Promise<void> {
@@ -60,6 +72,7 @@ export class DynamoDbAuditLog extends DynamoDbTable implements AuditLog {
           [AUDIT_KEYS.partition]: auditPartition(entry),
           [AUDIT_KEYS.sort]: sortKey(utcAt),
           [AUDIT_KEYS.month]: utcAt.slice(0, 7),
+          [TTL_ATTRIBUTES.audit]: auditExpiresAt(utcAt, this.#auditMonths),
         },
       }),
     );
@@ -81,6 +94,7 @@ export class DynamoDbAuditLog extends DynamoDbTable implements AuditLog {
 
   /**
    * Every entry of one UTC month, oldest first, page by page (the index is eventually consistent).
+   * The index carries `AUDIT_MONTH_ATTRIBUTES` only: these entries have no `before` or `after`.
    * @example for await (const entry of audit.byMonth('2026-06')) tally(entry);
    */
   byMonth(month: string): AsyncIterable<AuditEntry> {

@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Cart,
   MAX_RECENT_EVENT_IDS,
@@ -8,9 +8,15 @@ import {
 } from '../domain/cart.js';
 import { type CartSnapshot, emailKey as toEmailKey } from '../domain/cart-event.js';
 import { VersionConflictError } from '../domain/errors.js';
+import { cartExpiresAt, DEFAULT_RETENTION } from '../domain/retention.js';
 import type { CartStore, SnapshotUpdate } from '../ports.js';
 import { type DynamoDbAdapterOptions, DynamoDbTable, isConditionalCheckFailed } from './dynamodb-requests.js';
-import { CART_INDEXES, CART_KEYS } from './dynamodb-tables.js';
+import { CART_INDEXES, CART_KEYS, TTL_ATTRIBUTES } from './dynamodb-tables.js';
+
+/** BatchGetItem reads at most this many keys per request. */
+const BATCH_GET_LIMIT = 100;
+const BATCH_RETRY_MS = 50;
+const BATCH_MAX_ROUNDS = 8;
 
 type CartItem = Record<string, unknown>;
 
@@ -63,8 +69,11 @@ function snapshotFromAttributes(item: CartItem): CartSnapshot {
   return Object.assign(snapshot, { source }, more) as CartSnapshot;
 }
 
-/** A cart as one item: its fields at the top level plus the index attributes derived from them. */
-export function cartToItem(cart: Cart): CartItem {
+/**
+ * A cart as one item: its fields at the top level plus the attributes derived from them: the index
+ * keys, and once the cart is closed its TTL (`closedCartDays` after closing).
+ */
+export function cartToItem(cart: Cart, closedCartDays: number = DEFAULT_RETENTION.closedCartDays): CartItem {
   const { id, snapshot, ...fields } = cart;
   const item: CartItem = {
     [CART_KEYS.partition]: id,
@@ -78,6 +87,8 @@ export function cartToItem(cart: Cart): CartItem {
   }
   const day = utcDay(cart.lastActivityAt ?? cart.firstSeenAt);
   if (day) item[CART_KEYS.day] = day;
+  const expiresAt = cartExpiresAt(cart, closedCartDays);
+  if (expiresAt !== undefined) item[TTL_ATTRIBUTES.carts] = expiresAt;
   return item;
 }
 
@@ -89,6 +100,7 @@ export function itemToCart(item: CartItem): Cart {
     [CART_KEYS.day]: _day,
     [CART_KEYS.openWake]: _openWake,
     [CART_KEYS.wakeAt]: _wakeAt,
+    [TTL_ATTRIBUTES.carts]: _expiresAt,
     [SNAPSHOT_JSON]: snapshotJson,
     [STICKY_ATTRIBUTES.email]: _email,
     [STICKY_ATTRIBUTES.timezone]: _timezone,
@@ -121,13 +133,22 @@ function newerSnapshotClauses(hasEmail: boolean): Record<NewerSnapshotCheck, str
   };
 }
 
+export interface DynamoDbCartStoreOptions extends DynamoDbAdapterOptions {
+  /** Days a closed cart is kept (its TTL); DEFAULT_RETENTION.closedCartDays unless given. */
+  closedCartDays?: number;
+}
+
 /**
  * The cart store on one DynamoDB table (see docs/dynamodb-schema.md), with the same semantics as
  * MemoryCartStore: every write is one conditional request, and every stored cart comes back frozen.
+ * A closed cart carries a TTL; an open one never does.
  */
 export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
-  constructor(options: DynamoDbAdapterOptions) {
+  readonly #closedCartDays: number;
+
+  constructor(options: DynamoDbCartStoreOptions) {
     super(options, 'DynamoDbCartStore');
+    this.#closedCartDays = options.closedCartDays ?? DEFAULT_RETENTION.closedCartDays;
   }
 
   async get(cartId: string): Promise<Cart | undefined> {
@@ -142,7 +163,7 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
       await this.client.send(
         new PutCommand({
           TableName: this.table,
-          Item: cartToItem(stored),
+          Item: cartToItem(stored, this.#closedCartDays),
           ...(expectedVersion === 0
             ? {
                 ConditionExpression: 'attribute_not_exists(#id)',
@@ -301,9 +322,13 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
     return ids;
   }
 
-  /** Every cart under one key of a secondary index, all pages (each page counted as a Query). */
+  /**
+   * Every cart under one key of a secondary index: the index holds keys only (each cart write would
+   * otherwise rewrite a copy there), so the ids come from Query (all pages) and the carts from
+   * BatchGetItem, in the index's order. A cart deleted in between (TTL) is left out.
+   */
   async #queryIndex(indexName: string, attribute: string, value: string): Promise<Cart[]> {
-    const carts: Cart[] = [];
+    const ids: string[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       this.count('Query');
@@ -317,9 +342,34 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) carts.push(itemToCart(item));
+      for (const item of page.Items ?? []) ids.push(String(item[CART_KEYS.partition]));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return carts;
+    const byId = await this.#batchGet(ids);
+    return ids.flatMap((id) => {
+      const item = byId.get(id);
+      return item ? [itemToCart(item)] : [];
+    });
+  }
+
+  /** The items of these ids, 100 per BatchGetItem, retrying unprocessed keys with a short back-off. */
+  async #batchGet(ids: readonly string[]): Promise<Map<string, CartItem>> {
+    const items = new Map<string, CartItem>();
+    for (let i = 0; i < ids.length; i += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] = ids
+        .slice(i, i + BATCH_GET_LIMIT)
+        .map((id) => ({ [CART_KEYS.partition]: id }));
+      for (let round = 0; keys.length > 0; round++) {
+        if (round === BATCH_MAX_ROUNDS) throw new Error(`BatchGetItem left ${keys.length} carts unread`);
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, BATCH_RETRY_MS * 2 ** round));
+        this.count('BatchGetItem');
+        const { Responses, UnprocessedKeys } = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys } } }),
+        );
+        for (const item of Responses?.[this.table] ?? []) items.set(String(item[CART_KEYS.partition]), item);
+        keys = (UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return items;
   }
 }

@@ -5,7 +5,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 
-export type DynamoDbOperation = 'GetItem' | 'PutItem' | 'UpdateItem' | 'Query';
+export type DynamoDbOperation = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'Query';
 
 /** Requests sent so far, by operation; conditional writes that failed count too (they are billed). */
 export type RequestCounts = Partial<Record<DynamoDbOperation, number>>;

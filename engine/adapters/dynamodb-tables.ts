@@ -72,10 +72,31 @@ export const AUDIT_INDEXES = { byMonth: 'by-month' } as const;
 export const NONCE_KEYS = { partition: 'nonce' } as const;
 
 /**
- * The TTL attribute (epoch seconds) of each table that has one. DynamoDB deletes expired items
- * lazily (within days), so readers must still check the time themselves.
+ * The TTL attribute (epoch seconds) of every table: closed carts, audit rows, contacts that are not
+ * unsubscribed, and nonces expire (engine/domain/retention.ts sets the windows). DynamoDB deletes
+ * expired items lazily (typically within days), so readers must still check the time where it
+ * matters; an item without the attribute (an open cart, an unsubscribed contact) never expires.
  */
-export const TTL_ATTRIBUTES = { nonces: 'expiresAt' } as const;
+export const TTL_ATTRIBUTES = {
+  carts: 'expiresAt',
+  contacts: 'expiresAt',
+  audit: 'expiresAt',
+  nonces: 'expiresAt',
+} as const satisfies Record<keyof TableNames, string>;
+
+/**
+ * The audit attributes the `by-month` index carries: everything the monthly summary reads, without
+ * the `before` and `after` snapshots, the bulk of an audit row.
+ */
+export const AUDIT_MONTH_ATTRIBUTES = [
+  'at',
+  'action',
+  'actor',
+  'cartId',
+  'emailHash',
+  'rulesVersion',
+  'detail',
+] as const;
 
 const onDemand = { BillingMode: 'PAY_PER_REQUEST' } as const;
 
@@ -101,7 +122,8 @@ export function tableDefinitions(names: TableNames): Record<keyof TableNames, Cr
             { AttributeName: CART_KEYS.openEmailKey, KeyType: 'HASH' },
             { AttributeName: CART_KEYS.openSort, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          // Every reader of this index re-reads each cart before changing it; the keys are enough.
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
         {
           IndexName: CART_INDEXES.byDay,
@@ -109,7 +131,9 @@ export function tableDefinitions(names: TableNames): Record<keyof TableNames, Cr
             { AttributeName: CART_KEYS.day, KeyType: 'HASH' },
             { AttributeName: CART_KEYS.partition, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          // The nightly export and the summary read each listed cart with BatchGetItem: a copy of
+          // the cart in the index would be rewritten with every cart write.
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         },
         {
           // The sweep reads only which carts are overdue, then each cart itself.
@@ -147,7 +171,7 @@ export function tableDefinitions(names: TableNames): Record<keyof TableNames, Cr
             { AttributeName: AUDIT_KEYS.month, KeyType: 'HASH' },
             { AttributeName: AUDIT_KEYS.sort, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...AUDIT_MONTH_ATTRIBUTES] },
         },
       ],
     },

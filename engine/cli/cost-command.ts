@@ -12,7 +12,8 @@ export const COST_USAGE = `Usage:
 
 Estimates the monthly AWS bill for N abandoned carts a month: it runs a generated month of S carts
 (default: N, at most 3,000) through the engine with counting adapters, scales the requests per cart
-to N, and prices them (us-east-1, engine/cost/aws-prices.ts), with and without the free tiers.`;
+to N, and prices them (us-east-1, engine/cost/aws-prices.ts): with the always-free tiers only, with
+the 12-month offers too (accounts created before 2025-07-15), and without any free tier.`;
 
 const DEFAULT_RULES = new URL('../../examples/rules.yaml', import.meta.url);
 
@@ -30,16 +31,17 @@ export async function measureRequests(
   return counts;
 }
 
-const usd = (value: number) => `$${value < 10 ? value.toFixed(2) : value.toFixed(0)}`;
+const usd = (value: number) => `$${value < 1000 ? value.toFixed(2) : value.toFixed(0)}`;
 
 /** The estimate as a table, with every assumption under it. */
 export function renderEstimate(estimate: CostEstimate): string {
   const width = Math.max(...estimate.lines.map((l) => l.service.length)) + 2;
   const usage = Math.max(...estimate.lines.map((l) => l.usage.length)) + 2;
-  const rows = estimate.lines.map(
-    (l) =>
-      `${l.service.padEnd(width)}${l.usage.padEnd(usage)}${usd(l.withFreeTier).padStart(9)}${usd(l.withoutFreeTier).padStart(12)}`,
-  );
+  const columns = (
+    l: Pick<CostEstimate['total'], 'alwaysFree' | 'withTwelveMonthOffers' | 'withoutFreeTier'>,
+  ) =>
+    `${usd(l.alwaysFree).padStart(13)}${usd(l.withTwelveMonthOffers).padStart(14)}${usd(l.withoutFreeTier).padStart(14)}`;
+  const rows = estimate.lines.map((l) => `${l.service.padEnd(width)}${l.usage.padEnd(usage)}${columns(l)}`);
   const perCart = Object.entries(estimate.perCart)
     .map(
       ([service, ops]) =>
@@ -48,20 +50,28 @@ export function renderEstimate(estimate: CostEstimate): string {
           .join(', ')}`,
     )
     .join('\n');
+  const a = ASSUMPTIONS;
   return [
-    `Monthly AWS cost for ${estimate.carts.toLocaleString('en-US')} abandoned carts (us-east-1)`,
-    `${'service'.padEnd(width)}${'usage'.padEnd(usage)}${'free tier'.padStart(11)}${'no free tier'.padStart(14)}`,
+    `Monthly AWS cost for ${estimate.carts.toLocaleString('en-US')} abandoned carts (us-east-1, a steady month)`,
+    `${'service'.padEnd(width)}${'usage'.padEnd(usage)}${'always free'.padStart(13)}${'+12-month'.padStart(14)}${'no free tier'.padStart(14)}`,
     ...rows,
-    `${'total'.padEnd(width + usage)}${usd(estimate.total.withFreeTier).padStart(11)}${usd(estimate.total.withoutFreeTier).padStart(14)}`,
+    `${'total'.padEnd(width + usage)}${columns(estimate.total)}`,
+    '',
+    `Always-free tiers used (every account, for good): ${estimate.alwaysFreeTiers.join('; ')}.`,
+    '+12-month adds SES 3,000 emails and S3 20,000 GETs a month: only accounts created before 2025-07-15, in',
+    'their first year (newer accounts get sign-up credits instead). Secrets Manager, Bedrock, DynamoDB requests',
+    'and point-in-time recovery have no free tier.',
     '',
     'Measured per abandoned cart (a generated month through the engine):',
     perCart,
     '',
     'Assumed:',
-    `  Lambda ${ASSUMPTIONS.lambdaMemoryMb} MB; ms per invocation ${JSON.stringify(ASSUMPTIONS.lambdaMs)}`,
-    `  DynamoDB write units per request ${JSON.stringify(ASSUMPTIONS.writeUnits)}, read units ${JSON.stringify(ASSUMPTIONS.readUnits)}, ${ASSUMPTIONS.bytesPerCart} bytes stored per cart`,
-    `  Bedrock ${ASSUMPTIONS.bedrockTokens.input} input / ${ASSUMPTIONS.bedrockTokens.output} output tokens per call, one call per line variant per day`,
-    `  ${ASSUMPTIONS.logBytesPerInvocation} log bytes per invocation; SQS idle polling ${ASSUMPTIONS.sqsIdlePollingPerMonth.toLocaleString('en-US')} requests; rules read at most once a minute per function`,
+    `  Lambda ${a.lambdaMemoryMb} MB; ms per invocation ${JSON.stringify(a.lambdaMs)}; INIT ${a.lambdaInit.ms} ms per cold start, warm ${a.lambdaInit.warmMinutes} min after a call`,
+    `  rules sync and sweep (issue 13, not built yet: one Query of a keys-only index) every 15 minutes, ${a.scheduledRunsPerMonth.sync.toLocaleString('en-US')} runs each, cold every time`,
+    `  DynamoDB write units per request ${JSON.stringify(a.writeUnits)}, ${a.indexWritesPerCart} index writes per cart, read units ${JSON.stringify(a.readUnits)}`,
+    `  storage under the TTLs: carts ${a.storage.cartMonths} months x ${a.storage.cartBytes} B, audit rows ${a.storage.auditMonths} months x ${a.storage.auditRowBytes} B, contacts ${a.storage.contactMonths} months x ${a.storage.contactBytes} B; PITR on the same bytes`,
+    `  Bedrock ${a.bedrockTokens.input} input / ${a.bedrockTokens.output} output tokens per call, one call per line variant, language and day (cached in DynamoDB for every sender)`,
+    `  ${a.logBytesPerInvocation} log bytes per invocation; SQS idle polling ${a.sqsIdlePollingPerMonth.toLocaleString('en-US')} requests; rules read at most once a minute per function`,
     `  Prices as of ${PRICES.lambdaRequest.asOf}, each with its source in engine/cost/aws-prices.ts`,
   ].join('\n');
 }

@@ -8,12 +8,19 @@ export interface Price {
   source: string;
   /** When the price was read. */
   asOf: string;
-  /** Free each month (always-free tier), in the same unit, if any. */
+  /** Free each month for every account, for good (AWS's always-free tier), in the same unit. */
   freeMonthly?: number;
+  /**
+   * Free each month only in an account's first 12 months, and only for accounts created before
+   * 2025-07-15 (newer accounts get sign-up credits instead of 12-month offers).
+   */
+  free12Monthly?: number;
   note?: string;
 }
 
 const AS_OF = '2026-11-25';
+const FREE_TIER =
+  'https://aws.amazon.com/free/ (always free vs 12 months free; the latter ended for accounts created on or after 2025-07-15)';
 
 export const PRICES = {
   lambdaRequest: {
@@ -22,6 +29,7 @@ export const PRICES = {
     source: 'https://aws.amazon.com/lambda/pricing/',
     asOf: AS_OF,
     freeMonthly: 1_000_000,
+    note: `always free; ${FREE_TIER}`,
   },
   lambdaArmGbSecond: {
     usd: 0.0000133334,
@@ -29,6 +37,7 @@ export const PRICES = {
     source: 'https://aws.amazon.com/lambda/pricing/',
     asOf: AS_OF,
     freeMonthly: 400_000,
+    note: 'always free; since 2025-08-01 the INIT phase of on-demand ZIP functions is billed as duration too',
   },
   schedulerInvocation: {
     usd: 1 / 1e6,
@@ -36,7 +45,7 @@ export const PRICES = {
     source: 'https://aws.amazon.com/eventbridge/pricing/',
     asOf: AS_OF,
     freeMonthly: 14_000_000,
-    note: 'CreateSchedule and DeleteSchedule calls are not charged',
+    note: 'always free; CreateSchedule and DeleteSchedule calls are not charged',
   },
   dynamoWriteUnit: {
     usd: 0.625 / 1e6,
@@ -57,6 +66,7 @@ export const PRICES = {
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
     asOf: AS_OF,
     freeMonthly: 25,
+    note: 'always free (the 25 WCU/RCU of the free tier are for provisioned tables, not on demand)',
   },
   dynamoPitrGbMonth: {
     usd: 0.2,
@@ -70,20 +80,23 @@ export const PRICES = {
     source: 'https://aws.amazon.com/sqs/pricing/',
     asOf: AS_OF,
     freeMonthly: 1_000_000,
+    note: 'always free',
   },
   sesEmail: {
     usd: 0.1 / 1000,
     per: 'email',
     source: 'https://aws.amazon.com/ses/pricing/',
     asOf: AS_OF,
-    freeMonthly: 3000,
-    note: 'the SES free tier lasts 12 months from the first use',
+    free12Monthly: 3000,
+    note: 'no always-free tier (the 62,000 a month from EC2 ended in 2023); 3,000 message charges a month for 12 months, only for accounts created before 2025-07-15',
   },
   s3Get: {
     usd: 0.0004 / 1000,
     per: 'GET request',
     source: 'https://aws.amazon.com/s3/pricing/',
     asOf: AS_OF,
+    free12Monthly: 20_000,
+    note: '20,000 GETs a month for 12 months, only for accounts created before 2025-07-15',
   },
   secretMonth: {
     usd: 0.4,
@@ -103,7 +116,7 @@ export const PRICES = {
     source: 'https://aws.amazon.com/cloudwatch/pricing/',
     asOf: AS_OF,
     freeMonthly: 5,
-    note: '7-day retention keeps stored logs (0.03 USD/GB-month) negligible',
+    note: 'always free; 7-day retention keeps stored logs (0.03 USD/GB-month) negligible',
   },
   alarmMonth: {
     usd: 0.1,
@@ -111,6 +124,7 @@ export const PRICES = {
     source: 'https://aws.amazon.com/cloudwatch/pricing/',
     asOf: AS_OF,
     freeMonthly: 10,
+    note: 'always free',
   },
   bedrockHaikuInputToken: {
     usd: 1 / 1e6,

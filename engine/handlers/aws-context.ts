@@ -16,6 +16,7 @@ import { DynamoDbAuditLog } from '../adapters/dynamodb-audit-log.js';
 import { DynamoDbCartStore } from '../adapters/dynamodb-cart-store.js';
 import { DynamoDbContactStore } from '../adapters/dynamodb-contact-store.js';
 import { DynamoDbNonceStore } from '../adapters/dynamodb-nonce-store.js';
+import { DynamoDbPolishCache } from '../adapters/dynamodb-polish-cache.js';
 import { documentClient, tableNames } from '../adapters/dynamodb-tables.js';
 import { createLambdaLogger } from '../adapters/lambda-logger.js';
 import { systemClock } from '../adapters/memory/manual-clock.js';
@@ -87,14 +88,33 @@ const secrets = /* @__PURE__ */ once(() =>
   loadSecrets({ client: new SecretsManagerClient({}), secretId: loadConfig(['SECRET_ID']).SECRET_ID }),
 );
 
+const retention = /* @__PURE__ */ once(() =>
+  loadConfig(['CLOSED_CART_RETENTION_DAYS', 'AUDIT_RETENTION_MONTHS', 'CONTACT_RETENTION_DAYS']),
+);
 const carts = /* @__PURE__ */ once(
-  () => new DynamoDbCartStore({ client: dynamo(), tableName: tables().carts }),
+  () =>
+    new DynamoDbCartStore({
+      client: dynamo(),
+      tableName: tables().carts,
+      closedCartDays: retention().CLOSED_CART_RETENTION_DAYS,
+    }),
 );
 const contacts = /* @__PURE__ */ once(
-  () => new DynamoDbContactStore({ client: dynamo(), tableName: tables().contacts }),
+  () =>
+    new DynamoDbContactStore({
+      client: dynamo(),
+      tableName: tables().contacts,
+      contactDays: retention().CONTACT_RETENTION_DAYS,
+      clock: clock(),
+    }),
 );
 const audit = /* @__PURE__ */ once(
-  () => new DynamoDbAuditLog({ client: dynamo(), tableName: tables().audit }),
+  () =>
+    new DynamoDbAuditLog({
+      client: dynamo(),
+      tableName: tables().audit,
+      auditMonths: retention().AUDIT_RETENTION_MONTHS,
+    }),
 );
 const rules = /* @__PURE__ */ once(() => {
   const cfg = loadConfig(['RULES_BUCKET', 'RULES_KEY']);
@@ -168,6 +188,8 @@ export const senderContext = /* @__PURE__ */ once(async () => {
       modelId: cfg.BEDROCK_MODEL_ID,
       timeoutMs: cfg.POLISH_TIMEOUT_MS,
       clock: () => clock().now(),
+      // One line per variant and day for all senders: cold starts do not ask Bedrock again.
+      durableCache: new DynamoDbPolishCache({ client: dynamo(), tableName: tables().nonces }),
     }),
     links: await links(),
   };

@@ -19,6 +19,10 @@ const schema = z.object({
   POLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(1500),
   UNSUBSCRIBE_BASE_URL: z.string().url(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Retention windows (engine/domain/retention.ts): the TTLs the DynamoDB stores write. */
+  CLOSED_CART_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  AUDIT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
+  CONTACT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -200,14 +200,22 @@ function allow(
 
 /**
  * How a function uses a table, by the requests its adapters make (dynamodb-requests.ts):
- * `read` GetItem/Query, `append` PutItem only (audit lines, nonces), `readWrite` both plus UpdateItem.
+ * `read` GetItem/BatchGetItem/Query, `append` PutItem only (audit lines, nonces), `readWrite` both plus
+ * UpdateItem.
  */
 export type TableAccess = 'read' | 'append' | 'readWrite';
 
 const TABLE_ACTIONS: Record<TableAccess, string[]> = {
-  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  // BatchGetItem: the carts indexes hold keys only; the store reads the listed carts in batches.
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
   append: ['dynamodb:PutItem'],
-  readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+  ],
 };
 
 /**
@@ -294,10 +302,19 @@ export function bindScheduler(
   }
 }
 
-/** Sends email through SES from the verified identity with the configuration set (and nothing else). */
+/**
+ * Sends email through SES from the verified identity with the configuration set (and nothing else),
+ * and only from `fromAddress` when given (the `ses:FromAddress` condition): a bug or a tampered rules
+ * doc cannot send as another address of the domain.
+ */
 export function bindSes(
   fn: EngineFunction,
-  options: { identityArn: string; configurationSetArn: string; sandboxRecipientArns?: string[] },
+  options: {
+    identityArn: string;
+    configurationSetArn: string;
+    sandboxRecipientArns?: string[];
+    fromAddress?: string;
+  },
 ): void {
   // SES authorises a send against the sending identity and the configuration set; in the sandbox it
   // also checks the (verified) recipient identities.
@@ -305,6 +322,7 @@ export function bindSes(
     fn,
     ['ses:SendEmail'],
     [options.identityArn, options.configurationSetArn, ...(options.sandboxRecipientArns ?? [])],
+    options.fromAddress ? { StringEquals: { 'ses:FromAddress': options.fromAddress } } : undefined,
   );
 }
 

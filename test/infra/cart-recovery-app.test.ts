@@ -64,6 +64,7 @@ describe('cdk-nag AWS Solutions checks', () => {
       [
         'AwsSolutions-S1 CartRecoveryStateful/RulesBucket/Resource',
         'AwsSolutions-SQS3 CartRecoveryStateful/SchedulerDlq/Resource',
+        'AwsSolutions-SQS3 CartRecoveryStateful/MailEventsDlq/Resource',
         'AwsSolutions-SMG4 CartRecoveryStateful/EngineSecret/Resource',
         'AwsSolutions-IAM5[bedrock] CartRecoveryEngine/Sender/Role/DefaultPolicy/Resource',
         'AwsSolutions-IAM5[bedrock] CartRecoveryEngine/Google/Summary/Role/DefaultPolicy/Resource',

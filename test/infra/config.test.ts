@@ -34,9 +34,31 @@ describe('parseConfig', () => {
       monthlyBudgetUsd: 5,
       bedrockModelId: DEFAULT_MODEL_ID,
       tablePrefix: 'cr-',
-      reserveConcurrency: true,
+      reserveConcurrency: false,
       sesSandboxRecipients: [],
+      closedCartRetentionDays: 90,
+      auditRetentionMonths: 13,
+      contactRetentionDays: 90,
     });
+    expect(config.mailFromDomain).toBeUndefined();
+  });
+
+  it('takes a MAIL FROM subdomain of the store domain, and refuses any other domain', () => {
+    expect(parseConfig({ ...minimal, mailFromDomain: 'Mail.Shop.Acme.test' }).mailFromDomain).toBe(
+      'mail.shop.acme.test',
+    );
+    expect(problemsOf({ ...minimal, mailFromDomain: 'mail.other.example' })).toEqual([
+      expect.stringMatching(/^cartRecovery\.mailFromDomain must be a subdomain of storeDomain/),
+    ]);
+  });
+
+  it('takes the retention windows, within their bounds', () => {
+    const config = parseConfig({ ...minimal, closedCartRetentionDays: 30, auditRetentionMonths: '24' });
+
+    expect(config).toMatchObject({ closedCartRetentionDays: 30, auditRetentionMonths: 24 });
+    expect(problemsOf({ ...minimal, contactRetentionDays: 0 })).toEqual([
+      'cartRecovery.contactRetentionDays must be a whole number of days between 1 and 3650',
+    ]);
     expect(DEFAULT_MODEL_ID).toBe('global.anthropic.claude-haiku-4-5-20251001-v1:0');
   });
 

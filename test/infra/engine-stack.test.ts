@@ -39,6 +39,9 @@ const BASE_SETTINGS = [
   'SCHEDULER_ROLE_ARN',
   'SCHEDULER_DLQ_ARN',
   'LOG_LEVEL',
+  'CLOSED_CART_RETENTION_DAYS',
+  'AUDIT_RETENTION_MONTHS',
+  'CONTACT_RETENTION_DAYS',
 ];
 const EXTRA_SETTINGS: Record<(typeof HANDLERS)[number], string[]> = {
   webhook: ['SECRET_ID'],
@@ -187,8 +190,15 @@ describe('EngineStack public endpoints', () => {
     );
   });
 
-  it('caps each public function with a small reserved concurrency, and no other function', () => {
-    for (const [name, fn] of Object.entries(functionsByName(template))) {
+  it('reserves no concurrency by default, so the first deploy works in an account with a quota of 10', () => {
+    const functions = Object.values(functionsByName(template));
+
+    expect(functions.every((fn) => fn.Properties.ReservedConcurrentExecutions === undefined)).toBe(true);
+  });
+
+  it('caps each public function with a small reserved concurrency once turned on, and no other function', () => {
+    const built = buildTestApp({ bundle: false, settings: { ...TEST_SETTINGS, reserveConcurrency: true } });
+    for (const [name, fn] of Object.entries(functionsByName(built.template(built.engine)))) {
       const expected = PUBLIC[name as keyof typeof PUBLIC];
       expect(fn.Properties.ReservedConcurrentExecutions).toBe(expected);
       if (expected !== undefined) expect(expected).toBeLessThanOrEqual(10);
@@ -212,13 +222,6 @@ describe('EngineStack public endpoints', () => {
         Principal: '*',
       });
     }
-  });
-
-  it('reserves nothing when the account cannot yet (reserveConcurrency false)', () => {
-    const built = buildTestApp({ bundle: false, settings: { ...TEST_SETTINGS, reserveConcurrency: false } });
-    const functions = Object.values(functionsByName(built.template(built.engine)));
-
-    expect(functions.every((fn) => fn.Properties.ReservedConcurrentExecutions === undefined)).toBe(true);
   });
 });
 
@@ -254,8 +257,30 @@ describe('EngineStack triggers', () => {
       });
     }
     expect(Object.keys(resourcesOf(template, 'AWS::Lambda::EventInvokeConfig'))).toHaveLength(
-      scheduledByScheduler.length,
+      scheduledByScheduler.length + 1,
     );
+  });
+
+  it('parks bounces and complaints the mail-events function keeps failing on, or EventBridge cannot deliver', () => {
+    const mailEvents = functionsByName(template)['cart-recovery-mail-events']?.id;
+    const dlq = {
+      'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('MailEventsDlq.*Arn') }),
+    };
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: mailEvents },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: dlq } },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: NAMES.mailEventsRule,
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [mailEvents, 'Arn'] },
+          DeadLetterConfig: { Arn: dlq },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86_400 },
+        }),
+      ],
+    });
   });
 
   it('creates the cart-recovery schedule group', () => {
@@ -293,6 +318,17 @@ describe('EngineStack triggers', () => {
       ConfigurationSetAttributes: {
         ConfigurationSetName: { Ref: Match.stringLikeRegexp('^ConfigurationSet') },
       },
+      MailFromAttributes: Match.absent(),
+    });
+  });
+
+  it('sets a custom MAIL FROM domain only when cdk.json names one', () => {
+    const mailFromDomain = `mail.${TEST_SETTINGS.storeDomain}`;
+    const built = buildTestApp({ bundle: false, settings: { ...TEST_SETTINGS, mailFromDomain } });
+
+    built.template(built.engine).hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: TEST_SETTINGS.storeDomain,
+      MailFromAttributes: Match.objectLike({ MailFromDomain: mailFromDomain }),
     });
   });
 

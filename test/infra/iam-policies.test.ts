@@ -336,7 +336,15 @@ describe('function grants', () => {
   it('queue reminder jobs from the wake function only, and consume them in the sender only', () => {
     expect(who((p) => p.startsWith('sqs:SendMessage') && p.includes('ReminderQueue'))).toEqual(['wake']);
     // Failed asynchronous invocations of the scheduled functions are parked in the Scheduler DLQ.
-    expect(who((p) => p.startsWith('sqs:SendMessage') && !p.includes('SchedulerDlq'))).toEqual(['wake']);
+    expect(
+      who(
+        (p) => p.startsWith('sqs:SendMessage') && !p.includes('SchedulerDlq') && !p.includes('MailEventsDlq'),
+      ),
+    ).toEqual(['wake']);
+    // And failed bounce and complaint events in their own DLQ.
+    expect(who((p) => p.startsWith('sqs:SendMessage') && p.includes('MailEventsDlq'))).toEqual([
+      'mail-events',
+    ]);
     expect(who((p) => p.startsWith('sqs:SendMessage') && p.includes('SchedulerDlq'))).toEqual([
       'wake',
       ...FUNCTIONS.filter((f) => ['nightly', 'summary'].includes(f)),
@@ -344,8 +352,9 @@ describe('function grants', () => {
     expect(who((p) => p.startsWith('sqs:ReceiveMessage'))).toEqual(['sender']);
   });
 
-  it('touch the nonces table from the signed owner requests only (actions, sync), by PutItem only', () => {
-    expect(who((p) => p.includes('NoncesTable'))).toEqual(['owner-action', 'sync']);
+  it('touch the nonces table from the signed owner requests (PutItem only) and the sender (the polish cache)', () => {
+    // And the sender, whose polished lines are cached there (a GetItem and a PutItem per variant-day).
+    expect(who((p) => p.includes('NoncesTable'))).toEqual(['sender', 'owner-action', 'sync']);
     for (const fn of ['owner-action', 'sync']) {
       expect(allowed(fn).filter((p) => p.includes('NoncesTable'))).toEqual([
         expect.stringMatching(/^dynamodb:PutItem </),
@@ -407,9 +416,16 @@ describe('function grants', () => {
     );
   });
 
-  it('never scan, delete or batch-write a table', () => {
-    const risky = FUNCTIONS.flatMap(allowed).filter((p) => /dynamodb:(Scan|DeleteItem|Batch)/.test(p));
+  it('never scan, delete or batch-write a table (TTL deletes; BatchGetItem only reads)', () => {
+    const risky = FUNCTIONS.flatMap(allowed).filter((p) => /dynamodb:(Scan|DeleteItem|BatchWrite)/.test(p));
     expect(risky).toEqual([]);
+  });
+
+  it('send email only from the configured sender address', () => {
+    const sender = (grants.sender ?? []).filter((s) => s.Action === 'ses:SendEmail');
+
+    expect(sender).toHaveLength(1);
+    expect(sender[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': TEST_SETTINGS.fromEmail } });
   });
 });
 

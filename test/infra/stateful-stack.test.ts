@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TTL_ATTRIBUTES, tableDefinitions, tableNames } from '#engine/adapters/dynamodb-tables.js';
 import { NAMES, SIZING } from '../../infra/sizing.js';
 import { SECRET_PLACEHOLDER } from '../../infra/stateful-stack.js';
-import { buildTestApp, resourcesOf, TEST_SETTINGS } from './infra-app.js';
+import { buildTestApp, resourcesOf, TEST_ACCOUNT, TEST_SETTINGS } from './infra-app.js';
 
 let template: Template;
 
@@ -56,20 +56,36 @@ describe('StatefulStack tables', () => {
     }
   });
 
-  it('expires nonces by their TTL attribute and no other table', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
-      TableName: 'cr-nonces',
-      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTES.nonces, Enabled: true },
-    });
-    const withTtl = Object.values(resourcesOf(template, 'AWS::DynamoDB::Table')).filter(
-      (t) => t.Properties.TimeToLiveSpecification,
+  it('turns on TTL on every table, by the attribute its adapter writes', () => {
+    for (const [name, attribute] of Object.entries(TTL_ATTRIBUTES)) {
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: `cr-${name}`,
+        TimeToLiveSpecification: { AttributeName: attribute, Enabled: true },
+      });
+    }
+    expect(Object.keys(TTL_ATTRIBUTES).sort()).toEqual(['audit', 'carts', 'contacts', 'nonces']);
+  });
+
+  it('projects only what each index query reads: keys for the carts, no snapshots for the audit', () => {
+    const indexes = Object.values(resourcesOf(template, 'AWS::DynamoDB::Table')).flatMap(
+      (t) => (t.Properties.GlobalSecondaryIndexes ?? []) as { IndexName: string; Projection: unknown }[],
     );
-    expect(withTtl).toHaveLength(1);
+    const projection = (name: string) => indexes.find((i) => i.IndexName === name)?.Projection;
+
+    expect(projection('open-by-email')).toEqual({ ProjectionType: 'KEYS_ONLY' });
+    expect(projection('by-day')).toEqual({ ProjectionType: 'KEYS_ONLY' });
+    expect(projection('by-month')).toEqual({
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: ['at', 'action', 'actor', 'cartId', 'emailHash', 'rulesVersion', 'detail'],
+    });
+    expect(indexes.every((i) => (i.Projection as { ProjectionType: string }).ProjectionType !== 'ALL')).toBe(
+      true,
+    );
   });
 });
 
 describe('StatefulStack rules bucket', () => {
-  it('is versioned, encrypted, private and retained', () => {
+  it('is versioned, encrypted, private and retained (but removed if the first create rolls back)', () => {
     template.hasResource('AWS::S3::Bucket', {
       Properties: {
         VersioningConfiguration: { Status: 'Enabled' },
@@ -85,7 +101,7 @@ describe('StatefulStack rules bucket', () => {
           RestrictPublicBuckets: true,
         },
       },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
   });
@@ -121,12 +137,13 @@ describe('StatefulStack queues', () => {
     );
   });
 
-  it('encrypts every queue, refuses plain HTTP to each, and retains them', () => {
+  it('encrypts every queue, refuses plain HTTP to each, and retains them (except after a failed create)', () => {
     const queues = resourcesOf(template, 'AWS::SQS::Queue');
-    expect(Object.keys(queues)).toHaveLength(3);
+    expect(Object.keys(queues)).toHaveLength(4);
     for (const [id, queue] of Object.entries(queues)) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
-      expect(queue.DeletionPolicy).toBe('Retain');
+      expect(queue.DeletionPolicy).toBe('RetainExceptOnCreate');
+      expect(queue.UpdateReplacePolicy).toBe('Retain');
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: id }],
         PolicyDocument: {
@@ -140,7 +157,52 @@ describe('StatefulStack queues', () => {
 });
 
 describe('StatefulStack alarms and budget', () => {
-  it('alarms on a message in either dead-letter queue, to a topic that emails the alert address', () => {
+  it('lets only the named mail-events rule of this account send to its DLQ', () => {
+    const dlq = Object.keys(resourcesOf(template, 'AWS::SQS::Queue')).find((id) =>
+      id.startsWith('MailEventsDlq'),
+    );
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: dlq }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Condition: {
+              ArnEquals: {
+                'aws:SourceArn': `arn:aws:events:${TEST_SETTINGS.region}:${TEST_ACCOUNT}:rule/${NAMES.mailEventsRule}`,
+              },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets CloudWatch publish to the alarm topic for these alarms of this account only, over TLS only', () => {
+    const alarmIds = Object.keys(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
+    const statements = new Capture();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: statements } });
+    const [allow, ...others] = (statements.asArray() as Record<string, unknown>[]).filter(
+      (s) => s.Effect === 'Allow',
+    );
+
+    expect(others).toEqual([]);
+    expect(allow).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT },
+        ArnLike: { 'aws:SourceArn': alarmIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) },
+      },
+    });
+    expect(statements.asArray()).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  it('alarms on a message in any dead-letter queue, to a topic that emails the alert address', () => {
     const topic = new Capture();
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
@@ -200,7 +262,7 @@ describe('StatefulStack secret', () => {
           PasswordLength: 48,
         },
       },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
     // The engine refuses secrets under 16 characters: a placeholder can never be mistaken for a value.
     expect(SECRET_PLACEHOLDER.length).toBeLessThan(16);

@@ -149,3 +149,49 @@ describe('DynamoDbAuditLog', () => {
     expect(await audit.byCart('cart-1001')).toHaveLength(1);
   });
 });
+
+describe('DynamoDbAuditLog retention', () => {
+  it('gives every row a TTL 13 months after its at, and keeps it out of the entry', async () => {
+    const { names, audit } = await freshLog();
+
+    await audit.record(entry('2026-06-10T18:00:00.000Z'));
+
+    const { Items } = await db.doc.send(
+      new QueryCommand({
+        TableName: names.audit,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'cart#cart-1001' },
+      }),
+    );
+    expect(Items?.[0]?.expiresAt).toBe(Date.parse('2027-07-10T18:00:00Z') / 1000);
+    expect(await audit.byCart('cart-1001')).toEqual([entry('2026-06-10T18:00:00.000Z')]);
+  });
+
+  it('takes another window from its options', async () => {
+    const names = tableNames(`cr-audit-${++tables}-`);
+    await createTables(db.client, names);
+    const audit = new DynamoDbAuditLog({ client: db.doc, tableName: names.audit, auditMonths: 24 });
+
+    await audit.record(entry('2026-06-10T18:00:00.000Z'));
+
+    const { Items } = await db.doc.send(
+      new QueryCommand({
+        TableName: names.audit,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'cart#cart-1001' },
+      }),
+    );
+    expect(Items?.[0]?.expiresAt).toBe(Date.parse('2028-06-10T18:00:00Z') / 1000);
+  });
+
+  it('lists a month from the index without the before and after snapshots', async () => {
+    const { audit } = await freshLog();
+    const cart = sampleCart();
+
+    await audit.record(entry('2026-06-10T18:00:00.000Z', { before: cart, after: cart, detail: { n: 1 } }));
+
+    expect(await collect(audit.byMonth('2026-06'))).toEqual([
+      entry('2026-06-10T18:00:00.000Z', { detail: { n: 1 } }),
+    ]);
+  });
+});

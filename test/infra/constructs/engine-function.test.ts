@@ -120,7 +120,7 @@ describe('bindTable', () => {
   it('lets readers query each index by name, never index/*', () => {
     expect(withTable('read')).toEqual({
       Effect: 'Allow',
-      Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+      Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
       Resource: [
         { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
         { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.any(String), 'Arn'] }, '/index/by-day']] },
