@@ -4,7 +4,7 @@
  * (passed in as props), so it can be destroyed and deployed again without losing data.
  */
 import { Annotations, CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
-import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
@@ -50,7 +50,7 @@ export interface EngineStackProps extends StackProps {
 
 export class EngineStack extends Stack {
   readonly functions: Record<
-    'webhook' | 'wake' | 'sender' | 'unsubscribe' | 'ownerAction' | 'mailEvents',
+    'webhook' | 'wake' | 'sender' | 'unsubscribe' | 'ownerAction' | 'mailEvents' | 'sweep',
     EngineFunction
   >;
   readonly schedulerRole: Role;
@@ -112,6 +112,19 @@ export class EngineStack extends Stack {
       // Scheduler invokes asynchronously: it counts a wake-up delivered once Lambda accepts it, so a
       // wake-up whose handler keeps failing must be parked by Lambda, in the same DLQ as Scheduler's.
       asyncFailureQueue: stateful.schedulerDlq,
+    });
+    const sweep = new EngineFunction(this, 'Sweep', {
+      handler: 'sweep',
+      description:
+        'Every 15 minutes: wakes open carts whose wake-up is long overdue (lost schedule, crashed job)',
+      environment: { ...common, REMINDER_QUEUE_URL: stateful.reminderQueue.queueUrl },
+      timeout: Duration.minutes(2),
+    });
+    new Rule(this, 'SweepSchedule', {
+      description: 'Heals carts nothing will move: runs the sweep every 15 minutes',
+      schedule: Schedule.rate(SIZING.sweepEvery),
+      // A missed run is made up by the next one.
+      targets: [new LambdaFunction(sweep.fn, { retryAttempts: 2, maxEventAge: Duration.minutes(10) })],
     });
     const unsubscribe = new EngineFunction(this, 'Unsubscribe', {
       handler: 'unsubscribe',
@@ -249,6 +262,14 @@ export class EngineStack extends Stack {
     bindQueueSend(wake, stateful.reminderQueue);
     bindRules(wake, stateful.rulesBucket);
 
+    // The sweep wakes carts exactly as the wake function does, and queues a stopped sender's job again.
+    bindTable(sweep, tables.carts, 'readWrite');
+    bindTable(sweep, tables.contacts, 'read');
+    bindTable(sweep, tables.audit, 'append');
+    bindScheduler(sweep, { role: schedulerRole, create: true, delete: true });
+    bindQueueSend(sweep, stateful.reminderQueue);
+    bindRules(sweep, stateful.rulesBucket);
+
     bindTable(sender, tables.carts, 'readWrite');
     bindTable(sender, tables.contacts, 'readWrite');
     bindTable(sender, tables.audit, 'append');
@@ -281,7 +302,7 @@ export class EngineStack extends Stack {
     bindScheduler(mailEvents, { role: schedulerRole, delete: true });
     bindRules(mailEvents, stateful.rulesBucket);
 
-    this.functions = { webhook, wake, sender, unsubscribe, ownerAction, mailEvents };
+    this.functions = { webhook, wake, sender, unsubscribe, ownerAction, mailEvents, sweep };
 
     // 8. The Google functions, once the owner's spreadsheet is known.
     const { spreadsheetId } = config;

@@ -44,6 +44,8 @@ export const SIZING = {
     dlqRetention: Duration.days(14),
   },
   schedulerDlq: { retention: Duration.days(14) },
+  /** How often the sweep looks for carts whose wake-up is long overdue (engine/use-cases/sweep-stuck-carts.ts). */
+  sweepEvery: Duration.minutes(15),
   mailEventsDlq: { retention: Duration.days(14) },
   /** The bounce and complaint rule: EventBridge retries a failed delivery this often, within a day. */
   mailEvents: { retryAttempts: 8, maxEventAge: Duration.hours(24) },

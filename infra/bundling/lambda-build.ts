@@ -15,7 +15,15 @@ import { bedrockTokenPlugin, sdkSizePlugin } from './sdk-plugins.js';
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The handlers, by the file name `engine/handlers/<name>.handler.ts`. */
-export const HANDLERS = ['webhook', 'wake', 'sender', 'unsubscribe', 'owner-action', 'mail-events'] as const;
+export const HANDLERS = [
+  'webhook',
+  'wake',
+  'sender',
+  'unsubscribe',
+  'owner-action',
+  'mail-events',
+  'sweep',
+] as const;
 /**
  * The Google functions, by the file name `sheets-sync/<name>.handler.ts`: the rules sync, the
  * nightly export and the monthly summary. Created only when cdk.json names a spreadsheet.
