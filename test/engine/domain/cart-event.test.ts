@@ -381,7 +381,7 @@ describe('parseCartEvent', () => {
       { returnUrl: `https://acme.example/${'x'.repeat(2048)}` },
       {},
       'cart.returnUrl',
-      'returnUrl is longer than 2048 characters',
+      'returnUrl must be at most 2048 characters',
     ],
     [
       'an unknown time zone',
@@ -610,6 +610,10 @@ describe('parseCartEvent (limits)', () => {
       urlLength: 2048,
       amountWholeDigits: 12,
       amountFractionDigits: 6,
+      emailLength: 254,
+      localeLength: 64,
+      pastDays: 35,
+      futureMinutes: 5,
     });
   });
 
@@ -662,21 +666,21 @@ describe('parseCartEvent (limits)', () => {
       updatedWith({ returnUrl: linkOf(2048) }),
       updatedWith({ returnUrl: linkOf(2049) }),
       'cart.returnUrl',
-      'returnUrl is longer than 2048 characters',
+      'returnUrl must be at most 2048 characters',
     ],
     [
       'an item link',
       withItem({ url: linkOf(2048) }),
       withItem({ url: linkOf(2049) }),
       'cart.items[0].url',
-      'url is longer than 2048 characters',
+      'url must be at most 2048 characters',
     ],
     [
       'an item image',
       withItem({ imageUrl: linkOf(2048) }),
       withItem({ imageUrl: linkOf(2049) }),
       'cart.items[0].imageUrl',
-      'imageUrl is longer than 2048 characters',
+      'imageUrl must be at most 2048 characters',
     ],
     [
       'the whole digits of an amount',
