@@ -63,6 +63,7 @@ const requiredText = (what: string, maxLength: number, required = `${what} is re
 
 // White space, C0/C1 controls (NUL, CR, LF among them) and bidi controls would let a link carry
 // text of its own into an email; a URL never needs them raw (they are percent-encoded).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
 const UNSAFE_IN_URL = /[\s\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 const webUrl = (what: string) =>
@@ -89,23 +90,39 @@ function isLocale(tag: string): boolean {
 const LOCALE = 'locale must be a language tag such as "de-DE"';
 const locale = z
   .string({ error: LOCALE })
-  .max(LIMITS.localeLength, { error: `locale must be at most ${LIMITS.localeLength} characters` })
+  .max(LIMITS.localeLength, {
+    error: `locale must be at most ${LIMITS.localeLength} characters`,
+    abort: true,
+  })
   .refine(isLocale, { error: LOCALE });
 
 const TIME_ZONE = 'timezone must be an IANA time zone such as "Europe/Berlin"';
 const timezone = z
   .string({ error: TIME_ZONE })
-  .max(LIMITS.localeLength, { error: `timezone must be at most ${LIMITS.localeLength} characters` })
+  // Past the limit the name cannot be a zone either: one message, and Intl never reads a huge string.
+  .max(LIMITS.localeLength, {
+    error: `timezone must be at most ${LIMITS.localeLength} characters`,
+    abort: true,
+  })
   .refine(isTimeZone, { error: TIME_ZONE });
 
-// ISO 4217 codes this runtime can format: a code Intl does not know could not be shown in an email.
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+/** Digits after the decimal point of `currency`'s minor unit, as Intl formats it. Throws for a malformed code. */
+const fractionDigitsOf = (currency: string) =>
+  new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
-/** Digits after the decimal point of `currency`'s minor unit (2 for EUR, 0 for JPY, 3 for KWD). */
-export function minorUnitDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-  );
+// ISO 4217 codes this runtime can format (a code Intl does not know could not be shown in an email),
+// each with its minor unit: about 160 entries, read once, because building a formatter per amount
+// cost more than the rest of the parse.
+const MINOR_UNITS: ReadonlyMap<string, number> = new Map(
+  Intl.supportedValuesOf('currency').map((code) => [code, fractionDigitsOf(code)]),
+);
+
+/**
+ * Digits after the decimal point of `currency`'s minor unit (2 for EUR, 0 for JPY, 3 for KWD), or
+ * undefined for a code this runtime does not know.
+ */
+export function minorUnitDigits(currency: string): number | undefined {
+  return MINOR_UNITS.get(currency);
 }
 
 const decimalsOf = (amount: string) => amount.split('.')[1]?.length ?? 0;
@@ -154,8 +171,10 @@ const snapshotSchema = z
         .string({ error: CURRENCY_CODE })
         .trim()
         .toUpperCase()
-        .regex(CURRENCY, { error: CURRENCY_CODE })
-        .refine((code) => CURRENCIES.has(code), { error: 'currency must be an ISO 4217 code such as "USD"' }),
+        .regex(CURRENCY, { error: CURRENCY_CODE, abort: true })
+        .refine((code) => MINOR_UNITS.has(code), {
+          error: 'currency must be an ISO 4217 code such as "USD"',
+        }),
       total: amount('total'),
       items: z
         .array(itemSchema, { error: 'items must be a list' })
@@ -173,8 +192,10 @@ const snapshotSchema = z
     { error: CART_REQUIRED },
   )
   .superRefine((cart, ctx) => {
-    // An amount finer than the currency's minor unit cannot be charged or shown.
+    // An amount finer than the currency's minor unit cannot be charged or shown. A currency Intl does
+    // not know has its own error already.
     const digits = minorUnitDigits(cart.currency);
+    if (digits === undefined) return;
     const check = (amount: string, path: (string | number)[], what: string) => {
       if (DECIMAL.test(amount) && decimalsOf(amount) > digits)
         ctx.addIssue({
@@ -184,7 +205,7 @@ const snapshotSchema = z
         });
     };
     check(cart.total, ['total'], 'total');
-    cart.items.forEach((item, i) => check(item.price, ['items', i, 'price'], 'price'));
+    for (const [i, item] of cart.items.entries()) check(item.price, ['items', i, 'price'], 'price');
   });
 
 const occurredAt = z.iso
