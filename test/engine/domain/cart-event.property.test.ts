@@ -5,6 +5,7 @@ import {
   type CartEvent,
   type CartEventInput,
   cartEventSchema,
+  minorUnitDigits,
   parseCartEvent,
 } from '#engine/domain/cart-event.js';
 import { formatPath } from '#engine/domain/field-errors.js';
@@ -14,6 +15,11 @@ import updatedFixture from '#test/events/storefront/cart-updated.json' with { ty
 import looseFixture from '#test/events/storefront/cart-updated-loose.json' with { type: 'json' };
 
 const LIMITS = CART_EVENT_LIMITS;
+const DAY = 86_400_000;
+/** When the events below reach us: after every storefront fixture's occurredAt. */
+const RECEIVED_AT = new Date('2026-06-10T15:30:00Z');
+const EARLIEST = RECEIVED_AT.getTime() - LIMITS.pastDays * DAY;
+const LATEST = RECEIVED_AT.getTime() + LIMITS.futureMinutes * 60_000;
 
 // Events written to the contract, in every form a sender may use: padded text, nulls for "not given",
 // number amounts, lower-case currencies, times with offsets. Typed by the schema's input type.
@@ -28,9 +34,10 @@ const validText = (max: number) =>
       pad,
     )
     .map(([before, body, after]) => `${before}${body}${after}`);
+/** A time inside the window an event received at RECEIVED_AT may come from, its edges included. */
 const validTime = fc
   .record({
-    at: fc.integer({ min: Date.parse('1970-01-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') }),
+    at: fc.oneof(fc.integer({ min: EARLIEST, max: LATEST }), fc.constantFrom(EARLIEST, LATEST)),
     // Real offsets run from -12:00 to +14:00, in quarter hours.
     offsetQuarters: fc.integer({ min: -48, max: 56 }),
     form: fc.constantFrom('canonical', 'seconds', 'offset'),
@@ -38,42 +45,79 @@ const validTime = fc
   .map(({ at, offsetQuarters, form }) => {
     const iso = new Date(at).toISOString();
     if (form === 'canonical') return iso;
-    if (form === 'seconds') return `${iso.slice(0, 19)}Z`;
+    // Whole seconds, rounded up: the window's edges are whole seconds, so the time stays inside it.
+    if (form === 'seconds') return `${new Date(Math.ceil(at / 1000) * 1000).toISOString().slice(0, 19)}Z`;
     const offset = offsetQuarters * 15;
     const hhmm = `${String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0')}:${String(Math.abs(offset) % 60).padStart(2, '0')}`;
     return `${new Date(at + offset * 60_000).toISOString().slice(0, 23)}${offset < 0 ? '-' : '+'}${hhmm}`;
   });
-const validAmount = fc.oneof(
-  fc.integer({ min: 0, max: 10_000_000 }).map((cents) => (cents / 100).toFixed(2)),
-  fc.integer({ min: 0, max: 10_000_000 }).map((cents) => cents / 100),
-  fc.constantFrom(' 42.5 ', '0', 0, '999999999999.999999', '0.000001'),
-);
+/** Currencies with each kind of minor unit (two decimals, none, three), in the forms a sender may write. */
+const CURRENCIES = [
+  { digits: 2, forms: ['USD', 'usd', ' Usd '] },
+  { digits: 0, forms: ['JPY', 'jpy'] },
+  { digits: 3, forms: ['KWD', ' kwd '] },
+  { digits: 2, forms: ['EUR', 'eur'] },
+];
+/** An amount with at most `digits` decimals, as text or as a number, the extremes included. */
+const validAmount = (digits: number) => {
+  const scale = 10 ** digits;
+  const fraction = (text: string) => (digits === 0 ? '' : `.${text}`);
+  return fc.oneof(
+    fc.integer({ min: 0, max: 10_000_000 }).map((minor) => (minor / scale).toFixed(digits)),
+    // A number prints its shortest form, so never more decimals than it was made with.
+    fc.integer({ min: 0, max: 10_000_000 }).map((minor) => minor / scale),
+    fc.constantFrom(
+      ` 42${fraction('5')} `,
+      '0',
+      0,
+      `999999999999${fraction('9'.repeat(digits))}`,
+      digits === 0 ? '1' : `0.${'0'.repeat(digits - 1)}1`,
+    ),
+  );
+};
 const validUrl = fc.oneof(
   fc.webUrl({ validSchemes: ['http', 'https'] }),
   fc.constantFrom(
     'https://acme.example/cart/1?recover=1',
     ' http://acme.example/p/2 ',
+    '\thttps://acme.example/p/3\n',
+    'https://acme.example/a%20b?q=%0D%0A',
     `https://a.example/${'p'.repeat(2030)}`,
   ),
 );
+/** Cart ids at their limit: 200 characters, and 200 bytes in UTF-8 of two- and three-byte characters. */
+const validCartId = fc.oneof(
+  { weight: 10, arbitrary: validText(LIMITS.cartIdLength) },
+  { weight: 1, arbitrary: fc.constantFrom('é'.repeat(100), `${'€'.repeat(66)}ab`) },
+);
+/** An address of 254 characters: the longest the contract takes. */
+const LONGEST_EMAIL = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}.com`;
+/** A language tag of 64 characters: the longest the contract takes. */
+const LONGEST_LOCALE = `en-x-${Array(6).fill('abcdefgh').join('-')}-zzzzz`;
 const validEmail = fc
-  .tuple(pad, fc.constantFrom('ann@example.com', 'Bo.Chen@Shop.example', 'chris+carts@example.org'), pad)
+  .tuple(
+    pad,
+    fc.constantFrom('ann@example.com', 'Bo.Chen@Shop.example', 'chris+carts@example.org', LONGEST_EMAIL),
+    pad,
+  )
   .map(([before, email, after]) => `${before}${email}${after}`);
 /** An optional field: given, `null`, or left out (`fc.record` leaves out keys it is not required to hold). */
 const orNull = <T>(value: fc.Arbitrary<T>) => fc.option(value, { nil: null, freq: 4 });
 const optionalKeys = { requiredKeys: [] as [] };
 
-const validItem = fc
-  .tuple(
-    fc.record({
-      sku: validText(LIMITS.skuLength),
-      title: validText(LIMITS.titleLength),
-      quantity: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constant(LIMITS.quantity)),
-      price: validAmount,
-    }),
-    fc.record({ imageUrl: orNull(validUrl), url: orNull(validUrl) }, optionalKeys),
-  )
-  .map(([required, optional]) => ({ ...required, ...optional }));
+/** An item priced in a currency of `digits` decimals. */
+const validItem = (digits: number) =>
+  fc
+    .tuple(
+      fc.record({
+        sku: validText(LIMITS.skuLength),
+        title: validText(LIMITS.titleLength),
+        quantity: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constant(LIMITS.quantity)),
+        price: validAmount(digits),
+      }),
+      fc.record({ imageUrl: orNull(validUrl), url: orNull(validUrl) }, optionalKeys),
+    )
+    .map(([required, optional]) => ({ ...required, ...optional }));
 
 const validUpdated = fc
   .tuple(
@@ -82,24 +126,29 @@ const validUpdated = fc
       occurredAt: validTime,
       cart: fc
         .tuple(
-          fc.record({
-            id: validText(LIMITS.cartIdLength),
-            currency: fc.constantFrom('USD', 'eur', ' Gbp '),
-            total: validAmount,
-            items: fc.oneof(
-              { weight: 20, arbitrary: fc.array(validItem, { maxLength: 3 }) },
-              {
-                weight: 1,
-                arbitrary: validItem.map((item) => Array.from({ length: LIMITS.items }, () => item)),
-              },
-            ),
-            returnUrl: validUrl,
-          }),
+          // The currency decides how many decimals every amount of the cart may have.
+          fc.constantFrom(...CURRENCIES).chain(({ digits, forms }) =>
+            fc.record({
+              id: validCartId,
+              currency: fc.constantFrom(...forms),
+              total: validAmount(digits),
+              items: fc.oneof(
+                { weight: 20, arbitrary: fc.array(validItem(digits), { maxLength: 3 }) },
+                {
+                  weight: 1,
+                  arbitrary: validItem(digits).map((item) =>
+                    Array.from({ length: LIMITS.items }, () => item),
+                  ),
+                },
+              ),
+              returnUrl: validUrl,
+            }),
+          ),
           fc.record(
             {
               email: orNull(validEmail),
               timezone: orNull(fc.constantFrom('Europe/Berlin', 'America/New_York', 'UTC')),
-              locale: orNull(fc.constantFrom('de-DE', 'en', 'en-us')),
+              locale: orNull(fc.constantFrom('de-DE', 'en', 'en-us', LONGEST_LOCALE)),
               marketingConsent: orNull(fc.boolean()),
               source: orNull(
                 fc.constantFrom('storefront' as const, 'saved_link' as const, 'import' as const),
@@ -118,10 +167,7 @@ const validCheckedOut = fc
     id: validText(LIMITS.idLength),
     occurredAt: validTime,
     cart: fc
-      .tuple(
-        fc.record({ id: validText(LIMITS.cartIdLength) }),
-        fc.record({ email: orNull(validEmail) }, optionalKeys),
-      )
+      .tuple(fc.record({ id: validCartId }), fc.record({ email: orNull(validEmail) }, optionalKeys))
       .map(([required, optional]) => ({ ...required, ...optional })),
   })
   .map((event) => ({ ...event, type: 'cart.checked_out' as const }));
@@ -148,13 +194,26 @@ const text = (max: number) =>
   mostly(
     fc.string({ minLength: 1, maxLength: 12 }),
     anyOf('', '   ', ' padded ', '\tx\n', 'x'.repeat(max), 'x'.repeat(max + 1), ` ${'y'.repeat(max)} `),
+    // 100 and 67 characters, 200 and 201 bytes in UTF-8: within every length, over the cart id's bytes.
+    anyOf('é'.repeat(100), '€'.repeat(67)),
     wrongType,
   );
+/** A time with an offset in `form`: canonical, or at +02:00 in whole seconds. */
+const timeAt = (at: number, form: 'canonical' | 'offset') =>
+  form === 'canonical'
+    ? new Date(at).toISOString()
+    : `${new Date(at + 2 * 3_600_000).toISOString().slice(0, 19)}+02:00`;
 const time = mostly(
+  fc.tuple(fc.integer({ min: EARLIEST, max: LATEST }), fc.constantFrom('canonical', 'offset')).map(
+    // Rounded up to whole seconds so the offset form, which drops milliseconds, stays inside the window.
+    ([at, form]) => timeAt(Math.ceil(at / 1000) * 1000, form),
+  ),
   fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
   fc
     .date({ min: new Date('1970-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
-    .map((d) => d.toISOString().replace('.000Z', 'Z').replace('Z', '+02:00')),
+    .map((d) => timeAt(d.getTime(), 'offset')),
+  // The window's edges, and one millisecond beyond each.
+  anyOf(EARLIEST, LATEST, EARLIEST - 1, LATEST + 1).map((at) => timeAt(at as number, 'canonical')),
   anyOf(
     '2026-06-10T14:00:00Z',
     '2026-06-10T16:00:00+02:00',
@@ -198,6 +257,11 @@ const amount = mostly(
     'NaN',
     '',
     NaN,
+    // Finer than some minor units: refused for JPY, for USD, or for every currency drawn.
+    '42.5',
+    '42.505',
+    '0.0001',
+    1.5,
   ),
   wrongType,
 );
@@ -216,6 +280,13 @@ const url = mostly(
     `https://shop.example.com/${'p'.repeat(2020)}`,
     `https://shop.example.com/${'p'.repeat(2100)}`,
     '',
+    '\thttps://shop.example.com/padded\n',
+    'https://shop.example.com/x   URGENT: call 555-0100',
+    'https://shop.example.com/a\u0000b',
+    'https://shop.example.com/a\r\nBcc: x@example.com',
+    'https://shop.example.com/\u202Egpj.exe',
+    'https://shop.example.com/\u0085',
+    'https://shop.example.com/a\u00a0b',
   ),
   wrongType,
 );
@@ -223,6 +294,7 @@ const email = mostly(
   anyOf('ann@example.com', ' ANN@Example.com ', 'bob.b@shop.example.co'),
   fc.emailAddress(),
   anyOf('ann@', '@example.com', 'ann@example', 'a b@example.com', ''),
+  anyOf(LONGEST_EMAIL, `a${LONGEST_EMAIL}`),
   wrongType,
 );
 const item = mostly(
@@ -244,18 +316,28 @@ const item = mostly(
 const snapshot = fc.record({
   id: text(200),
   email: maybe(email),
-  currency: mostly(anyOf('USD', 'usd', ' eur '), anyOf('US', 'USDX', 'U$D', 'ıso', ''), wrongType),
+  currency: mostly(
+    anyOf('USD', 'usd', ' eur ', 'JPY', 'KWD'),
+    anyOf('US', 'USDX', 'U$D', 'ıso', '', 'ZZZ', 'XXX'),
+    wrongType,
+  ),
   total: amount,
   items: mostly(fc.array(item, { maxLength: 3 }), anyOf(Array(201).fill(null), 'none'), wrongType),
   returnUrl: url,
   timezone: maybe(
     mostly(
       anyOf('Europe/Berlin', 'America/New_York', 'UTC', 'utc'),
-      anyOf('Mars/Base', 'Europe/', ''),
+      anyOf('Mars/Base', 'Europe/', '', `Europe/${'x'.repeat(58)}`),
       wrongType,
     ),
   ),
-  locale: maybe(mostly(anyOf('de-DE', 'en', 'zz'), anyOf('en_US', 'xx-invalid-tag-', ''), wrongType)),
+  locale: maybe(
+    mostly(
+      anyOf('de-DE', 'en', 'zz', LONGEST_LOCALE),
+      anyOf('en_US', 'xx-invalid-tag-', '', `${LONGEST_LOCALE}z`),
+      wrongType,
+    ),
+  ),
   marketingConsent: maybe(mostly(fc.boolean(), anyOf('yes', 0))),
   source: maybe(mostly(anyOf('storefront', 'saved_link', 'import'), anyOf('web', 'Storefront'), wrongType)),
   abandonedCheckoutUrl: maybe(url),
@@ -280,6 +362,28 @@ const ODD = [
   ...['ann@example.com', ' ANN@Example.com ', 'ann@', 'ann@example', 'Europe/Berlin', 'utc', 'Mars/Base'],
   ...['de-DE', 'en_US', 'storefront', 'import', 'web', 'cart.updated', 'cart.checked_out', 'cart.created'],
   ...[true, false, 'yes', null, undefined, MISSING, [], {}, Array(201).fill(null), [null], Array(2)],
+  // The door's bounds: the occurredAt window at RECEIVED_AT, currencies and their minor units, bytes
+  // of a cart id, safe links, the longest email and language tag.
+  ...[
+    new Date(EARLIEST).toISOString(),
+    new Date(EARLIEST - 1).toISOString(),
+    new Date(LATEST + 1).toISOString(),
+  ],
+  ...['1970-01-01T00:00:00Z', '9999-12-31T23:59:59Z', 'ZZZ', 'JPY', 'KWD', '42.505', '42.5', 1.5],
+  ...[
+    'é'.repeat(100),
+    '€'.repeat(67),
+    LONGEST_EMAIL,
+    `a${LONGEST_EMAIL}`,
+    LONGEST_LOCALE,
+    `${LONGEST_LOCALE}z`,
+  ],
+  ...[
+    'https://shop.example.com/a b',
+    'https://shop.example.com/a\u0000b',
+    'https://shop.example.com/\u202Ex',
+  ],
+  ...['\thttps://shop.example.com/padded\n'],
 ];
 const PATHS = [
   ['id'],
@@ -389,9 +493,16 @@ function expectedRead(input: CartEventInput): CartEvent {
 
 const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const DECIMAL = /^\d{1,12}(\.\d{1,6})?$/;
+/** What no link may hold raw: white space, C0 and C1 controls, bidi controls. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for.
+const UNSAFE_IN_LINK = /[\s\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const decimalsOf = (amount: string) => amount.split('.')[1]?.length ?? 0;
 
-/** Asserts what holds of every event the schema returns, whatever it was given. */
-function expectCanonical(event: CartEvent): void {
+/**
+ * Asserts what holds of every event the schema returns, whatever it was given; with `receivedAt`, also
+ * that it happened inside the window an event received then may come from.
+ */
+function expectCanonical(event: CartEvent, receivedAt?: Date): void {
   const trimmedWithin = (value: string, max: number) => {
     expect(value).toBe(value.trim());
     expect(value.length).toBeGreaterThanOrEqual(1);
@@ -401,15 +512,29 @@ function expectCanonical(event: CartEvent): void {
   trimmedWithin(event.cart.id, LIMITS.cartIdLength);
   expect(event.occurredAt).toMatch(CANONICAL_TIME);
   expect(new Date(event.occurredAt).toISOString()).toBe(event.occurredAt);
+  if (receivedAt) {
+    const at = Date.parse(event.occurredAt);
+    expect(at).toBeGreaterThanOrEqual(receivedAt.getTime() - LIMITS.pastDays * DAY);
+    expect(at).toBeLessThanOrEqual(receivedAt.getTime() + LIMITS.futureMinutes * 60_000);
+  }
+  expect(Buffer.byteLength(event.cart.id, 'utf8')).toBeLessThanOrEqual(LIMITS.cartIdLength);
   expect(JSON.stringify(event)).not.toContain('null');
-  if (event.cart.email !== undefined) expect(event.cart.email).toBe(event.cart.email.trim());
+  if (event.cart.email !== undefined) {
+    expect(event.cart.email).toBe(event.cart.email.trim());
+    expect(event.cart.email.length).toBeLessThanOrEqual(LIMITS.emailLength);
+  }
   if (event.type === 'cart.checked_out') {
     expect(Object.keys(event.cart).every((key) => key === 'id' || key === 'email')).toBe(true);
     return;
   }
   const cart = event.cart;
   expect(cart.currency).toMatch(/^[A-Z]{3}$/);
+  const digits = minorUnitDigits(cart.currency);
+  expect(digits).toBeTypeOf('number');
   expect(cart.total).toMatch(DECIMAL);
+  expect(decimalsOf(cart.total)).toBeLessThanOrEqual(digits ?? -1);
+  for (const tag of [cart.locale, cart.timezone])
+    if (tag !== undefined) expect(tag.length).toBeLessThanOrEqual(LIMITS.localeLength);
   expect(cart.items.length).toBeLessThanOrEqual(LIMITS.items);
   expect(['storefront', 'saved_link', 'import']).toContain(cart.source);
   for (const item of cart.items) {
@@ -419,17 +544,25 @@ function expectCanonical(event: CartEvent): void {
       true,
     );
     expect(item.price).toMatch(DECIMAL);
+    expect(decimalsOf(item.price)).toBeLessThanOrEqual(digits ?? -1);
     for (const link of [item.url, item.imageUrl])
-      if (link !== undefined) expect(link.length).toBeLessThanOrEqual(LIMITS.urlLength);
+      if (link !== undefined) {
+        expect(link.length).toBeLessThanOrEqual(LIMITS.urlLength);
+        expect(link).not.toMatch(UNSAFE_IN_LINK);
+      }
   }
   expect(cart.returnUrl).toMatch(/^https?:\/\/\S+$/i);
+  expect(cart.returnUrl).not.toMatch(UNSAFE_IN_LINK);
   expect(cart.returnUrl.length).toBeLessThanOrEqual(LIMITS.urlLength);
 }
 
-/** Asserts the event reads as itself: as it is, and after a trip through JSON (which drops undefined keys). */
-function expectFixedPoint(event: CartEvent): void {
+/**
+ * Asserts the event reads as itself: as it is, and after a trip through JSON (which drops undefined
+ * keys), received at `receivedAt`.
+ */
+function expectFixedPoint(event: CartEvent, receivedAt: Date): void {
   expect(entries(cartEventSchema.parse(structuredClone(event)))).toEqual(entries(event));
-  expect(parseCartEvent(JSON.parse(JSON.stringify(event)))).toEqual({ ok: true, event });
+  expect(parseCartEvent(JSON.parse(JSON.stringify(event)), receivedAt)).toEqual({ ok: true, event });
 }
 
 /** True when `path` is `field` or a path inside it (`cart` holds `cart.id` and `cart.items[0]`). */
@@ -441,7 +574,7 @@ describe('cartEventSchema (property)', () => {
     fc.assert(
       fc.property(validEvent, (input) => {
         // Act
-        const parsed = parseCartEvent(structuredClone(input));
+        const parsed = parseCartEvent(structuredClone(input), RECEIVED_AT);
 
         // Assess: the same keys in the same order, undefined keys included.
         expect(parsed.ok).toBe(true);
@@ -456,11 +589,11 @@ describe('cartEventSchema (property)', () => {
     fc.assert(
       fc.property(validEvent, (input) => {
         // Act
-        const parsed = parseCartEvent(structuredClone(input));
+        const parsed = parseCartEvent(structuredClone(input), RECEIVED_AT);
 
         // Assess
         if (!parsed.ok) throw parsed.error;
-        expectFixedPoint(parsed.event);
+        expectFixedPoint(parsed.event, RECEIVED_AT);
       }),
       { numRuns: 300 },
     );
@@ -472,12 +605,12 @@ describe('cartEventSchema (property)', () => {
     fc.assert(
       fc.property(event.map(withoutMissing), (body) => {
         // Act
-        const parsed = parseCartEvent(structuredClone(body));
+        const parsed = parseCartEvent(structuredClone(body), RECEIVED_AT);
 
         // Assess
         if (parsed.ok) {
           accepted++;
-          expectCanonical(parsed.event);
+          expectCanonical(parsed.event, RECEIVED_AT);
           return;
         }
         rejected++;
@@ -498,15 +631,21 @@ describe('cartEventSchema (property)', () => {
     fc.assert(
       fc.property(nearMiss, ({ body, changed }) => {
         // Act
-        const parsed = parseCartEvent(structuredClone(body));
+        const parsed = parseCartEvent(structuredClone(body), RECEIVED_AT);
 
         // Assess
         if (parsed.ok) {
-          expectCanonical(parsed.event);
+          expectCanonical(parsed.event, RECEIVED_AT);
           return;
         }
-        // The type decides which fields of the cart are read, so a changed type may find any of them wrong.
-        const blamed = changed === 'type' ? ['type', 'cart'] : [changed];
+        // The type decides which fields of the cart are read, so a changed type may find any of them
+        // wrong; the currency decides how many decimals the amounts may have.
+        const blamed =
+          changed === 'type'
+            ? ['type', 'cart']
+            : changed === 'cart.currency'
+              ? ['cart.currency', 'cart.total', 'cart.items']
+              : [changed];
         for (const error of parsed.error.errors) {
           expect(blamed.some((field) => isAtOrUnder(error.path, field))).toBe(true);
         }
@@ -516,20 +655,23 @@ describe('cartEventSchema (property)', () => {
   });
 
   it('reads every storefront fixture and every well-formed event of a generated month as itself', () => {
-    // Prepare
-    const bodies: unknown[] = [updatedFixture, looseFixture, checkedOutFixture];
+    // Prepare: each body with the time it reaches the engine (a scenario line's `at`).
+    const bodies: [unknown, Date][] = [updatedFixture, looseFixture, checkedOutFixture].map((body) => [
+      body,
+      RECEIVED_AT,
+    ]);
     for (const line of generateScenario({ carts: 300, days: 3, seed: 5 }))
-      if ('event' in line) bodies.push(line.event);
+      if ('event' in line) bodies.push([line.event, new Date(line.at)]);
 
     // Act
-    const read = bodies.map((body) => parseCartEvent(structuredClone(body)));
+    const read = bodies.map(([body, at]) => [parseCartEvent(structuredClone(body), at), at] as const);
 
     // Assess: the generator sends a few broken events on purpose, and no more.
-    const accepted = read.flatMap((parsed) => (parsed.ok ? [parsed.event] : []));
+    const accepted = read.flatMap(([parsed, at]) => (parsed.ok ? [[parsed.event, at] as const] : []));
     expect(accepted.length).toBeGreaterThan(bodies.length * 0.99);
-    for (const parsed of accepted) {
-      expectCanonical(parsed);
-      expectFixedPoint(parsed);
+    for (const [parsed, at] of accepted) {
+      expectCanonical(parsed, at);
+      expectFixedPoint(parsed, at);
     }
   });
 });
