@@ -34,7 +34,7 @@ describe('dynamodb-tables', () => {
     expect(Table?.TableStatus).toBe('ACTIVE');
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
     expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(
-      [CART_INDEXES.byDay, CART_INDEXES.openByEmail].sort(),
+      [CART_INDEXES.byDay, CART_INDEXES.openByEmail, CART_INDEXES.openByWake].sort(),
     );
     for (const name of Object.values(names)) {
       const described = await db.client.send(new DescribeTableCommand({ TableName: name }));
