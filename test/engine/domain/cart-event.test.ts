@@ -908,6 +908,16 @@ describe('parseCartEvent (bounds at the door)', () => {
     expect(errors).toEqual([{ path: 'cart.currency', message }]);
   });
 
+  it('refuses an address with a non-ASCII character, so its characters are its bytes', () => {
+    // Act: the unsubscribe token's bound counts the email's 254 characters as 254 bytes.
+    const errors = errorsOf(parseCartEvent(updatedWith({ email: 'jürgen@example.com' })));
+
+    // Assess
+    expect(errors).toEqual([
+      { path: 'cart.email', message: 'email must be an email address such as "shopper@example.com"' },
+    ]);
+  });
+
   it('refuses a timezone over 64 characters, naming the limit', () => {
     // Act
     const errors = errorsOf(parseCartEvent(updatedWith({ timezone: `Europe/${'x'.repeat(58)}` })));
