@@ -10,8 +10,15 @@ import { isTimeZone } from './time-zone.js';
 export const CART_EVENT_LIMITS = {
   /** Characters of the event id (after trimming). */
   idLength: 200,
-  /** Characters of the cart id (after trimming). */
+  /**
+   * Characters of the cart id (after trimming), and its bytes in UTF-8: the id rides in every
+   * unsubscribe link, which must fit one header line (RFC 5322: 998 characters).
+   */
   cartIdLength: 200,
+  /** Characters of an email address (RFC 5321's longest forward path, less its brackets). */
+  emailLength: 254,
+  /** Characters of a language tag or a time zone name. */
+  localeLength: 64,
   /** Characters of an item's SKU (after trimming). */
   skuLength: 200,
   /** Characters of an item's title (after trimming). */
@@ -24,8 +31,12 @@ export const CART_EVENT_LIMITS = {
   urlLength: 2048,
   /** Digits of an amount before its decimal point. */
   amountWholeDigits: 12,
-  /** Digits of an amount after its decimal point. */
+  /** Digits of an amount after its decimal point; the currency's own minor unit may allow fewer. */
   amountFractionDigits: 6,
+  /** How old an event may be: the nightly import brings carts up to a month old. */
+  pastDays: 35,
+  /** How far ahead of our clock an event may be: a storefront's clock may run a little fast. */
+  futureMinutes: 5,
 } as const;
 
 const LIMITS = CART_EVENT_LIMITS;
@@ -48,12 +59,23 @@ const requiredText = (what: string, maxLength: number, required = `${what} is re
     .string({ error: required })
     .trim()
     .min(1, { error: required })
-    .max(maxLength, { error: `${what} must be at most ${maxLength} characters` });
+    .max(maxLength, { error: `${what} must be at most ${maxLength} characters`, abort: true });
+
+// White space, C0/C1 controls (NUL, CR, LF among them) and bidi controls would let a link carry
+// text of its own into an email; a URL never needs them raw (they are percent-encoded).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+const UNSAFE_IN_URL = /[\s\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 const webUrl = (what: string) =>
   z
-    .url({ protocol: /^https?$/, error: `${what} must be an http(s) URL` })
-    .max(LIMITS.urlLength, { error: `${what} is longer than ${LIMITS.urlLength} characters` });
+    .string({ error: `${what} must be an http(s) URL` })
+    .trim()
+    .max(LIMITS.urlLength, { error: `${what} must be at most ${LIMITS.urlLength} characters`, abort: true })
+    .refine((url) => !UNSAFE_IN_URL.test(url), {
+      error: `${what} must not contain spaces, line breaks, control or bidi characters`,
+      abort: true,
+    })
+    .pipe(z.url({ protocol: /^https?$/, error: `${what} must be an http(s) URL` }));
 
 /** True for a BCP 47 language tag such as "de-DE"; `Intl` throws for anything else. */
 function isLocale(tag: string): boolean {
@@ -66,10 +88,44 @@ function isLocale(tag: string): boolean {
 }
 
 const LOCALE = 'locale must be a language tag such as "de-DE"';
-const locale = z.string({ error: LOCALE }).refine(isLocale, { error: LOCALE });
+const locale = z
+  .string({ error: LOCALE })
+  .max(LIMITS.localeLength, {
+    error: `locale must be at most ${LIMITS.localeLength} characters`,
+    abort: true,
+  })
+  .refine(isLocale, { error: LOCALE });
 
 const TIME_ZONE = 'timezone must be an IANA time zone such as "Europe/Berlin"';
-const timezone = z.string({ error: TIME_ZONE }).refine(isTimeZone, { error: TIME_ZONE });
+const timezone = z
+  .string({ error: TIME_ZONE })
+  // Past the limit the name cannot be a zone either: one message, and Intl never reads a huge string.
+  .max(LIMITS.localeLength, {
+    error: `timezone must be at most ${LIMITS.localeLength} characters`,
+    abort: true,
+  })
+  .refine(isTimeZone, { error: TIME_ZONE });
+
+/** Digits after the decimal point of `currency`'s minor unit, as Intl formats it. Throws for a malformed code. */
+const fractionDigitsOf = (currency: string) =>
+  new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+
+// ISO 4217 codes this runtime can format (a code Intl does not know could not be shown in an email),
+// each with its minor unit: about 160 entries, read once, because building a formatter per amount
+// cost more than the rest of the parse.
+const MINOR_UNITS: ReadonlyMap<string, number> = new Map(
+  Intl.supportedValuesOf('currency').map((code) => [code, fractionDigitsOf(code)]),
+);
+
+/**
+ * Digits after the decimal point of `currency`'s minor unit (2 for EUR, 0 for JPY, 3 for KWD), or
+ * undefined for a code this runtime does not know.
+ */
+export function minorUnitDigits(currency: string): number | undefined {
+  return MINOR_UNITS.get(currency);
+}
+
+const decimalsOf = (amount: string) => amount.split('.')[1]?.length ?? 0;
 
 /** Missing and `null` both mean "not given": storefronts send either. */
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
@@ -77,6 +133,7 @@ const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform(
 const email = z
   .string({ error: 'email must be an email address' })
   .trim()
+  .max(LIMITS.emailLength, { error: `email must be at most ${LIMITS.emailLength} characters` })
   .pipe(z.email({ error: 'email must be an email address such as "shopper@example.com"' }));
 
 const QUANTITY = 'quantity must be a whole number of at least 1';
@@ -97,36 +154,59 @@ const itemSchema = z.object(
   { error: 'each item must be an object with sku, title, quantity and price' },
 );
 
-const cartId = requiredText('cart.id', LIMITS.cartIdLength);
+const cartId = requiredText('cart.id', LIMITS.cartIdLength).refine(
+  (id) => Buffer.byteLength(id, 'utf8') <= LIMITS.cartIdLength,
+  { error: `cart.id must be at most ${LIMITS.cartIdLength} bytes in UTF-8` },
+);
 
 const CART_REQUIRED = 'cart is required: an object with the cart id and, for cart.updated, its contents';
 const CURRENCY_CODE = 'currency must be a three-letter code such as "USD"';
 
-const snapshotSchema = z.object(
-  {
-    id: cartId,
-    email: optional(email),
-    currency: z
-      .string({ error: CURRENCY_CODE })
-      .trim()
-      .toUpperCase()
-      .regex(CURRENCY, { error: CURRENCY_CODE }),
-    total: amount('total'),
-    items: z
-      .array(itemSchema, { error: 'items must be a list' })
-      .max(LIMITS.items, { error: `a cart holds at most ${LIMITS.items} items` }),
-    returnUrl: webUrl('returnUrl'),
-    timezone: optional(timezone),
-    locale: optional(locale),
-    marketingConsent: optional(z.boolean({ error: 'marketingConsent must be true or false' })),
-    source: optional(
-      z.enum(['storefront', 'saved_link', 'import'], {
-        error: 'source must be storefront, saved_link or import',
-      }),
-    ).transform((s) => s ?? 'storefront'),
-  },
-  { error: CART_REQUIRED },
-);
+const snapshotSchema = z
+  .object(
+    {
+      id: cartId,
+      email: optional(email),
+      currency: z
+        .string({ error: CURRENCY_CODE })
+        .trim()
+        .toUpperCase()
+        .regex(CURRENCY, { error: CURRENCY_CODE, abort: true })
+        .refine((code) => MINOR_UNITS.has(code), {
+          error: 'currency must be an ISO 4217 code such as "USD"',
+        }),
+      total: amount('total'),
+      items: z
+        .array(itemSchema, { error: 'items must be a list' })
+        .max(LIMITS.items, { error: `a cart holds at most ${LIMITS.items} items` }),
+      returnUrl: webUrl('returnUrl'),
+      timezone: optional(timezone),
+      locale: optional(locale),
+      marketingConsent: optional(z.boolean({ error: 'marketingConsent must be true or false' })),
+      source: optional(
+        z.enum(['storefront', 'saved_link', 'import'], {
+          error: 'source must be storefront, saved_link or import',
+        }),
+      ).transform((s) => s ?? 'storefront'),
+    },
+    { error: CART_REQUIRED },
+  )
+  .superRefine((cart, ctx) => {
+    // An amount finer than the currency's minor unit cannot be charged or shown. A currency Intl does
+    // not know has its own error already.
+    const digits = minorUnitDigits(cart.currency);
+    if (digits === undefined) return;
+    const check = (amount: string, path: (string | number)[], what: string) => {
+      if (DECIMAL.test(amount) && decimalsOf(amount) > digits)
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `${what} has more decimals than ${cart.currency} allows (${digits})`,
+        });
+    };
+    check(cart.total, ['total'], 'total');
+    for (const [i, item] of cart.items.entries()) check(item.price, ['items', i, 'price'], 'price');
+  });
 
 const occurredAt = z.iso
   .datetime({
@@ -179,7 +259,7 @@ export type ParsedEvent = { ok: true; event: CartEvent } | { ok: false; error: V
  * Validates a cart event (the webhook body) with `cartEventSchema`, reporting every field error at once.
  * @example parseCartEvent(JSON.parse(body)) // { ok: true, event } or { ok: false, error }
  */
-export function parseCartEvent(body: unknown): ParsedEvent {
+export function parseCartEvent(body: unknown, receivedAt?: Date): ParsedEvent {
   // zod would answer a non-object with the union's "type must be ..." message, which hides the real problem.
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return {
@@ -190,8 +270,30 @@ export function parseCartEvent(body: unknown): ParsedEvent {
     };
   }
   const result = cartEventSchema.safeParse(body);
-  if (result.success) return { ok: true, event: result.data };
-  return { ok: false, error: new ValidationError('The cart event', toFieldErrors(result.error)) };
+  if (!result.success)
+    return { ok: false, error: new ValidationError('The cart event', toFieldErrors(result.error)) };
+  const late = receivedAt ? occurredAtOutOfBounds(result.data.occurredAt, receivedAt) : undefined;
+  if (late) return { ok: false, error: new ValidationError('The cart event', [late]) };
+  return { ok: true, event: result.data };
+}
+
+/**
+ * Why `occurredAt` cannot be taken at `receivedAt`, or undefined: an event from further back than the
+ * import lane reaches, or from further ahead than clock skew explains, would freeze its cart (every
+ * later update "stale", its wake-up years away).
+ */
+export function occurredAtOutOfBounds(
+  occurredAt: string,
+  receivedAt: Date,
+): { path: string; message: string } | undefined {
+  const at = Date.parse(occurredAt);
+  const earliest = receivedAt.getTime() - LIMITS.pastDays * 86_400_000;
+  const latest = receivedAt.getTime() + LIMITS.futureMinutes * 60_000;
+  if (at >= earliest && at <= latest) return undefined;
+  return {
+    path: 'occurredAt',
+    message: `occurredAt must be at most ${LIMITS.pastDays} days before and ${LIMITS.futureMinutes} minutes after the time we receive it (between ${new Date(earliest).toISOString()} and ${new Date(latest).toISOString()})`,
+  };
 }
 
 /** The key emails are compared by: trimmed and lower-cased. */

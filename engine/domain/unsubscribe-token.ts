@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { CART_EVENT_LIMITS } from './cart-event.js';
 import { InvalidUnsubscribeTokenError } from './errors.js';
 
 /** What an unsubscribe token carries: whose reminders to stop, from which cart's email. */
@@ -16,6 +17,24 @@ const HEADER_BYTES = 1 + IV_BYTES;
 const LENGTH_BYTES = 2;
 const MAX_EMAIL_BYTES = 0xffff;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Characters of the token sealed for an email key and a cart id of these UTF-8 byte lengths: the
+ * version byte, IV, length prefix, both texts and the tag, in unpadded base64url.
+ */
+export function unsubscribeTokenLength(emailBytes: number, cartIdBytes: number): number {
+  const sealedBytes = HEADER_BYTES + LENGTH_BYTES + emailBytes + cartIdBytes + TAG_BYTES;
+  return Math.ceil((sealedBytes * 4) / 3);
+}
+
+/**
+ * Characters of the longest token a cart event can lead to (647): the longest email (ASCII, as the
+ * schema's address pattern allows, so one byte a character) and the longest cart id in bytes.
+ */
+export const MAX_UNSUBSCRIBE_TOKEN_LENGTH = unsubscribeTokenLength(
+  CART_EVENT_LIMITS.emailLength,
+  CART_EVENT_LIMITS.cartIdLength,
+);
 
 interface DerivedKeys {
   encryption: Buffer;

@@ -40,9 +40,13 @@ export type Refuse = (
   extra?: Record<string, unknown>,
 ) => LambdaFunctionURLResult;
 
+/** `application/json`, with at most a UTF-8 charset: not `application/json-seq`, not `+json` types. */
+const JSON_TYPE = /^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i;
+
 /**
  * The envelope every signed endpoint shares, checked in one order: POST (405), at most 256 KB (413),
- * JSON (415), a valid signature on the raw bytes within five minutes (401), parseable JSON (400).
+ * JSON (415), a valid signature on the raw bytes within five minutes (401), valid UTF-8 and parseable
+ * JSON (400).
  * Each refusal is logged with its reason, never the body. Returns the parsed body and the same
  * `refuse` for the endpoint's own checks.
  */
@@ -60,7 +64,7 @@ export function readSignedJson(
   const body = rawBody(event);
   if (body.length > MAX_BODY_BYTES)
     return fail(413, 'payload_too_large', `The body is over ${MAX_BODY_BYTES} bytes.`);
-  if (!/^application\/(.+\+)?json\b/i.test(header(event, 'content-type') ?? '')) {
+  if (!JSON_TYPE.test(header(event, 'content-type') ?? '')) {
     return fail(
       415,
       'unsupported_media_type',
@@ -69,8 +73,17 @@ export function readSignedJson(
   }
   const signature = verifySignature(header(event, SIGNATURE_HEADER), body, check.secrets, check.now);
   if (!signature.ok) return fail(401, 'bad_signature', signature.reason);
+  let text: string;
   try {
-    return { ok: true, body: JSON.parse(body.toString('utf8')), refuse };
+    // Strictly: a lenient decode would turn bad bytes into U+FFFD and store what was never sent.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return fail(400, 'invalid_utf8', 'The body is not valid UTF-8.', {
+      errors: [{ path: '', message: 'is not valid UTF-8' }],
+    });
+  }
+  try {
+    return { ok: true, body: JSON.parse(text), refuse };
   } catch {
     return fail(400, 'invalid_json', 'The body is not valid JSON.', {
       errors: [{ path: '', message: 'is not valid JSON' }],

@@ -1,11 +1,13 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { InvalidUnsubscribeTokenError } from '../domain/errors.js';
+import { MAX_UNSUBSCRIBE_TOKEN_LENGTH } from '../domain/unsubscribe-token.js';
 import { unsubscribeByToken } from '../use-cases/unsubscribe.js';
 import { type UnsubscribeContext, unsubscribeContext } from './aws-context.js';
 import { header, html, method, rawBody } from './function-url.js';
 import { alreadyDonePage, badTokenPage, confirmPage, donePage, notAllowedPage } from './unsubscribe-pages.js';
 
-const TOKEN_PATH = /^\/u\/([A-Za-z0-9_-]{16,400})\/?$/;
+// Long enough for every token the engine makes from an event the webhook accepts, and no longer.
+const TOKEN_PATH = new RegExp(`^/u/([A-Za-z0-9_-]{16,${MAX_UNSUBSCRIBE_TOKEN_LENGTH}})/?$`);
 
 /**
  * One-click unsubscribe (RFC 8058). GET /u/<token> shows a confirmation page with a button; POST

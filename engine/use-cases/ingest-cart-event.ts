@@ -39,13 +39,13 @@ export type IngestResult =
  * 4. A checkout also closes the shopper's other open carts whose last activity precedes it.
  */
 export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<IngestResult> {
-  const parsed = parseCartEvent(body);
+  const now = deps.clock.now();
+  const parsed = parseCartEvent(body, now);
   if (!parsed.ok) {
     deps.log.warn('cart event rejected', { errors: parsed.error.errors });
     return { kind: 'rejected', error: parsed.error };
   }
   const event = parsed.event;
-  const now = deps.clock.now();
   const { rules, version } = await deps.rules.current();
   const context = auditContext(now.getTime(), 'storefront', version);
 

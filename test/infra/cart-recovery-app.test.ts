@@ -69,7 +69,7 @@ describe('cdk-nag AWS Solutions checks', () => {
         'AwsSolutions-IAM5[bedrock] CartRecoveryEngine/Sender/Role/DefaultPolicy/Resource',
         'AwsSolutions-IAM5[bedrock] CartRecoveryEngine/Google/Summary/Role/DefaultPolicy/Resource',
         'AwsSolutions-IAM5[scheduler] CartRecoveryEngine/Google/Nightly/Role/DefaultPolicy/Resource',
-        ...['Webhook', 'Wake', 'Sender', 'Unsubscribe', 'OwnerAction', 'MailEvents'].map(
+        ...['Webhook', 'Wake', 'Sender', 'Unsubscribe', 'OwnerAction', 'MailEvents', 'Sweep'].map(
           (fn) => `AwsSolutions-IAM5[scheduler] CartRecoveryEngine/${fn}/Role/DefaultPolicy/Resource`,
         ),
       ].sort(),

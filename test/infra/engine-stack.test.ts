@@ -46,6 +46,7 @@ const BASE_SETTINGS = [
 const EXTRA_SETTINGS: Record<(typeof HANDLERS)[number], string[]> = {
   webhook: ['SECRET_ID'],
   wake: ['REMINDER_QUEUE_URL'],
+  sweep: ['REMINDER_QUEUE_URL'],
   sender: [
     'SECRET_ID',
     'SES_CONFIGURATION_SET',

@@ -272,15 +272,23 @@ describe('function grants', () => {
       'webhook',
       'wake',
       'sender',
+      'sweep',
       ...nightly,
     ]);
-    expect(who((p) => p.startsWith('iam:PassRole'))).toEqual(['webhook', 'wake', 'sender', ...nightly]);
+    expect(who((p) => p.startsWith('iam:PassRole'))).toEqual([
+      'webhook',
+      'wake',
+      'sender',
+      'sweep',
+      ...nightly,
+    ]);
     expect(who((p) => p.startsWith('scheduler:DeleteSchedule'))).toEqual([
       'webhook',
       'wake',
       'unsubscribe',
       'owner-action',
       'mail-events',
+      'sweep',
       ...nightly,
     ]);
     for (const fn of FUNCTIONS) {
@@ -333,14 +341,17 @@ describe('function grants', () => {
     ]);
   });
 
-  it('queue reminder jobs from the wake function only, and consume them in the sender only', () => {
-    expect(who((p) => p.startsWith('sqs:SendMessage') && p.includes('ReminderQueue'))).toEqual(['wake']);
+  it('queue reminder jobs from the wake function and the sweep only, and consume them in the sender only', () => {
+    expect(who((p) => p.startsWith('sqs:SendMessage') && p.includes('ReminderQueue'))).toEqual([
+      'wake',
+      'sweep',
+    ]);
     // Failed asynchronous invocations of the scheduled functions are parked in the Scheduler DLQ.
     expect(
       who(
         (p) => p.startsWith('sqs:SendMessage') && !p.includes('SchedulerDlq') && !p.includes('MailEventsDlq'),
       ),
-    ).toEqual(['wake']);
+    ).toEqual(['wake', 'sweep']);
     // And failed bounce and complaint events in their own DLQ.
     expect(who((p) => p.startsWith('sqs:SendMessage') && p.includes('MailEventsDlq'))).toEqual([
       'mail-events',

@@ -38,6 +38,10 @@ function cartOf(parsed: ParsedEvent): CartSnapshot {
 const ITEM = { sku: 'A', title: 'A', quantity: 1, price: '1' };
 /** The fixture with one item, changed by `item`. */
 const withItem = (item: Json) => updatedWith({ items: [{ ...ITEM, ...item }] });
+/** An address of 254 characters, the longest the contract takes (labels of at most 63). */
+const LONGEST_EMAIL = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}.com`;
+/** A well-formed language tag of 64 characters, the longest the contract takes. */
+const LONGEST_LOCALE = `en-x-${Array(6).fill('abcdefgh').join('-')}-zzzzz`;
 /** An http(s) link of exactly `length` characters. */
 const linkOf = (length: number) => {
   const base = 'https://acme.example/';
@@ -381,7 +385,7 @@ describe('parseCartEvent', () => {
       { returnUrl: `https://acme.example/${'x'.repeat(2048)}` },
       {},
       'cart.returnUrl',
-      'returnUrl is longer than 2048 characters',
+      'returnUrl must be at most 2048 characters',
     ],
     [
       'an unknown time zone',
@@ -610,6 +614,10 @@ describe('parseCartEvent (limits)', () => {
       urlLength: 2048,
       amountWholeDigits: 12,
       amountFractionDigits: 6,
+      emailLength: 254,
+      localeLength: 64,
+      pastDays: 35,
+      futureMinutes: 5,
     });
   });
 
@@ -662,21 +670,21 @@ describe('parseCartEvent (limits)', () => {
       updatedWith({ returnUrl: linkOf(2048) }),
       updatedWith({ returnUrl: linkOf(2049) }),
       'cart.returnUrl',
-      'returnUrl is longer than 2048 characters',
+      'returnUrl must be at most 2048 characters',
     ],
     [
       'an item link',
       withItem({ url: linkOf(2048) }),
       withItem({ url: linkOf(2049) }),
       'cart.items[0].url',
-      'url is longer than 2048 characters',
+      'url must be at most 2048 characters',
     ],
     [
       'an item image',
       withItem({ imageUrl: linkOf(2048) }),
       withItem({ imageUrl: linkOf(2049) }),
       'cart.items[0].imageUrl',
-      'imageUrl is longer than 2048 characters',
+      'imageUrl must be at most 2048 characters',
     ],
     [
       'the whole digits of an amount',
@@ -686,11 +694,47 @@ describe('parseCartEvent (limits)', () => {
       'total must be a decimal amount of at least 0, such as "42.50"',
     ],
     [
-      'the decimals of an amount',
-      withItem({ price: '0.123456' }),
-      withItem({ price: '0.1234567' }),
+      'the decimals of an amount in USD (two)',
+      withItem({ price: '0.12' }),
+      withItem({ price: '0.123' }),
       'cart.items[0].price',
-      'price must be a decimal amount of at least 0, such as "42.50"',
+      'price has more decimals than USD allows (2)',
+    ],
+    [
+      'the decimals of an amount in KWD (three)',
+      updatedWith({ currency: 'KWD', total: '0.123' }),
+      updatedWith({ currency: 'KWD', total: '0.1234' }),
+      'cart.total',
+      'total has more decimals than KWD allows (3)',
+    ],
+    [
+      'the decimals of an amount in JPY (none)',
+      updatedWith({ currency: 'JPY', total: '1200', items: [{ ...ITEM, price: '1200' }] }),
+      updatedWith({ currency: 'JPY', total: '1200', items: [{ ...ITEM, price: '1200.5' }] }),
+      'cart.items[0].price',
+      'price has more decimals than JPY allows (0)',
+    ],
+    [
+      'an email',
+      updatedWith({ email: LONGEST_EMAIL }),
+      updatedWith({ email: `a${LONGEST_EMAIL}` }),
+      'cart.email',
+      'email must be at most 254 characters',
+    ],
+    [
+      'a locale',
+      updatedWith({ locale: LONGEST_LOCALE }),
+      updatedWith({ locale: `${LONGEST_LOCALE}z` }),
+      'cart.locale',
+      'locale must be at most 64 characters',
+    ],
+    [
+      'the bytes of a cart id',
+      // 100 two-byte characters: 200 bytes; 67 three-byte characters: 201 bytes, in 67 characters.
+      updatedWith({ id: 'é'.repeat(100) }),
+      updatedWith({ id: '€'.repeat(67) }),
+      'cart.id',
+      'cart.id must be at most 200 bytes in UTF-8',
     ],
   ];
 
@@ -738,12 +782,210 @@ describe('parseCartEvent (limits)', () => {
   it('accepts the smallest quantity and the smallest amount', () => {
     // Act
     const cart = cartOf(
-      parseCartEvent(updatedWith({ total: '0.000001', items: [{ ...ITEM, quantity: 1, price: '0' }] })),
+      parseCartEvent(updatedWith({ total: '0.01', items: [{ ...ITEM, quantity: 1, price: '0' }] })),
+    );
+
+    // Assess: a cent is the smallest amount in USD.
+    expect(cart.total).toBe('0.01');
+    expect(cart.items[0]).toMatchObject({ quantity: 1, price: '0' });
+  });
+
+  it('refuses more than 6 decimals whatever the currency allows, with the format message', () => {
+    // Act
+    const errors = errorsOf(parseCartEvent(updatedWith({ currency: 'KWD', total: '1.1234567' })));
+
+    // Assess: the pattern refuses it first, so the minor unit adds no second message.
+    expect(errors).toEqual([
+      { path: 'cart.total', message: 'total must be a decimal amount of at least 0, such as "42.50"' },
+    ]);
+  });
+});
+
+describe('parseCartEvent (bounds at the door)', () => {
+  // The fixture happened at 14:00 UTC on 10 June 2026.
+  const HAPPENED = Date.parse('2026-06-10T14:00:00Z');
+  const DAY = 86_400_000;
+  const WINDOW_35_DAYS =
+    'occurredAt must be at most 35 days before and 5 minutes after the time we receive it';
+
+  it.each([
+    ['35 days after it happened, exactly', HAPPENED + 35 * DAY],
+    ['5 minutes before it happened, exactly', HAPPENED - 5 * 60_000],
+    ['the moment it happened', HAPPENED],
+  ])('accepts an event received %s', (_when, receivedAt) => {
+    // Act
+    const parsed = parseCartEvent(structuredClone(updatedFixture), new Date(receivedAt));
+
+    // Assess
+    expect(parsed).toMatchObject({ ok: true, event: { occurredAt: '2026-06-10T14:00:00.000Z' } });
+  });
+
+  it.each([
+    [
+      'one millisecond more than 35 days after it happened',
+      HAPPENED + 35 * DAY + 1,
+      '(between 2026-06-10T14:00:00.001Z and 2026-07-15T14:05:00.001Z)',
+    ],
+    [
+      'one millisecond more than 5 minutes before it happened',
+      HAPPENED - 5 * 60_000 - 1,
+      '(between 2026-05-06T13:54:59.999Z and 2026-06-10T13:59:59.999Z)',
+    ],
+    [
+      'in 1970',
+      Date.parse('1970-01-01T00:00:00Z'),
+      '(between 1969-11-27T00:00:00.000Z and 1970-01-01T00:05:00.000Z)',
+    ],
+  ])('refuses an event received %s, naming the bounds', (_when, receivedAt, between) => {
+    // Act
+    const errors = errorsOf(parseCartEvent(structuredClone(updatedFixture), new Date(receivedAt)));
+
+    // Assess
+    expect(errors).toEqual([{ path: 'occurredAt', message: `${WINDOW_35_DAYS} ${between}` }]);
+  });
+
+  it('refuses a checkout from the year 9999 at the same bounds', () => {
+    // Act
+    const errors = errorsOf(
+      parseCartEvent(
+        { ...structuredClone(checkedOutFixture), occurredAt: '9999-12-31T23:59:59Z' },
+        new Date(HAPPENED),
+      ),
     );
 
     // Assess
-    expect(cart.total).toBe('0.000001');
-    expect(cart.items[0]).toMatchObject({ quantity: 1, price: '0' });
+    expect(errors).toEqual([
+      {
+        path: 'occurredAt',
+        message: `${WINDOW_35_DAYS} (between 2026-05-06T14:00:00.000Z and 2026-06-10T14:05:00.000Z)`,
+      },
+    ]);
+  });
+
+  it('reads an event of any time when no receipt time is given', () => {
+    // Act: replaying history (the simulator's explain, the audit) reads events without a window.
+    const parsed = parseCartEvent(updatedWith({}, { occurredAt: '1970-01-01T00:00:00Z' }));
+
+    // Assess
+    expect(parsed).toMatchObject({ ok: true, event: { occurredAt: '1970-01-01T00:00:00.000Z' } });
+  });
+
+  it.each([
+    ['JPY with no decimals', { currency: 'JPY', total: '15800', items: [{ ...ITEM, price: 15800 }] }],
+    ['KWD with three decimals', { currency: 'kwd', total: '12.125', items: [{ ...ITEM, price: '12.125' }] }],
+    ['EUR with two decimals', { currency: 'EUR', total: 42.5, items: [{ ...ITEM, price: '42.50' }] }],
+  ])('accepts %s', (_what, cart) => {
+    // Act
+    const parsed = cartOf(parseCartEvent(updatedWith(cart)));
+
+    // Assess
+    expect(parsed).toMatchObject({ currency: cart.currency.toUpperCase(), items: [{ quantity: 1 }] });
+  });
+
+  it('refuses an amount in JPY with one decimal, in the total and in each price', () => {
+    // Act
+    const errors = errorsOf(
+      parseCartEvent(updatedWith({ currency: 'JPY', total: '1200.5', items: [{ ...ITEM, price: 1.5 }] })),
+    );
+
+    // Assess
+    expect(errors).toEqual([
+      { path: 'cart.total', message: 'total has more decimals than JPY allows (0)' },
+      { path: 'cart.items[0].price', message: 'price has more decimals than JPY allows (0)' },
+    ]);
+  });
+
+  it.each([
+    ['ZZZ', 'currency must be an ISO 4217 code such as "USD"'],
+    ['XXX', 'currency must be an ISO 4217 code such as "USD"'],
+    ['US', 'currency must be a three-letter code such as "USD"'],
+    ['', 'currency must be a three-letter code such as "USD"'],
+  ])('refuses the currency "%s" with one message, and does not throw', (currency, message) => {
+    // Act: Intl throws for a malformed code; the minor-unit check must not reach it.
+    const errors = errorsOf(parseCartEvent(updatedWith({ currency })));
+
+    // Assess
+    expect(errors).toEqual([{ path: 'cart.currency', message }]);
+  });
+
+  it('refuses an address with a non-ASCII character, so its characters are its bytes', () => {
+    // Act: the unsubscribe token's bound counts the email's 254 characters as 254 bytes.
+    const errors = errorsOf(parseCartEvent(updatedWith({ email: 'jürgen@example.com' })));
+
+    // Assess
+    expect(errors).toEqual([
+      { path: 'cart.email', message: 'email must be an email address such as "shopper@example.com"' },
+    ]);
+  });
+
+  it('refuses a timezone over 64 characters, naming the limit', () => {
+    // Act
+    const errors = errorsOf(parseCartEvent(updatedWith({ timezone: `Europe/${'x'.repeat(58)}` })));
+
+    // Assess
+    expect(errors).toEqual([{ path: 'cart.timezone', message: 'timezone must be at most 64 characters' }]);
+  });
+
+  it('refuses a checkout whose cart id is over 200 bytes in UTF-8', () => {
+    // Act
+    const errors = errorsOf(
+      parseCartEvent({ ...structuredClone(checkedOutFixture), cart: { id: '€'.repeat(67) } }),
+    );
+
+    // Assess
+    expect(errors).toEqual([{ path: 'cart.id', message: 'cart.id must be at most 200 bytes in UTF-8' }]);
+  });
+
+  it('trims the spaces, tabs and line breaks around a link', () => {
+    // Act
+    const cart = cartOf(
+      parseCartEvent(
+        updatedWith({
+          returnUrl: '  https://acme.example/cart/1 ',
+          items: [
+            { ...ITEM, url: '\thttps://acme.example/p/1\r\n', imageUrl: ' https://acme.example/i.jpg' },
+          ],
+        }),
+      ),
+    );
+
+    // Assess
+    expect(cart.returnUrl).toBe('https://acme.example/cart/1');
+    expect(cart.items[0]).toMatchObject({
+      url: 'https://acme.example/p/1',
+      imageUrl: 'https://acme.example/i.jpg',
+    });
+  });
+
+  const UNSAFE = 'must not contain spaces, line breaks, control or bidi characters';
+  it.each([
+    ['a space', 'https://acme.example/x   URGENT: call 555-0100'],
+    ['a tab', 'https://acme.example/a\tb'],
+    ['a NUL', 'https://acme.example/a\u0000b'],
+    ['a line break', 'https://acme.example/a\r\nBcc: x@example.com'],
+    ['a right-to-left override (U+202E)', 'https://acme.example/\u202Egpj.exe'],
+    ['a C1 control (U+0085)', 'https://acme.example/a\u0085b'],
+    ['a no-break space', 'https://acme.example/a\u00a0b'],
+  ])('refuses a link holding %s inside it, naming the field', (_what, link) => {
+    // Act
+    const errors = errorsOf(
+      parseCartEvent(updatedWith({ returnUrl: link, items: [{ ...ITEM, url: link, imageUrl: link }] })),
+    );
+
+    // Assess
+    expect(errors).toEqual([
+      { path: 'cart.items[0].imageUrl', message: `imageUrl ${UNSAFE}` },
+      { path: 'cart.items[0].url', message: `url ${UNSAFE}` },
+      { path: 'cart.returnUrl', message: `returnUrl ${UNSAFE}` },
+    ]);
+  });
+
+  it('keeps a link whose space and line break are percent-encoded', () => {
+    // Act
+    const cart = cartOf(parseCartEvent(updatedWith({ returnUrl: 'https://acme.example/a%20b?n=%0D%0A' })));
+
+    // Assess
+    expect(cart.returnUrl).toBe('https://acme.example/a%20b?n=%0D%0A');
   });
 });
 

@@ -1,12 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type MemoryEngine, memoryEngine } from '#engine/adapters/memory/memory-engine.js';
-import { sealUnsubscribeToken } from '#engine/domain/unsubscribe-token.js';
+import { emailKey, parseCartEvent } from '#engine/domain/cart-event.js';
+import { composeReminder } from '#engine/domain/reminder-message.js';
+import { MAX_UNSUBSCRIBE_TOKEN_LENGTH, sealUnsubscribeToken } from '#engine/domain/unsubscribe-token.js';
 import { handleUnsubscribe } from '#engine/handlers/unsubscribe.handler.js';
 import unsubscribeGet from '#test/events/function-url/unsubscribe-get.json' with { type: 'json' };
 import unsubscribePost from '#test/events/function-url/unsubscribe-post.json' with { type: 'json' };
+import updatedFixture from '#test/events/storefront/cart-updated.json' with { type: 'json' };
 import { answer, functionUrlEvent } from '#test/fakes/function-url-event.js';
 import { RecordingLogger } from '#test/fakes/recording-logger.js';
-import { sampleRules } from '#test/fakes/sample-cart.js';
+import { sampleCart, sampleRules } from '#test/fakes/sample-cart.js';
 import { seedShopperCarts } from '#test/fakes/shopper-carts.js';
 
 const NOW = new Date('2026-06-10T16:00:00Z');
@@ -180,6 +183,58 @@ describe('handleUnsubscribe', () => {
     expect(await statuses()).toEqual(['open', 'open', 'open']);
     expect(log.at('warn').map((w) => w.data)).toEqual(Array(4).fill({ reason: 'invalid token' }));
     expect(log.text()).not.toContain(flipped.slice(0, 24));
+  });
+
+  it('opens the longest link the engine can make, on GET and POST, and its header line fits', async () => {
+    // Prepare: an event the webhook takes with the longest email (254 characters) and the longest
+    // cart id in bytes (100 two-byte characters: 200 bytes); a 60-character unsubscribe base URL.
+    const email = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}.com`;
+    const parsed = parseCartEvent({
+      ...updatedFixture,
+      cart: { ...updatedFixture.cart, id: 'é'.repeat(100), email },
+    });
+    if (!parsed.ok || parsed.event.cart.email === undefined)
+      throw new Error('expected the event to be accepted');
+    const { cart } = parsed.event;
+    const longest = engine.deps.links.tokens.seal({
+      emailKey: emailKey(cart.email ?? ''),
+      cartId: cart.id,
+    });
+    const baseUrl = `https://${'u'.repeat(38)}.example.com/u`;
+
+    // Act
+    const shown = answer(await get(`/u/${longest}`));
+    const done = answer(await post(ONE_CLICK, `/u/${longest}`));
+    const message = composeReminder({
+      cart: sampleCart({ id: cart.id, emailKey: emailKey(email) }),
+      n: 1,
+      rules: sampleRules(),
+      unsubscribeUrl: `${baseUrl}/${longest}`,
+    });
+
+    // Assess: 1 + 12 + 2 + 254 + 200 + 16 = 485 bytes are 647 base64url characters.
+    expect(email).toHaveLength(254);
+    expect(baseUrl).toHaveLength(60);
+    expect(longest).toHaveLength(647);
+    expect(MAX_UNSUBSCRIBE_TOKEN_LENGTH).toBe(647);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toContain('<h1>Stop cart reminders?</h1>');
+    expect(done.status).toBe(200);
+    expect(done.body).toContain('<h1>You are unsubscribed</h1>');
+    expect(await engine.contacts.get(emailKey(email))).toMatchObject({ unsubscribedBy: 'shopper' });
+    // RFC 5322 section 2.1.1: a line is at most 998 characters, without its CRLF.
+    const line = `List-Unsubscribe: ${message.headers['List-Unsubscribe']}`;
+    expect(line).toBe(`List-Unsubscribe: <${baseUrl}/${longest}>`);
+    expect(line.length).toBeLessThan(998);
+  });
+
+  it('refuses a token one character longer than the longest the engine makes', async () => {
+    // Act: base64url of the right alphabet, just too long to be one of ours.
+    const result = answer(await get(`/u/${'A'.repeat(MAX_UNSUBSCRIBE_TOKEN_LENGTH + 1)}`));
+
+    // Assess
+    expect(result.status).toBe(400);
+    expect(log.at('warn').map((w) => w.data)).toEqual([{ reason: 'no token in the path' }]);
   });
 
   it.each([

@@ -332,3 +332,165 @@ describe('handleWebhook', () => {
     storedNothing();
   });
 });
+
+describe('handleWebhook at the door: bounded input, 4xx never 5xx', () => {
+  let engine: MemoryEngine;
+  let ctx: WebhookContext;
+  const post = (payload: unknown) => handleWebhook(ctx, signedEvent(webhookPost, payload, SECRET, NOW));
+  const withCart = (change: Record<string, unknown>) => {
+    const event = structuredClone(updatedFixture) as Record<string, unknown> & {
+      cart: Record<string, unknown>;
+    };
+    Object.assign(event.cart, change);
+    return event;
+  };
+  const errorsOf = async (payload: unknown) => {
+    const result = answer(await post(payload));
+    expect(result.status).toBe(400);
+    expect(engine.carts.size).toBe(0);
+    return result.json?.errors as { path: string; message: string }[];
+  };
+
+  beforeEach(() => {
+    engine = memoryEngine({ rules: sampleRules(), start: NOW, log: new RecordingLogger() });
+    ctx = { deps: engine.deps, secrets: [SECRET] };
+  });
+
+  it('refuses an occurredAt far in the past or the future with 400 naming the field and its bounds', async () => {
+    // Prepare: year 9999 used to reach the Scheduler as a five-digit year (a 500).
+    const times = [
+      '9999-12-31T00:00:00Z',
+      '2099-01-01T00:00:00Z',
+      '1970-01-01T00:00:00Z',
+      '2026-05-06T00:00:00Z',
+    ];
+
+    // Act / Assess
+    for (const occurredAt of times) {
+      const errors = await errorsOf({ ...structuredClone(updatedFixture), occurredAt });
+      expect(errors).toEqual([
+        {
+          path: 'occurredAt',
+          message:
+            'occurredAt must be at most 35 days before and 5 minutes after the time we receive it (between 2026-05-06T16:00:00.000Z and 2026-06-10T16:05:00.000Z)',
+        },
+      ]);
+    }
+  });
+
+  it('accepts an occurredAt at the edges: 35 days back, 5 minutes ahead', async () => {
+    // Act
+    const old = answer(
+      await post({ ...structuredClone(updatedFixture), id: 'e1', occurredAt: '2026-05-06T16:00:00Z' }),
+    );
+    const ahead = answer(
+      await post({ ...structuredClone(updatedFixture), id: 'e2', occurredAt: '2026-06-10T16:05:00Z' }),
+    );
+
+    // Assess
+    expect([old.status, ahead.status]).toEqual([202, 202]);
+  });
+
+  it('refuses a currency Intl does not know and amounts finer than the currency or too long', async () => {
+    // Act / Assess
+    expect(await errorsOf(withCart({ currency: 'ZZZ' }))).toEqual([
+      { path: 'cart.currency', message: 'currency must be an ISO 4217 code such as "USD"' },
+    ]);
+    expect(await errorsOf(withCart({ total: '999999999999.999999' }))).toEqual([
+      { path: 'cart.total', message: 'total has more decimals than USD allows (2)' },
+    ]);
+    expect(await errorsOf(withCart({ total: '1000000000000.00' }))).toEqual([
+      { path: 'cart.total', message: 'total must be a decimal amount of at least 0, such as "42.50"' },
+    ]);
+    expect(await errorsOf(withCart({ currency: 'JPY', total: '1500.5' }))).toContainEqual({
+      path: 'cart.total',
+      message: 'total has more decimals than JPY allows (0)',
+    });
+  });
+
+  it('refuses links that carry spaces, line breaks, NUL or bidi controls, naming the field', async () => {
+    // Prepare
+    const hostile = [
+      'https://shop.example.com/x   URGENT: call 555-0100',
+      'https://shop.example.com/x\r\nBcc: a@b.c',
+      'https://shop.example.com/\u0000x',
+      'https://shop.example.com/\u202Eevil',
+    ];
+
+    // Act / Assess
+    for (const returnUrl of hostile) {
+      expect(await errorsOf(withCart({ returnUrl }))).toEqual([
+        {
+          path: 'cart.returnUrl',
+          message: 'returnUrl must not contain spaces, line breaks, control or bidi characters',
+        },
+      ]);
+    }
+    expect(await errorsOf(withCart({ returnUrl: 'javascript:alert(1)' }))).toEqual([
+      { path: 'cart.returnUrl', message: 'returnUrl must be an http(s) URL' },
+    ]);
+  });
+
+  it('names the limit of an over-long title, email and locale', async () => {
+    // Prepare
+    const item = { sku: 'S', title: 'x'.repeat(501), quantity: 1, price: '1.00' };
+
+    // Act
+    const errors = await errorsOf(
+      withCart({ items: [item], email: `${'a'.repeat(250)}@example.com`, locale: `de-${'x'.repeat(70)}` }),
+    );
+
+    // Assess
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { path: 'cart.items[0].title', message: 'title must be at most 500 characters' },
+        { path: 'cart.email', message: 'email must be at most 254 characters' },
+        { path: 'cart.locale', message: 'locale must be at most 64 characters' },
+      ]),
+    );
+  });
+
+  it('refuses a signed body that is not valid UTF-8 with 400, after checking the signature on its bytes', async () => {
+    // Prepare: a JSON body with a lone continuation byte in a string.
+    const raw = Buffer.concat([
+      Buffer.from('{"id":"evt-x","note":"'),
+      Buffer.from([0x80]),
+      Buffer.from('"}'),
+    ]);
+    const at = Math.floor(NOW.getTime() / 1000);
+    const event = functionUrlEvent(webhookPost, {
+      body: raw,
+      base64: true,
+      headers: { 'cart-recovery-signature': signatureHeader(SECRET, raw, at) },
+    });
+
+    // Act
+    const result = answer(await handleWebhook(ctx, event));
+
+    // Assess
+    expect(result).toMatchObject({ status: 400, json: { error: 'invalid_utf8' } });
+  });
+
+  it('takes application/json with a UTF-8 charset and refuses other JSON-like types with 415', async () => {
+    // Prepare
+    const send = (type: string, id: string) =>
+      handleWebhook(
+        ctx,
+        signedEvent(webhookPost, { ...structuredClone(updatedFixture), id }, SECRET, NOW, {
+          headers: { 'content-type': type },
+        }),
+      );
+
+    // Act
+    const statuses = [
+      answer(await send('application/json; charset=utf-8', 'e1')).status,
+      answer(await send('Application/JSON', 'e2')).status,
+      answer(await send('application/json-seq', 'e3')).status,
+      answer(await send('application/merge-patch+json', 'e4')).status,
+      answer(await send('application/json; charset=iso-8859-1', 'e5')).status,
+    ];
+
+    // Assess
+    expect(statuses).toEqual([202, 202, 415, 415, 415]);
+  });
+});

@@ -114,7 +114,8 @@ describe('local stack, end to end over HTTP', () => {
     expect(unsubscribeUrl?.slice(stack.url.length + 3)).toMatch(/^[A-Za-z0-9_-]{16,}$/);
     expect(header(reminder, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     expect(html).toContain(`href="${unsubscribeUrl}"`);
-    // The sender records the message id right after SES accepts the email.
+    // The sender records the message id right after SES accepts the email; until then the reminder is
+    // claimed, then marked sending.
     const stored = await waitFor('reminder 1 recorded as sent', async () => {
       const cart = await carts.get('cart-e2e-1');
       return cart?.reminders[0]?.state === 'sent' ? cart : undefined;

@@ -1103,6 +1103,44 @@ describe('invalid events', () => {
     ]);
   });
 
+  it("judges occurredAt against the line's own time: a late import is taken, older or future events are not", async () => {
+    // Prepare: delivered at 14:00Z June 10, happened 35 days before (the import lane's edge), one
+    // millisecond older than that, and six minutes ahead of the simulator's clock.
+    const lines = scenario(
+      updated('2026-06-10T14:00Z', { id: 'cart-old', source: 'import' }, { occurredAt: '2026-05-06T14:00Z' }),
+      updated(
+        '2026-06-10T14:00Z',
+        { id: 'cart-older' },
+        { id: 'older', occurredAt: '2026-05-06T13:59:59.999Z' },
+      ),
+      updated('2026-06-10T14:00Z', { id: 'cart-ahead' }, { id: 'ahead', occurredAt: '2026-06-10T14:06Z' }),
+    );
+
+    // Act
+    const out = await simulate(lines, { rules: sampleRules(), until: '2026-06-10T14:30Z' });
+
+    // Assess: the import is taken (and, 35 days old, given up at once); the other two are refused,
+    // naming the window.
+    const window = '(between 2026-05-06T14:00:00.000Z and 2026-06-10T14:05:00.000Z)';
+    const refused = (line: number, eventId: string) => ({
+      at: iso('2026-06-10T14:00Z'),
+      kind: 'rejected',
+      line,
+      eventId,
+      errors: [
+        {
+          path: 'occurredAt',
+          message: `occurredAt must be at most 35 days before and 5 minutes after the time we receive it ${window}`,
+        },
+      ],
+    });
+    expect(out).toEqual([
+      closed('2026-06-10T14:00Z', 'cart-old', 'given_up'),
+      refused(2, 'older'),
+      refused(3, 'ahead'),
+    ]);
+  });
+
   it('stores nothing of an invalid first event of a cart', async () => {
     // Prepare: cart-X's first event lacks items; then a body that is not even an object.
     const lines = scenario(
