@@ -132,7 +132,7 @@ describe('the local stack across kill -9', () => {
     const posting = postAll(first.url, webhookSecret, events, (answer) => {
       if (answer.status === 202) acceptedSoFar++;
     });
-    await waitUntil('a third of the events accepted', async () => acceptedSoFar >= CARTS / 3, 60_000);
+    await waitUntil('a third of the events accepted', async () => acceptedSoFar >= CARTS / 3, 150_000);
     await kill(first, 'ingestion');
     const ingestionCrashAt = businessNow();
     const firstAnswers = await posting;
@@ -144,13 +144,13 @@ describe('the local stack across kill -9', () => {
     await waitUntil(
       'a third of the reminders sent',
       async () => (await journaledEmails(dataDir)).length >= CARTS / 3,
-      60_000,
+      150_000,
     );
     await kill(second, 'reminder burst');
 
     // 3. Killed while a sender holds a claim and waits for the model's line (the first send of a run).
     const third = await start();
-    await third.waitForOutput('local bedrock asked to polish', 30_000);
+    await third.waitForOutput('local bedrock asked to polish', 120_000);
     await kill(third, 'between claim and send');
 
     // 4. A last run: every reminder goes, and the sweep's grace passes over whatever was left stuck.
@@ -160,12 +160,12 @@ describe('the local stack across kill -9', () => {
       async () =>
         new Set((await journaledEmails(dataDir)).map((e) => reminderOf(e, unsubscribeKey).cartId)).size >=
         CARTS,
-      60_000,
+      150_000,
     ).catch(() => undefined);
     await waitUntil(
       'the sweep grace and one sweep period past the ingestion crash',
       async () => businessNow() > ingestionCrashAt + SWEEP_GRACE_SECONDS * 1000 + SWEEP_PERIOD_MS,
-      60_000,
+      150_000,
     );
     await last.stop();
     takeovers += last.count('lost claim taken over');
@@ -183,11 +183,10 @@ describe('the local stack across kill -9', () => {
       const audit = new DynamoDbAuditLog({ client: db.doc, tableName: names.audit });
       failedAudits = [];
       for (const cart of carts) {
-        // A redelivered job audits the cut send as `reminder.failed`; but when the sweep woke the
-        // cart first (its wake-up long overdue), the job finds it moved on and only `cart.swept` is
-        // written. Reported to the sweep's owner: the sweep does not say a send may have been lost.
+        // A cut send is audited as `reminder.failed`, by the job's redelivery or by the sweep that
+        // woke the cart first.
         const actions = new Set((await audit.byCart(cart.id)).map((entry) => entry.action));
-        if (actions.has('reminder.failed') || actions.has('cart.swept')) {
+        if (actions.has('reminder.failed')) {
           failedAudits.push(cart.id);
         }
       }
@@ -234,5 +233,5 @@ describe('the local stack across kill -9', () => {
     expect(cutInsideSend.filter((id) => !failedAudits.includes(id))).toEqual([]);
     expect(takeovers).toBeGreaterThanOrEqual(1);
     expect(stuck.map((c) => c.id)).toEqual([]);
-  }, 240_000);
+  }, 600_000);
 });
