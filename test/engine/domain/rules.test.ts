@@ -458,8 +458,30 @@ describe('parseRulesYaml', () => {
     const errors = (thrown as RulesValidationError).errors;
     expect(errors).toHaveLength(1);
     expect(errors[0]?.path).toBe('line 3');
-    expect(errors[0]?.message).toMatch(/^is not valid YAML: /);
+    // Only the first line of the parser's message: the rest is a snippet of the doc.
+    expect(errors[0]?.message).toBe(
+      'is not valid YAML: Tabs are not allowed as indentation at line 3, column 1:',
+    );
     expect((thrown as RulesValidationError).cause).toBeDefined();
+  });
+
+  it('names the root for a YAML error without a line, such as an unknown alias', () => {
+    // Act
+    let thrown: unknown;
+    try {
+      parseRulesYaml('store: *acme\n');
+    } catch (error) {
+      thrown = error;
+    }
+
+    // Assess
+    expect(thrown).toBeInstanceOf(RulesValidationError);
+    expect((thrown as RulesValidationError).errors).toEqual([
+      {
+        path: '(root)',
+        message: 'is not valid YAML: Unresolved alias (the anchor must be set before the alias): acme',
+      },
+    ]);
   });
 
   it('names the line of a duplicated key', () => {
