@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { type FieldError, RulesValidationError } from '#engine/domain/errors.js';
-import { parseRules, quietWindow } from '#engine/domain/rules.js';
+import { parseRules, quietWindow, rulesSchema } from '#engine/domain/rules.js';
 import { parseRulesYaml } from '#engine/domain/rules-yaml.js';
 
 const STORE = {
@@ -527,6 +527,30 @@ describe('parseRulesYaml', () => {
     // Assess
     expect((thrown as RulesValidationError).errors).toEqual([
       { path: 'store', message: 'store is required: name, timezone, fromEmail and address' },
+    ]);
+  });
+});
+
+describe('rulesSchema', () => {
+  it('reports tier conflicts as custom issues, for code that reads the schema itself', () => {
+    // Prepare: a repeated name, a repeated start, and no tier at 0.
+    const tiers = [
+      { name: 'a', minTotal: 10, firstWaitHours: 1, secondWaitHours: 2 },
+      { name: 'a', minTotal: 10, firstWaitHours: 1, secondWaitHours: 2 },
+    ];
+
+    // Act
+    const result = rulesSchema.safeParse({ store: STORE, tiers });
+
+    // Assess
+    expect(result.error?.issues.map(({ code, path, message }) => ({ code, path, message }))).toEqual([
+      { code: 'custom', path: ['tiers', 1, 'name'], message: 'the tier name "a" is used twice' },
+      { code: 'custom', path: ['tiers', 1, 'minTotal'], message: 'two tiers start at 10' },
+      {
+        code: 'custom',
+        path: ['tiers'],
+        message: 'one tier must start at a cart total of 0, so every cart has a tier',
+      },
     ]);
   });
 });
