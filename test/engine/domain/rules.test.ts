@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { type FieldError, RulesValidationError } from '#engine/domain/errors.js';
-import { parseRules, quietWindow } from '#engine/domain/rules.js';
+import { parseRules, quietWindow, rulesSchema } from '#engine/domain/rules.js';
 import { parseRulesYaml } from '#engine/domain/rules-yaml.js';
 
 const STORE = {
@@ -458,8 +458,30 @@ describe('parseRulesYaml', () => {
     const errors = (thrown as RulesValidationError).errors;
     expect(errors).toHaveLength(1);
     expect(errors[0]?.path).toBe('line 3');
-    expect(errors[0]?.message).toMatch(/^is not valid YAML: /);
+    // Only the first line of the parser's message: the rest is a snippet of the doc.
+    expect(errors[0]?.message).toBe(
+      'is not valid YAML: Tabs are not allowed as indentation at line 3, column 1:',
+    );
     expect((thrown as RulesValidationError).cause).toBeDefined();
+  });
+
+  it('names the root for a YAML error without a line, such as an unknown alias', () => {
+    // Act
+    let thrown: unknown;
+    try {
+      parseRulesYaml('store: *acme\n');
+    } catch (error) {
+      thrown = error;
+    }
+
+    // Assess
+    expect(thrown).toBeInstanceOf(RulesValidationError);
+    expect((thrown as RulesValidationError).errors).toEqual([
+      {
+        path: '(root)',
+        message: 'is not valid YAML: Unresolved alias (the anchor must be set before the alias): acme',
+      },
+    ]);
   });
 
   it('names the line of a duplicated key', () => {
@@ -505,6 +527,30 @@ describe('parseRulesYaml', () => {
     // Assess
     expect((thrown as RulesValidationError).errors).toEqual([
       { path: 'store', message: 'store is required: name, timezone, fromEmail and address' },
+    ]);
+  });
+});
+
+describe('rulesSchema', () => {
+  it('reports tier conflicts as custom issues, for code that reads the schema itself', () => {
+    // Prepare: a repeated name, a repeated start, and no tier at 0.
+    const tiers = [
+      { name: 'a', minTotal: 10, firstWaitHours: 1, secondWaitHours: 2 },
+      { name: 'a', minTotal: 10, firstWaitHours: 1, secondWaitHours: 2 },
+    ];
+
+    // Act
+    const result = rulesSchema.safeParse({ store: STORE, tiers });
+
+    // Assess
+    expect(result.error?.issues.map(({ code, path, message }) => ({ code, path, message }))).toEqual([
+      { code: 'custom', path: ['tiers', 1, 'name'], message: 'the tier name "a" is used twice' },
+      { code: 'custom', path: ['tiers', 1, 'minTotal'], message: 'two tiers start at 10' },
+      {
+        code: 'custom',
+        path: ['tiers'],
+        message: 'one tier must start at a cart total of 0, so every cart has a tier',
+      },
     ]);
   });
 });

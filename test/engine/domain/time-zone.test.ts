@@ -251,6 +251,17 @@ describe('nextLocalTime (zones at +12 h and beyond)', () => {
   const at = (from: string, zone: string, minute: number) =>
     new Date(nextLocalTime(ms(from), zone, minute)).toISOString();
 
+  it('finds 00:30 on the next local day from 01:00 on the Auckland autumn change day (+13)', () => {
+    // Prepare: 01:00 NZDT on 5 April 2026, hours before clocks go back at 03:00 NZDT (14:00Z).
+    const from = Date.parse('2026-04-04T12:00:00Z');
+
+    // Act
+    const at = nextLocalTime(from, 'Pacific/Auckland', 30);
+
+    // Assess: 00:30 NZST on 6 April.
+    expect(new Date(at).toISOString()).toBe('2026-04-05T12:30:00.000Z');
+  });
+
   it('takes the first of the two 02:30s of the Auckland autumn night (+13 then +12)', () => {
     // Act / Assess: from 01:00 NZDT (12:00Z); clocks go back from 03:00 NZDT to 02:00 NZST at 14:00Z.
     expect(at('2026-04-04T12:00:00Z', 'Pacific/Auckland', hhmm(2, 30))).toBe('2026-04-04T13:30:00.000Z');

@@ -1,3 +1,4 @@
+import { createCipheriv, createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CartRecoveryError, InvalidUnsubscribeTokenError } from '#engine/domain/errors.js';
 import {
@@ -15,6 +16,32 @@ const BASE64URL_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 function withCharChanged(token: string, index: number): string {
   const replacement = BASE64URL_CHARS[BASE64URL_CHARS.indexOf(token.charAt(index)) ^ 1];
   return token.slice(0, index) + replacement + token.slice(index + 1);
+}
+
+/**
+ * A token sealed under KEY as the sealer does it (HKDF-SHA256 keys, AES-256-GCM, the version byte as
+ * AAD) but around any `plaintext`, with the synthetic IV unless `iv` is given: what only a holder of
+ * the secret could make, to reach the checks behind authentication.
+ */
+function sealRaw(plaintext: Buffer, iv?: Buffer): string {
+  const okm = Buffer.from(hkdfSync('sha256', KEY, Buffer.alloc(0), 'cart-recovery/unsubscribe-token/v1', 64));
+  const version = Buffer.from([1]);
+  const nonce =
+    iv ?? createHmac('sha256', okm.subarray(32)).update(version).update(plaintext).digest().subarray(0, 12);
+  const cipher = createCipheriv('aes-256-gcm', okm.subarray(0, 32), nonce, { authTagLength: 16 });
+  cipher.setAAD(version);
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([version, nonce, body, cipher.getAuthTag()]).toString('base64url');
+}
+
+/** The error openUnsubscribeToken throws for `token`; fails the test when it opens. */
+function openError(token: string): unknown {
+  try {
+    openUnsubscribeToken(KEY, token);
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the token to be rejected');
 }
 
 describe('sealUnsubscribeToken / openUnsubscribeToken', () => {
@@ -152,6 +179,72 @@ describe('sealUnsubscribeToken / openUnsubscribeToken', () => {
       name: 'InvalidUnsubscribeTokenError',
       message: 'The unsubscribe token is invalid',
     });
+  });
+
+  it('opens a hand-sealed token like its own, so the hand sealing below matches', () => {
+    // Prepare
+    const email = Buffer.from(PAYLOAD.emailKey);
+    const plaintext = Buffer.concat([Buffer.from([0, email.length]), email, Buffer.from(PAYLOAD.cartId)]);
+
+    // Act
+    const token = sealRaw(plaintext);
+
+    // Assess
+    expect(token).toBe(sealUnsubscribeToken(KEY, PAYLOAD));
+    expect(openUnsubscribeToken(KEY, token)).toEqual(PAYLOAD);
+  });
+
+  it('rejects an authentic token whose payload is too short for its email length', () => {
+    // Prepare: no room for the 2-byte email length; an email length of 5 with 3 bytes after it.
+    const tooShort = [Buffer.alloc(0), Buffer.from([0]), Buffer.from([0, 5, 97, 98, 99])].map((p) =>
+      sealRaw(p),
+    );
+
+    // Act
+    const errors = tooShort.map(openError);
+
+    // Assess
+    for (const error of errors) expect(error).toBeInstanceOf(InvalidUnsubscribeTokenError);
+  });
+
+  it('rejects an authentic token whose IV is not the one its payload gives', () => {
+    // Prepare
+    const plaintext = Buffer.from([0, 1, 97, 98]);
+    const token = sealRaw(plaintext, Buffer.alloc(12, 7));
+
+    // Act
+    const error = openError(token);
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidUnsubscribeTokenError);
+  });
+
+  it('keeps the decryption failure of a forged token as the cause', () => {
+    // Prepare
+    const token = sealUnsubscribeToken('another-secret', PAYLOAD);
+
+    // Act
+    const error = openError(token);
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidUnsubscribeTokenError);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('rejects a token too short for its header and tag, or of another version, before decrypting it', () => {
+    // Prepare: 28 bytes of version 1 (one short of header and tag), and a whole token of version 2.
+    const short = Buffer.concat([Buffer.from([1]), Buffer.alloc(27)]).toString('base64url');
+    const bytes = Buffer.from(sealUnsubscribeToken(KEY, PAYLOAD), 'base64url');
+    bytes[0] = 2;
+
+    // Act
+    const errors = [openError(short), openError(bytes.toString('base64url'))];
+
+    // Assess: no decryption was tried, so no decryption error is the cause.
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(InvalidUnsubscribeTokenError);
+      expect((error as Error).cause).toBeUndefined();
+    }
   });
 
   it('refuses to seal with an empty key', () => {
