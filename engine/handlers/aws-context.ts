@@ -174,7 +174,12 @@ export const wakeContext = /* @__PURE__ */ once(async () => ({
 }));
 
 export const senderContext = /* @__PURE__ */ once(async () => {
-  const cfg = loadConfig(['SES_CONFIGURATION_SET', 'BEDROCK_MODEL_ID', 'POLISH_TIMEOUT_MS']);
+  const cfg = loadConfig([
+    'SES_CONFIGURATION_SET',
+    'BEDROCK_MODEL_ID',
+    'POLISH_TIMEOUT_MS',
+    'POLISH_DURABLE_CACHE',
+  ]);
   return {
     // No rules source: each job carries the rules it was decided under (ReminderJob), so the
     // sender reads no rules and bundles no S3 client.
@@ -189,7 +194,9 @@ export const senderContext = /* @__PURE__ */ once(async () => {
       timeoutMs: cfg.POLISH_TIMEOUT_MS,
       clock: () => clock().now(),
       // One line per variant and day for all senders: cold starts do not ask Bedrock again.
-      durableCache: new DynamoDbPolishCache({ client: dynamo(), tableName: tables().nonces }),
+      ...(cfg.POLISH_DURABLE_CACHE === 'on'
+        ? { durableCache: new DynamoDbPolishCache({ client: dynamo(), tableName: tables().nonces }) }
+        : {}),
     }),
     links: await links(),
   };

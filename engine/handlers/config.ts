@@ -17,6 +17,8 @@ const schema = z.object({
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   BEDROCK_MODEL_ID: z.string().min(1).default('global.anthropic.claude-haiku-4-5-20251001-v1:0'),
   POLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(1500),
+  /** `off` keeps polished lines in the sender's memory only: the local stack's slow-model mode. */
+  POLISH_DURABLE_CACHE: z.enum(['on', 'off']).default('on'),
   UNSUBSCRIBE_BASE_URL: z.string().url(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Retention windows (engine/domain/retention.ts): the TTLs the DynamoDB stores write. */

@@ -180,6 +180,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
   });
   process.env.AWS_ENDPOINT_URL_SCHEDULER = scheduler.endpoint;
+  // --polish-delay-ms stands for a slow model on every start: each process asks it afresh, which is
+  // what lets a crash test stop a sender between its claim and its send.
+  if (options.polishDelayMs) process.env.POLISH_DURABLE_CACHE = 'off';
 
   await createTables(dynalite.client, tableNames('cr-'));
   await seedRules(s3.client);
