@@ -44,12 +44,13 @@ export async function sweepStuckCarts(deps: SweepDeps): Promise<SweepResult> {
   const cutoff = now.getTime() - SWEEP_GRACE_SECONDS * 1000;
   const ids = await deps.carts.openCartsWokenBefore(new Date(cutoff).toISOString(), SWEEP_BATCH);
   const result: SweepResult = { found: ids.length, woken: 0, requeued: 0 };
+  if (ids.length === 0) return result;
+  const { rules, version } = await deps.rules.current();
+  const context = auditContext(now.getTime(), 'sweep', version);
   for (const cartId of ids) {
     const cart = await deps.carts.get(cartId);
     const wake = cart?.wake;
     if (!cart || cart.status !== 'open' || !wake || timeOf(wake.at) >= cutoff) continue;
-    const { rules, version } = await deps.rules.current();
-    const context = auditContext(now.getTime(), 'sweep', version);
     const last = cart.reminders.at(-1);
     const lostClaim =
       last?.state === 'claimed' && now.getTime() - timeOf(last.at) >= LOST_CLAIM_SECONDS * 1000;
