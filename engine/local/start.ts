@@ -2,12 +2,12 @@
  * `npm start`: the whole engine on embedded local peers, through the same handler code as Lambda.
  *
  * 1. Start the peers: dynalite, s3rver, aws-ses-v2-local (its page shows every reminder sent), and
- *    local Scheduler, SQS, Bedrock and Secrets Manager servers. Tables, rules, schedules, queued
+ *    local Scheduler, SQS, Bedrock, Secrets Manager and Stripe API servers. Tables, rules, schedules, queued
  *    reminders, sent emails and the business clock live under the data folder, each written before
  *    the call that changed it is answered, so even `kill -9` loses nothing acknowledged.
  * 2. Point the AWS SDK at them with its own AWS_ENDPOINT_URL_<SERVICE> variables; seed tables, the
  *    default rules and local secrets (made on first start).
- * 3. Serve /webhook, /u/… and /owner over HTTP, translated to Function URL events; fire wake-ups into
+ * 3. Serve /webhook (and each store platform's /webhook/<platform>), /u/… and /owner over HTTP, translated to Function URL events; fire wake-ups into
  *    the wake handler and drain the queue into the sender handler.
  */
 import { randomBytes } from 'node:crypto';
@@ -36,6 +36,7 @@ import { startLocalScheduler } from './scheduler-server.js';
 import { startLocalSecretsManager } from './secrets-server.js';
 import { pollQueue } from './sqs-poller.js';
 import { startLocalSqs } from './sqs-server.js';
+import { type LocalStripe, startLocalStripe } from './stripe-server.js';
 
 const RULES_BUCKET = 'cart-recovery-rules';
 const SECRET_ID = 'cart-recovery/local';
@@ -57,27 +58,54 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   url: string;
+  /** The local stand-in for Stripe's API (line items of Checkout Sessions). */
+  stripe: LocalStripe;
   /** Absolute; the owner's CSV export/import and summary files live here too. */
   dataDir: string;
   mailViewer: string;
-  secrets: { webhookSecret: string; ownerSecret: string; unsubscribeKey: string };
+  secrets: LocalSecrets;
   /** Fires due wake-ups now instead of waiting for the next poll (tests). */
   fireDue(): Promise<number>;
   sesStore(): Promise<unknown[]>;
   stop(): Promise<void>;
 }
 
-async function localSecrets(dataDir: string): Promise<LocalStack['secrets']> {
+/** The local secret: ours, and one per store platform (made on first start, kept in the data folder). */
+export interface LocalSecrets {
+  webhookSecret: string;
+  ownerSecret: string;
+  unsubscribeKey: string;
+  shopify: { clientSecret: string };
+  woocommerce: { webhookSecret: string };
+  stripe: { webhookSecret: string; restrictedKey: string };
+}
+
+async function localSecrets(dataDir: string): Promise<LocalSecrets> {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as LocalStack['secrets'];
+  const kept = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Partial<LocalSecrets>) : {};
   const make = () => randomBytes(24).toString('base64url');
-  const secrets = {
-    webhookSecret: `whsec_${make()}`,
-    ownerSecret: `owner_${make()}`,
-    unsubscribeKey: make(),
+  const secrets: LocalSecrets = {
+    webhookSecret: kept.webhookSecret ?? `whsec_${make()}`,
+    ownerSecret: kept.ownerSecret ?? `owner_${make()}`,
+    unsubscribeKey: kept.unsubscribeKey ?? make(),
+    // A data folder from before the store platforms gets their secrets added, the rest kept.
+    ...storefrontSecrets(kept, make),
   };
-  await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  if (JSON.stringify(secrets) !== JSON.stringify(kept))
+    await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
+}
+
+/** Each platform's local secret, shaped as that platform issues it. */
+function storefrontSecrets(
+  kept: Partial<LocalSecrets>,
+  make: () => string,
+): Pick<LocalSecrets, 'shopify' | 'woocommerce' | 'stripe'> {
+  return {
+    shopify: kept.shopify ?? { clientSecret: `shpss_${make()}` },
+    woocommerce: kept.woocommerce ?? { webhookSecret: make() },
+    stripe: kept.stripe ?? { webhookSecret: `whsec_${make()}`, restrictedKey: `rk_test_${make()}` },
+  };
 }
 
 /**
@@ -123,6 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.polishDelayMs ? { delayMs: options.polishDelayMs } : {}),
     onRequest: () => log.info('local bedrock asked to polish'),
   });
+  const stripe = await startLocalStripe({ apiKey: secrets.stripe.restrictedKey });
   const secretsServer = await startLocalSecretsManager({
     host: '127.0.0.1',
     secrets: { [SECRET_ID]: JSON.stringify(secrets) },
@@ -148,6 +177,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsServer.endpoint,
+    STRIPE_API_URL: stripe.endpoint,
     TABLE_PREFIX: 'cr-',
     RULES_BUCKET,
     SECRET_ID,
@@ -193,6 +223,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const routes: [RegExp, (e: Parameters<typeof webhook.handler>[0]) => ReturnType<typeof webhook.handler>][] =
     [
       [/^\/webhook\/?$/, webhook.handler],
+      [/^\/webhook\/(shopify|woocommerce|stripe)\/?$/, webhook.handler],
       [/^\/owner\/?$/, owner.handler],
       [/^\/u\//, unsubscribe.handler],
     ];
@@ -234,6 +265,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   return {
     url,
+    stripe,
     dataDir,
     mailViewer: ses.endpoint,
     secrets,
@@ -250,6 +282,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await sqs.stop();
       sqsClient.destroy();
       await bedrock.stop();
+      await stripe.stop();
       await secretsServer.stop();
       await ses.stop();
       await s3.stop();
@@ -291,6 +324,7 @@ function index(url: string, mail: string): string {
   return `Cart Recovery, running locally.
 
   POST ${url}/webhook   cart events (signed with the webhook secret)
+  POST ${url}/webhook/shopify | /webhook/woocommerce | /webhook/stripe   each platform's own webhooks
   POST ${url}/owner     owner actions (signed with the owner secret)
   GET  ${url}/u/<token> one-click unsubscribe
   Mail viewer:          ${mail}
@@ -311,6 +345,19 @@ function localModelReply(request: LocalConverseRequest): string {
     '{recovered} shoppers came back and bought, for {revenue} in recovered sales.',
     'Quiet hours held back {deferred} reminders until morning, and {unsubscribes} shoppers unsubscribed.',
   ].join(' ');
+}
+
+/** Each store platform's path and local secret, in the form the README's "Connect your store" shows. */
+export function storefrontBanner(stack: Pick<LocalStack, 'url' | 'secrets' | 'stripe'>): string {
+  const { shopify, woocommerce, stripe } = stack.secrets;
+  return `
+  Shopify        POST ${stack.url}/webhook/shopify
+  WooCommerce    POST ${stack.url}/webhook/woocommerce
+  Stripe         POST ${stack.url}/webhook/stripe
+  Shopify secret ${shopify.clientSecret}
+  WooCommerce secret ${woocommerce.webhookSecret}
+  Stripe secret ${stripe.webhookSecret}
+  Stripe API     ${stack.stripe.endpoint}   (local stand-in; restricted key ${stripe.restrictedKey})`;
 }
 
 async function main(): Promise<void> {
@@ -348,6 +395,7 @@ Cart Recovery is running locally${speed > 1 ? ` (clock ${speed}x faster)` : ''}.
 
   Webhook secret ${stack.secrets.webhookSecret}
   Owner secret   ${stack.secrets.ownerSecret}
+${storefrontBanner(stack)}
   Data           ${resolve(values.data)} (delete it to start afresh)
 ${localOwnerJobsBanner(stack.url, stack.dataDir)}
 

@@ -32,7 +32,7 @@ export interface ShopifyDelivery {
   body: unknown;
 }
 
-const shopifyId = z.union([z.number().int(), z.string().trim().min(1)], {
+const shopifyId = z.union([z.number(), z.string().trim().min(1)], {
   error: 'must be a Shopify id (a number)',
 });
 const optionalText = z.string({ error: 'must be text' }).nullish();
