@@ -155,7 +155,7 @@ export async function handleStorefrontWebhook(
         if (!(error instanceof StripeApiError)) throw error;
         // Nothing is stored: Stripe delivers the event again (for up to three days), by when a limit
         // has passed or the owner has fixed the key. A cart without its items could not be reminded.
-        (error.reason === 'refused' ? log.error : log.warn)('stripe line items unavailable', {
+        log[error.reason === 'refused' ? 'error' : 'warn']('stripe line items unavailable', {
           sessionId: step.expired.sessionId,
           reason: error.reason,
           type: error.type,
