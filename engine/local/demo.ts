@@ -1,11 +1,14 @@
 /**
  * `npm run demo`: posts a few signed sample carts to the running local stack (`npm start`), as a
- * storefront would, then watches the mail viewer until their reminders arrive.
+ * storefront would, then watches the mail viewer until their reminders arrive. With `--stores`: one
+ * delivery per store platform instead, then its order (demo-stores.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signatureHeader } from '../domain/request-signature.js';
+import { demoStores } from './demo-stores.js';
+import type { LocalSecrets } from './start.js';
 
 const MINUTE = 60_000;
 
@@ -61,15 +64,21 @@ async function main(): Promise<void> {
       url: { type: 'string', default: 'http://127.0.0.1:3000' },
       data: { type: 'string', default: '.data' },
       mail: { type: 'string', default: 'http://127.0.0.1:8005' },
+      stores: { type: 'boolean', default: false },
+      'stripe-api': { type: 'string', default: 'http://127.0.0.1:8006' },
     },
   });
   const secrets = JSON.parse(
     await readFile(join(resolve(values.data), 'secrets.json'), 'utf8').catch(() => {
       throw new Error(`no local secrets in ${values.data}/: start the engine first with "npm start"`);
     }),
-  ) as { webhookSecret: string };
+  ) as LocalSecrets;
   const now = new Date();
   const zone = daytimeZone(now);
+  if (values.stores) {
+    await demoStores({ url: values.url, mail: values.mail, stripeApi: values['stripe-api'], secrets, zone });
+    return;
+  }
   const carts = [
     cartEvent(
       'boots',

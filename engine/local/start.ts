@@ -49,6 +49,8 @@ export interface LocalStackOptions {
   speed?: number;
   quiet?: boolean;
   sesPort?: number;
+  /** The local Stripe API's port; 0 or absent: a free one. */
+  stripePort?: number;
   /**
    * The local Bedrock waits this long (real ms) before answering, so a sender sits between its claim
    * and its send for that long (the crash test kills it there).
@@ -151,7 +153,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.polishDelayMs ? { delayMs: options.polishDelayMs } : {}),
     onRequest: () => log.info('local bedrock asked to polish'),
   });
-  const stripe = await startLocalStripe({ apiKey: secrets.stripe.restrictedKey });
+  const stripe = await startLocalStripe({
+    apiKey: secrets.stripe.restrictedKey,
+    ...(options.stripePort === undefined ? {} : { port: options.stripePort }),
+  });
   const secretsServer = await startLocalSecretsManager({
     host: '127.0.0.1',
     secrets: { [SECRET_ID]: JSON.stringify(secrets) },
@@ -367,6 +372,7 @@ async function main(): Promise<void> {
       speed: { type: 'string', default: '1' },
       data: { type: 'string', default: '.data' },
       'ses-port': { type: 'string', default: '8005' },
+      'stripe-port': { type: 'string', default: '8006' },
       'polish-delay-ms': { type: 'string', default: '0' },
     },
   });
@@ -383,6 +389,7 @@ async function main(): Promise<void> {
     speed,
     dataDir: values.data,
     sesPort: Number(values['ses-port']),
+    stripePort: Number(values['stripe-port']),
     polishDelayMs,
   });
   console.log(`
