@@ -172,11 +172,15 @@ export async function demoStores(options: {
     if (waiting.size > 0) await new Promise((r) => setTimeout(r, 1000));
   }
   if (waiting.size > 0)
-    console.log(`  still waiting for ${[...waiting].join(', ')}: check the "npm start" window`);
+    console.log(
+      `  not yet for ${[...waiting].join(', ')}: Shopify and Stripe send no shopper time zone, so their reminders keep the quiet hours of the store's zone (rules: store.timezone); otherwise check the "npm start" window`,
+    );
   await new Promise((r) => setTimeout(r, 1500));
   console.log(
     'Now each platform’s order (a pending Shopify order, a WooCommerce order on hold, an unpaid Stripe session):',
   );
   for (const sample of orders()) await post(sample);
-  console.log(`\nOpen ${options.mail} to read the reminders; the carts are closed as recovered.`);
+  console.log(
+    `\nOpen ${options.mail} to read the reminders. Each cart is closed: recovered if its reminder went first, else purchased.`,
+  );
 }
