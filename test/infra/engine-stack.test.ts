@@ -339,6 +339,7 @@ describe('EngineStack triggers', () => {
     expect(outputs).toEqual(
       expect.arrayContaining([
         'WebhookUrl',
+        'StoreWebhookUrls',
         'UnsubscribeBaseUrl',
         'OwnerActionUrl',
         'RulesSyncUrl',
@@ -348,6 +349,22 @@ describe('EngineStack triggers', () => {
         'NextSteps',
       ]),
     );
+  });
+
+  it("outputs each store platform's path on the webhook Function URL", () => {
+    const value = template.findOutputs('StoreWebhookUrls').StoreWebhookUrls?.Value as {
+      'Fn::Join': [string, (string | { 'Fn::GetAtt': [string, string] })[]];
+    };
+    const parts = value['Fn::Join'][1];
+    const shown = parts.map((part) => (typeof part === 'string' ? part : '<url>')).join('');
+
+    expect(shown).toBe(
+      'shopify=<url>webhook/shopify woocommerce=<url>webhook/woocommerce stripe=<url>webhook/stripe',
+    );
+    for (const part of parts.filter((p) => typeof p !== 'string'))
+      expect(part).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^WebhookFunctionFunctionUrl/), 'FunctionUrl'],
+      });
   });
 });
 
