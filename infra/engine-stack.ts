@@ -343,7 +343,8 @@ export class EngineStack extends Stack {
           `webhook/${platform}`,
         ]),
       ]),
-      description: "Each store platform's own webhooks, verified with its secret (README: Connect your store)",
+      description:
+        "Each store platform's own webhooks, verified with its secret (README: Connect your store)",
     });
     new CfnOutput(this, 'UnsubscribeBaseUrl', {
       value: unsubscribeBaseUrl,
