@@ -1,4 +1,4 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { CART_EVENT_LIMITS } from '../domain/cart-event.js';
 import { CartRecoveryError } from '../domain/errors.js';
 import type { CheckoutLineItem, CheckoutLineItems } from '../ports.js';
@@ -35,9 +35,9 @@ export interface StripeLineItemsOptions {
   restrictedKey: string;
   /** Where Stripe's API is; only set for a local stand-in (`http://127.0.0.1:8006`). */
   apiUrl?: string;
-  /** Per request, in ms: well inside the time Stripe waits for our answer. */
+  /** Per request, in ms (default 3000): with one retry, well inside the webhook function's 10 s. */
   timeoutMs?: number;
-  /** Retries the package makes on its own (connection errors, 409, 5xx, `Stripe-Should-Retry: true`). */
+  /** Retries the package makes on its own (default 1: connection errors, 409, 5xx, `Stripe-Should-Retry: true`). */
   maxNetworkRetries?: number;
 }
 
@@ -48,13 +48,27 @@ const REFUSED = new Set(['StripeAuthenticationError', 'StripePermissionError', '
  * At most as many lines as a cart may hold are read.
  */
 export class StripeLineItems implements CheckoutLineItems {
-  readonly #client: Stripe;
+  readonly #options: StripeLineItemsOptions;
+  #client: Promise<{ client: Stripe; StripeError: typeof Stripe.errors.StripeError }> | undefined;
 
   constructor(options: StripeLineItemsOptions) {
+    this.#options = options;
+  }
+
+  /** The client, made on first use: the package is loaded only where a Stripe delivery needs it. */
+  #stripe() {
+    this.#client ??= import('stripe').then(({ default: StripePackage }) => ({
+      client: StripeLineItems.#make(StripePackage, this.#options),
+      StripeError: StripePackage.errors.StripeError,
+    }));
+    return this.#client;
+  }
+
+  static #make(StripePackage: typeof Stripe, options: StripeLineItemsOptions): Stripe {
     const api = options.apiUrl ? new URL(options.apiUrl) : undefined;
-    this.#client = new Stripe(options.restrictedKey, {
-      maxNetworkRetries: options.maxNetworkRetries ?? 2,
-      timeout: options.timeoutMs ?? 4000,
+    return new StripePackage(options.restrictedKey, {
+      maxNetworkRetries: options.maxNetworkRetries ?? 1,
+      timeout: options.timeoutMs ?? 3000,
       telemetry: false,
       ...(api
         ? {
@@ -67,14 +81,15 @@ export class StripeLineItems implements CheckoutLineItems {
   }
 
   async list(sessionId: string): Promise<CheckoutLineItem[]> {
+    const { client, StripeError } = await this.#stripe();
     let lines: Stripe.LineItem[];
     try {
-      lines = await this.#client.checkout.sessions
+      lines = await client.checkout.sessions
         .listLineItems(sessionId, { limit: 100 })
         .autoPagingToArray({ limit: CART_EVENT_LIMITS.items });
     } catch (error) {
-      const type = error instanceof Stripe.errors.StripeError ? error.type : 'unknown';
-      const status = error instanceof Stripe.errors.StripeError ? error.statusCode : undefined;
+      const type = error instanceof StripeError ? error.type : 'unknown';
+      const status = error instanceof StripeError ? error.statusCode : undefined;
       throw new StripeApiError(REFUSED.has(type) ? 'refused' : 'unavailable', type, status, { cause: error });
     }
     return lines.map((line) => ({

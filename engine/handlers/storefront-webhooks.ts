@@ -137,7 +137,7 @@ export async function handleStorefrontWebhook(
     case 'stripe': {
       const stripe = connections.stripe;
       if (!stripe?.webhookSecrets.length) return unset();
-      const signature = verifyStripeSignature(
+      const signature = await verifyStripeSignature(
         body,
         header(event, STRIPE_SIGNATURE_HEADER),
         stripe.webhookSecrets,

@@ -1,5 +1,3 @@
-import Stripe from 'stripe';
-
 /** How old a Stripe signature may be: Stripe's own default, five minutes. */
 export const STRIPE_TOLERANCE_SECONDS = 300;
 
@@ -8,14 +6,16 @@ export type StripeSignatureCheck = { ok: true } | { ok: false; reason: string };
 /**
  * Verifies `Stripe-Signature` on the raw body with the official package, against each endpoint
  * secret (`whsec_…`; two while one is rolled), at most five minutes old at `now`. Never throws.
+ * The package is loaded on the first Stripe delivery, so other cold starts do not pay for it.
  */
-export function verifyStripeSignature(
+export async function verifyStripeSignature(
   rawBody: Buffer,
   header: string | undefined,
   secrets: readonly string[],
   now: Date,
-): StripeSignatureCheck {
+): Promise<StripeSignatureCheck> {
   if (!header) return { ok: false, reason: 'the Stripe-Signature header is missing' };
+  const { default: Stripe } = await import('stripe');
   const signature = Stripe.webhooks.signature;
   // Only a platform build of the package without Node's crypto lacks it; never Node.
   if (!signature) return { ok: false, reason: 'the stripe package cannot verify signatures here' };

@@ -90,9 +90,17 @@ describe('StripeLineItems (the stripe package against the local Stripe API)', ()
     expect((badKey as Error).message).not.toContain('rk_test_wrong');
   });
 
-  it('retries what Stripe says to retry (and 5xx), within its budget', async () => {
-    stripe.setSession('cs_retry', LINES, [{ status: 429, shouldRetry: true }, { status: 500 }]);
+  it('retries once what Stripe says to retry (and a 5xx), and no more', async () => {
+    stripe.setSession('cs_retry', LINES, [{ status: 429, shouldRetry: true }]);
+    stripe.setSession('cs_5xx', LINES, [{ status: 500 }]);
+    stripe.setSession('cs_twice', LINES, [{ status: 500 }, { status: 503 }]);
 
     expect(await reader().list('cs_retry')).toHaveLength(2);
+    expect(await reader().list('cs_5xx')).toHaveLength(2);
+    expect(
+      await reader()
+        .list('cs_twice')
+        .catch((e: unknown) => e),
+    ).toMatchObject({ reason: 'unavailable', status: 503 });
   });
 });
