@@ -31,7 +31,7 @@ import { ingestCartEvent } from '../use-cases/ingest-cart-event.js';
 import type { WebhookContext } from './aws-context.js';
 import { header, json, method, rawBody } from './function-url.js';
 import { ingestAnswer } from './ingest-answer.js';
-import { MAX_BODY_BYTES, parseJsonBody, type Refuse, refuser } from './signed-request.js';
+import { MAX_BODY_BYTES, parseJsonBody, type Refuse, refuser, type SignedJson } from './signed-request.js';
 
 export type Storefront = 'shopify' | 'woocommerce' | 'stripe';
 
@@ -71,23 +71,23 @@ export async function handleStorefrontWebhook(
       `${name} has no secret set in the engine's secret, so no signature can be checked.`,
     );
 
+  // Shopify and WooCommerce sign alike: the base64 HMAC-SHA256 of the body, in a header of their own.
+  const hmacSigned = (secrets: readonly string[], name: string, shown: string): SignedJson =>
+    isBase64HmacValid(header(event, name), body, secrets)
+      ? parseJsonBody(body, refuse)
+      : {
+          ok: false,
+          response: refuse(401, 'bad_signature', `the ${shown} header is missing or does not match the body`),
+        };
+  const translated = (translation: Translation) => answer(ctx, storefront, refuse, now, translation);
+
   switch (storefront) {
     case 'shopify': {
       const secrets = connections.shopify;
       if (!secrets?.length) return unset();
-      if (!isBase64HmacValid(header(event, SHOPIFY_HEADERS.hmac), body, secrets))
-        return refuse(
-          401,
-          'bad_signature',
-          'the X-Shopify-Hmac-Sha256 header is missing or does not match the body',
-        );
-      const parsed = parseJsonBody(body, refuse);
+      const parsed = hmacSigned(secrets, SHOPIFY_HEADERS.hmac, 'X-Shopify-Hmac-Sha256');
       if (!parsed.ok) return parsed.response;
-      return answer(
-        ctx,
-        storefront,
-        refuse,
-        now,
+      return translated(
         shopifyCartEvent({
           topic: header(event, SHOPIFY_HEADERS.topic),
           eventId: header(event, SHOPIFY_HEADERS.eventId),
@@ -114,19 +114,9 @@ export async function handleStorefrontWebhook(
         if (!parsed.ok) return parsed.response;
         return ingestAnswer(await ingestCartEvent(ctx.deps, parsed.body));
       }
-      if (!isBase64HmacValid(header(event, WOOCOMMERCE_HEADERS.signature), body, secrets))
-        return refuse(
-          401,
-          'bad_signature',
-          'the X-WC-Webhook-Signature header is missing or does not match the body',
-        );
-      const parsed = parseJsonBody(body, refuse);
+      const parsed = hmacSigned(secrets, WOOCOMMERCE_HEADERS.signature, 'X-WC-Webhook-Signature');
       if (!parsed.ok) return parsed.response;
-      return answer(
-        ctx,
-        storefront,
-        refuse,
-        now,
+      return translated(
         wooCommerceCartEvent({
           topic: header(event, WOOCOMMERCE_HEADERS.topic),
           deliveryId: header(event, WOOCOMMERCE_HEADERS.deliveryId),
@@ -147,7 +137,7 @@ export async function handleStorefrontWebhook(
       const parsed = parseJsonBody(body, refuse);
       if (!parsed.ok) return parsed.response;
       const step = stripeCartEvent(parsed.body);
-      if (step.kind !== 'line_items') return answer(ctx, storefront, refuse, now, step);
+      if (step.kind !== 'line_items') return translated(step);
       let lines: Awaited<ReturnType<CheckoutLineItems['list']>>;
       try {
         lines = await stripe.lineItems.list(step.expired.sessionId);
@@ -173,7 +163,7 @@ export async function handleStorefrontWebhook(
           { 'retry-after': '60' },
         );
       }
-      return answer(ctx, storefront, refuse, now, expiredSessionEvent(step.expired, lines));
+      return translated(expiredSessionEvent(step.expired, lines));
     }
   }
 }
