@@ -78,7 +78,12 @@ const webUrl = (what: string) =>
       error: `${what} must not contain spaces, line breaks, control or bidi characters`,
       abort: true,
     })
-    .pipe(z.url({ protocol: /^https?$/, error: `${what} must be an http(s) URL` }));
+    .refine(isWebUrl, { error: `${what} must be an http(s) URL` });
+
+/** An absolute http or https URL, its scheme written out in full, that the WHATWG URL parser accepts. */
+function isWebUrl(url: string): boolean {
+  return /^https?:\/\//i.test(url) && URL.canParse(url);
+}
 
 // Every cart update names a locale, and asking Intl about each was a fifth of reading an event
 // (docs/performance.md). Shoppers of one store use a few dozen tags: 256 keep them all, and made-up
