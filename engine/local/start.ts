@@ -294,8 +294,8 @@ function index(url: string, mail: string): string {
   POST ${url}/owner     owner actions (signed with the owner secret)
   GET  ${url}/u/<token> one-click unsubscribe
   Mail viewer:          ${mail}
-  POST ${url}/local/nightly  the nightly export/import now (CSV files under the data directory)
-  POST ${url}/local/summary  last month's summary now (HTML under the data directory)
+  POST ${url}/local/nightly  the nightly export/import of today so far, or ?night=YYYY-MM-DD (CSV under the data directory)
+  POST ${url}/local/summary  the summary of this month so far, or ?month=YYYY-MM (HTML under the data directory)
 `;
 }
 
