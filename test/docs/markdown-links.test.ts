@@ -31,7 +31,7 @@ function proseLines(text: string): { line: number; text: string }[] {
  * character but letters, digits, marks, "_", "-" and spaces dropped, spaces made "-"; a repeated
  * slug gets "-1", "-2", ...
  */
-export function githubSlugs(headings: readonly string[]): string[] {
+function githubSlugs(headings: readonly string[]): string[] {
   const seen = new Map<string, number>();
   return headings.map((heading) => {
     const rendered = heading
