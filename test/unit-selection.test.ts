@@ -33,10 +33,9 @@ function globRegExp(glob: string): RegExp {
     .split('**/')
     .map((part) =>
       part
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*\*/g, '\u0000')
-        .replace(/\*/g, '[^/]*')
-        .replace(/\u0000/g, '.*'),
+        .split('**')
+        .map((piece) => piece.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))
+        .join('.*'),
     )
     .join('(?:.*/)?');
   return new RegExp(`^${source}$`);
