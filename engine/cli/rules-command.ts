@@ -141,10 +141,13 @@ async function publishLocally(
   };
   if (response.status === 400 && answer.errors) throw new RulesValidationError(answer.errors);
   if (!response.ok) {
-    io.err(`cart-recovery: the local stack at ${url} answered ${response.status}: ${answer.error ?? 'no reason given'}`);
+    io.err(
+      `cart-recovery: the local stack at ${url} answered ${response.status}: ${answer.error ?? 'no reason given'}`,
+    );
     return 1;
   }
-  for (const warning of answer.warnings ?? []) io.err(`warning: ${file}: tier "${warning.tier}" ${warning.message}`);
+  for (const warning of answer.warnings ?? [])
+    io.err(`warning: ${file}: tier "${warning.tier}" ${warning.message}`);
   io.out(`Rules published to the local stack at ${url}: version ${answer.version}.`);
   io.out('The engine picks them up within a minute.');
   return 0;

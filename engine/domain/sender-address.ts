@@ -39,7 +39,10 @@ export function senderProblem(address: string, sender: SenderIdentity): string |
 }
 
 function sameAddress(a: string, b: string): boolean {
-  const split = (s: string) => [s.slice(0, s.lastIndexOf('@')), s.slice(s.lastIndexOf('@') + 1).toLowerCase()];
+  const split = (s: string) => [
+    s.slice(0, s.lastIndexOf('@')),
+    s.slice(s.lastIndexOf('@') + 1).toLowerCase(),
+  ];
   const [localA, domainA] = split(a.trim());
   const [localB, domainB] = split(b.trim());
   return localA === localB && domainA === domainB;

@@ -36,7 +36,10 @@ export interface TierOrderWarning {
 }
 
 function sizeRank(name: string): number | undefined {
-  const word = name.toLowerCase().replace(/[-_\s]+/g, ' ').trim();
+  const word = name
+    .toLowerCase()
+    .replace(/[-_\s]+/g, ' ')
+    .trim();
   const rank = TIER_SIZE_ORDER.findIndex((words) => words.includes(word));
   return rank === -1 ? undefined : rank;
 }

@@ -34,6 +34,28 @@ export interface CartView {
   reminders: Cart['reminders'];
 }
 
+const SKIP_REASONS: Record<string, string> = {
+  frequency_cap: 'the frequency cap (this address got a reminder for another cart within frequencyCapHours)',
+};
+
+/**
+ * Why the engine holds a cart's first reminder back, in its own terms, or undefined while it is on
+ * its way: a skip with its reason, a closed cart, or a wake-up later than a few minutes from `now`
+ * (quiet hours, the cart's wait, or rules that send no more reminders: the cart does not say which).
+ * @example heldBack({ id, status: 'open', reminders: [{ n: 1, state: 'skipped', reason: 'frequency_cap', ... }] }, now)
+ * // 'reminder 1 was skipped by the frequency cap (...)'
+ */
+export function heldBack(cart: CartView, now: number): string | undefined {
+  const first = cart.reminders.find((r) => r.n === 1);
+  if (first?.state === 'skipped')
+    return `reminder 1 was skipped by ${SKIP_REASONS[first.reason ?? ''] ?? first.reason ?? 'a guardrail'}`;
+  if (first) return undefined;
+  if (cart.status !== 'open') return `the cart is closed (${cart.status}), so no reminder goes`;
+  if (cart.wake && Date.parse(cart.wake.at) > now + 5 * 60_000)
+    return `no reminder now: the engine next looks at this cart at ${cart.wake.at} (quiet hours, its wait, or rules that send no more)`;
+  return undefined;
+}
+
 /** The routes above, as one hook for the local server: true when it answered the request. */
 export function developerRoutes(
   deps: DeveloperRoutesDeps,
