@@ -72,7 +72,12 @@ export function isMoneyCell(cell: ExportCell): cell is MoneyCell {
  * @example isoLocal(Date.parse('2026-06-10T14:00:00Z'), 'America/New_York') // '2026-06-10T10:00-04:00'
  */
 export function isoLocal(at: number, zone: string): string {
-  return DateTime.fromMillis(at, { zone }).toISO({ suppressSeconds: true, suppressMilliseconds: true }) ?? '';
+  // To the minute, as the owner reads times (seconds would only clutter the sheet).
+  return (
+    DateTime.fromMillis(at, { zone })
+      .startOf('minute')
+      .toISO({ suppressSeconds: true, suppressMilliseconds: true }) ?? ''
+  );
 }
 
 export interface ExportContext {

@@ -118,6 +118,7 @@ describe('export rows', () => {
     ]);
     expect(moneyCell('64', 'USD')).toEqual({ amount: '64.00', decimals: 2 });
     expect(isoLocal(Date.parse('2026-01-10T14:00:00Z'), 'America/New_York')).toBe('2026-01-10T09:00-05:00');
+    expect(isoLocal(Date.parse('2026-01-10T14:05:59.999Z'), 'Asia/Kolkata')).toBe('2026-01-10T19:35+05:30');
   });
 
   it('keeps item lists splittable when a title holds a semicolon', () => {
