@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -135,6 +135,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const server = createServer();
   const port = options.port ?? 3000;
   await onPort(port, '--port', () => listen(server, '127.0.0.1', port));
+  // Until the routes are in place, a request gets an answer rather than a connection left hanging.
+  const starting = (_request: unknown, response: ServerResponse) =>
+    response.writeHead(503, { 'retry-after': '2' }).end('Starting; try again in a few seconds.\n');
+  server.on('request', starting);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const activity = options.onActivity ?? (() => undefined);
   const sesPort = options.sesPort ?? 0;
@@ -236,6 +240,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       [/^\/owner\/?$/, owner.handler],
       [/^\/u\//, unsubscribe.handler],
     ];
+  server.off('request', starting);
   server.on('request', (request, response) => {
     void (async () => {
       const requestUrl = new URL(request.url ?? '/', url);
