@@ -167,7 +167,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     host: '127.0.0.1',
     reply: localModelReply,
     ...(options.polishDelayMs ? { delayMs: options.polishDelayMs } : {}),
-    onRequest: () => log.debug('local bedrock asked to polish'),
+    // The crash test waits for this line to kill a sender between its claim and its send.
+    onRequest: () => log.info('local bedrock asked to polish'),
   });
   const secretsServer = await startLocalSecretsManager({
     host: '127.0.0.1',
