@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BoundedCache } from './bounded-cache.js';
 import { ValidationError } from './errors.js';
 import { toFieldErrors } from './field-errors.js';
 import { isTimeZone } from './time-zone.js';
@@ -79,10 +80,25 @@ const webUrl = (what: string) =>
       error: `${what} must not contain spaces, line breaks, control or bidi characters`,
       abort: true,
     })
-    .pipe(z.url({ protocol: /^https?$/, error: `${what} must be an http(s) URL` }));
+    .refine(isWebUrl, { error: `${what} must be an http(s) URL` });
 
-/** True for a BCP 47 language tag such as "de-DE"; `Intl` throws for anything else. */
+/** An absolute http or https URL, its scheme written out in full, that the WHATWG URL parser accepts. */
+function isWebUrl(url: string): boolean {
+  return /^https?:\/\//i.test(url) && URL.canParse(url);
+}
+
+// Every cart update names a locale, and asking Intl about each was a fifth of reading an event
+// (docs/performance.md). Shoppers of one store use a few dozen tags: 256 keep them all, and made-up
+// tags cannot grow it.
+const knownLocales = new BoundedCache<string, boolean>(256);
+
+/** True for a BCP 47 language tag such as "de-DE". */
 function isLocale(tag: string): boolean {
+  return knownLocales.getOrMake(tag, canonicalizes);
+}
+
+/** True when `Intl` can canonicalize `tag`: it throws for anything that is not a language tag. */
+function canonicalizes(tag: string): boolean {
   try {
     Intl.getCanonicalLocales(tag);
     return true;
