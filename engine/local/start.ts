@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,13 +21,17 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { localOwnerJobsBanner, startLocalOwnerJobs } from '../../sheets-sync/local-owner-jobs.js';
 import { summaryPrompt } from '../../sheets-sync/summary/summary-text.js';
+import { DynamoDbCartStore } from '../adapters/dynamodb-cart-store.js';
 import { createTables, tableNames } from '../adapters/dynamodb-tables.js';
 import { createLogger } from '../adapters/pino-logger.js';
 import { DEFAULT_RULES_KEYS, publishRules, readRulesObject } from '../adapters/s3-rules-publisher.js';
+import { CartRecoveryError } from '../domain/errors.js';
 import type { Logger } from '../ports.js';
 import { REMINDER_VISIBILITY_SECONDS } from '../use-cases/sender-timing.js';
 import { defaultReply, type LocalConverseRequest, startLocalBedrock } from './bedrock-server.js';
+import { developerRoutes, emailLine, webhookLine } from './developer-routes.js';
 import { sendFunctionUrlResult, toFunctionUrlEvent } from './function-url-bridge.js';
+import { listen } from './json-http-server.js';
 import { openLocalClock } from './local-clock.js';
 import { startDynalite } from './peers/dynalite.js';
 import { startS3rver } from './peers/s3rver.js';
@@ -56,6 +60,31 @@ export interface LocalStackOptions {
    * and its send for that long (the crash test kills it there).
    */
   polishDelayMs?: number;
+  /** Told one short line per event the webhook answered and per email sent (no addresses). */
+  onActivity?: (line: string) => void;
+}
+
+/** A port `npm start` needs is taken; the message names the flag that picks another. */
+export class PortInUseError extends CartRecoveryError {
+  constructor(
+    readonly port: number,
+    readonly flag: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`port ${port} is in use: start with ${flag} ${port + 100} (or stop what is using it)`, options);
+    this.name = 'PortInUseError';
+  }
+}
+
+/** Runs `listen`, turning "address in use" into a {@link PortInUseError} naming `flag`. */
+async function onPort<T>(port: number, flag: string, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new PortInUseError(port, flag, { cause: error });
+    throw error;
+  }
 }
 
 export interface LocalStack {
@@ -132,12 +161,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const secrets = await localSecrets(dataDir);
   const { speed, origin, now } = await openLocalClock(join(dataDir, 'clock.json'), options.speed ?? 1, log);
 
+  // The two ports a person picks come first, so a clash is said before anything else starts.
+  const server = createServer();
+  const port = options.port ?? 3000;
+  await onPort(port, '--port', () => listen(server, '127.0.0.1', port));
+  // Until the routes are in place, a request gets an answer rather than a connection left hanging.
+  const starting = (_request: unknown, response: ServerResponse) =>
+    response.writeHead(503, { 'retry-after': '2' }).end('Starting; try again in a few seconds.\n');
+  server.on('request', starting);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const activity = options.onActivity ?? (() => undefined);
+  const sesPort = options.sesPort ?? 0;
+  const ses = await onPort(sesPort, '--ses-port', () =>
+    startSesLocal({
+      file: join(dataDir, 'ses', 'emails.jsonl'),
+      port: sesPort,
+      onEmail: (email) => activity(emailLine(email)),
+    }),
+  ).catch((error: unknown) => {
+    server.close();
+    throw error;
+  });
   const dynalite = await startDynalite({ path: join(dataDir, 'dynamodb') });
   const s3 = await startS3rver({ directory: join(dataDir, 's3'), buckets: [RULES_BUCKET] });
-  const ses = await startSesLocal({
-    file: join(dataDir, 'ses', 'emails.jsonl'),
-    ...(options.sesPort === undefined ? {} : { port: options.sesPort }),
-  });
   // On the business clock, with the production visibility timeout: a job whose sender died comes back
   // when its claim counts as lost (sender-timing.ts), not before.
   const sqs = await startLocalSqs({
@@ -151,6 +197,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     host: '127.0.0.1',
     reply: localModelReply,
     ...(options.polishDelayMs ? { delayMs: options.polishDelayMs } : {}),
+    // The crash test waits for this line to kill a sender between its claim and its send.
     onRequest: () => log.info('local bedrock asked to polish'),
   });
   const stripe = await startLocalStripe({
@@ -161,13 +208,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     host: '127.0.0.1',
     secrets: { [SECRET_ID]: JSON.stringify(secrets) },
   });
-
-  const server = createServer();
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 3000, '127.0.0.1', () => done());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -224,6 +264,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   // The owner's nightly export and monthly summary, as files under dataDir (no Google credentials locally).
   const ownerJobs = startLocalOwnerJobs({ dataDir }, log);
+  const developer = developerRoutes({
+    publishRules: (yaml) => publishRules(s3.client, RULES_BUCKET, yaml),
+    cart: (cartId) =>
+      new DynamoDbCartStore({ client: dynalite.doc, tableName: tableNames('cr-').carts }).get(cartId),
+  });
 
   const routes: [RegExp, (e: Parameters<typeof webhook.handler>[0]) => ReturnType<typeof webhook.handler>][] =
     [
@@ -232,11 +277,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       [/^\/owner\/?$/, owner.handler],
       [/^\/u\//, unsubscribe.handler],
     ];
+  server.off('request', starting);
   server.on('request', (request, response) => {
     void (async () => {
       const requestUrl = new URL(request.url ?? '/', url);
       const path = requestUrl.pathname;
       if (await ownerJobs.handle(request, response, requestUrl)) return;
+      if (await developer(request, response, requestUrl)) return;
       const route = routes.find(([pattern]) => pattern.test(path));
       if (!route) {
         response.writeHead(path === '/' ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -248,7 +295,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         return;
       }
       const event = await toFunctionUrlEvent(request);
-      sendFunctionUrlResult(response, await route[1](event));
+      const result = await route[1](event);
+      sendFunctionUrlResult(response, result);
+      const line =
+        route[1] === webhook.handler && typeof result === 'object' ? webhookLine(result) : undefined;
+      if (line) activity(line);
     })().catch((error: unknown) => {
       log.error('local request failed', { error: error instanceof Error ? error.message : 'unknown' });
       if (!response.headersSent) response.writeHead(500).end();
@@ -333,8 +384,10 @@ function index(url: string, mail: string): string {
   POST ${url}/owner     owner actions (signed with the owner secret)
   GET  ${url}/u/<token> one-click unsubscribe
   Mail viewer:          ${mail}
-  POST ${url}/local/nightly  the nightly export/import now (CSV files under the data directory)
-  POST ${url}/local/summary  last month's summary now (HTML under the data directory)
+  POST ${url}/local/nightly  the nightly export/import of today so far, or ?night=YYYY-MM-DD (CSV under the data directory)
+  POST ${url}/local/summary  the summary of this month so far, or ?month=YYYY-MM (HTML under the data directory)
+  POST ${url}/local/rules    a rules doc (YAML) to put in force: npx cart-recovery rules publish FILE --local
+  GET  ${url}/local/carts/<id>  a cart as the engine keeps it (status, wake-up, reminders), no address
 `;
 }
 
@@ -365,33 +418,94 @@ export function storefrontBanner(stack: Pick<LocalStack, 'url' | 'secrets' | 'st
   Stripe API     ${stack.stripe.endpoint}   (local stand-in; restricted key ${stripe.restrictedKey})`;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: '3000' },
-      speed: { type: 'string', default: '1' },
-      data: { type: 'string', default: '.data' },
-      'ses-port': { type: 'string', default: '8005' },
-      'stripe-port': { type: 'string', default: '8006' },
-      'polish-delay-ms': { type: 'string', default: '0' },
-    },
-  });
+/** `npm start -- --help`. */
+export const START_USAGE = `Usage: npm start [-- OPTIONS]     (the whole engine on local peers; then: npm run demo)
+
+Options:
+  --port N             the HTTP server: webhook, owner actions, unsubscribe, /local/* (default 3000)
+  --ses-port N         the local SES and its mail viewer (default 8005)
+  --stripe-port N      the local stand-in for Stripe's API (default 8006)
+  --data DIR           where everything is kept across restarts (default .data; delete it to start afresh)
+  --speed X            the engine's clock runs X times faster, at least 1 (default 1)
+  --polish-delay-ms N  the local model waits N ms before answering (default 0; the crash test uses it)
+  -h, --help           this text
+
+While it runs:
+  npx cart-recovery rules publish FILE.yaml --local   put new rules in force (add --url if not on port 3000)
+  curl -X POST http://127.0.0.1:3000/local/nightly    today's carts so far as CSV (?night=YYYY-MM-DD)
+  curl -X POST http://127.0.0.1:3000/local/summary    this month's summary so far (?month=YYYY-MM)`;
+
+/** Bad flags for `npm start`; the message names the flag. */
+export class StartUsageError extends CartRecoveryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartUsageError';
+  }
+}
+
+function whole(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    throw new StartUsageError(`${flag} must be a whole number from ${min} to ${max}, got "${text}"`);
+  return value;
+}
+
+/** The options of `npm start`, checked; undefined for --help. */
+export function startOptions(argv: string[]): (LocalStackOptions & { dataDir: string }) | undefined {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', default: '3000' },
+        speed: { type: 'string', default: '1' },
+        data: { type: 'string', default: '.data' },
+        'ses-port': { type: 'string', default: '8005' },
+        'stripe-port': { type: 'string', default: '8006' },
+        'polish-delay-ms': { type: 'string', default: '0' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new StartUsageError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  if (values.help) return undefined;
   const speed = Number(values.speed);
   if (!Number.isFinite(speed) || speed < 1)
-    throw new Error(`--speed must be a number of at least 1, got "${values.speed}"`);
-  const polishDelayMs = Number(values['polish-delay-ms']);
-  if (!Number.isInteger(polishDelayMs) || polishDelayMs < 0)
-    throw new Error(
-      `--polish-delay-ms must be a whole number of at least 0, got "${values['polish-delay-ms']}"`,
-    );
-  const stack = await startLocalStack({
-    port: Number(values.port),
+    throw new StartUsageError(`--speed must be a number of at least 1, got "${values.speed}"`);
+  return {
+    port: whole('--port', String(values.port), 0, 65_535),
+    sesPort: whole('--ses-port', String(values['ses-port']), 0, 65_535),
     speed,
-    dataDir: values.data,
-    sesPort: Number(values['ses-port']),
-    stripePort: Number(values['stripe-port']),
-    polishDelayMs,
-  });
+    dataDir: String(values.data),
+    stripePort: whole('--stripe-port', String(values['stripe-port']), 0, 65_535),
+    polishDelayMs: whole('--polish-delay-ms', String(values['polish-delay-ms']), 0, 600_000),
+  };
+}
+
+/** The flags `npm run demo` needs to find a stack started with other ports or data folder than its defaults. */
+function demoFlags(stack: LocalStack): string {
+  const flags = [
+    stack.url === 'http://127.0.0.1:3000' ? '' : ` --url ${stack.url}`,
+    stack.mailViewer === 'http://127.0.0.1:8005' ? '' : ` --mail ${stack.mailViewer}`,
+    stack.dataDir === resolve('.data') ? '' : ` --data ${stack.dataDir}`,
+  ].join('');
+  return flags ? ` --${flags}` : '';
+}
+
+/** One line on the terminal, with the wall-clock time, for each event answered and email sent. */
+function activityLine(line: string): void {
+  console.log(`${new Date().toTimeString().slice(0, 8)}  ${line}`);
+}
+
+async function main(): Promise<void> {
+  const options = startOptions(process.argv.slice(2));
+  if (!options) {
+    console.log(START_USAGE);
+    return;
+  }
+  const { speed = 1 } = options;
+  const stack = await startLocalStack({ ...options, onActivity: activityLine });
   console.log(`
 Cart Recovery is running locally${speed > 1 ? ` (clock ${speed}x faster)` : ''}.
 
@@ -403,11 +517,14 @@ Cart Recovery is running locally${speed > 1 ? ` (clock ${speed}x faster)` : ''}.
   Webhook secret ${stack.secrets.webhookSecret}
   Owner secret   ${stack.secrets.ownerSecret}
 ${storefrontBanner(stack)}
-  Data           ${resolve(values.data)} (delete it to start afresh)
+  Data           ${stack.dataDir} (delete it to start afresh)
 ${localOwnerJobsBanner(stack.url, stack.dataDir)}
 
-Try: npm run demo   (posts a few signed sample carts; reminders arrive within a minute)
+Change the rules:  npx cart-recovery rules publish examples/rules.yaml --local${stack.url === 'http://127.0.0.1:3000' ? '' : ` --url ${stack.url}`}
+Try: npm run demo${demoFlags(stack)}   (posts a few signed sample carts; reminders arrive within a minute)
 Stop: Ctrl-C
+
+A line below for each event the webhook answers and each email sent:
 `);
   let stopping = false;
   const shutdown = () => {
@@ -426,6 +543,8 @@ Stop: Ctrl-C
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error: unknown) => {
     console.error(`cart-recovery local stack: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    if (error instanceof StartUsageError) console.error('Run "npm start -- --help" for the options.');
+    // Bad flags and a taken port are the caller's to fix (2); anything else is ours (1).
+    process.exit(error instanceof StartUsageError || error instanceof PortInUseError ? 2 : 1);
   });
 }
