@@ -200,10 +200,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The crash test waits for this line to kill a sender between its claim and its send.
     onRequest: () => log.info('local bedrock asked to polish'),
   });
-  const stripe = await startLocalStripe({
-    apiKey: secrets.stripe.restrictedKey,
-    ...(options.stripePort === undefined ? {} : { port: options.stripePort }),
-  });
+  const stripe = await onPort(options.stripePort ?? 0, '--stripe-port', () =>
+    startLocalStripe({
+      apiKey: secrets.stripe.restrictedKey,
+      ...(options.stripePort === undefined ? {} : { port: options.stripePort }),
+    }),
+  );
   const secretsServer = await startLocalSecretsManager({
     host: '127.0.0.1',
     secrets: { [SECRET_ID]: JSON.stringify(secrets) },

@@ -108,9 +108,23 @@ describe('npm start for a developer', () => {
   });
 
   it('reads its flags, naming a bad one', () => {
-    expect(startOptions(['--port', '3100', '--ses-port', '8105', '--data', 'x', '--speed', '60'])).toEqual({
+    expect(
+      startOptions([
+        '--port',
+        '3100',
+        '--ses-port',
+        '8105',
+        '--stripe-port',
+        '8106',
+        '--data',
+        'x',
+        '--speed',
+        '60',
+      ]),
+    ).toEqual({
       port: 3100,
       sesPort: 8105,
+      stripePort: 8106,
       dataDir: 'x',
       speed: 60,
       polishDelayMs: 0,
