@@ -83,6 +83,11 @@ export interface ContactStore {
   ): Promise<{ before: Contact | undefined; after: Contact }>;
   /** Records a checkout time for the email, keeping the newest. */
   recordCheckout(emailKey: string, at: string): Promise<void>;
+  /**
+   * The shopper's holdout bucket, 0..99: a keyed hash of the email under the store's own secret (the
+   * salt that keys the contacts), always the same for one email. No request once the key is known.
+   */
+  holdoutBucket(emailKey: string): Promise<number>;
 }
 
 /** One wake-up of one cart; `seq` tells a current wake-up from a stale one. */

@@ -9,7 +9,11 @@ export type ClosedStatus =
   | 'given_up';
 export type CartStatus = 'open' | ClosedStatus;
 export type ReminderNumber = 1 | 2;
-export type SkipReason = 'frequency_cap';
+/**
+ * Why a reminder was passed by: another cart of the shopper got one within the frequency cap, or the
+ * shopper is in the holdout (no reminders, so the lift can be measured).
+ */
+export type SkipReason = 'frequency_cap' | 'held_out';
 
 /**
  * What became of one reminder number of one cart. `claimed` is written before the message is made,

@@ -8,6 +8,7 @@ import {
   type ReminderRecord,
   type SkipReason,
 } from './cart.js';
+import { isHeldOut } from './holdout.js';
 import { isoTime, timeOf } from './iso-time.js';
 import { isQuiet, outsideQuietHours } from './quiet-hours.js';
 import type { Rules, Tier } from './rules.js';
@@ -23,6 +24,12 @@ export interface ShopperHistory {
   lastReminder?: { cartId: string; at: string };
   /** The newest checkout of any cart of this email. */
   lastCheckoutAt?: string;
+  /**
+   * The shopper's holdout bucket, 0..99: the keyed hash of their email, worked out by the use case
+   * (`HoldoutDraw` in holdout.ts) and passed in as data. Below `rules.holdoutPercent`: held out.
+   * Absent (no email, or a caller that does not draw): never held out.
+   */
+  holdoutBucket?: number;
 }
 
 export type WaitWhy = 'not_due' | 'quiet_hours' | 'give_up_later';
@@ -209,6 +216,7 @@ function nextReminderMove(s: Situation): Move {
     pastMaxAge(s, next) ??
     notDueYet(s, next) ??
     quietHoursNow(s, next) ??
+    heldOut(s, next) ??
     frequencyCap(s, next) ??
     remindNow(s, next)
   );
@@ -286,6 +294,26 @@ function quietHoursNow(s: Situation, next: NextReminder): Move | undefined {
   );
 }
 
+/**
+ * The shopper is in the holdout: the reminder is passed by exactly when it would have gone (after
+ * quiet hours), so held-out carts follow the reminded ones' course and close the same way.
+ */
+function heldOut(s: Situation, next: NextReminder): Move | undefined {
+  const bucket = s.history.holdoutBucket;
+  if (!isHeldOut(bucket, s.rules.holdoutPercent)) return undefined;
+  return {
+    kind: 'skip',
+    n: next.n,
+    dueAt: isoTime(outsideQuietHours(s.rules, next.due, s.zone)),
+    reason: 'held_out',
+    reasons: [
+      ...s.about,
+      next.dueText,
+      `held out: this shopper is in the ${s.rules.holdoutPercent}% holdout (the keyed hash of their email falls in bucket ${bucket} of 100), so no reminder goes and the summary can measure what reminders earn`,
+    ],
+  };
+}
+
 /** Another cart of this email got a reminder within the frequency cap: skip this one. */
 function frequencyCap(s: Situation, next: NextReminder): Move | undefined {
   const capped = s.history.lastReminder;
@@ -322,9 +350,13 @@ function doneText(limit: number, why: string | undefined, reminders: readonly Re
   // "Done" would read as "sent" when the frequency cap skipped some: say what became of each.
   if (!reminders.some((r) => r.state === 'skipped')) return `all ${limit} reminder(s) are done${because}`;
   const fates = reminders.map(
-    (r) => `reminder ${r.n} ${r.state === 'skipped' ? 'was skipped (frequency cap)' : 'went out'}`,
+    (r) => `reminder ${r.n} ${r.state === 'skipped' ? `was skipped (${skipText(r.reason)})` : 'went out'}`,
   );
   return `no more reminders${because}: ${fates.join(', ')}`;
+}
+
+function skipText(reason: SkipReason | undefined): string {
+  return reason === 'held_out' ? 'held out' : 'frequency cap';
 }
 
 function quietText(rules: Rules, at: number, zone: string): string {

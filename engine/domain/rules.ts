@@ -113,6 +113,19 @@ export const rulesSchema = z.strictObject({
   consent: z
     .enum(['any', 'first_only', 'required'], { error: 'consent must be one of: any, first_only, required' })
     .default('any'),
+  // What the reminders earn (issue 18): the attribution window and the holdout that measures the lift.
+  attributionDays: z
+    .number({ error: 'attribution window must be a whole number of days between 1 and 30' })
+    .int({ error: 'attribution window must be a whole number of days between 1 and 30' })
+    .min(1, { error: 'attribution window must be a whole number of days between 1 and 30' })
+    .max(30, { error: 'attribution window must be a whole number of days between 1 and 30' })
+    .default(5),
+  holdoutPercent: z
+    .number({ error: 'holdout must be a whole percentage between 0 and 50' })
+    .int({ error: 'holdout must be a whole percentage between 0 and 50' })
+    .min(0, { error: 'holdout must be a whole percentage between 0 and 50' })
+    .max(50, { error: 'holdout must be a whole percentage between 0 and 50' })
+    .default(0),
 });
 
 /** The owner's rules, every default filled in. */

@@ -49,6 +49,8 @@ export function countRequests(
       }),
       unsubscribe: counted('DynamoDB', 'UpdateItem', (key, change) => contacts.unsubscribe(key, change)),
       recordCheckout: counted('DynamoDB', 'UpdateItem', (key, at) => contacts.recordCheckout(key, at)),
+      // The salt is read with the first contact: a bucket costs no request of its own.
+      holdoutBucket: (key) => contacts.holdoutBucket(key),
     },
     audit: { record: counted('DynamoDB', 'PutItem (audit)', (entry) => audit.record(entry)) },
     scheduler: {

@@ -5,7 +5,14 @@ import { emailHash } from '../domain/email-hash.js';
 import type { ValidationError } from '../domain/errors.js';
 import { isoTime } from '../domain/iso-time.js';
 import type { RulesVersion } from '../ports.js';
-import { type AuditContext, auditClosed, auditContext, auditSettlement, planWake } from './cart-progress.js';
+import {
+  type AuditContext,
+  auditClosed,
+  auditContext,
+  auditSettlement,
+  planWake,
+  shopperHistory,
+} from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
@@ -100,9 +107,8 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
 
     // The shopper's history can only close a cart (unsubscribed, bought elsewhere), never bring its
     // wake-up forward; a cart with a pending wake-up is checked then, which saves a read per update.
-    const history =
-      applied.cart.emailKey && !stored?.wake ? await deps.contacts.get(applied.cart.emailKey) : undefined;
-    const settled = settleCart(applied.cart, history ?? {}, rules, now, version);
+    const history = await shopperHistory(deps, applied.cart.emailKey, { read: !stored?.wake });
+    const settled = settleCart(applied.cart, history, rules, now, version);
     const planned = planWake(settled.cart, settled.next, now, false);
     if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
     const saved = await deps.carts.put(planned.cart, stored?.version ?? 0);
@@ -147,7 +153,8 @@ async function settleAfterUpdate(
     const cart = current ?? (await deps.carts.get(updated.id));
     current = undefined;
     if (!cart || cart.status !== 'open') return { closed: [], moves: [] };
-    const settled = settleCart(cart, {}, at.rules, at.now, at.version);
+    const history = await shopperHistory(deps, cart.emailKey, { read: false });
+    const settled = settleCart(cart, history, at.rules, at.now, at.version);
     const planned = planWake(settled.cart, settled.next, at.now, false);
     if (!planned.schedule && settled.cart === cart) return { closed: [], moves: settled.moves };
     if (planned.schedule) await deps.scheduler.schedule(planned.schedule);

@@ -18,6 +18,7 @@ import {
   auditSettlement,
   changeAndSettle,
   planWake,
+  shopperHistory,
 } from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
 import { polishLine } from './polish-line.js';
@@ -96,8 +97,8 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
       await recoverLostSend(deps, cart, job, now, context);
       return notSentResult(job, 'already_done');
     }
-    const history = cart.emailKey ? await deps.contacts.get(cart.emailKey) : undefined;
-    const settled = settleCart(cart, history ?? {}, rules, now, version);
+    const history = await shopperHistory(deps, cart.emailKey);
+    const settled = settleCart(cart, history, rules, now, version);
     const next = settled.next;
     if (next.kind === 'remind' && next.n === job.n) {
       const claim: ReminderRecord = {
