@@ -247,6 +247,13 @@ export const SETTINGS: readonly Setting[] = [
     note: `A few words on how reminders should sound. Default "${storeShape.voice.parse(undefined)}".`,
   },
   {
+    label: 'Store website',
+    path: ['store', 'url'],
+    kind: 'text',
+    value: (r) => r.store.url ?? '',
+    note: 'Optional. The https address of the store, such as https://acme.example: linked from reminders and pages.',
+  },
+  {
     label: 'Time zone',
     path: ['store', 'timezone'],
     kind: 'text',
@@ -572,6 +579,7 @@ export function rulesYaml(rules: Rules): string {
       fromEmail: store.fromEmail,
       address: store.address,
       voice: store.voice,
+      ...(store.url === undefined ? {} : { url: store.url }),
     },
     tiers: [...rules.tiers]
       .sort((a, b) => a.minTotal - b.minTotal)

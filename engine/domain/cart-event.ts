@@ -17,6 +17,8 @@ export const CART_EVENT_LIMITS = {
   cartIdLength: 200,
   /** Characters of an email address (RFC 5321's longest forward path, less its brackets). */
   emailLength: 254,
+  /** Characters of the shopper's first name (after trimming). */
+  firstNameLength: 100,
   /** Characters of a language tag or a time zone name. */
   localeLength: 64,
   /** Characters of an item's SKU (after trimming). */
@@ -167,6 +169,7 @@ const snapshotSchema = z
     {
       id: cartId,
       email: optional(email),
+      firstName: optional(requiredText('firstName', LIMITS.firstNameLength)),
       currency: z
         .string({ error: CURRENCY_CODE })
         .trim()

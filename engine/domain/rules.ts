@@ -50,6 +50,8 @@ export const rulesSchema = z.strictObject({
       timezone: timeZone,
       currency: z
         .string({ error: 'must be a three-letter currency code such as "USD"' })
+        .trim()
+        .toUpperCase()
         .regex(/^[A-Z]{3}$/, { error: 'must be a three-letter currency code such as "USD"' })
         .default('USD'),
       fromEmail: z.email({ error: 'must be the email address reminders are sent from' }),
@@ -58,6 +60,13 @@ export const rulesSchema = z.strictObject({
         .string({ error: 'must be a few words describing the store voice' })
         .trim()
         .default('warm, plain'),
+      url: z
+        .url({
+          protocol: /^https$/,
+          error: 'must be an https address such as "https://acme.example"',
+        })
+        .max(2048, { error: 'the store website address must be at most 2048 characters' })
+        .optional(),
     },
     { error: 'store is required: name, timezone, fromEmail and address' },
   ),

@@ -19,6 +19,7 @@ export function sampleCart(overrides: SampleCartOverrides = {}): Cart {
   const base: CartSnapshot = {
     id: 'cart-1001',
     email: 'Shopper@Example.com',
+    firstName: undefined,
     currency: 'USD',
     total: '178.50',
     items: [

@@ -91,6 +91,7 @@ describe('rulesToRows and rowsToRulesDoc', () => {
       ['Sender email', 'hello@acme.example'],
       ['Postal address', '1 Main Street, Springfield, USA'],
       ['Voice', 'warm, plain'],
+      ['Store website', ''],
       ['Time zone', 'America/New_York'],
       ['Currency', 'USD'],
     ]);
@@ -186,6 +187,33 @@ describe('rowsToRulesDoc', () => {
 
     // Assess
     expect(result.ok && result.rules.quietHours.start).toBe(expected);
+  });
+
+  it('reads the store website, and a blank one as none', () => {
+    // Prepare
+    const withSite = setCell(template(), `B${ROW('Store website')}`, ' https://acme.example ');
+
+    // Act
+    const given = rowsToRulesDoc(withSite);
+    const blank = rowsToRulesDoc(template());
+
+    // Assess
+    expect(given.ok && given.rules.store.url).toBe('https://acme.example');
+    expect(blank.ok && 'url' in blank.rules.store).toBe(false);
+  });
+
+  it('names the cell of a store website that is not https', () => {
+    // Prepare
+    const values = setCell(template(), `B${ROW('Store website')}`, 'http://acme.example');
+
+    // Act
+    const result = rowsToRulesDoc(values);
+
+    // Assess
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors.map(formatCellError)).toEqual([
+      `B${ROW('Store website')}: store website must be an https address such as "https://acme.example"`,
+    ]);
   });
 
   it('finds the tier columns by their header, in any order', () => {
@@ -332,7 +360,10 @@ describe('rowsToRulesDoc', () => {
 describe('rulesYaml', () => {
   it('renders rules the engine reads back as the same rules', () => {
     // Prepare
-    const rules = sampleRules({ quietHours: { start: '00:00', end: '06:30' }, store: { voice: 'a: b # c' } });
+    const rules = sampleRules({
+      quietHours: { start: '00:00', end: '06:30' },
+      store: { voice: 'a: b # c', url: 'https://acme.example/shop?x=1#top' },
+    });
 
     // Act
     const yaml = rulesYaml(rules);

@@ -525,6 +525,14 @@ describe('parseCartEvent (normalising)', () => {
     expect(cart).toMatchObject({ timezone: 'Asia/Kolkata', locale: 'de-de', marketingConsent: false });
   });
 
+  it("keeps the shopper's first name, trimmed", () => {
+    // Act
+    const cart = cartOf(parseCartEvent(updatedWith({ firstName: '  Ada ' })));
+
+    // Assess
+    expect(cart.firstName).toBe('Ada');
+  });
+
   it('keeps each source', () => {
     // Act / Assess
     for (const source of ['storefront', 'saved_link', 'import']) {
@@ -534,7 +542,14 @@ describe('parseCartEvent (normalising)', () => {
 
   it('reads an optional field sent as null as not given: a key holding undefined', () => {
     // Prepare
-    const nulls = { email: null, timezone: null, locale: null, marketingConsent: null, source: null };
+    const nulls = {
+      email: null,
+      firstName: null,
+      timezone: null,
+      locale: null,
+      marketingConsent: null,
+      source: null,
+    };
 
     // Act
     const cart = cartOf(
@@ -546,6 +561,7 @@ describe('parseCartEvent (normalising)', () => {
     expect(Object.entries(rest)).toEqual(
       expect.arrayContaining([
         ['email', undefined],
+        ['firstName', undefined],
         ['timezone', undefined],
         ['locale', undefined],
         ['marketingConsent', undefined],
@@ -615,6 +631,7 @@ describe('parseCartEvent (limits)', () => {
       amountWholeDigits: 12,
       amountFractionDigits: 6,
       emailLength: 254,
+      firstNameLength: 100,
       localeLength: 64,
       pastDays: 35,
       futureMinutes: 5,
@@ -629,6 +646,13 @@ describe('parseCartEvent (limits)', () => {
       updatedWith({}, { id: 'e'.repeat(201) }),
       'id',
       'id must be at most 200 characters',
+    ],
+    [
+      'the first name',
+      updatedWith({ firstName: 'F'.repeat(100) }),
+      updatedWith({ firstName: 'F'.repeat(101) }),
+      'cart.firstName',
+      'firstName must be at most 100 characters',
     ],
     [
       'the cart id',

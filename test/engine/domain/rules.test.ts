@@ -66,6 +66,23 @@ describe('parseRules defaults', () => {
     });
   });
 
+  it('reads a currency in any case, padded or not, as its upper-case code', () => {
+    // Act / Assess
+    for (const currency of ['usd', ' Eur ', 'JPY']) {
+      expect(parseRules({ store: { ...STORE, currency } }).store.currency).toBe(
+        currency.trim().toUpperCase(),
+      );
+    }
+  });
+
+  it("keeps the store's https website when one is given", () => {
+    // Act
+    const rules = parseRules({ store: { ...STORE, url: 'https://acme.example/shop' } });
+
+    // Assess
+    expect(rules.store.url).toBe('https://acme.example/shop');
+  });
+
   it('reads examples/rules.yaml, which spells out the defaults, as the defaults', async () => {
     // Prepare
     const text = await readFile(new URL('../../../examples/rules.yaml', import.meta.url), 'utf8');
@@ -177,10 +194,16 @@ describe('parseRules errors', () => {
       'must be a time zone name such as "America/New_York"',
     ],
     [
-      'a lower-case currency',
-      { currency: 'usd' },
-      'store.currency',
-      'must be a three-letter currency code such as "USD"',
+      'a website that is not https',
+      { url: 'http://acme.example' },
+      'store.url',
+      'must be an https address such as "https://acme.example"',
+    ],
+    [
+      'a website that is not an address',
+      { url: 'acme dot example' },
+      'store.url',
+      'must be an https address such as "https://acme.example"',
     ],
     [
       'a four-letter currency',
