@@ -96,7 +96,7 @@ describe('setUp on a fresh spreadsheet', () => {
     const tab = spreadsheet.tab('Rules');
     const read = rowsToRulesDoc(tab.cells);
     expect(read.ok).toBe(false);
-    expect(!read.ok && read.errors.map((e) => e.cell)).toEqual(['B16', 'B17', 'B18', 'B20']);
+    expect(!read.ok && read.errors.map((e) => e.cell)).toEqual(['B16', 'B17', 'B18', 'B21']);
     const text = JSON.stringify(tab.cells);
     for (const example of [rules.store.name, rules.store.fromEmail, rules.store.address]) {
       expect(text).not.toContain(example);
