@@ -34,6 +34,12 @@ export interface CartStore {
    * stored, or undefined when the claim was lost (already claimed, skipped or closed).
    */
   claimReminder(cartId: string, claim: ReminderRecord): Promise<Cart | undefined>;
+  /**
+   * Records the first click on reminder `n`'s link at `at`, in one conditional write (the checks of
+   * `CLICK_CHECKS`). Returns the cart as stored, or undefined when the cart is unknown, reminder `n`
+   * was never made or was skipped, or its link was already clicked.
+   */
+  recordClick(cartId: string, n: ReminderNumber, at: string): Promise<Cart | undefined>;
   /** Open carts of one shopper (by email key). */
   openCartsByEmail(emailKey: string): Promise<Cart[]>;
   /** Ids of open carts whose pending wake-up is before `at` (UTC ISO), oldest first, at most `limit`. */

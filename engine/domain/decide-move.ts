@@ -2,6 +2,7 @@ import {
   type Cart,
   type ClosedStatus,
   changeCart,
+  closeByPurchase,
   closeCart,
   purchaseStatus,
   type ReminderNumber,
@@ -51,7 +52,13 @@ export type Move =
   | { kind: 'remind'; n: ReminderNumber; dueAt: string; deferredFrom?: string; reasons: string[] }
   | { kind: 'skip'; n: ReminderNumber; dueAt: string; reason: SkipReason; reasons: string[] }
   | { kind: 'give_up'; reasons: string[] }
-  | { kind: 'stop'; status: ClosedStatus | 'already_closed'; reasons: string[] };
+  | {
+      kind: 'stop';
+      status: ClosedStatus | 'already_closed';
+      /** When the shopper bought, for a stop because of a checkout of another of their carts. */
+      boughtAt?: string;
+      reasons: string[];
+    };
 
 function hoursText(h: number): string {
   return `${Number.isInteger(h) ? h : h.toFixed(2)} h`;
@@ -120,7 +127,7 @@ interface NextReminder {
  * if (move.kind === 'wait') scheduleWake(move.until);
  */
 export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, now: Date): Move {
-  const closing = alreadyClosed(cart) ?? unsubscribed(history) ?? bought(cart, history);
+  const closing = alreadyClosed(cart) ?? unsubscribed(history) ?? bought(cart, history, rules);
   if (closing) return closing;
   const s = situation(cart, history, rules, now);
   if (!s) return { kind: 'give_up', reasons: ['the cart has no contents on record'] };
@@ -141,13 +148,14 @@ function unsubscribed(history: ShopperHistory): Move | undefined {
   };
 }
 
-function bought(cart: Cart, history: ShopperHistory): Move | undefined {
+function bought(cart: Cart, history: ShopperHistory, rules: Rules): Move | undefined {
   const { lastCheckoutAt } = history;
   const { lastActivityAt } = cart;
   if (!lastCheckoutAt || !lastActivityAt || lastCheckoutAt <= lastActivityAt) return undefined;
   return {
     kind: 'stop',
-    status: purchaseStatus(cart, lastCheckoutAt),
+    status: purchaseStatus(cart, lastCheckoutAt, rules.attributionDays),
+    boughtAt: lastCheckoutAt,
     reasons: [
       `the shopper checked out at ${lastCheckoutAt}, after this cart's last activity at ${lastActivityAt}`,
     ],
@@ -432,7 +440,14 @@ export function settleCart(
         };
       case 'stop':
         // Stryker disable next-line ConditionalExpression,StringLiteral: already_closed comes only for a closed cart, which closeCart leaves as it is
-        if (move.status !== 'already_closed')
+        if (move.boughtAt !== undefined)
+          current = closeByPurchase(current, {
+            boughtAt: move.boughtAt,
+            closedAt: at,
+            why: move.reasons.at(-1) ?? move.status,
+            attributionDays: rules.attributionDays,
+          });
+        else if (move.status !== 'already_closed')
           current = closeCart(current, move.status, at, move.reasons.at(-1) ?? move.status);
         return { cart: current, moves, next: { kind: 'closed', reasons: move.reasons } };
     }

@@ -4,6 +4,8 @@ import { toFieldErrors } from './field-errors.js';
 import { isTimeZone } from './time-zone.js';
 
 const HOURS_MIN = 0.25;
+/** Days after a sent reminder within which a purchase is credited to it, unless the rules say otherwise. */
+export const DEFAULT_ATTRIBUTION_DAYS = 5;
 const HOURS_MAX = 168;
 
 const hours = (what: string, min: number, max: number, fallback: number) =>
@@ -128,7 +130,7 @@ export const rulesSchema = z.strictObject({
     .int({ error: 'attribution window must be a whole number of days between 1 and 30' })
     .min(1, { error: 'attribution window must be a whole number of days between 1 and 30' })
     .max(30, { error: 'attribution window must be a whole number of days between 1 and 30' })
-    .default(5),
+    .default(DEFAULT_ATTRIBUTION_DAYS),
   holdoutPercent: z
     .number({ error: 'holdout must be a whole percentage between 0 and 50' })
     .int({ error: 'holdout must be a whole percentage between 0 and 50' })

@@ -195,6 +195,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       [/^\/webhook\/?$/, webhook.handler],
       [/^\/owner\/?$/, owner.handler],
       [/^\/u\//, unsubscribe.handler],
+      // The reminder links' click redirect lives on the unsubscribe Function URL.
+      [/^\/r\//, unsubscribe.handler],
     ];
   server.on('request', (request, response) => {
     void (async () => {

@@ -33,6 +33,7 @@ export function countRequests(
       get: counted('DynamoDB', 'GetItem', (id) => carts.get(id)),
       put: counted('DynamoDB', 'PutItem', (cart, version) => carts.put(cart, version)),
       claimReminder: counted('DynamoDB', 'UpdateItem', (id, claim) => carts.claimReminder(id, claim)),
+      recordClick: counted('DynamoDB', 'UpdateItem', (id, n, at) => carts.recordClick(id, n, at)),
       openCartsByEmail: counted('DynamoDB', 'Query', (key) => carts.openCartsByEmail(key)),
       openCartsWokenBefore: counted('DynamoDB', 'Query', (at, limit) =>
         carts.openCartsWokenBefore(at, limit),

@@ -1,4 +1,4 @@
-import { type ApplyOutcome, applyCartEvent, type Cart, closeCart, purchaseStatus } from '../domain/cart.js';
+import { type ApplyOutcome, applyCartEvent, type Cart, closeByPurchase } from '../domain/cart.js';
 import { type CartCheckedOutEvent, type CartEvent, parseCartEvent } from '../domain/cart-event.js';
 import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
@@ -79,7 +79,7 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
 
   const result = await retryOnConflict(async (): Promise<IngestResult> => {
     const stored = await deps.carts.get(event.cart.id);
-    const applied = applyCartEvent(stored, event, context.at);
+    const applied = applyCartEvent(stored, event, context.at, rules.attributionDays);
     if (applied.outcome === 'duplicate')
       return { kind: 'duplicate', eventId: event.id, cartId: event.cart.id };
     // Results are built with their own keys first: see auditEntry on spreading and then growing.
@@ -123,7 +123,9 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
   });
 
   if (result.kind === 'accepted' && event.type === 'cart.checked_out') {
-    result.closed.push(...(await closeOtherCarts(deps, event, result.cartId, context)));
+    result.closed.push(
+      ...(await closeOtherCarts(deps, event, result.cartId, context, rules.attributionDays)),
+    );
   }
   deps.log.info('cart event accepted', {
     eventId: event.id,
@@ -175,6 +177,7 @@ async function closeOtherCarts(
   event: CartCheckedOutEvent,
   cartId: string,
   context: AuditContext,
+  attributionDays: number,
 ): Promise<{ cartId: string; status: Cart['status'] }[]> {
   const cart = await deps.carts.get(cartId);
   const key = cart?.emailKey;
@@ -194,10 +197,13 @@ async function closeOtherCarts(
         return undefined;
       }
       const why = `the shopper checked out cart ${cartId} at ${event.occurredAt}`;
-      const after = await deps.carts.put(
-        closeCart(current, purchaseStatus(current, event.occurredAt), context.at, why),
-        current.version,
-      );
+      const closed = closeByPurchase(current, {
+        boughtAt: event.occurredAt,
+        closedAt: context.at,
+        why,
+        attributionDays,
+      });
+      const after = await deps.carts.put(closed, current.version);
       if (current.wake) await deps.scheduler.cancel({ cartId: current.id, seq: current.wake.seq });
       await auditClosed(deps, current, after, context, [why]);
       return after;

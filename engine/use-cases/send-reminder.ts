@@ -260,9 +260,15 @@ async function compose(
     n,
     rules,
     unsubscribeUrl: `${deps.links.baseUrl}/${token}`,
+    returnUrl: returnLink(deps.links, cart.id, n),
     line: fillLine(line.line, cart),
   });
   return { message, polished: line.polished };
+}
+
+/** The reminder's return link: the click redirect, which counts the click and goes on to the cart. */
+function returnLink(links: SendDeps['links'], cartId: string, n: ReminderNumber): string {
+  return `${links.clickBaseUrl}/${links.clicks.seal({ cartId, n })}`;
 }
 
 function replaceReminder(cart: Cart, record: ReminderRecord): Cart {

@@ -86,6 +86,7 @@ describe('decideMove', () => {
     expect(expectKind(later, 'stop')).toEqual({
       kind: 'stop',
       status: 'purchased',
+      boughtAt: '2026-06-10T14:20:00.000Z',
       reasons: [
         "the shopper checked out at 2026-06-10T14:20:00.000Z, after this cart's last activity at 2026-06-10T14:00:00.000Z",
       ],
