@@ -187,8 +187,8 @@ describe('wakeCart, a held-out shopper', () => {
       expect(engine.queue.size).toBe(kind === 'enqueued' ? 1 : 0);
       const skipped = engine.audit.entries.filter((e) => e.action === 'reminder.skipped');
       expect(skipped.map((e) => e.detail?.reason)).toEqual(skips);
-      if (skips.length > 0)
-        expect(String((skipped[0]?.detail?.reasons as string[]).at(-1))).toContain('30% holdout');
+      const reasons = (skipped[0]?.detail?.reasons ?? []) as string[];
+      if (skips.length > 0) expect(reasons.at(-1)).toContain('30% holdout');
     },
   );
 });
