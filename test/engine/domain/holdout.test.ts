@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createHoldoutDraw, HOLDOUT_BUCKETS, isHeldOut } from '#engine/domain/holdout.js';
+import {
+  boughtInWindow,
+  createHoldoutDraw,
+  HOLDOUT_BUCKETS,
+  holdoutGroup,
+  isHeldOut,
+  liftGroups,
+} from '#engine/domain/holdout.js';
+import { sampleCart } from '#test/fakes/sample-cart.js';
 
 describe('createHoldoutDraw', () => {
   it('gives the same bucket for the same key and email, in 0..99', () => {
@@ -62,5 +70,54 @@ describe('isHeldOut', () => {
       isHeldOut(0, 0),
       isHeldOut(undefined, 50),
     ]).toEqual([true, true, false, false, false]);
+  });
+});
+
+describe('holdoutGroup, boughtInWindow and liftGroups', () => {
+  const record = (state: 'sent' | 'skipped', reason?: 'held_out' | 'frequency_cap') => ({
+    n: 1 as const,
+    state,
+    dueAt: '2026-06-10T15:00:00.000Z',
+    at: '2026-06-10T15:00:00.000Z',
+    ...(reason ? { reason } : {}),
+  });
+
+  it('puts a cart in a group by its first reminder, counting a capped one as reminded', () => {
+    expect(holdoutGroup(sampleCart())).toBeUndefined();
+    expect(holdoutGroup(sampleCart({ reminders: [record('skipped', 'held_out')] }))).toBe('held_out');
+    expect(holdoutGroup(sampleCart({ reminders: [record('skipped', 'frequency_cap')] }))).toBe('reminded');
+    expect(holdoutGroup(sampleCart({ reminders: [record('sent')] }))).toBe('reminded');
+  });
+
+  it('counts its own checkout from the first reminder due time to the end of the window', () => {
+    const cart = (checkedOutAt: string) =>
+      sampleCart({ reminders: [record('skipped', 'held_out')], checkedOutAt });
+
+    expect(boughtInWindow(cart('2026-06-10T15:00:00.000Z'), 5)).toBe(true);
+    expect(boughtInWindow(cart('2026-06-15T15:00:00.000Z'), 5)).toBe(true);
+    expect(boughtInWindow(cart('2026-06-15T15:00:01.000Z'), 5)).toBe(false);
+    expect(boughtInWindow(cart('2026-06-10T14:59:59.000Z'), 5)).toBe(false);
+    expect(boughtInWindow(sampleCart({ reminders: [record('sent')] }), 5)).toBe(false);
+  });
+
+  it('sums carts, purchases and the revenue in the store currency of each group', () => {
+    // Prepare
+    const bought = '2026-06-11T10:00:00.000Z';
+    const carts = [
+      sampleCart({ id: 'a', reminders: [record('sent')], checkedOutAt: bought }),
+      sampleCart({ id: 'b', reminders: [record('sent')] }),
+      sampleCart({ id: 'c', reminders: [record('skipped', 'held_out')], checkedOutAt: bought }),
+      sampleCart({ id: 'd' }),
+    ];
+
+    // Act
+    const groups = liftGroups(carts, 5, 'USD');
+
+    // Assess: the sample cart's total is 178.50 USD
+    expect(groups).toEqual({
+      reminded: { carts: 2, purchases: 1, revenue: 178.5 },
+      heldOut: { carts: 1, purchases: 1, revenue: 178.5 },
+    });
+    expect(liftGroups(carts, 5, 'EUR').reminded.revenue).toBe(0);
   });
 });
