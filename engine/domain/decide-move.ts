@@ -69,6 +69,32 @@ export function reminderTime(record: ReminderRecord): number {
   return timeOf(record.state === 'skipped' ? record.dueAt : record.at);
 }
 
+/**
+ * When a cart was abandoned, in the engine's one sense: when its first reminder came due (its last
+ * activity + its tier's first wait; before that it is "still shopping"). From the first reminder's
+ * own record when there is one (the rules may have changed since), else from the rules. Undefined for
+ * a cart without contents or activity (a checkout-only cart).
+ */
+export function abandonedAt(cart: Cart, rules: Rules): number | undefined {
+  const first = cart.reminders[0];
+  if (first) return timeOf(first.deferredFrom ?? first.dueAt);
+  const { snapshot, lastActivityAt } = cart;
+  if (!snapshot || !lastActivityAt) return undefined;
+  return timeOf(lastActivityAt) + tierFor(rules, snapshot.total).firstWaitHours * HOUR;
+}
+
+/**
+ * Whether a cart counts as abandoned at `now`: its first reminder came due (see {@link abandonedAt})
+ * while it was still open. A cart still being shopped, or bought, unsubscribed or closed by the owner
+ * before that, is not.
+ */
+export function isAbandoned(cart: Cart, rules: Rules, now: number): boolean {
+  if (cart.reminders.length > 0) return true;
+  const at = abandonedAt(cart, rules);
+  if (at === undefined || at > now) return false;
+  return cart.closedAt === undefined || timeOf(cart.closedAt) >= at;
+}
+
 /** How many reminders this cart may get at all, and why fewer than the rules' maximum. */
 export function reminderLimit(cart: Cart, rules: Rules): { limit: number; why?: string } {
   const snapshot = cart.snapshot;

@@ -312,6 +312,7 @@ function localModelReply(request: LocalConverseRequest): string {
     'In {month}, {store} sent {reminders} reminders about {abandoned} abandoned carts.',
     '{recovered} shoppers came back and bought, for {revenue} in recovered sales.',
     'Quiet hours held back {deferred} reminders until morning, and {unsubscribes} shoppers unsubscribed.',
+    'Compared with the shoppers held out, {liftSummary}.',
   ].join(' ');
 }
 

@@ -136,7 +136,7 @@ export class GoogleSummaryDocument extends GoogleAdapter<SummaryOperation> imple
         });
       }
     }
-    const range = `${quoteTab(this.#tab)}!A1:C${SERIES_ROWS}`;
+    const range = `${quoteTab(this.#tab)}!A1:D${SERIES_ROWS}`;
     await this.call('values.update', () =>
       this.#sheets.spreadsheets.values.update({
         spreadsheetId: this.#spreadsheetId,
@@ -161,9 +161,10 @@ export class GoogleSummaryDocument extends GoogleAdapter<SummaryOperation> imple
 
 /** The series as the Summary tab's rows: a header, one row a day ("Oct 1"), blanks to row 32. */
 export function seriesValues(series: readonly DayPoint[]): (string | number)[][] {
-  const rows: (string | number)[][] = [['Day', 'Abandoned', 'Recovered']];
-  for (const point of series) rows.push([dayLabel(point.day), point.abandoned, point.recovered]);
-  while (rows.length < SERIES_ROWS) rows.push(['', '', '']);
+  const rows: (string | number)[][] = [['Day', 'Abandoned', 'Reminded', 'Recovered']];
+  for (const point of series)
+    rows.push([dayLabel(point.day), point.abandoned, point.reminded, point.recovered]);
+  while (rows.length < SERIES_ROWS) rows.push(['', '', '', '']);
   return rows;
 }
 
@@ -176,7 +177,7 @@ function dayLabel(day: string): string {
 
 /**
  * The batchUpdate requests that replace the tab's charts with the month's column chart over the
- * series rows (header included, so the legend reads "Abandoned" and "Recovered").
+ * series rows (header included, so the legend reads "Abandoned", "Reminded" and "Recovered").
  */
 export function chartRequests(
   sheetId: number,
@@ -203,7 +204,7 @@ export function chartRequests(
       addChart: {
         chart: {
           spec: {
-            title: `Carts abandoned and recovered, ${monthName(month)}`,
+            title: `Carts abandoned, reminded and recovered, ${monthName(month)}`,
             basicChart: {
               chartType: 'COLUMN',
               legendPosition: 'BOTTOM_LEGEND',
@@ -216,6 +217,7 @@ export function chartRequests(
               series: [
                 { series: column(1), targetAxis: 'LEFT_AXIS' },
                 { series: column(2), targetAxis: 'LEFT_AXIS' },
+                { series: column(3), targetAxis: 'LEFT_AXIS' },
               ],
             },
           },

@@ -5,7 +5,7 @@
 import type { Cart } from '#engine/domain/cart.js';
 import type { AuditEntry, Logger, RulesSource } from '#engine/ports.js';
 import { type DayPoint, type MonthlyFigures, monthlyFigures, monthWindow } from './monthly-figures.js';
-import { deterministicSummary, type FigureRow, type SummaryText } from './summary-text.js';
+import { deterministicSummary, type FigureRow, highlights, type SummaryText } from './summary-text.js';
 
 /** The month being summarized, as the store's local midnights: [from, to). */
 export interface SummaryWindow {
@@ -31,8 +31,14 @@ export interface SummaryPage {
   title: string;
   paragraphs: string[];
   table: FigureRow[];
+  /** The few figures a reader looks at first, for a designed page. */
+  highlights: FigureRow[];
+  /** The day-by-day series the chart draws. */
+  series: DayPoint[];
   chart?: { url: string; caption: string };
 }
+
+export const CHART_CAPTION = 'Carts abandoned, reminded and recovered, day by day';
 
 /** The owner's summary document and its chart. */
 export interface SummaryDocument {
@@ -74,7 +80,7 @@ export interface MonthlySummaryOutcome {
  */
 export async function writeMonthlySummary(
   deps: MonthlySummaryDeps,
-  input: { month: string },
+  input: { month: string; now?: Date },
 ): Promise<MonthlySummaryOutcome> {
   const { rules } = await deps.rules.current();
   const { from, to } = monthWindow(input.month, rules.store.timezone);
@@ -87,7 +93,14 @@ export async function writeMonthlySummary(
     deps.source.records(window),
     deps.source.costUsd(window),
   ]);
-  const figures = monthlyFigures({ carts, audit, rules, month: input.month, costUsd });
+  const figures = monthlyFigures({
+    carts,
+    audit,
+    rules,
+    month: input.month,
+    costUsd,
+    ...(input.now ? { now: input.now.getTime() } : {}),
+  });
 
   let summary: SummaryText;
   try {
@@ -110,7 +123,9 @@ export async function writeMonthlySummary(
     title: summary.title,
     paragraphs: summary.paragraphs,
     table: summary.table,
-    ...(chartUrl ? { chart: { url: chartUrl, caption: 'Carts abandoned and recovered, day by day' } } : {}),
+    highlights: highlights(figures),
+    series: figures.days,
+    ...(chartUrl ? { chart: { url: chartUrl, caption: CHART_CAPTION } } : {}),
   };
   const { url: documentUrl } = await deps.document.write(page);
   deps.log?.info('monthly summary written', {

@@ -67,6 +67,8 @@ describe('GoogleSummaryDocument.write', () => {
       title: summary.title,
       paragraphs: summary.paragraphs,
       table: summary.table,
+      highlights: [],
+      series: [],
       chart: { url: 'https://docs.google.com/spreadsheets/d/sheet/edit#gid=7', caption: 'By day' },
     });
 
@@ -96,7 +98,7 @@ describe('GoogleSummaryDocument.write', () => {
     google.failNext(1);
 
     // Act
-    await document.write({ title: 'T', paragraphs: ['P'], table: [] });
+    await document.write({ title: 'T', paragraphs: ['P'], table: [], highlights: [], series: [] });
 
     // Assess
     expect(waits).toHaveLength(1);
@@ -110,7 +112,7 @@ describe('GoogleSummaryDocument.write', () => {
     google.failNext(3, 403, 'userRateLimitExceeded');
 
     // Act
-    await document.write({ title: 'T', paragraphs: ['P'], table: [] });
+    await document.write({ title: 'T', paragraphs: ['P'], table: [], highlights: [], series: [] });
 
     // Assess
     expect(waits).toEqual([1_500, 2_500, 4_500]);
@@ -123,7 +125,7 @@ describe('GoogleSummaryDocument.write', () => {
 
     // Act
     const failure = (await document
-      .write({ title: 'T', paragraphs: [], table: [] })
+      .write({ title: 'T', paragraphs: [], table: [], highlights: [], series: [] })
       .catch((error: unknown) => error)) as GoogleSummaryError;
 
     // Assess
@@ -136,9 +138,9 @@ describe('GoogleSummaryDocument.write', () => {
     const { document } = fresh([], { documentId: 'no-such-doc' });
 
     // Act, Assess
-    await expect(document.write({ title: 'T', paragraphs: [], table: [] })).rejects.toThrow(
-      GoogleSummaryError,
-    );
+    await expect(
+      document.write({ title: 'T', paragraphs: [], table: [], highlights: [], series: [] }),
+    ).rejects.toThrow(GoogleSummaryError);
   });
 });
 
@@ -149,6 +151,8 @@ describe('summaryHtml', () => {
       title: 'Bob <b>& Co',
       paragraphs: ['<script>x</script>'],
       table: [{ label: 'a"b', value: "c'd" }],
+      highlights: [],
+      series: [],
       chart: { url: 'javascript:alert(1)', caption: 'chart' },
     });
 
@@ -173,12 +177,12 @@ describe('GoogleSummaryDocument.chart', () => {
     const tab = google.tab(spreadsheetId, 'Summary');
     expect(tab).toBeDefined();
     expect(url).toBe(`https://docs.google.com/spreadsheets/d/${spreadsheetId}/edit#gid=${tab?.sheetId}`);
-    const rows = google.values(spreadsheetId)["'Summary'!A1:C32"];
+    const rows = google.values(spreadsheetId)["'Summary'!A1:D32"];
     expect(rows).toHaveLength(32);
-    expect(rows?.[0]).toEqual(['Day', 'Abandoned', 'Recovered']);
-    expect(rows?.[1]).toEqual(['Oct 1', 1, 0]);
-    expect(rows?.[5]).toEqual(['Oct 5', 2, 0]);
-    expect(rows?.[31]).toEqual(['Oct 31', 1, 1]);
+    expect(rows?.[0]).toEqual(['Day', 'Abandoned', 'Reminded', 'Recovered']);
+    expect(rows?.[1]).toEqual(['Oct 1', 1, 2, 0]);
+    expect(rows?.[5]).toEqual(['Oct 5', 2, 0, 0]);
+    expect(rows?.[31]).toEqual(['Oct 31', 1, 1, 1]);
     expect(tab?.charts).toHaveLength(1);
     const sheetId = tab?.sheetId;
     const column = (index: number) => ({
@@ -189,7 +193,7 @@ describe('GoogleSummaryDocument.chart', () => {
       },
     });
     expect(tab?.charts[0]?.spec).toEqual({
-      title: 'Carts abandoned and recovered, October 2026',
+      title: 'Carts abandoned, reminded and recovered, October 2026',
       basicChart: {
         chartType: 'COLUMN',
         legendPosition: 'BOTTOM_LEGEND',
@@ -202,6 +206,7 @@ describe('GoogleSummaryDocument.chart', () => {
         series: [
           { series: column(1), targetAxis: 'LEFT_AXIS' },
           { series: column(2), targetAxis: 'LEFT_AXIS' },
+          { series: column(3), targetAxis: 'LEFT_AXIS' },
         ],
       },
     });
@@ -218,6 +223,7 @@ describe('GoogleSummaryDocument.chart', () => {
     const november = Array.from({ length: 30 }, (_, i) => ({
       day: `2026-11-${String(i + 1).padStart(2, '0')}`,
       abandoned: i,
+      reminded: 0,
       recovered: 0,
     }));
 
@@ -228,10 +234,10 @@ describe('GoogleSummaryDocument.chart', () => {
     const tab = google.tab(spreadsheetId, 'Summary');
     expect(tab?.charts).toHaveLength(1);
     expect(tab?.charts[0]?.chartId).not.toBe(oldChart);
-    expect(tab?.charts[0]?.spec.title).toBe('Carts abandoned and recovered, November 2026');
-    const rows = google.values(spreadsheetId)["'Summary'!A1:C32"];
-    expect(rows?.[30]).toEqual(['Nov 30', 29, 0]);
-    expect(rows?.[31]).toEqual(['', '', '']);
+    expect(tab?.charts[0]?.spec.title).toBe('Carts abandoned, reminded and recovered, November 2026');
+    const rows = google.values(spreadsheetId)["'Summary'!A1:D32"];
+    expect(rows?.[30]).toEqual(['Nov 30', 29, 0, 0]);
+    expect(rows?.[31]).toEqual(['', '', '', '']);
     // The tab existed: no second addSheet.
     expect(document.requests['spreadsheets.batchUpdate']).toBe(3);
   });
