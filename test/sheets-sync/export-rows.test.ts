@@ -30,14 +30,18 @@ describe('export rows', () => {
       'Reminder times',
       'Recovered',
       'Rules version',
+      'Attribution',
+      'Link clicked',
+      'Held out',
     ]);
-    expect(EXPORT_HEADERS).toHaveLength(11);
+    expect(EXPORT_HEADERS).toHaveLength(14);
   });
 
   it('maps a recovered cart with its sent reminders, in the store time zone', () => {
     // Prepare
     const cart = sampleCart({
       status: 'recovered',
+      attribution: 'recovered_through_link',
       reminders: [
         {
           n: 1,
@@ -45,6 +49,7 @@ describe('export rows', () => {
           dueAt: '2026-06-10T15:00:00.000Z',
           at: '2026-06-10T15:01:00.000Z',
           rulesVersion: 'v-7',
+          clickedAt: '2026-06-10T15:30:00.000Z',
         },
         { n: 2, state: 'claimed', dueAt: '2026-06-11T11:00:00.000Z', at: '2026-06-11T11:00:00.000Z' },
       ],
@@ -66,6 +71,9 @@ describe('export rows', () => {
       '2026-06-10 11:01',
       'yes',
       'v-7',
+      'recovered through the link',
+      '2026-06-10 11:30',
+      'no',
     ]);
   });
 
@@ -89,7 +97,33 @@ describe('export rows', () => {
       '',
       'no',
       'v-now',
+      '',
+      '',
+      'no',
     ]);
+  });
+
+  it('marks a held-out shopper whose purchase is not credited to any reminder', () => {
+    // Prepare
+    const cart = sampleCart({
+      status: 'given_up',
+      attribution: 'not_recovered',
+      reminders: [
+        {
+          n: 1,
+          state: 'skipped',
+          reason: 'held_out',
+          dueAt: '2026-06-10T15:00:00.000Z',
+          at: '2026-06-10T15:00:00.000Z',
+        },
+      ],
+    });
+
+    // Act
+    const row = cartToRow(cart, context);
+
+    // Assess
+    expect(row.slice(-3)).toEqual(['not recovered', '', 'yes']);
   });
 
   it('keeps item lists splittable when a title holds a semicolon', () => {

@@ -230,6 +230,9 @@ describe('GoogleCartsTab', () => {
         '',
         'no',
         'v-9',
+        '',
+        '',
+        'no',
       ],
     ]);
     expect(google.values(spreadsheetId, 'Import').map((row) => row[8])).toEqual([
