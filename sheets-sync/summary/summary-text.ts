@@ -169,10 +169,12 @@ export function highlights(figures: MonthlyFigures): FigureRow[] {
     { label: 'Carts abandoned', value: v.abandoned },
     { label: 'Carts recovered', value: v.recovered },
     { label: 'Recovered revenue', value: v.revenue },
-    {
-      label: 'What reminders add',
-      value: figures.lift.kind === 'too_few' ? 'not enough carts yet' : `${v.lift} (95%: ${v.liftRange})`,
-    },
+    figures.lift.kind === 'too_few'
+      ? { label: 'What reminders add', value: 'not enough carts yet to say' }
+      : {
+          label: 'Extra purchases per 100 abandoned carts',
+          value: `${signed(figures.lift.extraPurchases.value)} (${v.liftRange})`,
+        },
   ];
 }
 

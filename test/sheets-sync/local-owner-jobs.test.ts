@@ -109,7 +109,9 @@ describe('local owner jobs over HTTP', () => {
     expect(series).toMatch(new RegExp(`${month}-01,\\d+,\\d+,\\d+`));
     // The chart is drawn in the page itself, and the model's words say what reminders add.
     expect(html).toContain('<svg role="img"');
-    expect(html).toMatch(/Compared with the shoppers held out, (what reminders add cannot be told yet|reminders added)/);
+    expect(html).toMatch(
+      /Compared with the shoppers held out, (what reminders add cannot be told yet|reminders added)/,
+    );
   });
 
   it('answers 400 for a malformed night and 405 for a GET, running nothing', async () => {
