@@ -46,6 +46,11 @@ export interface SummaryDocument {
   chart(month: string, series: readonly DayPoint[]): Promise<{ url: string }>;
   /** Replaces the document's content with this page; answers its address. */
   write(page: SummaryPage): Promise<{ url: string }>;
+  /**
+   * Puts the chart itself into the document just written, where the page alone cannot hold it (the
+   * Google Doc: an image). Absent where the page draws its own chart (the local HTML page).
+   */
+  embedChart?(month: string, series: readonly DayPoint[]): Promise<void>;
 }
 
 /** Turns figures into words (`modelSummary` bound to a client, or `deterministicSummary`). */
@@ -75,7 +80,8 @@ export interface MonthlySummaryOutcome {
  * 3. Summarize them (the summarizer falls back to the deterministic text on its own; a summarizer
  *    that throws anyway gets the deterministic text here).
  * 4. Draw the chart; a failed chart is logged and the document still written, without the link.
- * 5. Write the document.
+ * 5. Write the document, then put the chart image into it where the document needs one (a failed
+ *    image is logged; the document keeps its words and its chart link).
  * @example await writeMonthlySummary({ source, document, rules, summarize }, { month: '2026-10' })
  */
 export async function writeMonthlySummary(
@@ -128,10 +134,20 @@ export async function writeMonthlySummary(
     ...(chartUrl ? { chart: { url: chartUrl, caption: CHART_CAPTION } } : {}),
   };
   const { url: documentUrl } = await deps.document.write(page);
+  let chartEmbedded = false;
+  if (deps.document.embedChart) {
+    try {
+      await deps.document.embedChart(input.month, figures.days);
+      chartEmbedded = true;
+    } catch (error) {
+      deps.log?.error('summary chart image failed', { month: input.month, error: errorName(error) });
+    }
+  }
   deps.log?.info('monthly summary written', {
     month: input.month,
     source: summary.source,
     chart: chartUrl !== undefined,
+    chartEmbedded,
   });
   return { figures, summary, documentUrl, ...(chartUrl ? { chartUrl } : {}) };
 }

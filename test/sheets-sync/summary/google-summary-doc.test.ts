@@ -6,6 +6,7 @@ import {
   summaryHtml,
 } from '#sheets-sync/summary/google-summary-doc.js';
 import { monthlyFigures } from '#sheets-sync/summary/monthly-figures.js';
+import { CHART_CAPTION } from '#sheets-sync/summary/monthly-summary.js';
 import { deterministicSummary } from '#sheets-sync/summary/summary-text.js';
 import { sampleRules } from '#test/fakes/sample-cart.js';
 import { type GoogleDriveServer, startGoogleDriveServer } from './google-drive-server.js';
@@ -141,6 +142,87 @@ describe('GoogleSummaryDocument.write', () => {
     await expect(
       document.write({ title: 'T', paragraphs: [], table: [], highlights: [], series: [] }),
     ).rejects.toThrow(GoogleSummaryError);
+  });
+});
+
+describe('GoogleSummaryDocument.embedChart', () => {
+  const page = () => {
+    const figures = october();
+    const summary = deterministicSummary(figures);
+    return {
+      title: summary.title,
+      paragraphs: summary.paragraphs,
+      table: summary.table,
+      highlights: [],
+      series: figures.days,
+      chart: { url: 'https://docs.google.com/spreadsheets/d/sheet/edit#gid=7', caption: CHART_CAPTION },
+    };
+  };
+
+  it('puts the chart into the Doc as a PNG at its caption, shared only while Docs fetches it', async () => {
+    // Prepare
+    const { documentId, document } = fresh();
+    await document.write(page());
+    const before = google.files().length;
+
+    // Act
+    await document.embedChart('2026-10', october().days);
+
+    // Assess
+    const doc = google.file(documentId);
+    expect(doc?.images).toHaveLength(1);
+    const image = doc?.images?.[0];
+    expect(image?.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(image?.bytes.readUInt32BE(16)).toBe(1200);
+    expect(image?.widthPt).toBe(468);
+    expect(image?.uri).toMatch(/\/download\/file-\d+$/);
+    // At the caption's paragraph, after the title and the four paragraphs.
+    expect(typeof image?.index).toBe('number');
+    expect(doc?.content).toContain(
+      `${CHART_CAPTION}</a> (grey: abandoned, blue: reminded, green: recovered)`,
+    );
+    // The temporary file is gone again, and its link with it.
+    expect(google.files()).toHaveLength(before);
+    expect((await fetch(image?.uri ?? '')).status).toBe(403);
+    expect(document.requests).toMatchObject({
+      'files.create': 1,
+      'permissions.create': 1,
+      'documents.get': 1,
+      'documents.batchUpdate': 1,
+      'files.delete': 1,
+    });
+  });
+
+  it('appends the chart at the end when the Doc has no caption (the chart link failed)', async () => {
+    // Prepare
+    const { documentId, document } = fresh();
+    const { chart: _chart, ...withoutChart } = page();
+    await document.write(withoutChart);
+
+    // Act
+    await document.embedChart('2026-10', october().days);
+
+    // Assess
+    expect(google.file(documentId)?.images?.[0]?.index).toBe('end');
+  });
+
+  it('fails with a named error when Docs cannot fetch the image, and still deletes the file', async () => {
+    // Prepare
+    const { documentId, document } = fresh();
+    await document.write(page());
+    const before = google.files().length;
+    google.failDownloads(404);
+
+    // Act
+    const failure = await document.embedChart('2026-10', october().days).catch((error: unknown) => error);
+    google.failDownloads(200);
+
+    // Assess
+    expect(failure).toBeInstanceOf(GoogleSummaryError);
+    expect((failure as GoogleSummaryError).status).toBe(400);
+    expect(String((failure as Error).message)).toContain('There was a problem retrieving the image');
+    expect(google.file(documentId)?.images).toBeUndefined();
+    expect(google.files()).toHaveLength(before);
   });
 });
 
