@@ -101,4 +101,22 @@ describe('writeMonthlySummary', () => {
     expect(document.pages[0]).not.toHaveProperty('chart');
     expect(lines.map((l) => l.message)).toContain('summary chart failed');
   });
+
+  it('embeds the chart after writing, and keeps the written document when embedding fails', async () => {
+    // Prepare
+    const { deps: d, document, lines } = deps(async (figures) => deterministicSummary(figures));
+
+    // Act
+    await writeMonthlySummary(d, { month: '2026-10' });
+    document.failEmbed = true;
+    await writeMonthlySummary(d, { month: '2026-10' });
+
+    // Assess
+    expect(document.embedded).toEqual(['2026-10']);
+    expect(document.pages).toHaveLength(2);
+    expect(lines.filter((l) => l.message === 'summary chart image failed')).toHaveLength(1);
+    expect(lines.find((l) => l.message === 'monthly summary written')?.data).toMatchObject({
+      chartEmbedded: true,
+    });
+  });
 });
