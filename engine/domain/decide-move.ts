@@ -335,16 +335,22 @@ function quietHoursNow(s: Situation, next: NextReminder): Move | undefined {
 function heldOut(s: Situation, next: NextReminder): Move | undefined {
   const bucket = s.history.holdoutBucket;
   if (!isHeldOut(bucket, s.rules.holdoutPercent)) return undefined;
+  return skipMove(
+    s,
+    next,
+    'held_out',
+    `held out: this shopper is in the ${s.rules.holdoutPercent}% holdout (the keyed hash of their email falls in bucket ${bucket} of 100), so no reminder goes and the summary can measure what reminders earn`,
+  );
+}
+
+/** Reminder n passed by for `reason`, dated when it was due once quiet hours are taken into account. */
+function skipMove(s: Situation, next: NextReminder, reason: SkipReason, why: string): Move {
   return {
     kind: 'skip',
     n: next.n,
     dueAt: isoTime(outsideQuietHours(s.rules, next.due, s.zone)),
-    reason: 'held_out',
-    reasons: [
-      ...s.about,
-      next.dueText,
-      `held out: this shopper is in the ${s.rules.holdoutPercent}% holdout (the keyed hash of their email falls in bucket ${bucket} of 100), so no reminder goes and the summary can measure what reminders earn`,
-    ],
+    reason,
+    reasons: [...s.about, next.dueText, why],
   };
 }
 
@@ -354,17 +360,12 @@ function frequencyCap(s: Situation, next: NextReminder): Move | undefined {
   const capHours = s.rules.frequencyCapHours;
   if (!capped || capped.cartId === s.cart.id || capHours <= 0) return undefined;
   if (s.t - timeOf(capped.at) >= capHours * HOUR) return undefined;
-  return {
-    kind: 'skip',
-    n: next.n,
-    dueAt: isoTime(outsideQuietHours(s.rules, next.due, s.zone)),
-    reason: 'frequency_cap',
-    reasons: [
-      ...s.about,
-      next.dueText,
-      `this email got a reminder for another cart at ${capped.at}, within the ${hoursText(capHours)} frequency cap`,
-    ],
-  };
+  return skipMove(
+    s,
+    next,
+    'frequency_cap',
+    `this email got a reminder for another cart at ${capped.at}, within the ${hoursText(capHours)} frequency cap`,
+  );
 }
 
 /** Send reminder n now; `dueAt` is when it became due once quiet hours are taken into account. */
