@@ -106,7 +106,9 @@ describe('local stack, end to end over HTTP', () => {
     expect(reminder.body.text).toContain('Trail Runner Shoes and 1 more item');
     // The personal line is a template filled per cart: no placeholder may reach the shopper.
     expect(`${html}\n${reminder.body.text}`).not.toMatch(/\{[a-z]+\}/);
-    expect(html).toContain('href="https://acme.example/cart/cart-e2e-1?recover=1"');
+    // The return link goes through the click redirect on the local Function URL (followed below).
+    expect(html).toContain(`href="${stack.url}/r/`);
+    expect(html).not.toContain('href="https://acme.example/cart/cart-e2e-1?recover=1"');
     const listUnsubscribe = header(reminder, 'List-Unsubscribe') ?? '';
     const match = /^<(https?:\/\/[^>]+)>$/.exec(listUnsubscribe);
     unsubscribeUrl = match?.[1];
