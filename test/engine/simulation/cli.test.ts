@@ -319,4 +319,30 @@ describe('cart-recovery simulate', () => {
     expect(badRate.code).toBe(2);
     expect(badRate.stderr).toContain('--uplift must be a chance from 0 to 1, such as 0.05, got "2"');
   });
+  it('explains a held-out reminder with its reason', async () => {
+    // Prepare: the example rules with half the shoppers held out
+    const dir = await mkdtemp(join(tmpdir(), 'cr-holdout-'));
+    const rules = join(dir, 'rules.yaml');
+    const text = await readFile(RULES, 'utf8');
+    await writeFile(rules, text.replace(/^holdoutPercent: 0/m, 'holdoutPercent: 50'));
+
+    // Act
+    const result = await cli([
+      'simulate',
+      '--scenario',
+      join(ROOT, 'examples', 'scenario.jsonl'),
+      '--rules',
+      rules,
+      '--explain',
+      'cart_e',
+    ]);
+    await rm(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('-> skip reminder 1 (held out)');
+    expect(result.stdout).toMatch(
+      /- held out: this shopper is in the 50% holdout \(the keyed hash of their email falls in bucket \d+ of 100\)/,
+    );
+  });
 });
