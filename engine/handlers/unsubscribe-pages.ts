@@ -25,11 +25,17 @@ export function donePage(storeName: string): string {
   );
 }
 
-/** The page a GET shows once the address is unsubscribed: nothing is left to ask. */
-export function alreadyDonePage(storeName: string): string {
+/**
+ * The page a GET shows once the address is unsubscribed: nothing is left to ask. With the store's
+ * website (rules `store.url`), a link back to it, so the page is not a dead end.
+ */
+export function alreadyDonePage(storeName: string, storeUrl?: string): string {
+  const back = storeUrl
+    ? `<p><a href="${escapeHtml(storeUrl)}">Back to ${escapeHtml(storeName)}</a></p>`
+    : '';
   return page(
     'Already unsubscribed',
-    `<h1>You are already unsubscribed</h1><p>${escapeHtml(storeName)} sends you no cart reminders. There is nothing more to do.</p>`,
+    `<h1>You are already unsubscribed</h1><p>${escapeHtml(storeName)} sends you no cart reminders. There is nothing more to do.</p>${back}`,
   );
 }
 

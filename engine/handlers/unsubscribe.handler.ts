@@ -35,9 +35,12 @@ export async function handleUnsubscribe(
     if (verb === 'GET') {
       // Only check the token here: a GET must never unsubscribe.
       const { emailKey } = ctx.links.tokens.open(token);
-      const storeName = (await ctx.rules.current()).rules.store.name;
+      const { store } = (await ctx.rules.current()).rules;
       const contact = await ctx.contacts.get(emailKey);
-      return html(200, contact?.unsubscribedAt ? alreadyDonePage(storeName) : confirmPage(storeName));
+      return html(
+        200,
+        contact?.unsubscribedAt ? alreadyDonePage(store.name, store.url) : confirmPage(store.name),
+      );
     }
     if ((await oneClickValue(event)) !== 'One-Click') {
       ctx.log.warn('unsubscribe refused', { reason: 'POST without List-Unsubscribe=One-Click' });
