@@ -76,7 +76,7 @@ describe('export rows', () => {
       'yes',
       'v-7',
       'recovered through the link',
-      '2026-06-10 11:30',
+      '2026-06-10T11:30-04:00',
       'no',
     ]);
   });
