@@ -34,6 +34,12 @@ export interface CartStore {
    * stored, or undefined when the claim was lost (already claimed, skipped or closed).
    */
   claimReminder(cartId: string, claim: ReminderRecord): Promise<Cart | undefined>;
+  /**
+   * Records the first click on reminder `n`'s link at `at`, in one conditional write (the checks of
+   * `CLICK_CHECKS`). Returns the cart as stored, or undefined when the cart is unknown, reminder `n`
+   * was never made or was skipped, or its link was already clicked.
+   */
+  recordClick(cartId: string, n: ReminderNumber, at: string): Promise<Cart | undefined>;
   /** Open carts of one shopper (by email key). */
   openCartsByEmail(emailKey: string): Promise<Cart[]>;
   /** Ids of open carts whose pending wake-up is before `at` (UTC ISO), oldest first, at most `limit`. */
@@ -83,6 +89,11 @@ export interface ContactStore {
   ): Promise<{ before: Contact | undefined; after: Contact }>;
   /** Records a checkout time for the email, keeping the newest. */
   recordCheckout(emailKey: string, at: string): Promise<void>;
+  /**
+   * The shopper's holdout bucket, 0..99: a keyed hash of the email under the store's own secret (the
+   * salt that keys the contacts), always the same for one email. No request once the key is known.
+   */
+  holdoutBucket(emailKey: string): Promise<number>;
 }
 
 /** One wake-up of one cart; `seq` tells a current wake-up from a stale one. */

@@ -14,6 +14,7 @@
 import { DateTime } from 'luxon';
 import type { Cart } from '#engine/domain/cart.js';
 import { type CartItem, minorUnitDigits } from '#engine/domain/cart-event.js';
+import { holdoutGroup } from '#engine/domain/holdout.js';
 import type { Rules } from '#engine/domain/rules.js';
 import { tierFor } from '#engine/domain/tiers.js';
 import { formatLocal } from '#engine/domain/time-zone.js';
@@ -35,6 +36,10 @@ export const EXPORT_HEADERS = [
   'Reminder times',
   'Recovered',
   'Rules version',
+  // Issue 18: how a purchase is credited, the first click on a reminder's link, the holdout.
+  'Attribution',
+  'Link clicked',
+  'Held out',
 ] as const;
 
 /**
@@ -167,6 +172,26 @@ export function cartToRow(cart: Cart, context: ExportContext): ExportCell[] {
     sent.map((r) => local(r.at)).join('; '),
     cart.status === 'recovered' ? 'yes' : 'no',
     lastVersion ?? context.rulesVersion,
+    ...attributionCells(cart, local),
+  ];
+}
+
+const ATTRIBUTION_WORDS = {
+  recovered: 'recovered',
+  recovered_through_link: 'recovered through the link',
+  not_recovered: 'not recovered',
+} as const;
+
+/**
+ * The attribution columns: how the purchase is credited (blank until bought), the first click on a
+ * reminder's link (store-local time, blank if none), and whether the shopper was held out.
+ */
+function attributionCells(cart: Cart, local: (iso: string) => string): ExportCell[] {
+  const clicks = cart.reminders.flatMap((r) => (r.clickedAt ? [r.clickedAt] : [])).sort();
+  return [
+    cart.attribution ? ATTRIBUTION_WORDS[cart.attribution] : '',
+    clicks[0] ? local(clicks[0]) : '',
+    holdoutGroup(cart) === 'held_out' ? 'yes' : 'no',
   ];
 }
 

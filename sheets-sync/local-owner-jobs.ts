@@ -21,9 +21,9 @@ import type { Logger } from '#engine/ports.js';
 import { CsvCartsTab, toCsv } from './csv-carts-tab.js';
 import { handleNightly, nightJustEnded } from './nightly.handler.js';
 import { NightlyInputError, type NightlyResult } from './nightly-export.js';
-import { summaryHtml } from './summary/google-summary-doc.js';
 import { type DayPoint, previousMonth } from './summary/monthly-figures.js';
 import type { SummaryDocument, SummaryPage } from './summary/monthly-summary.js';
+import { summaryReportHtml } from './summary/summary-report.js';
 import { handleSummary, type SummaryResult } from './summary.handler.js';
 import { nightlyPorts, summaryPorts } from './sync-context.js';
 
@@ -33,8 +33,9 @@ export interface LocalJobsStack {
 }
 
 /**
- * The summary as files: `<dir>/summary/<month>.html` (the page) and `<month>-chart.csv` (the chart's
- * series: day, abandoned, recovered), which the page links to.
+ * The summary as files: `<dir>/summary/<month>.html` (a designed page with the chart as inline SVG,
+ * summary-report.ts) and `<month>-chart.csv` (the chart's series: day, abandoned, reminded,
+ * recovered), which the page links to.
  */
 export class FileSummaryDocument implements SummaryDocument {
   readonly htmlPath: string;
@@ -46,18 +47,20 @@ export class FileSummaryDocument implements SummaryDocument {
   }
 
   async chart(_month: string, series: readonly DayPoint[]): Promise<{ url: string }> {
-    const rows = [['Day', 'Abandoned', 'Recovered'], ...series.map((p) => [p.day, p.abandoned, p.recovered])];
+    const rows = [
+      ['Day', 'Abandoned', 'Reminded', 'Recovered'],
+      ...series.map((p) => [p.day, p.abandoned, p.reminded, p.recovered]),
+    ];
     await writeAtomically(this.chartPath, toCsv(rows));
     return { url: `file://${this.chartPath}` };
   }
 
   async write(page: SummaryPage): Promise<{ url: string }> {
-    // summaryHtml keeps only https links (the Doc's); a local page links to its CSV beside it.
-    const { chart, ...rest } = page;
-    const link = chart
-      ? `<p><a href="${encodeURI(chart.url)}">${escapeHtml(chart.caption)} (CSV)</a></p>`
+    // The page draws the chart itself; its footer links to the series as CSV beside it.
+    const link = page.chart
+      ? `<a href="${encodeURI(page.chart.url)}">${escapeHtml(page.chart.caption)} (CSV)</a>`
       : '';
-    await writeAtomically(this.htmlPath, summaryHtml(rest).replace('</body>', `${link}</body>`));
+    await writeAtomically(this.htmlPath, summaryReportHtml(page, link));
     return { url: `file://${this.htmlPath}` };
   }
 }

@@ -203,6 +203,32 @@ export const SETTINGS: readonly Setting[] = [
     },
   },
   {
+    label: 'Attribution window (days)',
+    path: ['attributionDays'],
+    kind: 'number',
+    value: (r) => r.attributionDays,
+    note: `A purchase counts as recovered when it comes within this many days after a reminder was sent. Default ${shape.attributionDays.parse(undefined)}.`,
+    validation: {
+      kind: 'number',
+      ...bounds(shape.attributionDays.unwrap()),
+      help: 'Attribution window: a whole number of days between 1 and 30.',
+    },
+  },
+  {
+    label: 'Holdout (%)',
+    path: ['holdoutPercent'],
+    kind: 'number',
+    value: (r) => r.holdoutPercent,
+    note:
+      'This share of shoppers (picked at random, always the same ones) gets no reminders, so the monthly ' +
+      `summary can measure what reminders really earn. 10 for a season is a good start. 0 to 50. Default ${shape.holdoutPercent.parse(undefined)}.`,
+    validation: {
+      kind: 'number',
+      ...bounds(shape.holdoutPercent.unwrap()),
+      help: 'Holdout: a whole percentage between 0 and 50.',
+    },
+  },
+  {
     label: 'Store name',
     path: ['store', 'name'],
     kind: 'text',
@@ -591,6 +617,8 @@ export function rulesYaml(rules: Rules): string {
     giveUpAfterHours: rules.giveUpAfterHours,
     maxCartAgeHours: rules.maxCartAgeHours,
     consent: rules.consent,
+    attributionDays: rules.attributionDays,
+    holdoutPercent: rules.holdoutPercent,
   } satisfies Record<keyof Rules, unknown>;
   return `# Written by Cart Recovery from the Rules tab of the store's Google Sheet; edit the sheet, not this file.\n${stringify(
     ordered,

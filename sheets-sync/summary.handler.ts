@@ -41,7 +41,7 @@ export async function handleSummary(ctx: SummaryContext, event: unknown): Promis
     parsed.data.month ??
     previousMonth(ctx.clock.now().getTime(), (await ctx.deps.rules.current()).rules.store.timezone);
   // Errors propagate: the invocation fails, Lambda records it, and the month can be written again.
-  const outcome: MonthlySummaryOutcome = await writeMonthlySummary(ctx.deps, { month });
+  const outcome: MonthlySummaryOutcome = await writeMonthlySummary(ctx.deps, { month, now: ctx.clock.now() });
   return {
     month,
     documentUrl: outcome.documentUrl,

@@ -1,8 +1,10 @@
 import { BatchGetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type Cart,
+  type ClickCheck,
   MAX_RECENT_EVENT_IDS,
   type NewerSnapshotCheck,
+  type ReminderNumber,
   type ReminderRecord,
   type StickyField,
 } from '../domain/cart.js';
@@ -201,6 +203,46 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
             ':open': 'open',
             ':before': claim.n - 1,
           },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? itemToCart(Attributes) : undefined;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * One UpdateItem: `reminders[n-1].clickedAt` set and the version moved on (a writer holding the old
+   * version re-reads, so the click is never overwritten), conditioned clause by clause on the domain's
+   * `CLICK_CHECKS`.
+   */
+  async recordClick(cartId: string, n: ReminderNumber, at: string): Promise<Cart | undefined> {
+    this.count('UpdateItem');
+    // n is 1 or 2 (the token's own check), so the list index is written into the expression.
+    const record = `#reminders[${n - 1}]`;
+    const clauses: Record<ClickCheck, string> = {
+      hasReminder: 'size(#reminders) >= :n',
+      notSkipped: `${record}.#state <> :skipped`,
+      firstClick: `attribute_not_exists(${record}.#clickedAt)`,
+    };
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { [CART_KEYS.partition]: cartId },
+          UpdateExpression: `SET ${record}.#clickedAt = :at, #version = #version + :one`,
+          ConditionExpression: Object.values(clauses)
+            .map((c) => `(${c})`)
+            .join(' AND '),
+          ExpressionAttributeNames: {
+            '#reminders': 'reminders',
+            '#state': 'state',
+            '#clickedAt': 'clickedAt',
+            '#version': 'version',
+          },
+          ExpressionAttributeValues: { ':n': n, ':skipped': 'skipped', ':at': at, ':one': 1 },
           ReturnValues: 'ALL_NEW',
         }),
       );

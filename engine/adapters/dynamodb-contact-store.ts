@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createHoldoutDraw, type HoldoutDraw } from '../domain/holdout.js';
 import { DEFAULT_RETENTION, expiresAfterDays } from '../domain/retention.js';
 import type { Clock, Contact, ContactStore, SlotClaim } from '../ports.js';
 import { type DynamoDbAdapterOptions, DynamoDbTable, isConditionalCheckFailed } from './dynamodb-requests.js';
@@ -64,6 +65,7 @@ export class DynamoDbContactStore extends DynamoDbTable implements ContactStore 
   readonly #contactDays: number;
   readonly #clock: Clock;
   #salt: Promise<string> | undefined;
+  #holdout: Promise<HoldoutDraw> | undefined;
 
   constructor(options: DynamoDbContactStoreOptions) {
     super(options, 'DynamoDbContactStore');
@@ -78,6 +80,17 @@ export class DynamoDbContactStore extends DynamoDbTable implements ContactStore 
   async get(emailKey: string): Promise<Contact | undefined> {
     const item = await this.getItem(await this.#key(emailKey));
     return item ? itemToContact(item, emailKey) : undefined;
+  }
+
+  /** The holdout bucket under the table's salt: the contacts' own secret, read once, no request after. */
+  async holdoutBucket(emailKey: string): Promise<number> {
+    this.#holdout ??= this.#saltOnce()
+      .then(createHoldoutDraw)
+      .catch((error: unknown) => {
+        this.#holdout = undefined;
+        throw error;
+      });
+    return (await this.#holdout).bucket(emailKey);
   }
 
   /** The item key of an address. */

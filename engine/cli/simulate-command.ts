@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeOutboxFiles } from '../adapters/eml-outbox.js';
 import { createLogger } from '../adapters/pino-logger.js';
 import { parseRulesYaml } from '../domain/rules-yaml.js';
-import { generateScenario } from '../simulation/generate-scenario.js';
+import { DEFAULT_RETURN_RATE, DEFAULT_UPLIFT, generateScenario } from '../simulation/generate-scenario.js';
 import { runSimulation, type SimOutput } from '../simulation/run-simulation.js';
 import type { ScenarioLine } from '../simulation/scenario-line.js';
 import { parseCommandArgs, UsageError, wholeNumber } from './arguments.js';
@@ -15,10 +15,14 @@ import { renderDecisions, renderSummary } from './summary-table.js';
 export const SIMULATE_USAGE = `Usage:
   cart-recovery simulate --scenario FILE.jsonl [--rules FILE.yaml] [--until ISO] [--outbox DIR] [--explain CART_ID]
   cart-recovery simulate --generate N [--days D] [--seed S] [--rules FILE.yaml] [--out FILE.jsonl] [--save-scenario FILE.jsonl]
+                         [--holdout PERCENT] [--return-rate P] [--uplift P]
 
 Replays cart events and owner actions through the engine on a virtual clock and prints one JSON
 object per line (reminder, skipped, deferred, closed, rejected, ...) on stdout, in time order.
---generate builds a realistic month of N abandoned carts and prints a summary table instead.
+--generate builds a realistic month of N abandoned carts and prints a summary table instead, with
+the lift of reminders measured against the holdout (--holdout overrides the rules' holdoutPercent).
+A shopper comes back without a reminder with chance --return-rate (default ${DEFAULT_RETURN_RATE}) and because of
+one with the extra chance --uplift (default ${DEFAULT_UPLIFT}): the true lift the summary should find.
 --rules defaults to examples/rules.yaml.`;
 
 const DEFAULT_RULES = new URL('../../examples/rules.yaml', import.meta.url);
@@ -36,6 +40,9 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     seed: { type: 'string', default: '1' },
     out: { type: 'string' },
     'save-scenario': { type: 'string' },
+    holdout: { type: 'string' },
+    'return-rate': { type: 'string' },
+    uplift: { type: 'string' },
     verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -48,7 +55,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const rulesText = await readFile(values.rules ?? DEFAULT_RULES, 'utf8').catch((cause: unknown) => {
     throw new UsageError(`cannot read the rules file ${values.rules}: ${reason(cause)}`);
   });
-  const rules = parseRulesYaml(rulesText);
+  let rules = parseRulesYaml(rulesText);
   let until: Date | undefined;
   if (values.until) {
     until = new Date(values.until);
@@ -63,7 +70,16 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     const carts = wholeNumber('--generate', values.generate);
     const days = wholeNumber('--days', values.days);
     const seed = wholeNumber('--seed', values.seed);
-    const scenario = generateScenario({ carts, days, seed });
+    const returnRate = chance('--return-rate', values['return-rate'], DEFAULT_RETURN_RATE);
+    const uplift = chance('--uplift', values.uplift, DEFAULT_UPLIFT);
+    if (returnRate + uplift > 1) throw new UsageError('--return-rate and --uplift must add up to at most 1');
+    if (values.holdout !== undefined) {
+      const holdout = wholeNumber('--holdout', values.holdout, 0);
+      if (holdout > 50)
+        throw new UsageError(`--holdout must be a whole percentage from 0 to 50, got "${values.holdout}"`);
+      rules = { ...rules, holdoutPercent: holdout };
+    }
+    const scenario = generateScenario({ carts, days, seed, returnRate, uplift });
     const start = new Date('2026-03-01T00:00:00Z').getTime();
     const saved = values['save-scenario'] ? new LineWriter(await openFd(values['save-scenario'])) : undefined;
     const out = values.out ? new LineWriter(await openFd(values.out)) : undefined;
@@ -84,6 +100,9 @@ export async function simulateCommand(argv: string[]): Promise<number> {
         summary,
         `Simulated ${carts.toLocaleString('en-US')} carts over ${days} days (seed ${seed}), settled until ${summary.endedAt}`,
       ),
+    );
+    console.log(
+      `simulated truth: ${uplift >= 0 ? '+' : ''}${(uplift * 100).toFixed(1)} purchases per 100 abandoned carts (--uplift ${uplift}, holdout ${rules.holdoutPercent}%)`,
     );
     console.error(`${summary.events.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s`);
     return 0;
@@ -127,6 +146,15 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     }
   }
   return 0;
+}
+
+/** A chance from 0 to 1, or a {@link UsageError} naming the flag and what it got. */
+function chance(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1)
+    throw new UsageError(`${flag} must be a chance from 0 to 1, such as 0.05, got "${text}"`);
+  return value;
 }
 
 /** The outbox folder, made if missing; a file in its place is a usage error, named. */

@@ -1,3 +1,4 @@
+import type { LiftEstimate } from '../domain/lift.js';
 import type { Decision, SimulationSummary } from '../simulation/run-simulation.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
@@ -18,6 +19,7 @@ export function renderSummary(summary: SimulationSummary, title: string): string
     ['  second', n(summary.remindersSent.second)],
     ['deferred by quiet hours', n(summary.deferred)],
     ['skipped (frequency cap)', n(summary.skipped)],
+    ['held out (holdout)', n(summary.heldOut)],
     ['recovered', `${n(recovered)} (${pct(recovered, reminded)} of reminded carts)`],
     ...Object.entries(summary.recoveredRevenue).map(([currency, amount]): [string, string] => [
       `  recovered revenue ${currency}`,
@@ -29,9 +31,41 @@ export function renderSummary(summary: SimulationSummary, title: string): string
     ),
     ['still open', n(summary.open)],
     ['wake-ups', n(summary.wakeUps)],
+    ...(summary.lift ? liftRows(summary.lift) : []),
   ];
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   return [title, ...rows.map(([k, v]) => `${k.padEnd(width)}${v}`)].join('\n');
+}
+
+const signed = (x: number, digits = 1) => `${x >= 0 ? '+' : '-'}${Math.abs(x).toFixed(digits)}`;
+
+/**
+ * The lift of reminding over holding out, per 100 abandoned carts with its 95% range, or why it
+ * cannot be told yet.
+ */
+export function liftRows(lift: LiftEstimate): [string, string][] {
+  const group = (name: string, g: { carts: number; purchases: number }): [string, string] => [
+    `  ${name}`,
+    `${n(g.carts)} abandoned carts, ${n(g.purchases)} bought (${pct(g.purchases, g.carts)})`,
+  ];
+  if (lift.kind === 'too_few') {
+    return [
+      ['lift of reminders', `not enough carts yet to say (${lift.needed} needed in each group)`],
+      group('reminded', lift.reminded),
+      group('held out', lift.heldOut),
+    ];
+  }
+  const p = lift.extraPurchases;
+  const r = lift.extraRevenue;
+  return [
+    [
+      'lift of reminders',
+      `${signed(p.value)} purchases per 100 abandoned carts (95%: ${signed(p.lower)} to ${signed(p.upper)})`,
+    ],
+    ['  revenue per 100', `${signed(r.value, 2)} (95%: ${signed(r.lower, 2)} to ${signed(r.upper, 2)})`],
+    group('reminded', lift.reminded),
+    group('held out', lift.heldOut),
+  ];
 }
 
 /** A cart's decisions, each with its reasons, for `--explain`. */

@@ -1,4 +1,6 @@
 import { type CartEvent, type CartSnapshot, emailKey } from './cart-event.js';
+import { timeOf } from './iso-time.js';
+import { DEFAULT_ATTRIBUTION_DAYS } from './rules.js';
 
 export type ClosedStatus =
   | 'purchased'
@@ -9,7 +11,11 @@ export type ClosedStatus =
   | 'given_up';
 export type CartStatus = 'open' | ClosedStatus;
 export type ReminderNumber = 1 | 2;
-export type SkipReason = 'frequency_cap';
+/**
+ * Why a reminder was passed by: another cart of the shopper got one within the frequency cap, or the
+ * shopper is in the holdout (no reminders, so the lift can be measured).
+ */
+export type SkipReason = 'frequency_cap' | 'held_out';
 
 /**
  * What became of one reminder number of one cart. `claimed` is written before the message is made,
@@ -28,7 +34,19 @@ export interface ReminderRecord {
   deferredFrom?: string;
   messageId?: string;
   rulesVersion?: string;
+  /**
+   * The first click on this reminder's links (the return button, through /r/<token>). Recorded once;
+   * it never changes the cart's course. A link scanner's visit counts too.
+   */
+  clickedAt?: string;
 }
+
+/**
+ * How a purchase is credited: `recovered` when it came within the rules' `attributionDays` after a
+ * sent reminder, `recovered_through_link` when a click on that reminder's link also came before it,
+ * else `not_recovered`.
+ */
+export type Attribution = 'recovered' | 'recovered_through_link' | 'not_recovered';
 
 /** The one pending wake-up of a cart: the scheduler fires `seq` at `at`; an older seq is stale. */
 export interface PendingWake {
@@ -54,6 +72,11 @@ export interface Cart {
   closedWhy?: string;
   reminders: ReminderRecord[];
   wake?: PendingWake;
+  /**
+   * How the shopper's purchase is credited, set when the cart is bought: its own checkout (also after
+   * it closed), or a later checkout of another of the shopper's carts that closed it.
+   */
+  attribution?: Attribution;
   /** Ids of the latest events applied, so a repeated delivery is a no-op. */
   recentEventIds: string[];
   version: number;
@@ -80,9 +103,73 @@ export function remindedBefore(cart: Cart, at: string): boolean {
   return cart.reminders.some((r) => r.state === 'sent' && r.at <= at);
 }
 
-/** The closing status of a cart whose shopper bought at `at`: recovered if a reminder came first. */
-export function purchaseStatus(cart: Cart, at: string): 'purchased' | 'recovered' {
-  return remindedBefore(cart, at) ? 'recovered' : 'purchased';
+const DAY = 86_400_000;
+
+/**
+ * How a purchase at `at` is credited: recovered when a reminder was sent at most `attributionDays`
+ * before it; through the link when that reminder's link was also clicked before it.
+ * @example attributePurchase(cart.reminders, '2026-06-12T10:00:00Z', 5) // 'recovered_through_link'
+ */
+export function attributePurchase(
+  reminders: readonly ReminderRecord[],
+  at: string,
+  attributionDays: number,
+): Attribution {
+  const t = timeOf(at);
+  const credited = reminders.filter(
+    (r) => r.state === 'sent' && timeOf(r.at) <= t && t - timeOf(r.at) <= attributionDays * DAY,
+  );
+  if (credited.length === 0) return 'not_recovered';
+  return credited.some((r) => r.clickedAt !== undefined && timeOf(r.clickedAt) <= t)
+    ? 'recovered_through_link'
+    : 'recovered';
+}
+
+/** The closing status of a cart whose shopper bought at `at`: recovered if credited to a reminder. */
+export function purchaseStatus(cart: Cart, at: string, attributionDays: number): 'purchased' | 'recovered' {
+  return attributePurchase(cart.reminders, at, attributionDays) === 'not_recovered'
+    ? 'purchased'
+    : 'recovered';
+}
+
+/**
+ * Closes an open cart because its shopper bought at `boughtAt`: `recovered` or `purchased`, with the
+ * purchase's attribution kept on the cart. A closed cart stays as it is.
+ */
+export function closeByPurchase(
+  cart: Cart,
+  purchase: { boughtAt: string; closedAt: string; why: string; attributionDays: number },
+): Cart {
+  if (cart.status !== 'open') return cart;
+  const attribution = attributePurchase(cart.reminders, purchase.boughtAt, purchase.attributionDays);
+  const status = attribution === 'not_recovered' ? 'purchased' : 'recovered';
+  return closeCart(changeCart(cart, { attribution }), status, purchase.closedAt, purchase.why);
+}
+
+/**
+ * The checks under which the first click on reminder `n`'s link is recorded, one per rule; the
+ * DynamoDB store writes one condition clause for each, by the same names. A click may come to a
+ * closed cart (the shopper comes back to buy): it is recorded all the same and changes nothing else.
+ */
+export const CLICK_CHECKS = {
+  /** Reminder n was made: only an email that was made has a link. */
+  hasReminder: (cart: Cart, n: ReminderNumber) => cart.reminders.length >= n,
+  /** A skipped reminder sent no email, so nothing of it can be clicked. */
+  notSkipped: (cart: Cart, n: ReminderNumber) => cart.reminders[n - 1]?.state !== 'skipped',
+  /** Only the first click counts: a second (or a scanner's and then the shopper's) changes nothing. */
+  firstClick: (cart: Cart, n: ReminderNumber) => cart.reminders[n - 1]?.clickedAt === undefined,
+} as const satisfies Record<string, (cart: Cart, n: ReminderNumber) => boolean>;
+
+export type ClickCheck = keyof typeof CLICK_CHECKS;
+
+/**
+ * The cart with the first click on reminder `n` recorded at `at`, or undefined when one of
+ * {@link CLICK_CHECKS} fails. Only `clickedAt` and the version change: a click never moves a cart.
+ */
+export function recordClick(cart: Cart, n: ReminderNumber, at: string): Cart | undefined {
+  if (!Object.values(CLICK_CHECKS).every((check) => check(cart, n))) return undefined;
+  const reminders = cart.reminders.map((r, i) => (i === n - 1 ? changeRecord(r, { clickedAt: at }) : r));
+  return changeCart(cart, { reminders, version: cart.version + 1 });
 }
 
 /** Changes to a cart: any field but its identity; a key given as undefined clears that field. */
@@ -201,12 +288,14 @@ function carryOver(next: CartSnapshot, previous: CartSnapshot | undefined): Cart
  * 2. An update newer than the last activity replaces the snapshot (ties broken by event id); an older
  *    one only counts as seen.
  * 3. Any update of a checked-out (or otherwise closed) cart is ignored.
- * 4. A checkout closes the cart for good: recovered when a reminder was sent before it, else purchased.
+ * 4. A checkout closes the cart for good: recovered when a reminder was sent at most `attributionDays`
+ *    before it, else purchased; the purchase's attribution is kept (also for a cart already closed).
  */
 export function applyCartEvent(
   cart: Cart | undefined,
   event: CartEvent,
   receivedAt: string,
+  attributionDays: number = DEFAULT_ATTRIBUTION_DAYS,
 ): { cart: Cart; outcome: ApplyOutcome } {
   if (cart?.recentEventIds.includes(event.id)) return { cart, outcome: 'duplicate' };
   const eventEmail = event.cart.email ? emailKey(event.cart.email) : undefined;
@@ -223,6 +312,7 @@ export function applyCartEvent(
           closedAt: receivedAt,
           closedWhy: 'checked out',
           reminders: [],
+          attribution: 'not_recovered',
           recentEventIds: [event.id],
           version: 1,
         },
@@ -235,6 +325,9 @@ export function applyCartEvent(
         cart: changeCart(cart, {
           recentEventIds,
           checkedOutAt: cart.checkedOutAt ?? event.occurredAt,
+          // Bought after it closed (given up, say): still credited to a reminder within the window.
+          attribution:
+            cart.attribution ?? attributePurchase(cart.reminders, event.occurredAt, attributionDays),
           version: cart.version + 1,
         }),
         outcome: 'checkout_after_close',
@@ -246,7 +339,12 @@ export function applyCartEvent(
       emailKey: (cart.emailKey ?? eventEmail) || undefined,
     });
     return {
-      cart: closeCart(withCheckout, purchaseStatus(cart, event.occurredAt), receivedAt, 'checked out'),
+      cart: closeByPurchase(withCheckout, {
+        boughtAt: event.occurredAt,
+        closedAt: receivedAt,
+        why: 'checked out',
+        attributionDays,
+      }),
       outcome: 'checked_out',
     };
   }

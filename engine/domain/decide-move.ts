@@ -2,12 +2,14 @@ import {
   type Cart,
   type ClosedStatus,
   changeCart,
+  closeByPurchase,
   closeCart,
   purchaseStatus,
   type ReminderNumber,
   type ReminderRecord,
   type SkipReason,
 } from './cart.js';
+import { isHeldOut } from './holdout.js';
 import { isoTime, timeOf } from './iso-time.js';
 import { isQuiet, outsideQuietHours } from './quiet-hours.js';
 import type { Rules, Tier } from './rules.js';
@@ -23,6 +25,12 @@ export interface ShopperHistory {
   lastReminder?: { cartId: string; at: string };
   /** The newest checkout of any cart of this email. */
   lastCheckoutAt?: string;
+  /**
+   * The shopper's holdout bucket, 0..99: the keyed hash of their email, worked out by the use case
+   * (`HoldoutDraw` in holdout.ts) and passed in as data. Below `rules.holdoutPercent`: held out.
+   * Absent (no email, or a caller that does not draw): never held out.
+   */
+  holdoutBucket?: number;
 }
 
 export type WaitWhy = 'not_due' | 'quiet_hours' | 'give_up_later';
@@ -44,7 +52,13 @@ export type Move =
   | { kind: 'remind'; n: ReminderNumber; dueAt: string; deferredFrom?: string; reasons: string[] }
   | { kind: 'skip'; n: ReminderNumber; dueAt: string; reason: SkipReason; reasons: string[] }
   | { kind: 'give_up'; reasons: string[] }
-  | { kind: 'stop'; status: ClosedStatus | 'already_closed'; reasons: string[] };
+  | {
+      kind: 'stop';
+      status: ClosedStatus | 'already_closed';
+      /** When the shopper bought, for a stop because of a checkout of another of their carts. */
+      boughtAt?: string;
+      reasons: string[];
+    };
 
 function hoursText(h: number): string {
   return `${Number.isInteger(h) ? h : h.toFixed(2)} h`;
@@ -53,6 +67,32 @@ function hoursText(h: number): string {
 /** When a reminder counts as having happened: when sent (or claimed), or when it was due if skipped. */
 export function reminderTime(record: ReminderRecord): number {
   return timeOf(record.state === 'skipped' ? record.dueAt : record.at);
+}
+
+/**
+ * When a cart was abandoned, in the engine's one sense: when its first reminder came due (its last
+ * activity + its tier's first wait; before that it is "still shopping"). From the first reminder's
+ * own record when there is one (the rules may have changed since), else from the rules. Undefined for
+ * a cart without contents or activity (a checkout-only cart).
+ */
+export function abandonedAt(cart: Cart, rules: Rules): number | undefined {
+  const first = cart.reminders[0];
+  if (first) return timeOf(first.deferredFrom ?? first.dueAt);
+  const { snapshot, lastActivityAt } = cart;
+  if (!snapshot || !lastActivityAt) return undefined;
+  return timeOf(lastActivityAt) + tierFor(rules, snapshot.total).firstWaitHours * HOUR;
+}
+
+/**
+ * Whether a cart counts as abandoned at `now`: its first reminder came due (see {@link abandonedAt})
+ * while it was still open. A cart still being shopped, or bought, unsubscribed or closed by the owner
+ * before that, is not.
+ */
+export function isAbandoned(cart: Cart, rules: Rules, now: number): boolean {
+  if (cart.reminders.length > 0) return true;
+  const at = abandonedAt(cart, rules);
+  if (at === undefined || at > now) return false;
+  return cart.closedAt === undefined || timeOf(cart.closedAt) >= at;
 }
 
 /** How many reminders this cart may get at all, and why fewer than the rules' maximum. */
@@ -113,7 +153,7 @@ interface NextReminder {
  * if (move.kind === 'wait') scheduleWake(move.until);
  */
 export function decideMove(cart: Cart, history: ShopperHistory, rules: Rules, now: Date): Move {
-  const closing = alreadyClosed(cart) ?? unsubscribed(history) ?? bought(cart, history);
+  const closing = alreadyClosed(cart) ?? unsubscribed(history) ?? bought(cart, history, rules);
   if (closing) return closing;
   const s = situation(cart, history, rules, now);
   if (!s) return { kind: 'give_up', reasons: ['the cart has no contents on record'] };
@@ -134,13 +174,14 @@ function unsubscribed(history: ShopperHistory): Move | undefined {
   };
 }
 
-function bought(cart: Cart, history: ShopperHistory): Move | undefined {
+function bought(cart: Cart, history: ShopperHistory, rules: Rules): Move | undefined {
   const { lastCheckoutAt } = history;
   const { lastActivityAt } = cart;
   if (!lastCheckoutAt || !lastActivityAt || lastCheckoutAt <= lastActivityAt) return undefined;
   return {
     kind: 'stop',
-    status: purchaseStatus(cart, lastCheckoutAt),
+    status: purchaseStatus(cart, lastCheckoutAt, rules.attributionDays),
+    boughtAt: lastCheckoutAt,
     reasons: [
       `the shopper checked out at ${lastCheckoutAt}, after this cart's last activity at ${lastActivityAt}`,
     ],
@@ -209,6 +250,7 @@ function nextReminderMove(s: Situation): Move {
     pastMaxAge(s, next) ??
     notDueYet(s, next) ??
     quietHoursNow(s, next) ??
+    heldOut(s, next) ??
     frequencyCap(s, next) ??
     remindNow(s, next)
   );
@@ -286,23 +328,44 @@ function quietHoursNow(s: Situation, next: NextReminder): Move | undefined {
   );
 }
 
+/**
+ * The shopper is in the holdout: the reminder is passed by exactly when it would have gone (after
+ * quiet hours), so held-out carts follow the reminded ones' course and close the same way.
+ */
+function heldOut(s: Situation, next: NextReminder): Move | undefined {
+  const bucket = s.history.holdoutBucket;
+  if (!isHeldOut(bucket, s.rules.holdoutPercent)) return undefined;
+  return skipMove(
+    s,
+    next,
+    'held_out',
+    `held out: this shopper is in the ${s.rules.holdoutPercent}% holdout (the keyed hash of their email falls in bucket ${bucket} of 100), so no reminder goes and the summary can measure what reminders earn`,
+  );
+}
+
+/** Reminder n passed by for `reason`, dated when it was due once quiet hours are taken into account. */
+function skipMove(s: Situation, next: NextReminder, reason: SkipReason, why: string): Move {
+  return {
+    kind: 'skip',
+    n: next.n,
+    dueAt: isoTime(outsideQuietHours(s.rules, next.due, s.zone)),
+    reason,
+    reasons: [...s.about, next.dueText, why],
+  };
+}
+
 /** Another cart of this email got a reminder within the frequency cap: skip this one. */
 function frequencyCap(s: Situation, next: NextReminder): Move | undefined {
   const capped = s.history.lastReminder;
   const capHours = s.rules.frequencyCapHours;
   if (!capped || capped.cartId === s.cart.id || capHours <= 0) return undefined;
   if (s.t - timeOf(capped.at) >= capHours * HOUR) return undefined;
-  return {
-    kind: 'skip',
-    n: next.n,
-    dueAt: isoTime(outsideQuietHours(s.rules, next.due, s.zone)),
-    reason: 'frequency_cap',
-    reasons: [
-      ...s.about,
-      next.dueText,
-      `this email got a reminder for another cart at ${capped.at}, within the ${hoursText(capHours)} frequency cap`,
-    ],
-  };
+  return skipMove(
+    s,
+    next,
+    'frequency_cap',
+    `this email got a reminder for another cart at ${capped.at}, within the ${hoursText(capHours)} frequency cap`,
+  );
 }
 
 /** Send reminder n now; `dueAt` is when it became due once quiet hours are taken into account. */
@@ -322,9 +385,13 @@ function doneText(limit: number, why: string | undefined, reminders: readonly Re
   // "Done" would read as "sent" when the frequency cap skipped some: say what became of each.
   if (!reminders.some((r) => r.state === 'skipped')) return `all ${limit} reminder(s) are done${because}`;
   const fates = reminders.map(
-    (r) => `reminder ${r.n} ${r.state === 'skipped' ? 'was skipped (frequency cap)' : 'went out'}`,
+    (r) => `reminder ${r.n} ${r.state === 'skipped' ? `was skipped (${skipText(r.reason)})` : 'went out'}`,
   );
   return `no more reminders${because}: ${fates.join(', ')}`;
+}
+
+function skipText(reason: SkipReason | undefined): string {
+  return reason === 'held_out' ? 'held out' : 'frequency cap';
 }
 
 function quietText(rules: Rules, at: number, zone: string): string {
@@ -400,7 +467,14 @@ export function settleCart(
         };
       case 'stop':
         // Stryker disable next-line ConditionalExpression,StringLiteral: already_closed comes only for a closed cart, which closeCart leaves as it is
-        if (move.status !== 'already_closed')
+        if (move.boughtAt !== undefined)
+          current = closeByPurchase(current, {
+            boughtAt: move.boughtAt,
+            closedAt: at,
+            why: move.reasons.at(-1) ?? move.status,
+            attributionDays: rules.attributionDays,
+          });
+        else if (move.status !== 'already_closed')
           current = closeCart(current, move.status, at, move.reasons.at(-1) ?? move.status);
         return { cart: current, moves, next: { kind: 'closed', reasons: move.reasons } };
     }

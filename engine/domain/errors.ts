@@ -56,3 +56,11 @@ export class InvalidUnsubscribeTokenError extends CartRecoveryError {
     this.name = 'InvalidUnsubscribeTokenError';
   }
 }
+
+/** A reminder link's click token was forged, changed or cut short; the shopper still gets somewhere useful. */
+export class InvalidClickTokenError extends CartRecoveryError {
+  constructor(options?: { cause?: unknown }) {
+    super('The click token is invalid', options);
+    this.name = 'InvalidClickTokenError';
+  }
+}

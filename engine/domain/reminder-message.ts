@@ -13,6 +13,8 @@ export interface ReminderInput {
   rules: Rules;
   /** The one-click unsubscribe URL (RFC 8058), also put in the List-Unsubscribe header. */
   unsubscribeUrl: string;
+  /** Where the return button and link go: the engine's click redirect; default the cart's own return link. */
+  returnUrl?: string;
   /** The personal line, polished or not; {@link defaultLine} when absent. */
   line?: string;
 }
@@ -293,7 +295,7 @@ export function composeReminder(input: ReminderInput): ReminderMessage {
     })),
     moreItems: Math.max(0, snapshot.items.length - MAX_LISTED_ITEMS),
     total: formatMoney(snapshot.total, snapshot.currency, locale),
-    returnUrl: requireWebUrl(snapshot.returnUrl, 'cart.snapshot.returnUrl'),
+    returnUrl: requireWebUrl(input.returnUrl ?? snapshot.returnUrl, 'cart.snapshot.returnUrl'),
     unsubscribeUrl: requireWebUrl(input.unsubscribeUrl, 'unsubscribeUrl', HEADER_URL),
   };
   const copy = copyFor(n, store);

@@ -4,6 +4,8 @@ import { toFieldErrors } from './field-errors.js';
 import { isTimeZone } from './time-zone.js';
 
 const HOURS_MIN = 0.25;
+/** Days after a sent reminder within which a purchase is credited to it, unless the rules say otherwise. */
+export const DEFAULT_ATTRIBUTION_DAYS = 5;
 const HOURS_MAX = 168;
 
 const hours = (what: string, min: number, max: number, fallback: number) =>
@@ -122,6 +124,19 @@ export const rulesSchema = z.strictObject({
   consent: z
     .enum(['any', 'first_only', 'required'], { error: 'consent must be one of: any, first_only, required' })
     .default('any'),
+  // What the reminders earn (issue 18): the attribution window and the holdout that measures the lift.
+  attributionDays: z
+    .number({ error: 'attribution window must be a whole number of days between 1 and 30' })
+    .int({ error: 'attribution window must be a whole number of days between 1 and 30' })
+    .min(1, { error: 'attribution window must be a whole number of days between 1 and 30' })
+    .max(30, { error: 'attribution window must be a whole number of days between 1 and 30' })
+    .default(DEFAULT_ATTRIBUTION_DAYS),
+  holdoutPercent: z
+    .number({ error: 'holdout must be a whole percentage between 0 and 50' })
+    .int({ error: 'holdout must be a whole percentage between 0 and 50' })
+    .min(0, { error: 'holdout must be a whole percentage between 0 and 50' })
+    .max(50, { error: 'holdout must be a whole percentage between 0 and 50' })
+    .default(0),
 });
 
 /** The owner's rules, every default filled in. */

@@ -41,9 +41,9 @@ interface DerivedKeys {
   mac: Buffer;
 }
 
-function derive(secret: string): DerivedKeys {
+function derive(secret: string, info: string): DerivedKeys {
   if (secret.length === 0) throw new RangeError('the unsubscribe token key must not be empty');
-  const okm = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), HKDF_INFO, 64));
+  const okm = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), info, 64));
   return { encryption: okm.subarray(0, 32), mac: okm.subarray(32, 64) };
 }
 
@@ -104,11 +104,32 @@ export interface TokenSealer {
  * const url = `https://unsubscribe.example/u/${tokens.seal({ emailKey: 'ann@example.com', cartId: 'c-42' })}`;
  */
 export function createTokenSealer(secret: string): TokenSealer {
-  const keys = derive(secret);
+  const box = createSealedBox(secret, HKDF_INFO);
   return {
-    seal: (payload) => seal(keys, encodePayload(payload)),
-    open: (token) => open(keys, token),
+    seal: (payload) => box.seal(encodePayload(payload)),
+    open: (token) => {
+      const payload = decodePayload(box.open(token));
+      if (!payload) throw new InvalidUnsubscribeTokenError();
+      return payload;
+    },
   };
+}
+
+/**
+ * Seals bytes into URL-safe tokens and opens them, under keys derived from `secret` for one purpose:
+ * `info` keeps the keys of two kinds of token apart, so a token of one kind never opens as another.
+ * The scheme of the unsubscribe tokens (AES-256-GCM, synthetic IV, canonical base64url).
+ */
+export interface SealedBox {
+  seal(plaintext: Buffer): string;
+  /** @throws InvalidUnsubscribeTokenError when the token was not sealed by this box, unchanged. */
+  open(token: string): Buffer;
+}
+
+/** A {@link SealedBox} under `secret` for the purpose `info`; keep it with the secret, as a sealer. */
+export function createSealedBox(secret: string, info: string): SealedBox {
+  const keys = derive(secret, info);
+  return { seal: (plaintext) => seal(keys, plaintext), open: (token) => open(keys, token) };
 }
 
 /** One token sealed under `key`: {@link createTokenSealer}`(key).seal(payload)`, for a one-off. */
@@ -136,7 +157,7 @@ function seal(keys: DerivedKeys, plaintext: Buffer): string {
   return sealed.toString('base64url');
 }
 
-function open(keys: DerivedKeys, token: string): UnsubscribePayload {
+function open(keys: DerivedKeys, token: string): Buffer {
   // Stryker disable next-line ConditionalExpression: equivalent, the canonical re-encoding check below refuses every character outside base64url too
   if (!BASE64URL.test(token)) throw new InvalidUnsubscribeTokenError();
   const sealed = Buffer.from(token, 'base64url');
@@ -164,8 +185,6 @@ function open(keys: DerivedKeys, token: string): UnsubscribePayload {
   } catch (cause) {
     throw new InvalidUnsubscribeTokenError({ cause });
   }
-  const payload = decodePayload(plaintext);
-  if (!payload || !timingSafeEqual(iv, syntheticIv(keys.mac, plaintext)))
-    throw new InvalidUnsubscribeTokenError();
-  return payload;
+  if (!timingSafeEqual(iv, syntheticIv(keys.mac, plaintext))) throw new InvalidUnsubscribeTokenError();
+  return plaintext;
 }

@@ -26,9 +26,10 @@ import { loadSecrets, type Secrets } from '../adapters/secrets-manager-config.js
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { SqsReminderQueue } from '../adapters/sqs-reminder-queue.js';
 import { StripeLineItems } from '../adapters/stripe-line-items.js';
+import { createClickTokenSealer } from '../domain/click-token.js';
 import { createTokenSealer } from '../domain/unsubscribe-token.js';
 import type { CheckoutLineItems, Clock, Logger, NonceStore } from '../ports.js';
-import type { EngineDeps } from '../use-cases/engine-deps.js';
+import { clickBaseFor, type EngineDeps } from '../use-cases/engine-deps.js';
 import type { IngestDeps } from '../use-cases/ingest-cart-event.js';
 import type { OwnerActionDeps } from '../use-cases/owner-action.js';
 import type { UnsubscribeDeps } from '../use-cases/unsubscribe.js';
@@ -58,7 +59,7 @@ export interface OwnerActionContext extends SignedContext {
 }
 
 /** The unsubscribe function needs only what opens tokens, not the links' base URL. */
-export type UnsubscribeContext = UnsubscribeDeps & { links: Pick<EngineDeps['links'], 'tokens'> };
+export type UnsubscribeContext = UnsubscribeDeps & { links: Pick<EngineDeps['links'], 'tokens' | 'clicks'> };
 
 const once = <T>(make: () => T): (() => T) => {
   let made: { value: T } | undefined;
@@ -162,12 +163,16 @@ const core = (): Core => ({
 type Base = Core & Pick<EngineDeps, 'rules'>;
 const base = (): Base => ({ ...core(), rules: rules() });
 
-const links = /* @__PURE__ */ once(
-  async (): Promise<EngineDeps['links']> => ({
-    baseUrl: loadConfig(['UNSUBSCRIBE_BASE_URL']).UNSUBSCRIBE_BASE_URL.replace(/\/+$/, ''),
-    tokens: createTokenSealer((await secrets()).unsubscribeKey),
-  }),
-);
+const links = /* @__PURE__ */ once(async (): Promise<EngineDeps['links']> => {
+  const baseUrl = loadConfig(['UNSUBSCRIBE_BASE_URL']).UNSUBSCRIBE_BASE_URL.replace(/\/+$/, '');
+  const key = (await secrets()).unsubscribeKey;
+  return {
+    baseUrl,
+    tokens: createTokenSealer(key),
+    clickBaseUrl: clickBaseFor(baseUrl),
+    clicks: createClickTokenSealer(key),
+  };
+});
 
 /** Each platform connected in the secret, with Stripe's line items read through a restricted key. */
 function storefrontConnections(loaded: Secrets): StorefrontConnections {
@@ -241,7 +246,10 @@ export const senderContext = /* @__PURE__ */ once(async () => {
 export const unsubscribeContext = /* @__PURE__ */ once(
   async (): Promise<UnsubscribeContext> => ({
     ...base(),
-    links: { tokens: createTokenSealer((await secrets()).unsubscribeKey) },
+    links: {
+      tokens: createTokenSealer((await secrets()).unsubscribeKey),
+      clicks: createClickTokenSealer((await secrets()).unsubscribeKey),
+    },
   }),
 );
 

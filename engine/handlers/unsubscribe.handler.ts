@@ -1,13 +1,17 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { MAX_CLICK_TOKEN_LENGTH } from '../domain/click-token.js';
 import { InvalidUnsubscribeTokenError } from '../domain/errors.js';
 import { MAX_UNSUBSCRIBE_TOKEN_LENGTH } from '../domain/unsubscribe-token.js';
+import { followClick } from '../use-cases/follow-click.js';
 import { unsubscribeByToken } from '../use-cases/unsubscribe.js';
 import { type UnsubscribeContext, unsubscribeContext } from './aws-context.js';
+import { storeOnlyPage } from './click-pages.js';
 import { header, html, method, rawBody } from './function-url.js';
 import { alreadyDonePage, badTokenPage, confirmPage, donePage, notAllowedPage } from './unsubscribe-pages.js';
 
 // Long enough for every token the engine makes from an event the webhook accepts, and no longer.
 const TOKEN_PATH = new RegExp(`^/u/([A-Za-z0-9_-]{16,${MAX_UNSUBSCRIBE_TOKEN_LENGTH}})/?$`);
+const CLICK_PATH = new RegExp(`^/r/([A-Za-z0-9_-]{16,${MAX_CLICK_TOKEN_LENGTH}})/?$`);
 
 /**
  * One-click unsubscribe (RFC 8058). GET /u/<token> shows a confirmation page with a button; POST
@@ -19,6 +23,7 @@ export async function handleUnsubscribe(
   event: LambdaFunctionURLEvent,
 ): Promise<LambdaFunctionURLResult> {
   const verb = method(event);
+  if ((event.rawPath ?? '').startsWith('/r/')) return handleClick(ctx, event, verb);
   const match = TOKEN_PATH.exec(event.rawPath ?? '');
   if (verb !== 'GET' && verb !== 'POST') return html(405, notAllowedPage(), { allow: 'GET, POST' });
   if (!match?.[1]) {
@@ -50,6 +55,34 @@ export async function handleUnsubscribe(
     }
     throw error;
   }
+}
+
+/**
+ * GET /r/<token>: a click on a reminder's return link. 302 to the cart's return link, the first
+ * click of each reminder recorded; a changed or unknown token goes to the store's website, or to a
+ * short page naming the store. Never an error page: the shopper meant to come back.
+ */
+async function handleClick(
+  ctx: UnsubscribeContext,
+  event: LambdaFunctionURLEvent,
+  verb: string,
+): Promise<LambdaFunctionURLResult> {
+  if (verb !== 'GET' && verb !== 'HEAD') return html(405, notAllowedPage(), { allow: 'GET, HEAD' });
+  const token = CLICK_PATH.exec(event.rawPath ?? '')?.[1] ?? '';
+  const result = await followClick(ctx, token);
+  // A redirect must not be cached: every click of a new reminder is counted where it lands.
+  const noStore = { 'cache-control': 'no-store' };
+  if (result.kind === 'cart') return redirect(result.url, noStore);
+  if (result.url) return redirect(result.url, noStore);
+  return html(200, storeOnlyPage(result.storeName), noStore);
+}
+
+function redirect(url: string, headers: Record<string, string>): LambdaFunctionURLResult {
+  return {
+    statusCode: 302,
+    headers: { location: url, 'referrer-policy': 'no-referrer', ...headers },
+    body: '',
+  };
 }
 
 /**

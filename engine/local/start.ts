@@ -278,6 +278,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       [/^\/webhook\/(shopify|woocommerce|stripe)\/?$/, webhook.handler],
       [/^\/owner\/?$/, owner.handler],
       [/^\/u\//, unsubscribe.handler],
+      // The reminder links' click redirect lives on the unsubscribe Function URL.
+      [/^\/r\//, unsubscribe.handler],
     ];
   server.off('request', starting);
   server.on('request', (request, response) => {
@@ -404,6 +406,7 @@ function localModelReply(request: LocalConverseRequest): string {
     'In {month}, {store} sent {reminders} reminders about {abandoned} abandoned carts.',
     '{recovered} shoppers came back and bought, for {revenue} in recovered sales.',
     'Quiet hours held back {deferred} reminders until morning, and {unsubscribes} shoppers unsubscribed.',
+    'Compared with the shoppers held out, {liftSummary}.',
   ].join(' ');
 }
 

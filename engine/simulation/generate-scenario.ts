@@ -23,7 +23,21 @@ export interface GenerateOptions {
    * the shards of a seed together are exactly the unsharded month.
    */
   shard?: { index: number; count: number };
+  /**
+   * The chance that a shopper who left a cart comes back and buys it without any reminder, 30 to 90
+   * hours after leaving it. Default {@link DEFAULT_RETURN_RATE}.
+   */
+  returnRate?: number;
+  /**
+   * The extra chance that they come back because they were reminded: such a checkout is a line with
+   * `"if": "reminded"`, delivered only for a cart in the reminded group. With a holdout, this is the
+   * true lift the summary measures. Default {@link DEFAULT_UPLIFT}.
+   */
+  uplift?: number;
 }
+
+export const DEFAULT_RETURN_RATE = 0.1;
+export const DEFAULT_UPLIFT = 0.05;
 
 const ZONES = [
   undefined,
@@ -59,7 +73,8 @@ const pick = <T>(rng: Rng, list: readonly T[]): T => list[int(rng, 0, list.lengt
 
 /**
  * A realistic month of a small store, streamed in delivery order: several updates per cart, returning
- * shoppers with more than one cart, checkouts before and after reminders, a few unsubscribes and
+ * shoppers with more than one cart, checkouts before reminders and shoppers who come back later (some
+ * anyway, some only when reminded: `returnRate` and `uplift`), a few unsubscribes and
  * owner actions, late and repeated deliveries, a few broken events, and shoppers in many time zones
  * across DST changes. The same options always give the same lines.
  */
@@ -68,6 +83,10 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
   const start = (options.start ?? new Date('2026-03-01T00:00:00Z')).getTime();
   const span = options.days * DAY;
   const shoppers = Math.max(1, Math.round(options.carts * 0.8));
+  const returnRate = options.returnRate ?? DEFAULT_RETURN_RATE;
+  const uplift = options.uplift ?? DEFAULT_UPLIFT;
+  if (!(returnRate >= 0 && uplift >= 0 && returnRate + uplift <= 1))
+    throw new RangeError('returnRate and uplift must be chances from 0 to 1 that add up to at most 1');
 
   // Cart start times, sorted, so carts can be generated lazily in time order.
   const starts = new Float64Array(options.carts);
@@ -145,18 +164,38 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
     }
     const bad = chance(own, 0.004);
     const fate = uniformFloat64(own);
-    const checkoutAfter =
-      fate < 0.25 ? int(own, 5, 180) * MINUTE : fate < 0.37 ? int(own, 3, 60) * HOUR : undefined;
+    // A quarter buy within the hour, before any first reminder is due (the shortest default wait is
+    // 1 h): so every cart that gets as far as a reminder, or a held-out one, had the same chance to
+    // come back, and the measured lift is the uplift.
+    const checkoutAfter = fate < 0.25 ? int(own, 5, 55) * MINUTE : undefined;
+    const back = uniformFloat64(own);
+    const backAfter = int(own, 30, 90) * HOUR;
+    const comesBack =
+      checkoutAfter !== undefined
+        ? undefined
+        : back < returnRate
+          ? 'anyway'
+          : back < returnRate + uplift
+            ? 'if_reminded'
+            : undefined;
     const unsubscribeAfter =
-      checkoutAfter === undefined && fate < 0.39 && hasEmail ? int(own, 6, 48) * HOUR : undefined;
+      checkoutAfter === undefined && fate < 0.27 && hasEmail ? int(own, 6, 48) * HOUR : undefined;
     const actionAfter =
-      checkoutAfter === undefined && unsubscribeAfter === undefined && fate < 0.405
+      checkoutAfter === undefined && unsubscribeAfter === undefined && fate < 0.285
         ? int(own, 1, 30) * HOUR
         : undefined;
     if (bad) {
       push({
         at: lastUpdate + 1000,
         event: { id: `evt_${id}_bad`, type: 'cart.updated', occurredAt: 'yesterday', cart: { id } },
+      });
+    }
+    if (comesBack !== undefined) {
+      const when = lastUpdate + backAfter;
+      push({
+        at: when,
+        event: { id: `evt_${id}_back`, type: 'cart.checked_out', occurredAt: isoTime(when), cart: { id } },
+        ...(comesBack === 'if_reminded' ? { if: 'reminded' as const } : {}),
       });
     }
     if (checkoutAfter !== undefined) {
@@ -169,7 +208,7 @@ export function* generateScenario(options: GenerateOptions): Generator<ScenarioL
       push({ at: lastUpdate + unsubscribeAfter, action: 'unsubscribe', email });
     } else if (actionAfter !== undefined) {
       push(
-        fate < 0.4
+        fate < 0.28
           ? { at: lastUpdate + actionAfter, action: 'suppress', cartId: id, reason: 'customer called' }
           : { at: lastUpdate + actionAfter, action: 'write_off', cartId: id, reason: 'out of stock' },
       );

@@ -33,6 +33,7 @@ export function countRequests(
       get: counted('DynamoDB', 'GetItem', (id) => carts.get(id)),
       put: counted('DynamoDB', 'PutItem', (cart, version) => carts.put(cart, version)),
       claimReminder: counted('DynamoDB', 'UpdateItem', (id, claim) => carts.claimReminder(id, claim)),
+      recordClick: counted('DynamoDB', 'UpdateItem', (id, n, at) => carts.recordClick(id, n, at)),
       openCartsByEmail: counted('DynamoDB', 'Query', (key) => carts.openCartsByEmail(key)),
       openCartsWokenBefore: counted('DynamoDB', 'Query', (at, limit) =>
         carts.openCartsWokenBefore(at, limit),
@@ -49,6 +50,8 @@ export function countRequests(
       }),
       unsubscribe: counted('DynamoDB', 'UpdateItem', (key, change) => contacts.unsubscribe(key, change)),
       recordCheckout: counted('DynamoDB', 'UpdateItem', (key, at) => contacts.recordCheckout(key, at)),
+      // The salt is read with the first contact: a bucket costs no request of its own.
+      holdoutBucket: (key) => contacts.holdoutBucket(key),
     },
     audit: { record: counted('DynamoDB', 'PutItem (audit)', (entry) => audit.record(entry)) },
     scheduler: {

@@ -3,7 +3,9 @@ import { emailKey } from '../domain/cart-event.js';
 import type { Move } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import { CartRecoveryError } from '../domain/errors.js';
+import { holdoutGroup, liftGroups } from '../domain/holdout.js';
 import { isoTime } from '../domain/iso-time.js';
+import { estimateLift, type LiftEstimate } from '../domain/lift.js';
 import type { Rules } from '../domain/rules.js';
 import type { AuditEntry, Logger, OutgoingEmail } from '../ports.js';
 import { ingestCartEvent } from '../use-cases/ingest-cart-event.js';
@@ -64,7 +66,14 @@ export interface SimulationSummary {
   carts: number;
   remindersSent: { first: number; second: number };
   deferred: number;
+  /** Reminders skipped by the frequency cap. */
   skipped: number;
+  /** Reminders passed by because the shopper is in the holdout. */
+  heldOut: number;
+  /** Shoppers' returns that only a reminder brings (`"if": "reminded"`) dropped: the cart was held out or never due. */
+  notBack: number;
+  /** Reminded vs held-out abandoned carts, bought within the attribution window (see liftGroups). */
+  lift?: LiftEstimate;
   closedByStatus: Record<string, number>;
   open: number;
   recoveredRevenue: Record<string, number>;
@@ -94,6 +103,8 @@ export async function runSimulation(
     remindersSent: { first: 0, second: 0 },
     deferred: 0,
     skipped: 0,
+    heldOut: 0,
+    notBack: 0,
     closedByStatus: {},
     open: 0,
     recoveredRevenue: {},
@@ -108,8 +119,9 @@ export async function runSimulation(
 
   const onAudit = (entry: AuditEntry) => {
     if (entry.action === 'reminder.skipped' && entry.cartId) {
-      summary.skipped++;
       const detail = entry.detail as { n: number; reason: string };
+      if (detail.reason === 'held_out') summary.heldOut++;
+      else summary.skipped++;
       output?.({ at: entry.at, kind: 'skipped', cartId: entry.cartId, n: detail.n, reason: detail.reason });
     } else if (CLOSING_ACTIONS.has(entry.action) && entry.cartId) {
       deferrals.delete(entry.cartId);
@@ -238,6 +250,12 @@ export async function runSimulation(
         );
       }
     }
+    const groups = liftGroups(
+      engine.carts.all(),
+      options.rules.attributionDays,
+      options.rules.store.currency,
+    );
+    summary.lift = estimateLift(groups.reminded, groups.heldOut);
     summary.endedAt = engine.clock.now().toISOString();
   }
   if (options.explainCartId) summary.decisions = decisions;
@@ -247,6 +265,10 @@ export async function runSimulation(
     // The time is only written into output lines; without a listener there are none.
     const at = output ? isoTime(e.clock.nowMs()) : '';
     if (options.counts) countOne(options.counts, 'Lambda', 'event' in line ? 'webhook' : 'owner');
+    if ('event' in line && line.if === 'reminded' && !(await inRemindedGroup(e, line.event))) {
+      summary.notBack++;
+      return;
+    }
     if ('event' in line) {
       summary.events++;
       const result = await ingestCartEvent(e.deps, line.event);
@@ -314,6 +336,13 @@ export async function runSimulation(
       output?.({ at, kind: 'error', line: line.line, message: error.message });
     }
   }
+}
+
+/** Whether an event's cart is in the reminded group (its first reminder came due and was not held out). */
+async function inRemindedGroup(e: MemoryEngine, event: unknown): Promise<boolean> {
+  const id = (event as { cart?: { id?: unknown } } | null)?.cart?.id;
+  const cart = typeof id === 'string' ? await e.carts.get(id) : undefined;
+  return cart !== undefined && holdoutGroup(cart) === 'reminded';
 }
 
 function round2(value: number): number {

@@ -12,7 +12,13 @@ const at = z.iso
 const lineSchema = z.union(
   [
     // The event itself is validated by the engine, like a webhook body: a bad one becomes a "rejected" line.
-    z.object({ at, event: z.unknown() }),
+    z.object({
+      at,
+      event: z.unknown(),
+      // A shopper who comes back only because of a reminder: delivered only if the cart's first
+      // reminder came due and was not held out (the reminded group); otherwise dropped.
+      if: z.literal('reminded', { error: 'if must be "reminded"' }).optional(),
+    }),
     z.object({
       at,
       action: z.enum(['suppress', 'write_off', 'unsubscribe'], {

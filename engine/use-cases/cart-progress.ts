@@ -1,6 +1,6 @@
 import { cartAuditView } from '../domain/audit-view.js';
 import { type Cart, changeCart } from '../domain/cart.js';
-import { type Move, type SettledMove, settleCart } from '../domain/decide-move.js';
+import { type Move, type SettledMove, type ShopperHistory, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import { isoTime, timeOf } from '../domain/iso-time.js';
 import type { Rules } from '../domain/rules.js';
@@ -34,6 +34,20 @@ export function planWake(
     schedule,
     ...(replaces ? { replaces } : {}),
   };
+}
+
+/**
+ * What the decision knows of a cart's shopper: their contact record (unless `read` is false) and their
+ * holdout bucket, the contact store's keyed hash of the email, so the domain gets it as plain data.
+ */
+export async function shopperHistory(
+  deps: Pick<EngineDeps, 'contacts'>,
+  emailKey: string | undefined,
+  options: { read: boolean } = { read: true },
+): Promise<ShopperHistory> {
+  if (!emailKey) return {};
+  const contact = options.read ? await deps.contacts.get(emailKey) : undefined;
+  return { ...contact, holdoutBucket: await deps.contacts.holdoutBucket(emailKey) };
 }
 
 /** What every audit entry of one step of a use case shares. */
@@ -128,8 +142,8 @@ export async function changeAndSettle(
     if (!cart || cart.status !== 'open') return undefined;
     const changed = change(cart);
     if (!changed) return undefined;
-    const history = changed.emailKey ? await deps.contacts.get(changed.emailKey) : undefined;
-    const settled = settleCart(changed, history ?? {}, options.rules, options.now, options.version);
+    const history = await shopperHistory(deps, changed.emailKey);
+    const settled = settleCart(changed, history, options.rules, options.now, options.version);
     const planned = planWake(settled.cart, settled.next, options.now, options.fired);
     if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
     const saved = await deps.carts.put(planned.cart, cart.version);

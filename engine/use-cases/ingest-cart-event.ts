@@ -1,11 +1,18 @@
-import { type ApplyOutcome, applyCartEvent, type Cart, closeCart, purchaseStatus } from '../domain/cart.js';
+import { type ApplyOutcome, applyCartEvent, type Cart, closeByPurchase } from '../domain/cart.js';
 import { type CartCheckedOutEvent, type CartEvent, parseCartEvent } from '../domain/cart-event.js';
 import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import type { ValidationError } from '../domain/errors.js';
 import { isoTime } from '../domain/iso-time.js';
 import type { RulesVersion } from '../ports.js';
-import { type AuditContext, auditClosed, auditContext, auditSettlement, planWake } from './cart-progress.js';
+import {
+  type AuditContext,
+  auditClosed,
+  auditContext,
+  auditSettlement,
+  planWake,
+  shopperHistory,
+} from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
@@ -72,7 +79,7 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
 
   const result = await retryOnConflict(async (): Promise<IngestResult> => {
     const stored = await deps.carts.get(event.cart.id);
-    const applied = applyCartEvent(stored, event, context.at);
+    const applied = applyCartEvent(stored, event, context.at, rules.attributionDays);
     if (applied.outcome === 'duplicate')
       return { kind: 'duplicate', eventId: event.id, cartId: event.cart.id };
     // Results are built with their own keys first: see auditEntry on spreading and then growing.
@@ -100,9 +107,8 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
 
     // The shopper's history can only close a cart (unsubscribed, bought elsewhere), never bring its
     // wake-up forward; a cart with a pending wake-up is checked then, which saves a read per update.
-    const history =
-      applied.cart.emailKey && !stored?.wake ? await deps.contacts.get(applied.cart.emailKey) : undefined;
-    const settled = settleCart(applied.cart, history ?? {}, rules, now, version);
+    const history = await shopperHistory(deps, applied.cart.emailKey, { read: !stored?.wake });
+    const settled = settleCart(applied.cart, history, rules, now, version);
     const planned = planWake(settled.cart, settled.next, now, false);
     if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
     const saved = await deps.carts.put(planned.cart, stored?.version ?? 0);
@@ -117,7 +123,9 @@ export async function ingestCartEvent(deps: IngestDeps, body: unknown): Promise<
   });
 
   if (result.kind === 'accepted' && event.type === 'cart.checked_out') {
-    result.closed.push(...(await closeOtherCarts(deps, event, result.cartId, context)));
+    result.closed.push(
+      ...(await closeOtherCarts(deps, event, result.cartId, context, rules.attributionDays)),
+    );
   }
   deps.log.info('cart event accepted', {
     eventId: event.id,
@@ -147,7 +155,8 @@ async function settleAfterUpdate(
     const cart = current ?? (await deps.carts.get(updated.id));
     current = undefined;
     if (!cart || cart.status !== 'open') return { closed: [], moves: [] };
-    const settled = settleCart(cart, {}, at.rules, at.now, at.version);
+    const history = await shopperHistory(deps, cart.emailKey, { read: false });
+    const settled = settleCart(cart, history, at.rules, at.now, at.version);
     const planned = planWake(settled.cart, settled.next, at.now, false);
     if (!planned.schedule && settled.cart === cart) return { closed: [], moves: settled.moves };
     if (planned.schedule) await deps.scheduler.schedule(planned.schedule);
@@ -168,6 +177,7 @@ async function closeOtherCarts(
   event: CartCheckedOutEvent,
   cartId: string,
   context: AuditContext,
+  attributionDays: number,
 ): Promise<{ cartId: string; status: Cart['status'] }[]> {
   const cart = await deps.carts.get(cartId);
   const key = cart?.emailKey;
@@ -187,10 +197,13 @@ async function closeOtherCarts(
         return undefined;
       }
       const why = `the shopper checked out cart ${cartId} at ${event.occurredAt}`;
-      const after = await deps.carts.put(
-        closeCart(current, purchaseStatus(current, event.occurredAt), context.at, why),
-        current.version,
-      );
+      const closed = closeByPurchase(current, {
+        boughtAt: event.occurredAt,
+        closedAt: context.at,
+        why,
+        attributionDays,
+      });
+      const after = await deps.carts.put(closed, current.version);
       if (current.wake) await deps.scheduler.cancel({ cartId: current.id, seq: current.wake.seq });
       await auditClosed(deps, current, after, context, [why]);
       return after;

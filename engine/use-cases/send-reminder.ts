@@ -18,6 +18,7 @@ import {
   auditSettlement,
   changeAndSettle,
   planWake,
+  shopperHistory,
 } from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
 import { polishLine } from './polish-line.js';
@@ -96,8 +97,8 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
       await recoverLostSend(deps, cart, job, now, context);
       return notSentResult(job, 'already_done');
     }
-    const history = cart.emailKey ? await deps.contacts.get(cart.emailKey) : undefined;
-    const settled = settleCart(cart, history ?? {}, rules, now, version);
+    const history = await shopperHistory(deps, cart.emailKey);
+    const settled = settleCart(cart, history, rules, now, version);
     const next = settled.next;
     if (next.kind === 'remind' && next.n === job.n) {
       const claim: ReminderRecord = {
@@ -259,9 +260,15 @@ async function compose(
     n,
     rules,
     unsubscribeUrl: `${deps.links.baseUrl}/${token}`,
+    returnUrl: returnLink(deps.links, cart.id, n),
     line: fillLine(line.line, cart),
   });
   return { message, polished: line.polished };
+}
+
+/** The reminder's return link: the click redirect, which counts the click and goes on to the cart. */
+function returnLink(links: SendDeps['links'], cartId: string, n: ReminderNumber): string {
+  return `${links.clickBaseUrl}/${links.clicks.seal({ cartId, n })}`;
 }
 
 function replaceReminder(cart: Cart, record: ReminderRecord): Cart {

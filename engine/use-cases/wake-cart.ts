@@ -1,5 +1,5 @@
 import { type Move, settleCart } from '../domain/decide-move.js';
-import { auditContext, auditSettlement, planWake } from './cart-progress.js';
+import { auditContext, auditSettlement, planWake, shopperHistory } from './cart-progress.js';
 import type { EngineDeps } from './engine-deps.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
@@ -33,8 +33,8 @@ export async function wakeCart(deps: WakeDeps, wake: { cartId: string; seq: numb
     if (cart.status !== 'open') return { kind: 'ignored', cartId: cart.id, why: 'closed' };
     if (cart.wake?.seq !== wake.seq) return { kind: 'ignored', cartId: cart.id, why: 'stale' };
 
-    const history = cart.emailKey ? await deps.contacts.get(cart.emailKey) : undefined;
-    const settled = settleCart(cart, history ?? {}, rules, now, version);
+    const history = await shopperHistory(deps, cart.emailKey);
+    const settled = settleCart(cart, history, rules, now, version);
     const { next, moves } = settled;
     if (next.kind === 'remind') {
       const saved = settled.cart === cart ? cart : await deps.carts.put(settled.cart, cart.version);

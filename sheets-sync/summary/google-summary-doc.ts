@@ -9,6 +9,8 @@
  * The service account needs the `drive` scope (the Doc is the owner's, shared with it; `drive.file`
  * only reaches files the app created) and the `spreadsheets` scope.
  */
+
+import { Readable } from 'node:stream';
 import { drive, type drive_v3 } from '@googleapis/drive';
 import type { sheets_v4 } from '@googleapis/sheets';
 import {
@@ -19,8 +21,9 @@ import {
   quoteTab,
   SHEETS_SCOPE,
 } from '../google-sheets.js';
+import { chartPng } from './chart-png.js';
 import type { DayPoint } from './monthly-figures.js';
-import type { SummaryDocument, SummaryPage } from './monthly-summary.js';
+import { CHART_CAPTION, type SummaryDocument, type SummaryPage } from './monthly-summary.js';
 import { monthName } from './summary-text.js';
 
 export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive';
@@ -50,7 +53,17 @@ export const SUMMARY_OPERATIONS = [
   'spreadsheets.get',
   'spreadsheets.batchUpdate',
   'values.update',
+  'files.create',
+  'permissions.create',
+  'files.delete',
+  'documents.get',
+  'documents.batchUpdate',
 ] as const;
+
+/** The Docs API refuses an image URI longer than this (InsertInlineImageRequest.uri: at most 2 kB). */
+export const MAX_IMAGE_URI_LENGTH = 2048;
+/** The chart's width in the Doc: the text width of a Letter or A4 page with Docs' default margins. */
+const CHART_WIDTH_PT = 468;
 export type SummaryOperation = (typeof SUMMARY_OPERATIONS)[number];
 
 /**
@@ -106,6 +119,78 @@ export class GoogleSummaryDocument extends GoogleAdapter<SummaryOperation> imple
   }
 
   /**
+   * Puts the chart itself into the Doc, as an image under the paragraphs. The Docs API takes an image
+   * only by a URI it can fetch (publicly, once, at insertion; PNG, JPEG or GIF under 50 MB and 25
+   * megapixels; the URI at most 2 kB), so: the chart is drawn as a PNG (chart-png.ts), uploaded to
+   * the service account's Drive, readable by anyone with the link only until the Doc has its copy,
+   * inserted at the caption's paragraph (or at the end), and the file deleted whatever happened.
+   * @throws GoogleSummaryError when Drive or Docs refuse; the Doc keeps its text and chart link.
+   */
+  async embedChart(month: string, series: readonly DayPoint[]): Promise<void> {
+    const created = await this.call('files.create', () =>
+      this.#drive.files.create(
+        {
+          requestBody: { name: `cart-recovery-chart-${month}.png`, mimeType: 'image/png' },
+          media: { mimeType: 'image/png', body: Readable.from([chartPng(series)]) },
+          fields: 'id,webContentLink',
+        },
+        this.#rootUrl ? { rootUrl: this.#rootUrl } : {},
+      ),
+    );
+    const fileId = created.data.id;
+    const uri = created.data.webContentLink;
+    if (!fileId || !uri) throw imageFailure('files.create', 'Drive returned no id or link for the chart');
+    try {
+      if (uri.length > MAX_IMAGE_URI_LENGTH)
+        throw imageFailure('files.create', 'the chart link is longer than the Docs API takes');
+      await this.call('permissions.create', () =>
+        this.#drive.permissions.create({
+          fileId,
+          requestBody: { type: 'anyone', role: 'reader' },
+          supportsAllDrives: true,
+        }),
+      );
+      const index = await this.#captionIndex();
+      await this.call('documents.batchUpdate', () =>
+        this.#docs(`v1/documents/${encodeURIComponent(this.#documentId)}:batchUpdate`, 'POST', {
+          requests: [
+            {
+              insertInlineImage: {
+                uri,
+                ...(index === undefined ? { endOfSegmentLocation: {} } : { location: { index } }),
+                objectSize: { width: { magnitude: CHART_WIDTH_PT, unit: 'PT' } },
+              },
+            },
+          ],
+        }),
+      );
+    } finally {
+      await this.call('files.delete', () => this.#drive.files.delete({ fileId, supportsAllDrives: true }));
+    }
+  }
+
+  /** Where the chart goes: the start of the caption's paragraph, if the Doc has one. */
+  async #captionIndex(): Promise<number | undefined> {
+    const doc = await this.call('documents.get', () =>
+      this.#docs<DocsDocument>(`v1/documents/${encodeURIComponent(this.#documentId)}`, 'GET'),
+    );
+    for (const element of doc.data.body?.content ?? []) {
+      const text = (element.paragraph?.elements ?? []).map((e) => e.textRun?.content ?? '').join('');
+      if (text.startsWith(CHART_CAPTION) && typeof element.startIndex === 'number') return element.startIndex;
+    }
+    return undefined;
+  }
+
+  /** One Docs API request with the adapter's own login (no Docs client package is installed). */
+  #docs<T = unknown>(path: string, method: 'GET' | 'POST', data?: unknown): Promise<{ data: T }> {
+    const client = this.auth as unknown as {
+      request: (options: { url: string; method: string; data?: unknown }) => Promise<{ data: T }>;
+    };
+    const root = this.#rootUrl ?? 'https://docs.googleapis.com/';
+    return client.request({ url: `${root}${path}`, method, ...(data ? { data } : {}) });
+  }
+
+  /**
    * Writes the day-by-day series into the Summary tab (made when missing) and replaces its chart
    * with a column chart of abandoned vs recovered carts, in one all-or-nothing batchUpdate.
    */
@@ -136,7 +221,7 @@ export class GoogleSummaryDocument extends GoogleAdapter<SummaryOperation> imple
         });
       }
     }
-    const range = `${quoteTab(this.#tab)}!A1:C${SERIES_ROWS}`;
+    const range = `${quoteTab(this.#tab)}!A1:D${SERIES_ROWS}`;
     await this.call('values.update', () =>
       this.#sheets.spreadsheets.values.update({
         spreadsheetId: this.#spreadsheetId,
@@ -159,11 +244,32 @@ export class GoogleSummaryDocument extends GoogleAdapter<SummaryOperation> imple
   }
 }
 
+/** The part of a Docs API document the chart's placement reads. */
+interface DocsDocument {
+  body?: {
+    content?: {
+      startIndex?: number;
+      paragraph?: { elements?: { textRun?: { content?: string } }[] };
+    }[];
+  };
+}
+
+function imageFailure(operation: string, detail: string): GoogleSummaryError {
+  return new GoogleSummaryError(operation, {
+    status: undefined,
+    reason: undefined,
+    detail,
+    hint: 'The Doc has the summary and a link to the chart; the chart image is missing this month.',
+    temporary: false,
+  });
+}
+
 /** The series as the Summary tab's rows: a header, one row a day ("Oct 1"), blanks to row 32. */
 export function seriesValues(series: readonly DayPoint[]): (string | number)[][] {
-  const rows: (string | number)[][] = [['Day', 'Abandoned', 'Recovered']];
-  for (const point of series) rows.push([dayLabel(point.day), point.abandoned, point.recovered]);
-  while (rows.length < SERIES_ROWS) rows.push(['', '', '']);
+  const rows: (string | number)[][] = [['Day', 'Abandoned', 'Reminded', 'Recovered']];
+  for (const point of series)
+    rows.push([dayLabel(point.day), point.abandoned, point.reminded, point.recovered]);
+  while (rows.length < SERIES_ROWS) rows.push(['', '', '', '']);
   return rows;
 }
 
@@ -176,7 +282,7 @@ function dayLabel(day: string): string {
 
 /**
  * The batchUpdate requests that replace the tab's charts with the month's column chart over the
- * series rows (header included, so the legend reads "Abandoned" and "Recovered").
+ * series rows (header included, so the legend reads "Abandoned", "Reminded" and "Recovered").
  */
 export function chartRequests(
   sheetId: number,
@@ -203,7 +309,7 @@ export function chartRequests(
       addChart: {
         chart: {
           spec: {
-            title: `Carts abandoned and recovered, ${monthName(month)}`,
+            title: `Carts abandoned, reminded and recovered, ${monthName(month)}`,
             basicChart: {
               chartType: 'COLUMN',
               legendPosition: 'BOTTOM_LEGEND',
@@ -216,6 +322,7 @@ export function chartRequests(
               series: [
                 { series: column(1), targetAxis: 'LEFT_AXIS' },
                 { series: column(2), targetAxis: 'LEFT_AXIS' },
+                { series: column(3), targetAxis: 'LEFT_AXIS' },
               ],
             },
           },
@@ -249,9 +356,11 @@ function escapeHtml(text: string): string {
  * chart link and the figures table. Every text is escaped; only an https chart link is kept.
  */
 export function summaryHtml(page: SummaryPage): string {
+  // The chart image goes in at the start of this paragraph (embedChart); its words say the colours.
+  const legend = ' (grey: abandoned, blue: reminded, green: recovered)';
   const chart =
     page.chart && /^https:\/\//.test(page.chart.url)
-      ? `<p><a href="${escapeHtml(page.chart.url)}">${escapeHtml(page.chart.caption)}</a></p>`
+      ? `<p><a href="${escapeHtml(page.chart.url)}">${escapeHtml(page.chart.caption)}</a>${legend}</p>`
       : '';
   const rows = page.table
     .map((r) => `<tr><td>${escapeHtml(r.label)}</td><td>${escapeHtml(r.value)}</td></tr>`)

@@ -24,6 +24,13 @@ export class MemorySummaryDocument implements SummaryDocument {
   readonly pages: SummaryPage[] = [];
   readonly charts: { month: string; series: DayPoint[] }[] = [];
   failChart = false;
+  /** Months whose chart was embedded; `failEmbed` makes the next embeds fail. */
+  readonly embedded: string[] = [];
+  failEmbed = false;
+  async embedChart(month: string): Promise<void> {
+    if (this.failEmbed) throw new Error('embed failed on purpose');
+    this.embedded.push(month);
+  }
   async chart(month: string, series: readonly DayPoint[]): Promise<{ url: string }> {
     if (this.failChart) throw new Error('chart failed on purpose');
     this.charts.push({ month, series: [...series] });

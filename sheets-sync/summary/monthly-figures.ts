@@ -4,6 +4,9 @@
  * in the store's time zone.
  */
 import type { Cart } from '#engine/domain/cart.js';
+import { isAbandoned } from '#engine/domain/decide-move.js';
+import { liftGroups } from '#engine/domain/holdout.js';
+import { estimateLift, type LiftEstimate } from '#engine/domain/lift.js';
 import type { Rules } from '#engine/domain/rules.js';
 import { tierFor } from '#engine/domain/tiers.js';
 import { offsetAt } from '#engine/domain/time-zone.js';
@@ -29,11 +32,12 @@ export interface TierRecovery {
   rate: number | null;
 }
 
-/** One local day of the month: carts abandoned that day and carts recovered that day. */
+/** One local day of the month: carts abandoned, first reminders sent and carts recovered that day. */
 export interface DayPoint {
   /** Local date in the store's zone, `YYYY-MM-DD`. */
   day: string;
   abandoned: number;
+  reminded: number;
   recovered: number;
 }
 
@@ -50,15 +54,33 @@ export interface MonthlyFigures {
   to: string;
   /** Carts first seen in the month with something in them (checkout-only carts are not counted). */
   carts: number;
-  /** Of those, carts not bought before a reminder: still open, recovered, given up, written off... */
+  /**
+   * Of those, carts abandoned as the engine means it (`isAbandoned`): still open when their first
+   * reminder came due. A cart still being shopped, or bought before that, is not.
+   */
   abandoned: number;
   remindersSent: { first: number; second: number };
   /** Reminders of the month sent later than due because the due time fell in quiet hours. */
   deferredByQuietHours: number;
   /** Reminders of the month skipped because the shopper had one within the frequency cap. */
   skippedByCap: number;
-  /** Carts recovered (bought after a reminder) in the month, whenever they were abandoned. */
+  /**
+   * Carts bought in the month within the attribution window after a sent reminder (the cart's
+   * `attribution`), whenever they were abandoned.
+   */
   recovered: number;
+  /** Of those, bought after a click on the reminder's link. */
+  recoveredThroughLink: number;
+  /** Days after a sent reminder within which a purchase counts as recovered (the rules'). */
+  attributionDays: number;
+  /** Reminders sent in the month whose link was clicked (link scanners included). */
+  clicked: number;
+  /** clicked / reminders sent in the month, 0..1; null when none was sent. */
+  clickRate: number | null;
+  /** The rules' holdout, in percent. */
+  holdoutPercent: number;
+  /** The month's abandoned carts, reminded vs held out: the lift with its 95% interval, or too few. */
+  lift: LiftEstimate;
   /** The last known totals of those carts, per currency, the store's currency first. */
   recoveredRevenue: MoneyTotal[];
   /** Of the carts abandoned in the month, the share recovered so far, 0..1; null when none. */
@@ -84,6 +106,8 @@ export interface MonthlyFiguresInput {
   /** `YYYY-MM`, in the store's time zone. */
   month: string;
   costUsd: number;
+  /** The instant the figures are taken at (epoch ms), for carts still being shopped; default the month's end. */
+  now?: number;
 }
 
 /**
@@ -126,12 +150,15 @@ function localDay(at: number, zone: string): string {
 /**
  * The month's figures from its carts and audit entries.
  *
- * - A cart belongs to the month it was first seen in. It counts as abandoned unless it was bought
- *   with no reminder sent first (`purchased`).
+ * - A cart belongs to the month it was first seen in. It counts as abandoned as the engine defines it
+ *   (`isAbandoned`, as of `now`): still open when its first reminder came due.
  * - Reminders count in the month they were sent or skipped; a deferred one is a sent or claimed
  *   reminder whose due time quiet hours moved (`deferredFrom`).
- * - Recovered carts and their revenue count in the month they closed as `recovered`; the recovery
- *   rate follows the month's abandoned carts to wherever they ended (as of now).
+ * - Recovered carts and their revenue count in the month they were bought, when the purchase came
+ *   within `attributionDays` after a sent reminder (the cart's `attribution`); the recovery rate
+ *   follows the month's abandoned carts to wherever they ended (as of now).
+ * - The click rate is of the reminders sent in the month; the lift compares the month's abandoned
+ *   carts reminded and held out (`liftGroups`, `estimateLift`).
  * - Unsubscribes, bounces, complaints, suppressions and write-offs are audit entries of the month.
  * @example monthlyFigures({ carts, audit, rules, month: '2026-10', costUsd: 1.42 }).recovered
  */
@@ -149,15 +176,19 @@ export function monthlyFigures(input: MonthlyFiguresInput): MonthlyFigures {
   // Stepping from local noon: a 23- or 25-hour day moves the step an hour, never onto another date.
   for (let at = from + DAY / 2; at < to; at += DAY) {
     const day = localDay(at, zone);
-    days.set(day, { day, abandoned: 0, recovered: 0 });
+    days.set(day, { day, abandoned: 0, reminded: 0, recovered: 0 });
   }
 
   const tiers = new Map<string, TierRecovery>(
     rules.tiers.map((t) => [t.name, { tier: t.name, abandoned: 0, recovered: 0, rate: null }]),
   );
   const revenue = new Map<string, bigint>();
+  const now = input.now ?? to;
+  const abandonedCarts: Cart[] = [];
   let carts = 0;
   let abandoned = 0;
+  let throughLink = 0;
+  let clicked = 0;
   let abandonedRecovered = 0;
   let recovered = 0;
   let first = 0;
@@ -168,21 +199,24 @@ export function monthlyFigures(input: MonthlyFiguresInput): MonthlyFigures {
   for (const cart of uniqueById(input.carts)) {
     if (cart.snapshot && inMonth(cart.firstSeenAt)) {
       carts += 1;
-      if (cart.status !== 'purchased') {
+      if (isAbandoned(cart, rules, now)) {
         abandoned += 1;
+        abandonedCarts.push(cart);
         const point = days.get(localDay(Date.parse(cart.firstSeenAt), zone));
         if (point) point.abandoned += 1;
         const tier = tiers.get(tierFor(rules, cart.snapshot.total).name);
         if (tier) tier.abandoned += 1;
-        if (cart.status === 'recovered') {
+        if (isRecovered(cart)) {
           abandonedRecovered += 1;
           if (tier) tier.recovered += 1;
         }
       }
     }
-    if (cart.status === 'recovered' && inMonth(cart.closedAt)) {
+    const boughtAt = cart.checkedOutAt ?? cart.closedAt;
+    if (isRecovered(cart) && inMonth(boughtAt)) {
       recovered += 1;
-      const point = days.get(localDay(Date.parse(cart.closedAt), zone));
+      if (cart.attribution === 'recovered_through_link') throughLink += 1;
+      const point = days.get(localDay(Date.parse(boughtAt), zone));
       if (point) point.recovered += 1;
       if (cart.snapshot) {
         const { currency, total } = cart.snapshot;
@@ -194,12 +228,16 @@ export function monthlyFigures(input: MonthlyFiguresInput): MonthlyFigures {
       if (reminder.state === 'sent') {
         if (reminder.n === 1) first += 1;
         else second += 1;
+        if (reminder.clickedAt !== undefined) clicked += 1;
+        const point = reminder.n === 1 ? days.get(localDay(Date.parse(reminder.at), zone)) : undefined;
+        if (point) point.reminded += 1;
       }
       if (reminder.state === 'skipped' && reminder.reason === 'frequency_cap') skipped += 1;
       if (reminder.state !== 'skipped' && reminder.deferredFrom !== undefined) deferred += 1;
     }
   }
 
+  const groups = liftGroups(abandonedCarts, rules.attributionDays, rules.store.currency);
   const count = (...actions: AuditEntry['action'][]) =>
     input.audit.filter((e) => actions.includes(e.action) && inMonth(e.at)).length;
 
@@ -216,6 +254,12 @@ export function monthlyFigures(input: MonthlyFiguresInput): MonthlyFigures {
     deferredByQuietHours: deferred,
     skippedByCap: skipped,
     recovered,
+    recoveredThroughLink: throughLink,
+    attributionDays: rules.attributionDays,
+    clicked,
+    clickRate: first + second === 0 ? null : clicked / (first + second),
+    holdoutPercent: rules.holdoutPercent,
+    lift: estimateLift(groups.reminded, groups.heldOut),
     recoveredRevenue: moneyTotals(revenue, rules.store.currency),
     recoveryRate: abandoned === 0 ? null : abandonedRecovered / abandoned,
     byTier: [...tiers.values()].map((t) => ({
@@ -230,6 +274,15 @@ export function monthlyFigures(input: MonthlyFiguresInput): MonthlyFigures {
     estimatedCostUsd: input.costUsd,
     days: [...days.values()],
   };
+}
+
+/**
+ * Bought within the attribution window after a sent reminder (also after the cart had closed). A cart
+ * stored before purchases carried their attribution counts by its status.
+ */
+function isRecovered(cart: Cart): boolean {
+  if (cart.attribution === undefined) return cart.status === 'recovered';
+  return cart.attribution !== 'not_recovered';
 }
 
 // The source may hand the same cart twice (two index days); the highest version wins.

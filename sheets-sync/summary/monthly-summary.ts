@@ -5,7 +5,7 @@
 import type { Cart } from '#engine/domain/cart.js';
 import type { AuditEntry, Logger, RulesSource } from '#engine/ports.js';
 import { type DayPoint, type MonthlyFigures, monthlyFigures, monthWindow } from './monthly-figures.js';
-import { deterministicSummary, type FigureRow, type SummaryText } from './summary-text.js';
+import { deterministicSummary, type FigureRow, highlights, type SummaryText } from './summary-text.js';
 
 /** The month being summarized, as the store's local midnights: [from, to). */
 export interface SummaryWindow {
@@ -31,8 +31,14 @@ export interface SummaryPage {
   title: string;
   paragraphs: string[];
   table: FigureRow[];
+  /** The few figures a reader looks at first, for a designed page. */
+  highlights: FigureRow[];
+  /** The day-by-day series the chart draws. */
+  series: DayPoint[];
   chart?: { url: string; caption: string };
 }
+
+export const CHART_CAPTION = 'Carts abandoned, reminded and recovered, day by day';
 
 /** The owner's summary document and its chart. */
 export interface SummaryDocument {
@@ -40,6 +46,11 @@ export interface SummaryDocument {
   chart(month: string, series: readonly DayPoint[]): Promise<{ url: string }>;
   /** Replaces the document's content with this page; answers its address. */
   write(page: SummaryPage): Promise<{ url: string }>;
+  /**
+   * Puts the chart itself into the document just written, where the page alone cannot hold it (the
+   * Google Doc: an image). Absent where the page draws its own chart (the local HTML page).
+   */
+  embedChart?(month: string, series: readonly DayPoint[]): Promise<void>;
 }
 
 /** Turns figures into words (`modelSummary` bound to a client, or `deterministicSummary`). */
@@ -69,12 +80,13 @@ export interface MonthlySummaryOutcome {
  * 3. Summarize them (the summarizer falls back to the deterministic text on its own; a summarizer
  *    that throws anyway gets the deterministic text here).
  * 4. Draw the chart; a failed chart is logged and the document still written, without the link.
- * 5. Write the document.
+ * 5. Write the document, then put the chart image into it where the document needs one (a failed
+ *    image is logged; the document keeps its words and its chart link).
  * @example await writeMonthlySummary({ source, document, rules, summarize }, { month: '2026-10' })
  */
 export async function writeMonthlySummary(
   deps: MonthlySummaryDeps,
-  input: { month: string },
+  input: { month: string; now?: Date },
 ): Promise<MonthlySummaryOutcome> {
   const { rules } = await deps.rules.current();
   const { from, to } = monthWindow(input.month, rules.store.timezone);
@@ -87,7 +99,14 @@ export async function writeMonthlySummary(
     deps.source.records(window),
     deps.source.costUsd(window),
   ]);
-  const figures = monthlyFigures({ carts, audit, rules, month: input.month, costUsd });
+  const figures = monthlyFigures({
+    carts,
+    audit,
+    rules,
+    month: input.month,
+    costUsd,
+    ...(input.now ? { now: input.now.getTime() } : {}),
+  });
 
   let summary: SummaryText;
   try {
@@ -110,13 +129,25 @@ export async function writeMonthlySummary(
     title: summary.title,
     paragraphs: summary.paragraphs,
     table: summary.table,
-    ...(chartUrl ? { chart: { url: chartUrl, caption: 'Carts abandoned and recovered, day by day' } } : {}),
+    highlights: highlights(figures),
+    series: figures.days,
+    ...(chartUrl ? { chart: { url: chartUrl, caption: CHART_CAPTION } } : {}),
   };
   const { url: documentUrl } = await deps.document.write(page);
+  let chartEmbedded = false;
+  if (deps.document.embedChart) {
+    try {
+      await deps.document.embedChart(input.month, figures.days);
+      chartEmbedded = true;
+    } catch (error) {
+      deps.log?.error('summary chart image failed', { month: input.month, error: errorName(error) });
+    }
+  }
   deps.log?.info('monthly summary written', {
     month: input.month,
     source: summary.source,
     chart: chartUrl !== undefined,
+    chartEmbedded,
   });
   return { figures, summary, documentUrl, ...(chartUrl ? { chartUrl } : {}) };
 }

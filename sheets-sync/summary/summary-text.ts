@@ -66,6 +66,14 @@ export const PLACEHOLDER_NAMES = [
   'suppressions',
   'writeOffs',
   'cost',
+  'clickRate',
+  'throughLink',
+  'attributionDays',
+  'holdout',
+  'lift',
+  'liftRange',
+  'liftRevenue',
+  'liftSummary',
 ] as const;
 export type PlaceholderName = (typeof PLACEHOLDER_NAMES)[number];
 
@@ -78,6 +86,35 @@ export function monthName(month: string): string {
 
 function percent(rate: number | null): string {
   return rate === null ? 'n/a' : `${Math.round(rate * 100)}%`;
+}
+
+const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)}`;
+
+/** The lift in words a reader can check against the table, or why it cannot be told yet. */
+function liftTexts(figures: MonthlyFigures): {
+  lift: string;
+  liftRange: string;
+  liftRevenue: string;
+  liftSummary: string;
+} {
+  const { lift } = figures;
+  if (lift.kind === 'too_few')
+    return {
+      lift: 'not enough carts yet to say',
+      liftRange: 'n/a',
+      liftRevenue: 'n/a',
+      liftSummary: `what reminders add cannot be told yet: ${lift.needed} abandoned carts are needed in each group and ${lift.heldOut.carts} were held out`,
+    };
+  const p = lift.extraPurchases;
+  const r = lift.extraRevenue;
+  const money = (x: number) =>
+    `${x < 0 ? '−' : '+'}${formatMoney(Math.abs(x).toFixed(2), figures.currency, LOCALE)}`;
+  return {
+    lift: `${signed(p.value)} purchases per 100 abandoned carts`,
+    liftRange: `${signed(p.lower)} to ${signed(p.upper)}`,
+    liftRevenue: `${money(r.value)} per 100 abandoned carts (${money(r.lower)} to ${money(r.upper)})`,
+    liftSummary: `reminders added ${signed(p.value)} purchases per 100 abandoned carts (95% range ${signed(p.lower)} to ${signed(p.upper)})`,
+  };
 }
 
 function revenueText(figures: MonthlyFigures): string {
@@ -117,7 +154,28 @@ export function placeholderValues(figures: MonthlyFigures): Record<PlaceholderNa
     suppressions: String(figures.suppressions),
     writeOffs: String(figures.writeOffs),
     cost: costText(figures.estimatedCostUsd),
+    clickRate: percent(figures.clickRate),
+    throughLink: String(figures.recoveredThroughLink),
+    attributionDays: count(figures.attributionDays, 'day', 'days'),
+    holdout: `${figures.holdoutPercent}%`,
+    ...liftTexts(figures),
   };
+}
+
+/** The few figures a reader looks at first: abandoned, recovered, revenue, the lift. */
+export function highlights(figures: MonthlyFigures): FigureRow[] {
+  const v = placeholderValues(figures);
+  return [
+    { label: 'Carts abandoned', value: v.abandoned },
+    { label: 'Carts recovered', value: v.recovered },
+    { label: 'Recovered revenue', value: v.revenue },
+    figures.lift.kind === 'too_few'
+      ? { label: 'What reminders add', value: 'not enough carts yet to say' }
+      : {
+          label: 'Extra purchases per 100 abandoned carts',
+          value: `${signed(figures.lift.extraPurchases.value)} (${v.liftRange})`,
+        },
+  ];
 }
 
 /** The figures table, in reading order; one row per tier for the recovery rate. */
@@ -129,8 +187,14 @@ export function figuresTable(figures: MonthlyFigures): FigureRow[] {
     { label: 'Second reminders sent', value: String(figures.remindersSent.second) },
     { label: 'Reminders deferred by quiet hours', value: String(figures.deferredByQuietHours) },
     { label: 'Reminders skipped by the frequency cap', value: String(figures.skippedByCap) },
-    { label: 'Carts recovered', value: String(figures.recovered) },
+    {
+      label: `Carts recovered (bought within ${count(figures.attributionDays, 'day', 'days')} of a reminder)`,
+      value: String(figures.recovered),
+    },
+    { label: 'Recovered through the reminder link', value: String(figures.recoveredThroughLink) },
     { label: 'Recovered revenue', value: revenueText(figures) },
+    { label: 'Attribution window', value: count(figures.attributionDays, 'day', 'days') },
+    { label: 'Reminder link click rate', value: percent(figures.clickRate) },
     { label: 'Recovery rate', value: percent(figures.recoveryRate) },
     ...figures.byTier.map((t) => ({
       label: `Recovery rate, ${t.tier} carts`,
@@ -142,7 +206,39 @@ export function figuresTable(figures: MonthlyFigures): FigureRow[] {
     { label: 'Carts you suppressed', value: String(figures.suppressions) },
     { label: 'Carts you wrote off', value: String(figures.writeOffs) },
     { label: 'Estimated AWS cost', value: costText(figures.estimatedCostUsd) },
+    ...liftRowsOf(figures),
   ];
+}
+
+function liftRowsOf(figures: MonthlyFigures): FigureRow[] {
+  const { lift } = figures;
+  const v = placeholderValues(figures);
+  const group = (g: { carts: number; purchases: number }) =>
+    `${g.purchases} of ${g.carts} bought (${percent(g.carts === 0 ? null : g.purchases / g.carts)})`;
+  return [
+    { label: 'Holdout (shoppers sent no reminders)', value: v.holdout },
+    { label: 'Abandoned carts reminded', value: group(lift.reminded) },
+    { label: 'Abandoned carts held out', value: group(lift.heldOut) },
+    {
+      label: 'Lift of reminders (95% range)',
+      value:
+        lift.kind === 'too_few'
+          ? `not enough carts yet to say (${lift.needed} needed in each group)`
+          : `${v.lift} (${v.liftRange})`,
+    },
+    ...(lift.kind === 'too_few' ? [] : [{ label: 'Extra revenue (95% range)', value: v.liftRevenue }]),
+  ];
+}
+
+/** The lift paragraph: what the holdout shows, in plain words, or that it cannot tell yet. */
+function liftParagraph(figures: MonthlyFigures): string {
+  const v = placeholderValues(figures);
+  const { lift } = figures;
+  if (figures.holdoutPercent === 0 && lift.heldOut.carts === 0)
+    return 'No shoppers were held out, so what the reminders add beyond purchases that would have happened anyway cannot be told. A holdout of 10% for a season would measure it.';
+  if (lift.kind === 'too_few')
+    return `Comparing shoppers reminded with the ${v.holdout} held out: not enough carts yet to say what reminders add (${lift.needed} abandoned carts are needed in each group; ${lift.heldOut.carts} were held out).`;
+  return `Against the ${v.holdout} of shoppers held out, reminders added ${v.lift} (95% range ${v.liftRange}), worth ${v.liftRevenue}.`;
 }
 
 export function summaryTitle(figures: MonthlyFigures): string {
@@ -163,8 +259,8 @@ export function deterministicSummary(figures: MonthlyFigures): SummaryText {
     `${count(figures.skippedByCap, 'reminder was', 'reminders were')} skipped because the shopper had one recently.`;
   const recovery =
     figures.recoveryRate === null
-      ? `${count(figures.recovered, 'cart was', 'carts were')} bought after a reminder, worth ${v.revenue}. No carts were abandoned this month, so there is no recovery rate yet.`
-      : `${count(figures.recovered, 'cart was', 'carts were')} bought after a reminder, worth ${v.revenue}. Of this month's abandoned carts, ${v.rate} have been recovered so far.`;
+      ? `${count(figures.recovered, 'cart was', 'carts were')} bought within ${v.attributionDays} of a reminder, worth ${v.revenue}. No carts were abandoned this month, so there is no recovery rate yet.`
+      : `${count(figures.recovered, 'cart was', 'carts were')} bought within ${v.attributionDays} of a reminder (${v.throughLink} through its link), worth ${v.revenue}. Of this month's abandoned carts, ${v.rate} have been recovered so far; ${v.clickRate} of reminders had their link clicked.`;
   const care =
     `${count(figures.unsubscribes, 'shopper unsubscribed', 'shoppers unsubscribed')}, ` +
     `${count(figures.bounces, 'email bounced', 'emails bounced')} and ` +
@@ -176,6 +272,7 @@ export function deterministicSummary(figures: MonthlyFigures): SummaryText {
     paragraphs: [
       `In ${v.month}, ${figures.abandoned} of the ${count(figures.carts, 'cart', 'carts')} seen ${figures.abandoned === 1 ? 'was' : 'were'} left without a purchase. ${reminders}`,
       recovery,
+      liftParagraph(figures),
       care,
     ],
     table: figuresTable(figures),
@@ -201,6 +298,7 @@ export function summaryPrompt(): string {
     'You write the opening of a monthly report for the owner of a small online store about its abandoned-cart reminder emails.',
     'The user message holds the month’s figures as JSON. Use only facts found there.',
     'Write 2 to 4 short, plain sentences for a busy owner: what happened, and what stands out.',
+    'One sentence must say what the reminders add compared with the shoppers held out, by writing {liftSummary} in it (it says the lift and its 95% range, or that it cannot be told yet).',
     `Never write a number, digit, percentage, amount or year yourself. Where a figure belongs, write its placeholder exactly as listed: ${names.join(' ')}.`,
     'No greeting, no heading, no list, no advice the figures do not support. Answer with the sentences only.',
   ].join('\n');

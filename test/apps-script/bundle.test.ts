@@ -143,7 +143,7 @@ describe('the Apps Script bundle', () => {
     ]);
     const read = rowsToRulesDoc(fakes.spreadsheet.tab('Rules').cells);
     expect(read.ok).toBe(false);
-    expect(!read.ok && read.errors.map((e) => e.cell)).toEqual(['B14', 'B15', 'B16', 'B19']);
+    expect(!read.ok && read.errors.map((e) => e.cell)).toEqual(['B16', 'B17', 'B18', 'B21']);
     expect(await exampleRules()).toBeDefined();
     expect(fakes.drive.permissions).toHaveLength(1);
   });

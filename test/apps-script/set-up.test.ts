@@ -96,7 +96,7 @@ describe('setUp on a fresh spreadsheet', () => {
     const tab = spreadsheet.tab('Rules');
     const read = rowsToRulesDoc(tab.cells);
     expect(read.ok).toBe(false);
-    expect(!read.ok && read.errors.map((e) => e.cell)).toEqual(['B14', 'B15', 'B16', 'B19']);
+    expect(!read.ok && read.errors.map((e) => e.cell)).toEqual(['B16', 'B17', 'B18', 'B21']);
     const text = JSON.stringify(tab.cells);
     for (const example of [rules.store.name, rules.store.fromEmail, rules.store.address]) {
       expect(text).not.toContain(example);
@@ -138,7 +138,7 @@ describe('setUp on a fresh spreadsheet', () => {
     // Assess
     expect(outcome).toMatchObject({ status: 'rejected', keptVersion: undefined });
     expect(sent.filter((name) => name === 'PutObjectCommand')).toEqual([]);
-    expect(status).toContain('B14: the store name is required');
+    expect(status).toContain('B16: the store name is required');
     // Filled in by the owner, the same tab gives the example's other rules.
     const filled = spreadsheet.tab('Rules').cells.map((row) => [...row]);
     const set = (label: string, value: string) => {

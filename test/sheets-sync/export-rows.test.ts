@@ -33,14 +33,18 @@ describe('export rows', () => {
       'Reminder times',
       'Recovered',
       'Rules version',
+      'Attribution',
+      'Link clicked',
+      'Held out',
     ]);
-    expect(EXPORT_HEADERS).toHaveLength(12);
+    expect(EXPORT_HEADERS).toHaveLength(15);
   });
 
   it('maps a recovered cart with its sent reminders, in the store time zone', () => {
     // Prepare
     const cart = sampleCart({
       status: 'recovered',
+      attribution: 'recovered_through_link',
       reminders: [
         {
           n: 1,
@@ -48,6 +52,7 @@ describe('export rows', () => {
           dueAt: '2026-06-10T15:00:00.000Z',
           at: '2026-06-10T15:01:00.000Z',
           rulesVersion: 'v-7',
+          clickedAt: '2026-06-10T15:30:00.000Z',
         },
         { n: 2, state: 'claimed', dueAt: '2026-06-11T11:00:00.000Z', at: '2026-06-11T11:00:00.000Z' },
       ],
@@ -70,6 +75,9 @@ describe('export rows', () => {
       '2026-06-10T11:01-04:00',
       'yes',
       'v-7',
+      'recovered through the link',
+      '2026-06-10T11:30-04:00',
+      'no',
     ]);
   });
 
@@ -94,7 +102,33 @@ describe('export rows', () => {
       '',
       'no',
       'v-now',
+      '',
+      '',
+      'no',
     ]);
+  });
+
+  it('marks a held-out shopper whose purchase is not credited to any reminder', () => {
+    // Prepare
+    const cart = sampleCart({
+      status: 'given_up',
+      attribution: 'not_recovered',
+      reminders: [
+        {
+          n: 1,
+          state: 'skipped',
+          reason: 'held_out',
+          dueAt: '2026-06-10T15:00:00.000Z',
+          at: '2026-06-10T15:00:00.000Z',
+        },
+      ],
+    });
+
+    // Act
+    const row = cartToRow(cart, context);
+
+    // Assess
+    expect(row.slice(-3)).toEqual(['not recovered', '', 'yes']);
   });
 
   it("writes each amount with its currency's decimals, and each time with the store's offset", () => {

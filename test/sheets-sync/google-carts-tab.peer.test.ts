@@ -254,6 +254,9 @@ describe('GoogleCartsTab', () => {
         '',
         'no',
         'v-9',
+        '',
+        '',
+        'no',
       ],
     ]);
     // A number the owner can sum, shown with the dollar's two decimals (60.00); the header has no format.

@@ -99,13 +99,19 @@ describe('local owner jobs over HTTP', () => {
     });
     const html = await readFile(join(dataDir, 'summary', `${month}.html`), 'utf8');
     expect(html).toContain('<h1>Acme');
+    expect(html).toContain('Monthly summary');
     // The local model's prose, its placeholders filled by code.
     expect(html).toMatch(/sent \d+ reminders about \d+ abandoned carts/);
     expect(html).not.toMatch(/\{[a-zA-Z]+\}/);
     expect(html).toContain(`${month}-chart.csv`);
     const series = await readFile(join(dataDir, 'summary', `${month}-chart.csv`), 'utf8');
-    expect(series.split('\r\n')[0]).toBe('Day,Abandoned,Recovered');
-    expect(series).toMatch(new RegExp(`${month}-01,\\d+,\\d+`));
+    expect(series.split('\r\n')[0]).toBe('Day,Abandoned,Reminded,Recovered');
+    expect(series).toMatch(new RegExp(`${month}-01,\\d+,\\d+,\\d+`));
+    // The chart is drawn in the page itself, and the model's words say what reminders add.
+    expect(html).toContain('<svg role="img"');
+    expect(html).toMatch(
+      /Compared with the shoppers held out, (what reminders add cannot be told yet|reminders added)/,
+    );
   });
 
   it('exports today so far and summarizes this month so far when no night or month is given', async () => {

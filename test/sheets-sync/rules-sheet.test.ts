@@ -85,6 +85,8 @@ describe('rulesToRows and rowsToRulesDoc', () => {
       ['Give up after (hours)', 72],
       ['Maximum cart age (hours)', 168],
       ['Consent', 'any'],
+      ['Attribution window (days)', 5],
+      ['Holdout (%)', 0],
       ['Store name', 'Acme Outfitters'],
       ['Sender email', 'hello@acme.example'],
       ['Postal address', '1 Main Street, Springfield, USA'],
@@ -265,6 +267,8 @@ describe('rowsToRulesDoc', () => {
     setCell(values, `B${ROW('Quiet hours start')}`, '25:00');
     setCell(values, `B${ROW('Maximum reminders')}`, 3);
     setCell(values, `B${ROW('Consent')}`, 'sometimes');
+    setCell(values, `B${ROW('Attribution window (days)')}`, 0);
+    setCell(values, `B${ROW('Holdout (%)')}`, 60);
     setCell(values, `B${ROW('Sender email')}`, 'not an email');
     setCell(values, `B${ROW('Time zone')}`, 'Mars/Olympus');
     setCell(values, `B${ROW('Currency')}`, 'dollars');
@@ -279,6 +283,8 @@ describe('rowsToRulesDoc', () => {
       `B${ROW('Quiet hours start')}: quiet hours start must be a 24-hour time like "21:00" (HH:MM)`,
       `B${ROW('Maximum reminders')}: maximum reminders must be 0, 1 or 2 (never more than 2)`,
       `B${ROW('Consent')}: consent must be one of: any, first_only, required`,
+      `B${ROW('Attribution window (days)')}: attribution window must be a whole number of days between 1 and 30`,
+      `B${ROW('Holdout (%)')}: holdout must be a whole percentage between 0 and 50`,
       `B${ROW('Sender email')}: sender email must be the email address reminders are sent from`,
       `B${ROW('Time zone')}: time zone must be a time zone name such as "America/New_York" (IANA)`,
       `B${ROW('Currency')}: currency must be a three-letter currency code such as "USD"`,
@@ -423,6 +429,8 @@ describe('rulesYaml', () => {
       'giveUpAfterHours: 72',
       'maxCartAgeHours: 168',
       'consent: any',
+      'attributionDays: 5',
+      'holdoutPercent: 0',
     ]);
   });
 });

@@ -80,7 +80,17 @@ describe('handleSummary', () => {
       costUsd: OCTOBER_COST_USD,
     });
     expect(figures).toMatchObject(OCTOBER_EXPECTED);
-    expect(document.pages[0]?.table).toEqual(deterministicSummary(figures).table);
+    // Taken at the handler's now: cart k, still shopped at the month's end, has been abandoned since.
+    const now = monthlyFigures({
+      carts: octoberCarts(),
+      audit: octoberAudit(),
+      rules: sampleRules(),
+      month: '2026-10',
+      costUsd: OCTOBER_COST_USD,
+      now: Date.parse('2027-01-01T05:00:00.000Z'),
+    });
+    expect(now.abandoned).toBe(OCTOBER_EXPECTED.abandoned + 1);
+    expect(document.pages[0]?.table).toEqual(deterministicSummary(now).table);
   });
 
   it('rejects a month not written YYYY-MM and writes nothing', async () => {

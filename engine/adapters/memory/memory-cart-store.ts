@@ -3,7 +3,9 @@ import {
   type Cart,
   canApplyNewerSnapshot,
   changeCart,
+  type ReminderNumber,
   type ReminderRecord,
+  recordClick,
 } from '../../domain/cart.js';
 import { VersionConflictError } from '../../domain/errors.js';
 import type { CartStore, SnapshotUpdate } from '../../ports.js';
@@ -34,6 +36,12 @@ export class MemoryCartStore implements CartStore {
       stored,
       changeCart(stored, { reminders: [...stored.reminders, claim], version: stored.version + 1 }),
     );
+  }
+
+  async recordClick(cartId: string, n: ReminderNumber, at: string): Promise<Cart | undefined> {
+    const stored = this.#carts.get(cartId);
+    const clicked = stored ? recordClick(stored, n, at) : undefined;
+    return stored && clicked ? this.#store(stored, clicked) : undefined;
   }
 
   async applyNewerSnapshot(update: SnapshotUpdate): Promise<Cart | undefined> {

@@ -1,3 +1,4 @@
+import { createHoldoutDraw, type HoldoutDraw } from '../../domain/holdout.js';
 import { timeOf } from '../../domain/iso-time.js';
 import type { Contact, ContactStore, SlotClaim } from '../../ports.js';
 
@@ -6,6 +7,16 @@ const HOUR = 3_600_000;
 /** The in-memory twin of the contact store: one record per shopper email. */
 export class MemoryContactStore implements ContactStore {
   readonly #contacts = new Map<string, Contact>();
+  readonly #holdout: HoldoutDraw;
+
+  /** `holdoutKey` keys the holdout buckets, as the table's salt does in DynamoDB. */
+  constructor(options: { holdoutKey?: string } = {}) {
+    this.#holdout = createHoldoutDraw(options.holdoutKey ?? 'memory-contacts-holdout-key');
+  }
+
+  async holdoutBucket(emailKey: string): Promise<number> {
+    return this.#holdout.bucket(emailKey);
+  }
 
   async get(emailKey: string): Promise<Contact | undefined> {
     return this.#contacts.get(emailKey);

@@ -1,3 +1,4 @@
+import { createClickTokenSealer } from '../../domain/click-token.js';
 import type { Rules } from '../../domain/rules.js';
 import { createTokenSealer } from '../../domain/unsubscribe-token.js';
 import type { AuditEntry, Logger, OutgoingEmail, Polisher } from '../../ports.js';
@@ -62,6 +63,8 @@ export function memoryEngine(options: MemoryEngineOptions): MemoryEngine {
     links: options.links ?? {
       baseUrl: 'http://localhost:3000/u',
       tokens: createTokenSealer('simulator-unsubscribe-key'),
+      clickBaseUrl: 'http://localhost:3000/r',
+      clicks: createClickTokenSealer('simulator-unsubscribe-key'),
     },
   };
   return { deps, clock, carts, contacts, scheduler, queue, mailer, audit };

@@ -170,6 +170,48 @@ export function describeCartStoreContract(name: string, makeStore: () => Promise
       expect(await store.get('cart-1001')).toEqual(second);
     });
 
+    it('records the first click of a reminder once, on an open or a closed cart, and nothing else', async () => {
+      const store = await makeStore();
+      const sentRecord = { ...claim(1), state: 'sent' as const, messageId: 'm-1' };
+      await store.put(sampleCart({ reminders: [sentRecord] }), 0);
+
+      const first = await store.recordClick('cart-1001', 1, '2026-06-10T16:00:00.000Z');
+      const again = await store.recordClick('cart-1001', 1, '2026-06-10T16:05:00.000Z');
+
+      expect(first?.reminders).toEqual([{ ...sentRecord, clickedAt: '2026-06-10T16:00:00.000Z' }]);
+      expect(first?.version).toBe(2);
+      expect(first?.status).toBe('open');
+      expect(again).toBeUndefined();
+      expect(await store.get('cart-1001')).toEqual(first);
+
+      const closed = await store.put(
+        {
+          ...(first as Cart),
+          status: 'given_up',
+          closedAt: '2026-06-14T15:00:00.000Z',
+          reminders: [sentRecord],
+        },
+        2,
+      );
+      const late = await store.recordClick('cart-1001', 1, '2026-06-15T09:00:00.000Z');
+      expect(late).toEqual({
+        ...closed,
+        reminders: [{ ...sentRecord, clickedAt: '2026-06-15T09:00:00.000Z' }],
+        version: 4,
+      });
+    });
+
+    it('refuses a click on a reminder never made, a skipped one, or an unknown cart', async () => {
+      const store = await makeStore();
+      const skipped = { ...claim(1), state: 'skipped' as const, reason: 'held_out' as const };
+      await store.put(sampleCart({ reminders: [skipped] }), 0);
+
+      expect(await store.recordClick('cart-1001', 1, '2026-06-10T16:00:00.000Z')).toBeUndefined();
+      expect(await store.recordClick('cart-1001', 2, '2026-06-10T16:00:00.000Z')).toBeUndefined();
+      expect(await store.recordClick('cart-unknown', 1, '2026-06-10T16:00:00.000Z')).toBeUndefined();
+      expect((await store.get('cart-1001'))?.version).toBe(1);
+    });
+
     it('refuses reminder 2 before reminder 1 has a record', async () => {
       const store = await makeStore();
       await store.put(sampleCart(), 0);

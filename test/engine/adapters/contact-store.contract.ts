@@ -17,6 +17,20 @@ export function describeContactStoreContract(name: string, makeStore: () => Prom
       expect(await store.get(EMAIL)).toBeUndefined();
     });
 
+    it('gives each email one holdout bucket in 0..99, the same on every call, and stores nothing', async () => {
+      const store = await makeStore();
+
+      const buckets = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => store.holdoutBucket(`shopper${i}@example.com`)),
+      );
+
+      expect(new Set(buckets).size).toBeGreaterThan(10);
+      for (const bucket of buckets)
+        expect(bucket >= 0 && bucket < 100 && Number.isInteger(bucket)).toBe(true);
+      expect(await store.holdoutBucket('shopper7@example.com')).toBe(buckets[7]);
+      expect(await store.get('shopper7@example.com')).toBeUndefined();
+    });
+
     it('gives the first slot to a new email and remembers it', async () => {
       const store = await makeStore();
 

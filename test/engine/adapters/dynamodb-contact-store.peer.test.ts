@@ -147,6 +147,27 @@ describe('DynamoDbContactStore retention', () => {
     expect(store.requests).toEqual({ UpdateItem: 3, GetItem: 1 });
   });
 
+  it('keys the holdout buckets by the table salt: two instances agree, another salt differs, no request after the salt', async () => {
+    const { names, store } = await freshStore({});
+    const other = new DynamoDbContactStore({ client: db.doc, tableName: names.contacts });
+    const salted = new DynamoDbContactStore({
+      client: db.doc,
+      tableName: names.contacts,
+      salt: 'another-salt-of-16+',
+    });
+    const emails = Array.from({ length: 30 }, (_, i) => `s${i}@example.com`);
+
+    const first = await Promise.all(emails.map((e) => store.holdoutBucket(e)));
+    const second = await Promise.all(emails.map((e) => other.holdoutBucket(e)));
+    const third = await Promise.all(emails.map((e) => salted.holdoutBucket(e)));
+
+    expect(second).toEqual(first);
+    expect(third).not.toEqual(first);
+    expect(store.requests).toEqual({ GetItem: 1, PutItem: 1 });
+    expect(other.requests).toEqual({ GetItem: 1 });
+    expect(salted.requests).toEqual({});
+  });
+
   it('creates the salt item once and shares it between instances', async () => {
     const { names, store } = await freshStore({});
     const other = new DynamoDbContactStore({ client: db.doc, tableName: names.contacts });

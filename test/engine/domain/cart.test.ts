@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   applyCartEvent,
   applyNewerSnapshot,
+  attributePurchase,
   type Cart,
   canApplyNewerSnapshot,
   changeCart,
   changeRecord,
+  closeByPurchase,
   closeCart,
   isNewerActivity,
   MAX_RECENT_EVENT_IDS,
@@ -103,6 +105,7 @@ describe('applyCartEvent', () => {
       closedAt: RECEIVED,
       closedWhy: 'checked out',
       reminders: [],
+      attribution: 'not_recovered',
       recentEventIds: ['evt-9'],
       version: 1,
     });
@@ -393,6 +396,7 @@ describe('applyCartEvent', () => {
         checkedOutAt: '2026-06-10T17:00:00.000Z',
         emailKey: 'shopper@example.com',
         status: 'purchased',
+        attribution: 'not_recovered',
         closedAt: RECEIVED,
         closedWhy: 'checked out',
         wake: undefined,
@@ -453,6 +457,7 @@ describe('applyCartEvent', () => {
         ...closed,
         recentEventIds: ['evt-1', 'evt-2'],
         checkedOutAt: '2026-06-12T03:00:00.000Z',
+        attribution: 'not_recovered',
         version: 6,
       },
     });
@@ -520,12 +525,98 @@ describe('purchaseStatus', () => {
     };
 
     // Act / Assess
-    expect(purchaseStatus(sampleCart(), at)).toBe('purchased');
-    expect(purchaseStatus(sampleCart({ reminders: [claimed, skipped] }), at)).toBe('purchased');
-    expect(purchaseStatus(sampleCart({ reminders: [skipped, sent('2026-06-10T17:00Z')] }), at)).toBe(
+    expect(purchaseStatus(sampleCart(), at, 5)).toBe('purchased');
+    expect(purchaseStatus(sampleCart({ reminders: [claimed, skipped] }), at, 5)).toBe('purchased');
+    expect(purchaseStatus(sampleCart({ reminders: [skipped, sent('2026-06-10T17:00Z')] }), at, 5)).toBe(
       'recovered',
     );
-    expect(purchaseStatus(sampleCart({ reminders: [sent('2026-06-10T17:01Z')] }), at)).toBe('purchased');
+    expect(purchaseStatus(sampleCart({ reminders: [sent('2026-06-10T17:01Z')] }), at, 5)).toBe('purchased');
+  });
+
+  it('is recovered only within the attribution window after the reminder, its edge included', () => {
+    // Prepare: reminder sent 15:00Z June 10
+    const cart = sampleCart({ reminders: [sent('2026-06-10T15:00Z')] });
+
+    // Act / Assess
+    expect(purchaseStatus(cart, z('2026-06-15T15:00Z'), 5)).toBe('recovered');
+    expect(purchaseStatus(cart, z('2026-06-15T15:00:01Z'), 5)).toBe('purchased');
+    expect(purchaseStatus(cart, z('2026-06-11T15:00:01Z'), 1)).toBe('purchased');
+  });
+});
+
+describe('attributePurchase', () => {
+  it('credits the link when a click on a reminder within the window came before the purchase', () => {
+    // Prepare
+    const clicked = { ...sent('2026-06-10T15:00Z'), clickedAt: z('2026-06-10T15:30Z') };
+    const late = { ...sent('2026-06-10T15:00Z'), clickedAt: z('2026-06-10T18:00Z') };
+
+    // Act / Assess
+    expect(attributePurchase([clicked], z('2026-06-10T16:00Z'), 5)).toBe('recovered_through_link');
+    expect(attributePurchase([late], z('2026-06-10T16:00Z'), 5)).toBe('recovered');
+    expect(attributePurchase([clicked], z('2026-06-16T16:00Z'), 5)).toBe('not_recovered');
+    expect(attributePurchase([], z('2026-06-10T16:00Z'), 5)).toBe('not_recovered');
+  });
+
+  it('credits a reminder 2 within the window when reminder 1 is older than it', () => {
+    // Prepare
+    const first = sent('2026-06-01T15:00Z');
+    const second: ReminderRecord = { ...sent('2026-06-02T11:00Z'), n: 2, clickedAt: z('2026-06-02T12:00Z') };
+
+    // Act / Assess
+    expect(attributePurchase([first, second], z('2026-06-06T16:00Z'), 5)).toBe('recovered_through_link');
+    expect(attributePurchase([first, second], z('2026-06-07T12:00Z'), 5)).toBe('not_recovered');
+  });
+});
+
+describe('closeByPurchase', () => {
+  it('closes an open cart with its status and keeps the attribution; a closed cart stays as it is', () => {
+    // Prepare
+    const cart = sampleCart({
+      reminders: [{ ...sent('2026-06-10T15:00Z'), clickedAt: z('2026-06-10T15:05Z') }],
+    });
+    const purchase = {
+      boughtAt: z('2026-06-10T16:00Z'),
+      closedAt: z('2026-06-10T16:00:02Z'),
+      why: 'checked out',
+      attributionDays: 5,
+    };
+
+    // Act
+    const closed = closeByPurchase(cart, purchase);
+
+    // Assess
+    expect(closed).toMatchObject({
+      status: 'recovered',
+      attribution: 'recovered_through_link',
+      closedWhy: 'checked out',
+    });
+    expect(closeByPurchase(closed, { ...purchase, attributionDays: 1 })).toBe(closed);
+  });
+
+  it('credits a checkout that comes after the cart gave up, within the window', () => {
+    // Prepare
+    const cart = sampleCart({
+      status: 'given_up',
+      reminders: [sent('2026-06-10T15:00Z')],
+      recentEventIds: ['evt-1'],
+    });
+    const checkout: CartEvent = {
+      id: 'evt-co',
+      type: 'cart.checked_out',
+      occurredAt: z('2026-06-14T09:00Z'),
+      cart: { id: cart.id },
+    } as CartEvent;
+
+    // Act
+    const { cart: after, outcome } = applyCartEvent(cart, checkout, z('2026-06-14T09:00:01Z'), 5);
+
+    // Assess
+    expect(outcome).toBe('checkout_after_close');
+    expect(after).toMatchObject({
+      status: 'given_up',
+      attribution: 'recovered',
+      checkedOutAt: z('2026-06-14T09:00Z'),
+    });
   });
 });
 

@@ -86,6 +86,7 @@ describe('decideMove', () => {
     expect(expectKind(later, 'stop')).toEqual({
       kind: 'stop',
       status: 'purchased',
+      boughtAt: '2026-06-10T14:20:00.000Z',
       reasons: [
         "the shopper checked out at 2026-06-10T14:20:00.000Z, after this cart's last activity at 2026-06-10T14:00:00.000Z",
       ],
@@ -321,6 +322,60 @@ describe('decideMove', () => {
     expect(skip).toMatchObject({ n: 1, dueAt: '2026-06-10T15:00:00.000Z', reason: 'frequency_cap' });
     expect(skip.reasons.at(-1)).toBe(
       'this email got a reminder for another cart at 2026-06-10T14:30:00.000Z, within the 72 h frequency cap',
+    );
+  });
+
+  it('holds out a shopper whose holdout bucket is below the holdout percentage, saying why', () => {
+    // Act
+    const move = decideMove(
+      sampleCart(),
+      { holdoutBucket: 9 },
+      sampleRules({ holdoutPercent: 10 }),
+      at('2026-06-10T15:00Z'),
+    );
+
+    // Assess
+    const skip = expectKind(move, 'skip');
+    expect(skip).toMatchObject({ n: 1, dueAt: '2026-06-10T15:00:00.000Z', reason: 'held_out' });
+    expect(skip.reasons.at(-1)).toBe(
+      'held out: this shopper is in the 10% holdout (the keyed hash of their email falls in bucket 9 of 100), so no reminder goes and the summary can measure what reminders earn',
+    );
+  });
+
+  it('reminds a shopper at or above the holdout percentage, without a bucket, or with no holdout', () => {
+    // Act
+    const now = at('2026-06-10T15:00Z');
+    const moves = [
+      decideMove(sampleCart(), { holdoutBucket: 10 }, sampleRules({ holdoutPercent: 10 }), now),
+      decideMove(sampleCart(), {}, sampleRules({ holdoutPercent: 50 }), now),
+      decideMove(sampleCart(), { holdoutBucket: 0 }, sampleRules(), now),
+    ];
+
+    // Assess
+    expect(moves.map((m) => m.kind)).toEqual(['remind', 'remind', 'remind']);
+  });
+
+  it('settles a held-out cart on the reminded course: both reminders passed by, then it gives up', () => {
+    // Prepare
+    const rules = sampleRules({ holdoutPercent: 10 });
+    const history = { holdoutBucket: 3 };
+
+    // Act: reminder 1 due 15:00Z; reminder 2 20 h after it (07:00 EDT, quiet until 12:00Z); give up 72 h after that
+    const first = settleCart(sampleCart(), history, rules, at('2026-06-10T15:00Z'));
+    const quiet = settleCart(first.cart, history, rules, at('2026-06-11T11:00Z'));
+    const second = settleCart(first.cart, history, rules, at('2026-06-11T12:00Z'));
+    const waiting = settleCart(second.cart, history, rules, at('2026-06-14T11:59Z'));
+    const closed = settleCart(second.cart, history, rules, at('2026-06-14T12:00Z'));
+
+    // Assess
+    expect(first.cart.reminders).toMatchObject([{ n: 1, state: 'skipped', reason: 'held_out' }]);
+    expect(first.next).toMatchObject({ kind: 'wait', n: 2, until: '2026-06-11T12:00:00.000Z' });
+    expect(quiet.next).toMatchObject({ kind: 'wait', why: 'quiet_hours' });
+    expect(second.cart.reminders.map((r) => r.reason)).toEqual(['held_out', 'held_out']);
+    expect(waiting.cart.status).toBe('open');
+    expect(closed.cart.status).toBe('given_up');
+    expect(closed.moves.at(-1)?.reasons).toContain(
+      'no more reminders: reminder 1 was skipped (held out), reminder 2 was skipped (held out)',
     );
   });
 

@@ -47,6 +47,22 @@ describe('parseRules defaults', () => {
       giveUpAfterHours: 72,
       maxCartAgeHours: 168,
       consent: 'any',
+      attributionDays: 5,
+      holdoutPercent: 0,
+    });
+  });
+
+  it('names the attribution window and the holdout when they are out of range', () => {
+    // Act / Assess
+    expect(() => parseRules({ store: STORE, attributionDays: 0, holdoutPercent: 51 })).toThrow(
+      'attributionDays: attribution window must be a whole number of days between 1 and 30; holdoutPercent: holdout must be a whole percentage between 0 and 50',
+    );
+    expect(() => parseRules({ store: STORE, holdoutPercent: 12.5 })).toThrow(
+      'holdoutPercent: holdout must be a whole percentage between 0 and 50',
+    );
+    expect(parseRules({ store: STORE, attributionDays: 30, holdoutPercent: 50 })).toMatchObject({
+      attributionDays: 30,
+      holdoutPercent: 50,
     });
   });
 

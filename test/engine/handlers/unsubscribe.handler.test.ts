@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type MemoryEngine, memoryEngine } from '#engine/adapters/memory/memory-engine.js';
 import { emailKey, parseCartEvent } from '#engine/domain/cart-event.js';
@@ -278,5 +279,131 @@ describe('handleUnsubscribe', () => {
     expect(result.status).toBe(405);
     expect(result.headers.allow).toBe('GET, POST');
     expect(await engine.contacts.get('shopper@example.com')).toBeUndefined();
+  });
+});
+
+describe('handleUnsubscribe, the click redirect /r/<token>', () => {
+  let engine: MemoryEngine;
+  let log: RecordingLogger;
+  const sentRecord = {
+    n: 1 as const,
+    state: 'sent' as const,
+    dueAt: '2026-06-10T15:30:00.000Z',
+    at: '2026-06-10T15:30:00.000Z',
+    messageId: 'm-1',
+  };
+  const click = (path: string, method = 'GET') =>
+    handleUnsubscribe(engine.deps, functionUrlEvent(unsubscribeGet, { path, method }));
+  const tokenFor = (cartId: string, n: 1 | 2 = 1) => engine.deps.links.clicks.seal({ cartId, n });
+
+  const setUp = async (rules = sampleRules()) => {
+    log = new RecordingLogger();
+    engine = memoryEngine({ rules, start: NOW, log });
+    await seedShopperCarts(engine);
+    const cart = await engine.carts.get('cart-1001');
+    if (!cart) throw new Error('seeded cart missing');
+    await engine.carts.put({ ...cart, reminders: [sentRecord], version: cart.version + 1 }, cart.version);
+  };
+
+  beforeEach(async () => setUp());
+
+  it('sends the shopper on to the cart (302) and records the first click, changing nothing else', async () => {
+    // Prepare
+    const before = await engine.carts.get('cart-1001');
+
+    // Act
+    const first = answer(await click(`/r/${tokenFor('cart-1001')}`));
+    const afterFirst = await engine.carts.get('cart-1001');
+    engine.clock.set(Date.parse('2026-06-10T17:00:00Z'));
+    const second = answer(await click(`/r/${tokenFor('cart-1001')}`));
+
+    // Assess
+    expect(first.status).toBe(302);
+    expect(first.headers.location).toBe(before?.snapshot?.returnUrl);
+    expect(first.headers['cache-control']).toBe('no-store');
+    expect(second.status).toBe(302);
+    expect(afterFirst).toEqual({
+      ...before,
+      reminders: [{ ...sentRecord, clickedAt: '2026-06-10T16:00:00.000Z' }],
+      version: (before?.version ?? 0) + 1,
+    });
+    expect(await engine.carts.get('cart-1001')).toEqual(afterFirst);
+    expect(
+      log
+        .at('info')
+        .filter((l) => l.message === 'reminder link clicked')
+        .map((l) => l.data),
+    ).toEqual([
+      { cartId: 'cart-1001', n: 1, first: true },
+      { cartId: 'cart-1001', n: 1, first: false },
+    ]);
+    expect(engine.audit.entries.filter((e) => e.action === 'cart.closed')).toEqual([]);
+  });
+
+  it('answers a HEAD (a link scanner) like a GET, and refuses other methods with 405', async () => {
+    const head = answer(await click(`/r/${tokenFor('cart-1001')}`, 'HEAD'));
+    const put = answer(await click(`/r/${tokenFor('cart-1001')}`, 'POST'));
+
+    expect(head.status).toBe(302);
+    expect(put.status).toBe(405);
+    expect(put.headers.allow).toBe('GET, HEAD');
+  });
+
+  it.each([
+    ['a changed token', () => `/r/${tokenFor('cart-1001').slice(0, -2)}AA`],
+    [
+      'an unsubscribe token',
+      () => `/r/${engine.deps.links.tokens.seal({ emailKey: 'a@b.example', cartId: 'cart-1001' })}`,
+    ],
+    ['an unknown cart', () => `/r/${tokenFor('cart-gone')}`],
+    ['no token', () => '/r/'],
+  ])('sends %s to the store website when the rules name one', async (_what, path) => {
+    // Prepare
+    await setUp(sampleRules({ store: { ...sampleRules().store, url: 'https://acme.example/' } }));
+
+    // Act
+    const result = answer(await click(path()));
+
+    // Assess
+    expect(result.status).toBe(302);
+    expect(result.headers.location).toBe('https://acme.example/');
+    expect((await engine.carts.get('cart-1001'))?.reminders[0]?.clickedAt).toBeUndefined();
+  });
+
+  it('shows a short page naming the store, never an error, when there is no website', async () => {
+    const result = answer(await click(`/r/${'A'.repeat(40)}`));
+
+    expect(result.status).toBe(200);
+    expect(result.body).toContain('<h1>Acme Outfitters</h1>');
+    expect(result.body).not.toMatch(/error|invalid/i);
+  });
+
+  it('still sends the shopper on when the cart store fails', async () => {
+    // Prepare
+    engine.deps.carts.get = async () => {
+      throw new Error('DynamoDB is down');
+    };
+
+    // Act
+    const result = answer(await click(`/r/${tokenFor('cart-1001')}`));
+
+    // Assess
+    expect(result.status).toBe(200);
+    expect(result.body).toContain('Acme Outfitters');
+    expect(log.at('error').map((l) => l.message)).toEqual(['click not recorded']);
+  });
+
+  it('answers every path under /r/ with a 2xx, 3xx or 4xx, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ maxLength: 800 }),
+        fc.constantFrom('GET', 'HEAD', 'POST', 'DELETE'),
+        async (tail, method) => {
+          const result = answer(await click(`/r/${tail}`, method));
+          expect(result.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

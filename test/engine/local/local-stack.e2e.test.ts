@@ -106,7 +106,9 @@ describe('local stack, end to end over HTTP', () => {
     expect(reminder.body.text).toContain('Trail Runner Shoes and 1 more item');
     // The personal line is a template filled per cart: no placeholder may reach the shopper.
     expect(`${html}\n${reminder.body.text}`).not.toMatch(/\{[a-z]+\}/);
-    expect(html).toContain('href="https://acme.example/cart/cart-e2e-1?recover=1"');
+    // The return link goes through the click redirect on the local Function URL (followed below).
+    expect(html).toContain(`href="${stack.url}/r/`);
+    expect(html).not.toContain('href="https://acme.example/cart/cart-e2e-1?recover=1"');
     const listUnsubscribe = header(reminder, 'List-Unsubscribe') ?? '';
     const match = /^<(https?:\/\/[^>]+)>$/.exec(listUnsubscribe);
     unsubscribeUrl = match?.[1];
@@ -190,7 +192,11 @@ describe('local stack, end to end over HTTP', () => {
       const png = await readFile(shot);
       expect((await stat(shot)).size).toBeGreaterThan(1000);
       expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-      expect(returnHref).toBe('https://acme.example/cart/cart-e2e-1?recover=1');
+      // The return link goes through the click redirect on the same local Function URL, on to the cart.
+      expect(returnHref?.startsWith(`${stack.url}/r/`)).toBe(true);
+      const followed = await fetch(returnHref ?? '', { redirect: 'manual' });
+      expect(followed.status).toBe(302);
+      expect(followed.headers.get('location')).toBe('https://acme.example/cart/cart-e2e-1?recover=1');
       expect(itemVisible).toBe(true);
       expect(confirm.url()).toBe(unsubscribeUrl);
       expect(confirmHeading).toBe('Stop cart reminders?');

@@ -270,4 +270,79 @@ describe('cart-recovery simulate', () => {
     const closed = statuses.reduce((sum, status) => sum + count(`  ${status}`), 0);
     expect(closed + count('still open')).toBe(count('carts'));
   });
+  it('measures, in a generated month with a 10% holdout, a lift whose interval holds the simulated truth', async () => {
+    // Act
+    const result = await cli([
+      'simulate',
+      '--generate',
+      '3000',
+      '--seed',
+      '7',
+      '--holdout',
+      '10',
+      '--uplift',
+      '0.05',
+      '--rules',
+      RULES,
+    ]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    const lift =
+      /^lift of reminders\s+([+-][\d.]+) purchases per 100 abandoned carts \(95%: ([+-][\d.]+) to ([+-][\d.]+)\)$/m.exec(
+        result.stdout,
+      );
+    if (!lift) throw new Error(`no lift row in:\n${result.stdout}`);
+    const [value, lower, upper] = lift.slice(1, 4).map(Number) as [number, number, number];
+    expect(lower).toBeLessThanOrEqual(5);
+    expect(upper).toBeGreaterThanOrEqual(5);
+    expect(lower).toBeLessThan(value);
+    expect(upper - lower).toBeLessThan(15);
+    expect(result.stdout).toMatch(/^ {2}held out\s+\d+ abandoned carts, \d+ bought \([\d.]+%\)$/m);
+    expect(result.stdout).toContain(
+      'simulated truth: +5.0 purchases per 100 abandoned carts (--uplift 0.05, holdout 10%)',
+    );
+  });
+
+  it('says there are not enough carts to tell the lift without a holdout, and refuses a holdout over 50', async () => {
+    // Act
+    const none = await cli(['simulate', '--generate', '100', '--days', '3', '--rules', RULES]);
+    const over = await cli(['simulate', '--generate', '100', '--holdout', '60', '--rules', RULES]);
+    const badRate = await cli(['simulate', '--generate', '100', '--uplift', '2', '--rules', RULES]);
+
+    // Assess
+    expect(none.stdout).toMatch(
+      /^lift of reminders\s+not enough carts yet to say \(30 needed in each group\)$/m,
+    );
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain('--holdout must be a whole percentage from 0 to 50, got "60"');
+    expect(badRate.code).toBe(2);
+    expect(badRate.stderr).toContain('--uplift must be a chance from 0 to 1, such as 0.05, got "2"');
+  });
+  it('explains a held-out reminder with its reason', async () => {
+    // Prepare: the example rules with half the shoppers held out
+    const dir = await mkdtemp(join(tmpdir(), 'cr-holdout-'));
+    const rules = join(dir, 'rules.yaml');
+    const text = await readFile(RULES, 'utf8');
+    await writeFile(rules, text.replace(/^holdoutPercent: 0/m, 'holdoutPercent: 50'));
+
+    // Act
+    const result = await cli([
+      'simulate',
+      '--scenario',
+      join(ROOT, 'examples', 'scenario.jsonl'),
+      '--rules',
+      rules,
+      '--explain',
+      'cart_e',
+    ]);
+    await rm(dir, { recursive: true, force: true });
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('-> skip reminder 1 (held out)');
+    expect(result.stdout).toMatch(
+      /- held out: this shopper is in the 50% holdout \(the keyed hash of their email falls in bucket \d+ of 100\)/,
+    );
+  });
 });

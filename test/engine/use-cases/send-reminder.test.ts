@@ -141,3 +141,54 @@ describe('sendReminder after a sender stopped', () => {
     expect((await engine.deps.carts.get(job.cartId))?.status).toBe('purchased');
   });
 });
+
+describe('sendReminder, the return link', () => {
+  it('points the button and the text link at the click redirect for this cart and reminder', async () => {
+    // Prepare
+    const { engine, job } = await dueReminder();
+
+    // Act
+    const result = await sendReminder(engine.deps, job);
+
+    // Assess
+    expect(result.kind).toBe('sent');
+    const [email] = engine.mailer.sent;
+    const link = /href="(http:\/\/localhost:3000\/r\/[A-Za-z0-9_-]+)"/.exec(email?.html ?? '')?.[1];
+    expect(link).toBeDefined();
+    const token = link?.split('/r/')[1] ?? '';
+    expect(engine.deps.links.clicks.open(token)).toEqual({ cartId: job.cartId, n: 1 });
+    expect(email?.text).toContain(`Return to your cart: ${link}`);
+    expect(email?.html).not.toContain('href="https://acme.example/cart/');
+  });
+});
+
+describe('wakeCart, a held-out shopper', () => {
+  it.each([
+    [30, 'waiting', ['held_out']],
+    [25, 'enqueued', []],
+  ] as const)(
+    'with a holdout of %i%%, the shopper in bucket 25 is %s',
+    async (holdoutPercent, kind, skips) => {
+      // Prepare: the memory contact store's key puts shopper@example.com in bucket 25
+      const engine = memoryEngine({ rules: sampleRules({ holdoutPercent }), start: '2026-06-10T14:00:00Z' });
+      expect(await engine.contacts.holdoutBucket('shopper@example.com')).toBe(25);
+      const line = updated('2026-06-10T14:00Z');
+      if (!('event' in line)) throw new Error('expected an event line');
+      await ingestCartEvent(engine.deps, line.event);
+
+      // Act
+      engine.clock.set('2026-06-10T15:00:00Z');
+      const wake = engine.scheduler.popDue(engine.clock.now().getTime());
+      if (!wake) throw new Error('expected a wake-up');
+      const result = await wakeCart(engine.deps, wake);
+
+      // Assess
+      expect(result.kind).toBe(kind);
+      expect(engine.queue.size).toBe(kind === 'enqueued' ? 1 : 0);
+      const skipped = engine.audit.entries.filter((e) => e.action === 'reminder.skipped');
+      expect(skipped.map((e) => e.detail?.reason)).toEqual(skips);
+      const reasons = (skipped[0]?.detail?.reasons ?? []) as string[];
+      if (skips.length > 0) expect(reasons.at(-1)).toContain('30% holdout');
+    },
+  );
+});

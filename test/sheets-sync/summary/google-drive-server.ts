@@ -4,6 +4,14 @@
  *
  * - Drive v3 `PATCH /upload/drive/v3/files/{fileId}?uploadType=media` (files.update with media):
  *   keeps the uploaded body as the file's content; a Doc stays a Doc, as when Drive converts HTML.
+ * - Drive v3 `POST /upload/drive/v3/files?uploadType=multipart` (files.create with media: the
+ *   metadata part and the bytes), `POST /drive/v3/files/{id}/permissions` and
+ *   `DELETE /drive/v3/files/{id}`; a created file's `webContentLink` is `<root>download/{id}`,
+ *   answered without a login only while an `anyone` permission stands (403 otherwise), as Drive's.
+ * - Docs v1 `GET /v1/documents/{id}` (the paragraphs of the last HTML upload, with their indexes) and
+ *   `POST /v1/documents/{id}:batchUpdate` with insertInlineImage: like Google, it fetches the URI
+ *   once, without a login, and refuses a URI over 2 kB, an answer that is not 200, or bytes that are
+ *   not PNG, JPEG or GIF, with Docs' own message; an image it takes is kept on the document.
  * - Sheets v4 `GET /v4/spreadsheets/{id}` (tabs and their charts), `PUT .../values/{range}` (kept
  *   as sent) and `POST /v4/spreadsheets/{id}:batchUpdate` with addSheet, addChart and
  *   deleteEmbeddedObject. test/peers/google-api-server.ts does not serve addChart, hence this one.
@@ -28,6 +36,13 @@ export interface DriveFile {
   content: string;
   /** The content type of the last upload. */
   uploadedAs?: string;
+  /** The bytes of a binary upload (files.create with media). */
+  bytes?: Buffer;
+  name?: string;
+  /** Anyone with the link may read it. */
+  public?: boolean;
+  /** Images inserted into a Doc: the URI fetched, where, and the bytes Docs kept. */
+  images?: { uri: string; index: number | 'end'; bytes: Buffer; widthPt?: number }[];
 }
 
 export interface FakeChart {
@@ -61,6 +76,10 @@ export interface GoogleDriveServer {
   requests: RecordedGoogleRequest[];
   addDocument(fileId: string): void;
   file(fileId: string): DriveFile | undefined;
+  /** Every file, created ones included (and not those deleted). */
+  files(): DriveFile[];
+  /** Makes the next public downloads answer this status (a Docs fetch that fails). */
+  failDownloads(status: number): void;
   addSpreadsheet(spreadsheetId: string, tabs: string[]): void;
   tab(spreadsheetId: string, title: string): FakeTab | undefined;
   /** The values last written into a range of a spreadsheet, by A1 range as sent. */
@@ -93,13 +112,30 @@ export async function startGoogleDriveServer(): Promise<GoogleDriveServer> {
   const books = new Map<string, { tabs: FakeTab[]; values: Record<string, unknown[][]>; next: number }>();
   const requests: RecordedGoogleRequest[] = [];
   const failures: { status: number; reason: string | undefined }[] = [];
+  let downloadStatus = 200;
+  let created = 0;
+  let rootUrl = '';
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const text = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      const text = raw.toString('utf8');
+      // Drive's public link: no login, only while anyone may read the file.
+      const download = /^\/download\/([^/]+)$/.exec(url.pathname);
+      if (download?.[1] && req.method === 'GET') {
+        const file = files.get(decodeURIComponent(download[1]));
+        if (!file?.public || !file.bytes || downloadStatus !== 200) {
+          res.writeHead(file?.public ? downloadStatus : 403, { 'content-type': 'text/html' });
+          res.end('<html><body>Access denied</body></html>');
+          return;
+        }
+        res.writeHead(200, { 'content-type': file.uploadedAs ?? 'application/octet-stream' });
+        res.end(file.bytes);
+        return;
+      }
       const contentType = req.headers['content-type'];
       const record: RecordedGoogleRequest = {
         method: req.method ?? 'GET',
@@ -111,7 +147,11 @@ export async function startGoogleDriveServer(): Promise<GoogleDriveServer> {
       };
       requests.push(record);
       try {
-        const isDrive = url.pathname.startsWith('/upload/drive/') || url.pathname.startsWith('/drive/');
+        // Docs accepts the drive scope too (documents.batchUpdate's authorization scopes).
+        const isDrive =
+          url.pathname.startsWith('/upload/drive/') ||
+          url.pathname.startsWith('/drive/') ||
+          url.pathname.startsWith('/v1/documents/');
         auth.check(req.headers.authorization, isDrive ? DRIVE_SCOPE : SHEETS_SCOPE);
         const failure = failures.shift();
         if (failure?.reason) {
@@ -130,7 +170,13 @@ export async function startGoogleDriveServer(): Promise<GoogleDriveServer> {
         }
         if (failure !== undefined)
           throw new ApiError(failure.status, 'RESOURCE_EXHAUSTED', 'Injected failure');
-        send(res, 200, route(req.method ?? 'GET', url, record));
+        const answer = await route(req.method ?? 'GET', url, record, raw, req.headers['content-type'] ?? '');
+        if (answer === NO_CONTENT) {
+          res.writeHead(204);
+          res.end();
+          return;
+        }
+        send(res, 200, answer);
       } catch (error) {
         const e =
           error instanceof ApiError
@@ -144,7 +190,51 @@ export async function startGoogleDriveServer(): Promise<GoogleDriveServer> {
     });
   });
 
-  function route(method: string, url: URL, record: RecordedGoogleRequest): unknown {
+  async function route(
+    method: string,
+    url: URL,
+    record: RecordedGoogleRequest,
+    raw: Buffer,
+    contentType: string,
+  ): Promise<unknown> {
+    if (url.pathname === '/upload/drive/v3/files' && method === 'POST') {
+      if (url.searchParams.get('uploadType') !== 'multipart')
+        throw new ApiError(400, 'INVALID_ARGUMENT', 'this fake takes uploadType=multipart only');
+      const { metadata, media, mediaType } = multipart(raw, contentType);
+      const id = `file-${++created}`;
+      files.set(id, {
+        id,
+        name: String(metadata.name ?? ''),
+        mimeType: String(metadata.mimeType ?? mediaType),
+        content: '',
+        bytes: media,
+        uploadedAs: mediaType,
+      });
+      return { id, webContentLink: `${rootUrl}download/${id}` };
+    }
+    const permission = /^\/drive\/v3\/files\/([^/]+)\/permissions$/.exec(url.pathname);
+    if (permission?.[1] && method === 'POST') {
+      const file = files.get(decodeURIComponent(permission[1]));
+      if (!file) throw new ApiError(404, 'NOT_FOUND', 'File not found.');
+      const body = record.body as { type?: string; role?: string };
+      if (body.type === 'anyone' && body.role === 'reader') file.public = true;
+      return { id: 'anyoneWithLink', type: body.type, role: body.role };
+    }
+    const drop = /^\/drive\/v3\/files\/([^/]+)$/.exec(url.pathname);
+    if (drop?.[1] && method === 'DELETE') {
+      if (!files.delete(decodeURIComponent(drop[1]))) throw new ApiError(404, 'NOT_FOUND', 'File not found.');
+      return NO_CONTENT;
+    }
+    const doc = /^\/v1\/documents\/([^/:]+)(:batchUpdate)?$/.exec(url.pathname);
+    if (doc?.[1]) {
+      const file = files.get(decodeURIComponent(doc[1]));
+      if (!file || file.mimeType !== GOOGLE_DOC)
+        throw new ApiError(404, 'NOT_FOUND', 'Requested entity was not found.');
+      if (!doc[2] && method === 'GET')
+        return { documentId: file.id, body: { content: paragraphsOf(file.content) } };
+      if (doc[2] && method === 'POST')
+        return insertImages(file, record.body as { requests?: Record<string, Record<string, unknown>>[] });
+    }
     const upload = /^\/upload\/drive\/v3\/files\/([^/]+)$/.exec(url.pathname);
     if (upload?.[1] && method === 'PATCH') {
       if (url.searchParams.get('uploadType') !== 'media') {
@@ -185,6 +275,70 @@ export async function startGoogleDriveServer(): Promise<GoogleDriveServer> {
     throw new ApiError(404, 'NOT_FOUND', 'Requested entity was not found.');
   }
 
+  /** Docs' insertInlineImage: fetch the URI once, without a login, and keep what it answered. */
+  async function insertImages(
+    file: DriveFile,
+    body: { requests?: Record<string, Record<string, unknown>>[] },
+  ): Promise<unknown> {
+    const replies: unknown[] = [];
+    for (const [i, request] of (body.requests ?? []).entries()) {
+      const insert = request.insertInlineImage as
+        | {
+            uri?: string;
+            location?: { index?: number };
+            endOfSegmentLocation?: object;
+            objectSize?: { width?: { magnitude?: number } };
+          }
+        | undefined;
+      if (!insert)
+        throw new ApiError(
+          400,
+          'INVALID_ARGUMENT',
+          `Unsupported request kind in this fake: ${Object.keys(request)[0]}`,
+        );
+      const uri = insert.uri ?? '';
+      if (uri.length > 2048)
+        throw new ApiError(
+          400,
+          'INVALID_ARGUMENT',
+          `Invalid requests[${i}].insertInlineImage: The URI is too long.`,
+        );
+      const problem = new ApiError(
+        400,
+        'INVALID_ARGUMENT',
+        `Invalid requests[${i}].insertInlineImage: There was a problem retrieving the image. The provided image should be publicly accessible, within size limit, and in supported formats.`,
+      );
+      const answer = await fetch(uri).catch(() => undefined);
+      if (!answer?.ok) throw problem;
+      const bytes = Buffer.from(await answer.arrayBuffer());
+      const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8;
+      const gif = bytes.subarray(0, 3).toString('latin1') === 'GIF';
+      if (!(png || jpeg || gif) || bytes.length > 50 * 1024 * 1024) throw problem;
+      const index = insert.location?.index ?? 'end';
+      if (
+        typeof index === 'number' &&
+        !paragraphsOf(file.content).some((p) => p.startIndex <= index && index < p.endIndex)
+      )
+        throw new ApiError(
+          400,
+          'INVALID_ARGUMENT',
+          `Invalid requests[${i}].insertInlineImage: Index ${index} must be inside a paragraph.`,
+        );
+      file.images = [
+        ...(file.images ?? []),
+        {
+          uri,
+          index,
+          bytes,
+          ...(insert.objectSize?.width?.magnitude ? { widthPt: insert.objectSize.width.magnitude } : {}),
+        },
+      ];
+      replies.push({ insertInlineImage: { objectId: `kix.${file.images.length}` } });
+    }
+    return { documentId: file.id, replies };
+  }
+
   function apply(
     book: { tabs: FakeTab[]; next: number },
     request: Record<string, Record<string, unknown>>,
@@ -223,8 +377,9 @@ export async function startGoogleDriveServer(): Promise<GoogleDriveServer> {
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  rootUrl = `http://127.0.0.1:${port}/`;
   return {
-    rootUrl: `http://127.0.0.1:${port}/`,
+    rootUrl,
     tokenUrl: auth.tokenUrl,
     serviceAccount: account,
     requests,
@@ -232,6 +387,10 @@ export async function startGoogleDriveServer(): Promise<GoogleDriveServer> {
       files.set(fileId, { id: fileId, mimeType: GOOGLE_DOC, content: '' });
     },
     file: (fileId) => files.get(fileId),
+    files: () => [...files.values()],
+    failDownloads(status) {
+      downloadStatus = status;
+    },
     addSpreadsheet(spreadsheetId, tabs) {
       books.set(spreadsheetId, {
         tabs: tabs.map((title, sheetId) => ({ sheetId, title, charts: [] })),
@@ -248,6 +407,61 @@ export async function startGoogleDriveServer(): Promise<GoogleDriveServer> {
       await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
       await auth.stop();
     },
+  };
+}
+
+const NO_CONTENT = Symbol('no content');
+
+/** The paragraphs of an uploaded HTML Doc as Docs numbers them: each its text and a newline, from 1. */
+function paragraphsOf(html: string): { startIndex: number; endIndex: number; paragraph: unknown }[] {
+  const out: { startIndex: number; endIndex: number; paragraph: unknown }[] = [];
+  let index = 1;
+  for (const match of html.matchAll(/<(p|h1|h2|td)>(.*?)<\/\1>/g)) {
+    const text = `${(match[2] ?? '')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&amp;/g, '&')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")}\n`;
+    out.push({
+      startIndex: index,
+      endIndex: index + text.length,
+      paragraph: { elements: [{ textRun: { content: text } }] },
+    });
+    index += text.length;
+  }
+  return out;
+}
+
+/** A multipart/related upload's two parts: the JSON metadata and the media bytes. */
+function multipart(
+  raw: Buffer,
+  contentType: string,
+): { metadata: Record<string, unknown>; media: Buffer; mediaType: string } {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  const mark = Buffer.from(`--${boundary?.[1] ?? boundary?.[2] ?? ''}`);
+  const parts: Buffer[] = [];
+  let at = raw.indexOf(mark);
+  while (at !== -1) {
+    const next = raw.indexOf(mark, at + mark.length);
+    if (next === -1) break;
+    parts.push(raw.subarray(at + mark.length, next));
+    at = next;
+  }
+  const split = (part: Buffer) => {
+    const gap = part.indexOf('\r\n\r\n');
+    const head = part.subarray(0, gap).toString('utf8');
+    // The part ends with the CRLF before the next boundary.
+    return { head, body: part.subarray(gap + 4, part.length - 2) };
+  };
+  const [meta, media] = parts.map(split);
+  if (!meta || !media)
+    throw new ApiError(400, 'INVALID_ARGUMENT', 'a multipart upload needs metadata and media');
+  return {
+    metadata: JSON.parse(meta.body.toString('utf8')) as Record<string, unknown>,
+    media: media.body,
+    mediaType: /content-type:\s*([^\r\n;]+)/i.exec(media.head)?.[1]?.trim() ?? 'application/octet-stream',
   };
 }
 

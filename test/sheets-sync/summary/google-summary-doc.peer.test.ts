@@ -6,6 +6,7 @@ import {
   summaryHtml,
 } from '#sheets-sync/summary/google-summary-doc.js';
 import { monthlyFigures } from '#sheets-sync/summary/monthly-figures.js';
+import { CHART_CAPTION } from '#sheets-sync/summary/monthly-summary.js';
 import { deterministicSummary } from '#sheets-sync/summary/summary-text.js';
 import { sampleRules } from '#test/fakes/sample-cart.js';
 import { type GoogleDriveServer, startGoogleDriveServer } from './google-drive-server.js';
@@ -67,6 +68,8 @@ describe('GoogleSummaryDocument.write', () => {
       title: summary.title,
       paragraphs: summary.paragraphs,
       table: summary.table,
+      highlights: [],
+      series: [],
       chart: { url: 'https://docs.google.com/spreadsheets/d/sheet/edit#gid=7', caption: 'By day' },
     });
 
@@ -96,7 +99,7 @@ describe('GoogleSummaryDocument.write', () => {
     google.failNext(1);
 
     // Act
-    await document.write({ title: 'T', paragraphs: ['P'], table: [] });
+    await document.write({ title: 'T', paragraphs: ['P'], table: [], highlights: [], series: [] });
 
     // Assess
     expect(waits).toHaveLength(1);
@@ -110,7 +113,7 @@ describe('GoogleSummaryDocument.write', () => {
     google.failNext(3, 403, 'userRateLimitExceeded');
 
     // Act
-    await document.write({ title: 'T', paragraphs: ['P'], table: [] });
+    await document.write({ title: 'T', paragraphs: ['P'], table: [], highlights: [], series: [] });
 
     // Assess
     expect(waits).toEqual([1_500, 2_500, 4_500]);
@@ -123,7 +126,7 @@ describe('GoogleSummaryDocument.write', () => {
 
     // Act
     const failure = (await document
-      .write({ title: 'T', paragraphs: [], table: [] })
+      .write({ title: 'T', paragraphs: [], table: [], highlights: [], series: [] })
       .catch((error: unknown) => error)) as GoogleSummaryError;
 
     // Assess
@@ -136,9 +139,90 @@ describe('GoogleSummaryDocument.write', () => {
     const { document } = fresh([], { documentId: 'no-such-doc' });
 
     // Act, Assess
-    await expect(document.write({ title: 'T', paragraphs: [], table: [] })).rejects.toThrow(
-      GoogleSummaryError,
+    await expect(
+      document.write({ title: 'T', paragraphs: [], table: [], highlights: [], series: [] }),
+    ).rejects.toThrow(GoogleSummaryError);
+  });
+});
+
+describe('GoogleSummaryDocument.embedChart', () => {
+  const page = () => {
+    const figures = october();
+    const summary = deterministicSummary(figures);
+    return {
+      title: summary.title,
+      paragraphs: summary.paragraphs,
+      table: summary.table,
+      highlights: [],
+      series: figures.days,
+      chart: { url: 'https://docs.google.com/spreadsheets/d/sheet/edit#gid=7', caption: CHART_CAPTION },
+    };
+  };
+
+  it('puts the chart into the Doc as a PNG at its caption, shared only while Docs fetches it', async () => {
+    // Prepare
+    const { documentId, document } = fresh();
+    await document.write(page());
+    const before = google.files().length;
+
+    // Act
+    await document.embedChart('2026-10', october().days);
+
+    // Assess
+    const doc = google.file(documentId);
+    expect(doc?.images).toHaveLength(1);
+    const image = doc?.images?.[0];
+    expect(image?.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(image?.bytes.readUInt32BE(16)).toBe(1200);
+    expect(image?.widthPt).toBe(468);
+    expect(image?.uri).toMatch(/\/download\/file-\d+$/);
+    // At the caption's paragraph, after the title and the four paragraphs.
+    expect(typeof image?.index).toBe('number');
+    expect(doc?.content).toContain(
+      `${CHART_CAPTION}</a> (grey: abandoned, blue: reminded, green: recovered)`,
     );
+    // The temporary file is gone again, and its link with it.
+    expect(google.files()).toHaveLength(before);
+    expect((await fetch(image?.uri ?? '')).status).toBe(403);
+    expect(document.requests).toMatchObject({
+      'files.create': 1,
+      'permissions.create': 1,
+      'documents.get': 1,
+      'documents.batchUpdate': 1,
+      'files.delete': 1,
+    });
+  });
+
+  it('appends the chart at the end when the Doc has no caption (the chart link failed)', async () => {
+    // Prepare
+    const { documentId, document } = fresh();
+    const { chart: _chart, ...withoutChart } = page();
+    await document.write(withoutChart);
+
+    // Act
+    await document.embedChart('2026-10', october().days);
+
+    // Assess
+    expect(google.file(documentId)?.images?.[0]?.index).toBe('end');
+  });
+
+  it('fails with a named error when Docs cannot fetch the image, and still deletes the file', async () => {
+    // Prepare
+    const { documentId, document } = fresh();
+    await document.write(page());
+    const before = google.files().length;
+    google.failDownloads(404);
+
+    // Act
+    const failure = await document.embedChart('2026-10', october().days).catch((error: unknown) => error);
+    google.failDownloads(200);
+
+    // Assess
+    expect(failure).toBeInstanceOf(GoogleSummaryError);
+    expect((failure as GoogleSummaryError).status).toBe(400);
+    expect(String((failure as Error).message)).toContain('There was a problem retrieving the image');
+    expect(google.file(documentId)?.images).toBeUndefined();
+    expect(google.files()).toHaveLength(before);
   });
 });
 
@@ -149,6 +233,8 @@ describe('summaryHtml', () => {
       title: 'Bob <b>& Co',
       paragraphs: ['<script>x</script>'],
       table: [{ label: 'a"b', value: "c'd" }],
+      highlights: [],
+      series: [],
       chart: { url: 'javascript:alert(1)', caption: 'chart' },
     });
 
@@ -173,12 +259,12 @@ describe('GoogleSummaryDocument.chart', () => {
     const tab = google.tab(spreadsheetId, 'Summary');
     expect(tab).toBeDefined();
     expect(url).toBe(`https://docs.google.com/spreadsheets/d/${spreadsheetId}/edit#gid=${tab?.sheetId}`);
-    const rows = google.values(spreadsheetId)["'Summary'!A1:C32"];
+    const rows = google.values(spreadsheetId)["'Summary'!A1:D32"];
     expect(rows).toHaveLength(32);
-    expect(rows?.[0]).toEqual(['Day', 'Abandoned', 'Recovered']);
-    expect(rows?.[1]).toEqual(['Oct 1', 1, 0]);
-    expect(rows?.[5]).toEqual(['Oct 5', 2, 0]);
-    expect(rows?.[31]).toEqual(['Oct 31', 1, 1]);
+    expect(rows?.[0]).toEqual(['Day', 'Abandoned', 'Reminded', 'Recovered']);
+    expect(rows?.[1]).toEqual(['Oct 1', 1, 2, 0]);
+    expect(rows?.[5]).toEqual(['Oct 5', 2, 0, 0]);
+    expect(rows?.[31]).toEqual(['Oct 31', 1, 1, 1]);
     expect(tab?.charts).toHaveLength(1);
     const sheetId = tab?.sheetId;
     const column = (index: number) => ({
@@ -189,7 +275,7 @@ describe('GoogleSummaryDocument.chart', () => {
       },
     });
     expect(tab?.charts[0]?.spec).toEqual({
-      title: 'Carts abandoned and recovered, October 2026',
+      title: 'Carts abandoned, reminded and recovered, October 2026',
       basicChart: {
         chartType: 'COLUMN',
         legendPosition: 'BOTTOM_LEGEND',
@@ -202,6 +288,7 @@ describe('GoogleSummaryDocument.chart', () => {
         series: [
           { series: column(1), targetAxis: 'LEFT_AXIS' },
           { series: column(2), targetAxis: 'LEFT_AXIS' },
+          { series: column(3), targetAxis: 'LEFT_AXIS' },
         ],
       },
     });
@@ -218,6 +305,7 @@ describe('GoogleSummaryDocument.chart', () => {
     const november = Array.from({ length: 30 }, (_, i) => ({
       day: `2026-11-${String(i + 1).padStart(2, '0')}`,
       abandoned: i,
+      reminded: 0,
       recovered: 0,
     }));
 
@@ -228,10 +316,10 @@ describe('GoogleSummaryDocument.chart', () => {
     const tab = google.tab(spreadsheetId, 'Summary');
     expect(tab?.charts).toHaveLength(1);
     expect(tab?.charts[0]?.chartId).not.toBe(oldChart);
-    expect(tab?.charts[0]?.spec.title).toBe('Carts abandoned and recovered, November 2026');
-    const rows = google.values(spreadsheetId)["'Summary'!A1:C32"];
-    expect(rows?.[30]).toEqual(['Nov 30', 29, 0]);
-    expect(rows?.[31]).toEqual(['', '', '']);
+    expect(tab?.charts[0]?.spec.title).toBe('Carts abandoned, reminded and recovered, November 2026');
+    const rows = google.values(spreadsheetId)["'Summary'!A1:D32"];
+    expect(rows?.[30]).toEqual(['Nov 30', 29, 0, 0]);
+    expect(rows?.[31]).toEqual(['', '', '', '']);
     // The tab existed: no second addSheet.
     expect(document.requests['spreadsheets.batchUpdate']).toBe(3);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { monthlyFigures, monthWindow, previousMonth } from '#sheets-sync/summary/monthly-figures.js';
-import { sampleRules } from '#test/fakes/sample-cart.js';
+import { sampleCart, sampleRules } from '#test/fakes/sample-cart.js';
 import {
   OCTOBER_BUSY_DAYS,
   OCTOBER_COST_USD,
@@ -115,5 +115,51 @@ describe('previousMonth', () => {
     // 23:00 on Oct 31 local is 03:00Z on Nov 1: still October locally, so September is reported.
     expect(previousMonth(Date.parse('2026-11-01T03:00:00Z'), 'America/New_York')).toBe('2026-09');
     expect(previousMonth(Date.parse('2027-01-01T12:00:00Z'), 'UTC')).toBe('2026-12');
+  });
+});
+
+describe('monthlyFigures, the lift against the holdout', () => {
+  it("compares the month's abandoned carts reminded and held out, each bought within the window or not", () => {
+    // Prepare: 40 reminded carts (12 bought) and 40 held out (4 bought), all seen Oct 10
+    const due = '2026-10-10T16:00:00.000Z';
+    const make = (i: number, heldOut: boolean, bought: boolean) =>
+      sampleCart({
+        id: `${heldOut ? 'h' : 'r'}${i}`,
+        firstSeenAt: '2026-10-10T14:00:00.000Z',
+        lastActivityAt: '2026-10-10T15:00:00.000Z',
+        reminders: [
+          heldOut
+            ? { n: 1, state: 'skipped', reason: 'held_out', dueAt: due, at: due }
+            : { n: 1, state: 'sent', dueAt: due, at: due },
+        ],
+        ...(bought ? { checkedOutAt: '2026-10-11T10:00:00.000Z' } : {}),
+      });
+    const carts = [
+      ...Array.from({ length: 40 }, (_, i) => make(i, false, i < 12)),
+      ...Array.from({ length: 40 }, (_, i) => make(i, true, i < 4)),
+    ];
+
+    // Act
+    const figures = monthlyFigures({
+      carts,
+      audit: [],
+      rules: sampleRules({ holdoutPercent: 50 }),
+      month: '2026-10',
+      costUsd: 0,
+    });
+
+    // Assess
+    expect(figures.holdoutPercent).toBe(50);
+    expect(figures.lift.reminded).toEqual({ carts: 40, purchases: 12, revenue: 12 * 178.5 });
+    expect(figures.lift.heldOut).toEqual({ carts: 40, purchases: 4, revenue: 4 * 178.5 });
+    if (figures.lift.kind !== 'estimate') throw new Error('expected an estimate');
+    expect(figures.lift.extraPurchases.value).toBeCloseTo(20, 9);
+    expect(figures.lift.extraPurchases.lower).toBeGreaterThan(0);
+    expect(figures.days.find((d) => d.day === '2026-10-10')).toEqual({
+      day: '2026-10-10',
+      abandoned: 80,
+      reminded: 40,
+      recovered: 0,
+    });
   });
 });

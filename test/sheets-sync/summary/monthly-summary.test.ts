@@ -4,7 +4,7 @@ import type { Logger } from '#engine/ports.js';
 import { MemorySummaryDocument, MemorySummarySource } from '#sheets-sync/summary/memory-summary.js';
 import type { MonthlyFigures } from '#sheets-sync/summary/monthly-figures.js';
 import { writeMonthlySummary } from '#sheets-sync/summary/monthly-summary.js';
-import { deterministicSummary, type SummaryText } from '#sheets-sync/summary/summary-text.js';
+import { deterministicSummary, highlights, type SummaryText } from '#sheets-sync/summary/summary-text.js';
 import { sampleRules } from '#test/fakes/sample-cart.js';
 import { OCTOBER_COST_USD, OCTOBER_EXPECTED, octoberAudit, octoberCarts } from './october-month.js';
 
@@ -54,7 +54,12 @@ describe('writeMonthlySummary', () => {
         title: 'Acme Outfitters: abandoned carts in October 2026',
         paragraphs: deterministicSummary(outcome.figures).paragraphs,
         table: deterministicSummary(outcome.figures).table,
-        chart: { url: 'memory://chart/2026-10', caption: 'Carts abandoned and recovered, day by day' },
+        highlights: highlights(outcome.figures),
+        series: outcome.figures.days,
+        chart: {
+          url: 'memory://chart/2026-10',
+          caption: 'Carts abandoned, reminded and recovered, day by day',
+        },
       },
     ]);
   });
@@ -74,7 +79,7 @@ describe('writeMonthlySummary', () => {
 
     // Assess
     expect(outcome.summary.source).toBe('deterministic');
-    expect(document.pages[0]?.paragraphs[0]).toMatch(/^In October 2026, 6 of the 7 carts seen/);
+    expect(document.pages[0]?.paragraphs[0]).toMatch(/^In October 2026, 6 of the 8 carts seen/);
     expect(lines).toContainEqual({
       level: 'warn',
       message: 'summary text fell back',
@@ -95,5 +100,23 @@ describe('writeMonthlySummary', () => {
     expect(document.pages).toHaveLength(1);
     expect(document.pages[0]).not.toHaveProperty('chart');
     expect(lines.map((l) => l.message)).toContain('summary chart failed');
+  });
+
+  it('embeds the chart after writing, and keeps the written document when embedding fails', async () => {
+    // Prepare
+    const { deps: d, document, lines } = deps(async (figures) => deterministicSummary(figures));
+
+    // Act
+    await writeMonthlySummary(d, { month: '2026-10' });
+    document.failEmbed = true;
+    await writeMonthlySummary(d, { month: '2026-10' });
+
+    // Assess
+    expect(document.embedded).toEqual(['2026-10']);
+    expect(document.pages).toHaveLength(2);
+    expect(lines.filter((l) => l.message === 'summary chart image failed')).toHaveLength(1);
+    expect(lines.find((l) => l.message === 'monthly summary written')?.data).toMatchObject({
+      chartEmbedded: true,
+    });
   });
 });

@@ -22,18 +22,34 @@ export function octoberCarts(): Cart[] {
       firstSeenAt: '2026-10-01T03:59:00.000Z',
       reminders: [sent(1, '2026-10-01T10:00:00.000Z')],
     }),
-    // Seen at local midnight Oct 1 (big); first reminder; recovered Oct 2: $178.50.
+    // Seen at local midnight Oct 1 (big); first reminder, its link clicked; recovered through the
+    // link Oct 2: $178.50.
     cart('b', '178.50', {
       firstSeenAt: '2026-10-01T04:00:00.000Z',
       status: 'recovered',
+      attribution: 'recovered_through_link',
+      checkedOutAt: '2026-10-02T14:59:00.000Z',
       closedAt: '2026-10-02T15:00:00.000Z',
-      reminders: [sent(1, '2026-10-01T20:00:00.000Z')],
+      reminders: [sent(1, '2026-10-01T20:00:00.000Z', { clickedAt: '2026-10-01T21:00:00.000Z' })],
       version: 5,
     }),
     // An older copy of b (from a second index day): the newer version wins.
     cart('b', '178.50', { firstSeenAt: '2026-10-01T04:00:00.000Z', status: 'open', version: 2 }),
-    // Bought before any reminder: a cart seen, not abandoned.
-    cart('c', '30.00', { firstSeenAt: '2026-10-05T12:00:00.000Z', status: 'purchased' }),
+    // Bought 20 minutes after its last activity, before its first reminder was due: seen, not abandoned.
+    cart('c', '30.00', {
+      firstSeenAt: '2026-10-05T11:50:00.000Z',
+      lastActivityAt: '2026-10-05T11:50:00.000Z',
+      status: 'purchased',
+      attribution: 'not_recovered',
+      checkedOutAt: '2026-10-05T12:10:00.000Z',
+      closedAt: '2026-10-05T12:10:00.000Z',
+    }),
+    // Still being shopped at the end of the month (last activity 23:00 on Oct 31 local, small: due
+    // at 03:00 Nov 1 local): seen, not abandoned.
+    cart('k', '15.00', {
+      firstSeenAt: '2026-11-01T02:30:00.000Z',
+      lastActivityAt: '2026-11-01T03:00:00.000Z',
+    }),
     // Oct 5 local (medium): first reminder deferred by quiet hours, second skipped by the cap.
     cart('d', '60.00', {
       firstSeenAt: '2026-10-05T23:30:00.000Z',
@@ -119,12 +135,17 @@ export const OCTOBER_COST_USD = 1.42;
 
 /** Every figure, by hand. */
 export const OCTOBER_EXPECTED = {
-  carts: 7, // b c d e g h j
+  carts: 8, // b c d e g h j k
   abandoned: 6, // b d e g h j
   remindersSent: { first: 6, second: 1 }, // a b d g h j; f
   deferredByQuietHours: 1, // d
   skippedByCap: 1, // d
   recovered: 4, // b f g j
+  recoveredThroughLink: 1, // b
+  attributionDays: 5,
+  clicked: 1, // b's first reminder
+  clickRate: 1 / 7,
+  holdoutPercent: 0,
   recoveredRevenue: [
     { currency: 'USD', amount: '240.99' }, // 178.50 + 49.99 + 12.50
     { currency: 'EUR', amount: '40.00' },

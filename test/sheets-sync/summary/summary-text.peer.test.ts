@@ -31,8 +31,9 @@ describe('deterministicSummary', () => {
     expect(summary.source).toBe('deterministic');
     expect(summary.title).toBe('Acme Outfitters: abandoned carts in October 2026');
     expect(summary.paragraphs).toEqual([
-      'In October 2026, 6 of the 7 carts seen were left without a purchase. We sent 6 first reminders and 1 second reminder; 1 reminder waited for quiet hours to end and 1 reminder was skipped because the shopper had one recently.',
-      "4 carts were bought after a reminder, worth $240.99 and €40.00. Of this month's abandoned carts, 67% have been recovered so far.",
+      'In October 2026, 6 of the 8 carts seen were left without a purchase. We sent 6 first reminders and 1 second reminder; 1 reminder waited for quiet hours to end and 1 reminder was skipped because the shopper had one recently.',
+      "4 carts were bought within 5 days of a reminder (1 through its link), worth $240.99 and €40.00. Of this month's abandoned carts, 67% have been recovered so far; 14% of reminders had their link clicked.",
+      'No shoppers were held out, so what the reminders add beyond purchases that would have happened anyway cannot be told. A holdout of 10% for a season would measure it.',
       '2 shoppers unsubscribed, 1 email bounced and 1 complaint came in. You suppressed 2 carts and wrote off 1. Running the reminders cost about $1.42 on AWS.',
     ]);
   });
@@ -43,14 +44,17 @@ describe('deterministicSummary', () => {
 
     // Assess
     expect(Object.fromEntries(table.map((r) => [r.label, r.value]))).toEqual({
-      'Carts seen': '7',
+      'Carts seen': '8',
       'Carts abandoned': '6',
       'First reminders sent': '6',
       'Second reminders sent': '1',
       'Reminders deferred by quiet hours': '1',
       'Reminders skipped by the frequency cap': '1',
-      'Carts recovered': '4',
+      'Carts recovered (bought within 5 days of a reminder)': '4',
+      'Recovered through the reminder link': '1',
       'Recovered revenue': '$240.99 and €40.00',
+      'Attribution window': '5 days',
+      'Reminder link click rate': '14%',
       'Recovery rate': '67%',
       'Recovery rate, small carts': '67% (2 of 3)',
       'Recovery rate, medium carts': '50% (1 of 2)',
@@ -61,6 +65,10 @@ describe('deterministicSummary', () => {
       'Carts you suppressed': '2',
       'Carts you wrote off': '1',
       'Estimated AWS cost': '$1.42',
+      'Holdout (shoppers sent no reminders)': '0%',
+      'Abandoned carts reminded': '1 of 5 bought (20%)',
+      'Abandoned carts held out': '0 of 0 bought (n/a)',
+      'Lift of reminders (95% range)': 'not enough carts yet to say (30 needed in each group)',
     });
   });
 
@@ -79,9 +87,9 @@ describe('deterministicSummary', () => {
 
     // Assess
     expect(summary.paragraphs[1]).toBe(
-      '0 carts were bought after a reminder, worth $0.00. No carts were abandoned this month, so there is no recovery rate yet.',
+      '0 carts were bought within 5 days of a reminder, worth $0.00. No carts were abandoned this month, so there is no recovery rate yet.',
     );
-    expect(summaryAsText(summary)).toContain('Recovery rate, small carts              n/a');
+    expect(summaryAsText(summary)).toMatch(/^Recovery rate, small carts +n\/a$/m);
   });
 });
 

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { CART_EVENT_LIMITS } from '#engine/domain/cart-event.js';
+import { createClickTokenSealer, MAX_CLICK_TOKEN_LENGTH } from '#engine/domain/click-token.js';
+import { InvalidClickTokenError } from '#engine/domain/errors.js';
+import { createTokenSealer } from '#engine/domain/unsubscribe-token.js';
+
+describe('createClickTokenSealer', () => {
+  const clicks = createClickTokenSealer('the-unsubscribe-key');
+
+  it('opens what it sealed, the same token for the same reminder every time', () => {
+    // Act
+    const token = clicks.seal({ cartId: 'cart-1001', n: 2 });
+
+    // Assess
+    expect(clicks.open(token)).toEqual({ cartId: 'cart-1001', n: 2 });
+    expect(clicks.seal({ cartId: 'cart-1001', n: 2 })).toBe(token);
+    expect(clicks.seal({ cartId: 'cart-1001', n: 1 })).not.toBe(token);
+    expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+
+  it('refuses a changed token, one sealed under another key, and an unsubscribe token of the same key', () => {
+    // Prepare
+    const token = clicks.seal({ cartId: 'cart-1001', n: 1 });
+    const changed = `${token.slice(0, 10)}${token[10] === 'A' ? 'B' : 'A'}${token.slice(11)}`;
+    const unsubscribe = createTokenSealer('the-unsubscribe-key').seal({
+      emailKey: 'a@b.example',
+      cartId: 'cart-1001',
+    });
+
+    // Act / Assess
+    expect(() => clicks.open(changed)).toThrow(InvalidClickTokenError);
+    expect(() => createClickTokenSealer('another-key').open(token)).toThrow(InvalidClickTokenError);
+    expect(() => clicks.open(unsubscribe)).toThrow(InvalidClickTokenError);
+    expect(() => clicks.open('')).toThrow(InvalidClickTokenError);
+  });
+
+  it('never makes a token longer than MAX_CLICK_TOKEN_LENGTH for the longest cart id', () => {
+    // Act
+    const token = clicks.seal({ cartId: 'é'.repeat(CART_EVENT_LIMITS.cartIdLength / 2), n: 2 });
+
+    // Assess
+    expect(token.length).toBeLessThanOrEqual(MAX_CLICK_TOKEN_LENGTH);
+  });
+});
