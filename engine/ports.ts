@@ -4,6 +4,7 @@
  */
 import type { Cart, ReminderNumber, ReminderRecord } from './domain/cart.js';
 import type { CartSnapshot } from './domain/cart-event.js';
+import type { Language } from './domain/copy/catalogue.js';
 import type { ShopperHistory } from './domain/decide-move.js';
 import type { Rules } from './domain/rules.js';
 
@@ -123,6 +124,8 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  /** Where replies go (the Reply-To header), when the store has such an address. */
+  replyTo?: string;
   /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
   headers: Record<string, string>;
   /** Searchable tags (cart id, reminder number) for the mail provider; never an email address. */
@@ -136,7 +139,8 @@ export interface Mailer {
 export interface PolishRequest {
   line: string;
   tone: 'first' | 'second';
-  locale: string;
+  /** The language of the line; the polished line must stay in it. */
+  language: Language;
   voice: string;
   storeName: string;
   rulesVersion: string;

@@ -64,7 +64,7 @@ export function countRequests(
         const key = [
           request.line,
           request.tone,
-          request.locale,
+          request.language,
           request.voice,
           request.rulesVersion,
           day,

@@ -210,6 +210,7 @@ describe('handleUnsubscribe', () => {
       n: 1,
       rules: sampleRules(),
       unsubscribeUrl: `${baseUrl}/${longest}`,
+      now: new Date('2026-06-10T14:00:00Z'),
     });
 
     // Assess: 1 + 12 + 2 + 254 + 200 + 16 = 485 bytes are 647 base64url characters.

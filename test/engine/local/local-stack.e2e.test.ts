@@ -94,7 +94,7 @@ describe('local stack, end to end over HTTP', () => {
       status: 202,
       body: { status: 'accepted', eventId: 'evt-e2e-1', cartId: 'cart-e2e-1', outcome: 'created' },
     });
-    expect(reminder.subject).toBe('You left something in your cart at Acme Outfitters');
+    expect(reminder.subject).toBe('Your cart at Acme Outfitters is saved');
     expect(reminder.destination.to).toEqual([expect.stringMatching(/ada\.lovelace@example\.com/i)]);
     expect(reminder.from).toContain('hello@acme.example');
     const html = reminder.body.html ?? '';
@@ -141,7 +141,7 @@ describe('local stack, end to end over HTTP', () => {
     expect(headers).toMatch(/^List-Unsubscribe: <http:\/\/127\.0\.0\.1:\d+\/u\/[A-Za-z0-9_-]+>\r?$/m);
     expect(headers).toContain(`List-Unsubscribe: <${unsubscribeUrl}>`);
     expect(headers).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
-    expect(headers).toMatch(/^Subject: You left something in your cart at Acme Outfitters\r?$/m);
+    expect(headers).toMatch(/^Subject: Your cart at Acme Outfitters is saved\r?$/m);
   });
 
   it('renders in Chromium; the link asks first, and only the button unsubscribes', async () => {

@@ -1,0 +1,53 @@
+import type { Catalogue } from './catalogue.js';
+
+/** Dutch, "je". Where each string appears: `COPY_NOTES` in catalogue.ts. */
+export const nl: Catalogue = {
+  languageName: 'Nederlands',
+  subject1: 'Je winkelwagen bij {store} is bewaard',
+  subject2: 'Twijfel je nog? Je winkelwagen bij {store} staat klaar',
+  preheader1: 'Alles wat je bij {store} hebt uitgekozen, staat nog voor je klaar.',
+  preheader2: 'Je winkelwagen bij {store} is nog steeds bewaard. Kom terug wanneer het jou uitkomt.',
+  heading1: 'Je winkelwagen is bewaard',
+  heading2: 'Je winkelwagen staat nog voor je klaar',
+  greetingName: 'Hoi {name},',
+  greeting: 'Hallo,',
+  line1:
+    'Nog in je winkelwagen bij {store}: {items}. We hebben alles voor je bewaard, zodat je verder kunt waar je gebleven was.',
+  line2:
+    'Voor je bewaard bij {store}: {items}. Wanneer je er klaar voor bent, is alles maar één klik verwijderd.',
+  itemsAndMore: { one: '{title} en nog {count} artikel', other: '{title} en nog {count} artikelen' },
+  aFewThings: 'een paar artikelen',
+  replyInvite: 'Heb je nog een vraag voordat je bestelt? Beantwoord dan gewoon deze e-mail.',
+  quantity: 'Aantal: {quantity}',
+  unitPrice: '{price} per stuk',
+  moreInCart: {
+    one: '+ nog {count} artikel in je winkelwagen',
+    other: '+ nog {count} artikelen in je winkelwagen',
+  },
+  total: 'Totaal',
+  button1: 'Terug naar je winkelwagen',
+  button2: 'Rond je bestelling af',
+  discountOffer: 'Een kleine attentie omdat je terugkomt: {discount}. Gebruik deze code bij het afrekenen:',
+  discountCodeLabel: 'Je code',
+  discountMinimum: 'Bij bestellingen vanaf {amount}.',
+  discountUntil: 'Geldig t/m {date}.',
+  yourCart: 'Je winkelwagen:',
+  footerWhy: 'Je ontvangt deze e-mail omdat je artikelen in je winkelwagen bij {store} hebt achtergelaten.',
+  footerUnsubscribeAsk: 'Geen herinneringen over je winkelwagen meer?',
+  unsubscribe: 'Afmelden',
+  textUnsubscribe: 'Afmelden voor winkelwagenherinneringen:',
+  pageConfirmHeading: 'Stoppen met winkelwagenherinneringen?',
+  pageConfirmBody:
+    'Je ontvangt dan geen herinneringen meer over winkelwagens die je bij {store} hebt achtergelaten.',
+  pageDoneTitle: 'Afgemeld',
+  pageDoneHeading: 'Je bent afgemeld',
+  pageDoneBody: '{store} stuurt je geen winkelwagenherinneringen meer. Sorry voor het ongemak.',
+  pageAlreadyTitle: 'Al afgemeld',
+  pageAlreadyHeading: 'Je bent al afgemeld',
+  pageAlreadyBody: '{store} stuurt je geen winkelwagenherinneringen. Je hoeft niets meer te doen.',
+  pageBadTitle: 'Link ongeldig',
+  pageBadHeading: 'Deze afmeldlink is ongeldig',
+  pageBadBody: 'Misschien is hij bij het kopiëren afgebroken. Gebruik de link in de e-mail zelf.',
+  pageNotAllowedTitle: 'Niet toegestaan',
+  pageNotAllowedBody: 'Open de afmeldlink vanuit de e-mail.',
+};
