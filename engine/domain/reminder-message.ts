@@ -214,6 +214,8 @@ interface View {
   unsubscribe: string;
   textUnsubscribe: string;
   yourCart: string;
+  /** "label: value" the language's way. */
+  labelled: (label: string, value: string) => string;
 }
 
 /** Relative luminance of a #rrggbb colour (WCAG 2.x). */
@@ -344,8 +346,8 @@ ${escapeHtml(view.address)}
 `;
 }
 
-function itemText(item: ShownItem): string {
-  const row = `- ${item.title} (${item.detail}): ${item.lineTotal}`;
+function itemText(item: ShownItem, view: View): string {
+  const row = `- ${view.labelled(`${item.title} (${item.detail})`, item.lineTotal)}`;
   return item.url ? `${row}\n  ${item.url}` : row;
 }
 
@@ -353,18 +355,18 @@ function text(copy: Copy, view: View): string {
   const more = view.more ? `\n${view.more}` : '';
   const reply = view.replyInvite ? `\n\n${view.replyInvite}` : '';
   const offer = view.offer
-    ? `\n\n${view.offer.intro}\n${view.offer.label}: ${view.offer.code}${view.offer.terms.length ? `\n${view.offer.terms.join(' ')}` : ''}`
+    ? `\n\n${view.offer.intro}\n${view.labelled(view.offer.label, view.offer.code)}${view.offer.terms.length ? `\n${view.offer.terms.join(' ')}` : ''}`
     : '';
   return `${view.greeting}
 
 ${view.line}${reply}${offer}
 
 ${view.yourCart}
-${view.items.map(itemText).join('\n')}${more}
+${view.items.map((item) => itemText(item, view)).join('\n')}${more}
 
-${view.totalLabel}: ${view.total}
+${view.labelled(view.totalLabel, view.total)}
 
-${copy.button}: ${view.returnUrl}
+${view.labelled(copy.button, view.returnUrl)}
 
 --
 ${view.store}${view.storeUrl ? `\n${view.storeUrl}` : ''}
@@ -466,6 +468,7 @@ export function composeReminder(input: ReminderInput): ReminderMessage {
     unsubscribe: words.text('unsubscribe'),
     textUnsubscribe: words.text('textUnsubscribe'),
     yourCart: words.text('yourCart'),
+    labelled: (label, value) => words.text('labelValue', { label, value }),
   };
   const copy = copyFor(n, rules, words);
   return {

@@ -58,6 +58,8 @@ export const COPY_NOTES = {
     'Under the code when the code needs a minimum cart total. {amount}: an amount with currency.',
   discountUntil: 'Under the code when it expires. {date}: the last day it is valid, written out.',
   yourCart: 'Text part only: heading of the list of items.',
+  labelValue:
+    'Text part only: a label and its value, e.g. "Total: $91.00" (French puts a narrow no-break space before the colon). {label}, {value}.',
   footerWhy: 'Footer: why the shopper gets this email. {store}: the store name.',
   footerUnsubscribeAsk: 'Footer: the question before the unsubscribe link.',
   unsubscribe: 'Footer: the unsubscribe link’s text; also the unsubscribe page’s button and title.',

@@ -33,6 +33,7 @@ export const de: Catalogue = {
   discountMinimum: 'Ab einem Bestellwert von {amount}.',
   discountUntil: 'Gültig bis {date}.',
   yourCart: 'Ihr Warenkorb:',
+  labelValue: '{label}: {value}',
   footerWhy: 'Sie erhalten diese E-Mail, weil Sie bei {store} Artikel im Warenkorb gelassen haben.',
   footerUnsubscribeAsk: 'Keine Warenkorb-Erinnerungen mehr?',
   unsubscribe: 'Abmelden',

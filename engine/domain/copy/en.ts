@@ -31,6 +31,7 @@ export const en: Catalogue = {
   discountMinimum: 'On orders of {amount} or more.',
   discountUntil: 'Valid until {date}.',
   yourCart: 'Your cart:',
+  labelValue: '{label}: {value}',
   footerWhy: 'You are receiving this email because you left items in your cart at {store}.',
   footerUnsubscribeAsk: 'No more cart reminders?',
   unsubscribe: 'Unsubscribe',

@@ -31,6 +31,7 @@ export const es: Catalogue = {
   discountMinimum: 'En compras desde {amount}.',
   discountUntil: 'Válido hasta el {date}.',
   yourCart: 'Tu carrito:',
+  labelValue: '{label}: {value}',
   footerWhy: 'Recibes este correo porque dejaste artículos en tu carrito de {store}.',
   footerUnsubscribeAsk: '¿No quieres recibir más recordatorios del carrito?',
   unsubscribe: 'Darme de baja',

@@ -36,6 +36,7 @@ export const fr: Catalogue = {
   discountMinimum: 'Dès {amount} d’achat.',
   discountUntil: 'Valable jusqu’au {date} inclus.',
   yourCart: 'Votre panier\u202f:',
+  labelValue: '{label}\u202f: {value}',
   footerWhy: 'Vous recevez cet e-mail car des articles sont restés dans votre panier chez {store}.',
   footerUnsubscribeAsk: 'Vous ne souhaitez plus recevoir ces rappels\u202f?',
   unsubscribe: 'Se désabonner',

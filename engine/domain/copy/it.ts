@@ -31,6 +31,7 @@ export const it: Catalogue = {
   discountMinimum: 'Per ordini a partire da {amount}.',
   discountUntil: 'Scadenza: {date}.',
   yourCart: 'Il tuo carrello:',
+  labelValue: '{label}: {value}',
   footerWhy: 'Ricevi questa email perché hai lasciato degli articoli nel carrello su {store}.',
   footerUnsubscribeAsk: 'Non vuoi più ricevere promemoria sul carrello?',
   unsubscribe: 'Annulla l’iscrizione',

@@ -32,6 +32,7 @@ export const nl: Catalogue = {
   discountMinimum: 'Bij bestellingen vanaf {amount}.',
   discountUntil: 'Geldig t/m {date}.',
   yourCart: 'Je winkelwagen:',
+  labelValue: '{label}: {value}',
   footerWhy: 'Je ontvangt deze e-mail omdat je artikelen in je winkelwagen bij {store} hebt achtergelaten.',
   footerUnsubscribeAsk: 'Geen herinneringen over je winkelwagen meer?',
   unsubscribe: 'Afmelden',

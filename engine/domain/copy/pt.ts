@@ -34,6 +34,7 @@ export const pt: Catalogue = {
   discountMinimum: 'Em compras a partir de {amount}.',
   discountUntil: 'Válido até {date}.',
   yourCart: 'Seu carrinho:',
+  labelValue: '{label}: {value}',
   footerWhy: 'Você está recebendo este e-mail porque deixou itens no seu carrinho na loja {store}.',
   footerUnsubscribeAsk: 'Não quer mais receber lembretes do carrinho?',
   unsubscribe: 'Cancelar inscrição',

@@ -1062,7 +1062,7 @@ describe('composeReminder, in the shopper’s language with the owner’s words 
     for (const part of [words.heading2, words.button2, words.unsubscribe, words.discountCodeLabel]) {
       expect(html).toContain(escapeHtml(part));
     }
-    expect(text).toContain(`${words.total}: `);
+    expect(text).toContain(words.labelValue.replace('{label}', words.total).replace(' {value}', ' '));
     expect(text).toContain(words.textUnsubscribe);
   });
 });
