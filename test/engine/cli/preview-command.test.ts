@@ -3,20 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '#engine/cli/main.js';
+import { cli } from '#test/fakes/cli-run.js';
 
 const RULES = new URL('../../../examples/preview/rules.yaml', import.meta.url).pathname;
 const CART = new URL('../../../examples/preview/cart-de.json', import.meta.url).pathname;
 const EXAMPLE_RULES = new URL('../../../examples/rules.yaml', import.meta.url).pathname;
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void err.push(parts.join(' ')));
-  const code = await main(args);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('cart-recovery preview', () => {
   let dir: string;

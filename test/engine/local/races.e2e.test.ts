@@ -211,9 +211,7 @@ describe('races on the local stack', () => {
 
     expect(batches).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
     const emails = await emailsTo('send2@example.com');
-    expect(emails.map((e) => e.subject)).toEqual([
-      'Still deciding? Your cart at Acme Outfitters is waiting',
-    ]);
+    expect(emails.map((e) => e.subject)).toEqual(['Still deciding? Your cart at Acme Outfitters is waiting']);
     const sent = await sentEntries('cart-race-send-2');
     expect(sent.map((e) => e.detail?.n)).toEqual([2]);
     const cart = await carts.get('cart-race-send-2');

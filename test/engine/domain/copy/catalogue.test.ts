@@ -82,7 +82,11 @@ describe('the catalogues', () => {
   it('translates every language apart from English, beyond its names', () => {
     for (const language of LANGUAGES.filter((l) => l !== 'en')) {
       const same = KEYS.filter(
-        (key) => !isPlural(key) && CATALOGUES[language][key] === CATALOGUES.en[key] && key !== 'total' && key !== 'labelValue',
+        (key) =>
+          !isPlural(key) &&
+          CATALOGUES[language][key] === CATALOGUES.en[key] &&
+          key !== 'total' &&
+          key !== 'labelValue',
       );
       expect({ language, same }).toEqual({ language, same: [] });
     }
