@@ -169,6 +169,8 @@ export type AuditAction =
   | 'reminder.failed'
   | 'reminder.skipped'
   | 'reminder.deferred'
+  /** The owner's test send: a reminder to the owner, never a shopper; counted nowhere. */
+  | 'reminder.test_sent'
   | 'owner.suppress'
   | 'owner.write_off'
   | 'owner.unsubscribe'

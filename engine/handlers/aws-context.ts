@@ -30,6 +30,7 @@ import type { Clock, Logger, NonceStore } from '../ports.js';
 import type { EngineDeps } from '../use-cases/engine-deps.js';
 import type { IngestDeps } from '../use-cases/ingest-cart-event.js';
 import type { OwnerActionDeps } from '../use-cases/owner-action.js';
+import type { TestSendDeps } from '../use-cases/send-test-reminder.js';
 import type { UnsubscribeDeps } from '../use-cases/unsubscribe.js';
 import { loadConfig } from './config.js';
 import type { SignedContext } from './signed-request.js';
@@ -41,7 +42,7 @@ export interface WebhookContext extends SignedContext {
 
 /** What the owner-action handler is given: the engine's ports, the owner's secrets and the nonces. */
 export interface OwnerActionContext extends SignedContext {
-  deps: OwnerActionDeps;
+  deps: OwnerActionDeps & TestSendDeps;
   nonces: NonceStore;
 }
 
@@ -173,34 +174,38 @@ export const wakeContext = /* @__PURE__ */ once(async () => ({
   }),
 }));
 
-export const senderContext = /* @__PURE__ */ once(async () => {
-  const cfg = loadConfig([
-    'SES_CONFIGURATION_SET',
-    'BEDROCK_MODEL_ID',
-    'POLISH_TIMEOUT_MS',
-    'POLISH_DURABLE_CACHE',
-  ]);
-  return {
-    // No rules source: each job carries the rules it was decided under (ReminderJob), so the
-    // sender reads no rules and bundles no S3 client.
-    ...core(),
-    mailer: new SesMailer({
-      client: new SESv2Client({}),
-      ...(cfg.SES_CONFIGURATION_SET ? { configurationSetName: cfg.SES_CONFIGURATION_SET } : {}),
-    }),
-    polisher: new BedrockPolisher({
-      client: new BedrockRuntimeClient({}),
-      modelId: cfg.BEDROCK_MODEL_ID,
-      timeoutMs: cfg.POLISH_TIMEOUT_MS,
-      clock: () => clock().now(),
-      // One line per variant and day for all senders: cold starts do not ask Bedrock again.
-      ...(cfg.POLISH_DURABLE_CACHE === 'on'
-        ? { durableCache: new DynamoDbPolishCache({ client: dynamo(), tableName: tables().nonces }) }
-        : {}),
-    }),
-    links: await links(),
-  };
+const senderConfig = /* @__PURE__ */ once(() =>
+  loadConfig(['SES_CONFIGURATION_SET', 'BEDROCK_MODEL_ID', 'POLISH_TIMEOUT_MS', 'POLISH_DURABLE_CACHE']),
+);
+const mailer = /* @__PURE__ */ once(() => {
+  const cfg = senderConfig();
+  return new SesMailer({
+    client: new SESv2Client({}),
+    ...(cfg.SES_CONFIGURATION_SET ? { configurationSetName: cfg.SES_CONFIGURATION_SET } : {}),
+  });
 });
+const polisher = /* @__PURE__ */ once(() => {
+  const cfg = senderConfig();
+  return new BedrockPolisher({
+    client: new BedrockRuntimeClient({}),
+    modelId: cfg.BEDROCK_MODEL_ID,
+    timeoutMs: cfg.POLISH_TIMEOUT_MS,
+    clock: () => clock().now(),
+    // One line per variant and day for all senders: cold starts do not ask Bedrock again.
+    ...(cfg.POLISH_DURABLE_CACHE === 'on'
+      ? { durableCache: new DynamoDbPolishCache({ client: dynamo(), tableName: tables().nonces }) }
+      : {}),
+  });
+});
+
+export const senderContext = /* @__PURE__ */ once(async () => ({
+  // No rules source: each job carries the rules it was decided under (ReminderJob), so the
+  // sender reads no rules and bundles no S3 client.
+  ...core(),
+  mailer: mailer(),
+  polisher: polisher(),
+  links: await links(),
+}));
 
 export const unsubscribeContext = /* @__PURE__ */ once(
   async (): Promise<UnsubscribeContext> => ({
@@ -211,7 +216,8 @@ export const unsubscribeContext = /* @__PURE__ */ once(
 
 export const ownerActionContext = /* @__PURE__ */ once(
   async (): Promise<OwnerActionContext> => ({
-    deps: base(),
+    // The test send composes and sends as the sender does: the same mailer, polisher and links.
+    deps: { ...base(), mailer: mailer(), polisher: polisher(), links: await links() },
     nonces: new DynamoDbNonceStore({ client: dynamo(), tableName: tables().nonces }),
     secrets: [(await secrets()).ownerSecret],
     wallClock: systemClock,

@@ -242,13 +242,19 @@ describe('function grants', () => {
     }
   });
 
-  it('send email from the sender only, and call Bedrock from the sender and the monthly summary', () => {
-    expect(who((p) => p.startsWith('ses:'))).toEqual(['sender']);
-    expect(who((p) => p.startsWith('bedrock:'))).toEqual(['sender', ...(has('summary') ? ['summary'] : [])]);
-    expect(allowed('sender').filter((p) => p.startsWith('ses:'))).toEqual([
-      `ses:SendEmail arn:aws:ses:${TEST_SETTINGS.region}:${TEST_ACCOUNT}:configuration-set/<${configurationSetId()}>`,
-      `ses:SendEmail arn:aws:ses:${TEST_SETTINGS.region}:${TEST_ACCOUNT}:identity/<${identityId()}>`,
+  it("send email from the sender and the owner's test send only, and call Bedrock from those and the monthly summary", () => {
+    expect(who((p) => p.startsWith('ses:'))).toEqual(['sender', 'owner-action']);
+    expect(who((p) => p.startsWith('bedrock:'))).toEqual([
+      'sender',
+      'owner-action',
+      ...(has('summary') ? ['summary'] : []),
     ]);
+    for (const fn of ['sender', 'owner-action']) {
+      expect(allowed(fn).filter((p) => p.startsWith('ses:'))).toEqual([
+        `ses:SendEmail arn:aws:ses:${TEST_SETTINGS.region}:${TEST_ACCOUNT}:configuration-set/<${configurationSetId()}>`,
+        `ses:SendEmail arn:aws:ses:${TEST_SETTINGS.region}:${TEST_ACCOUNT}:identity/<${identityId()}>`,
+      ]);
+    }
   });
 
   it('call the model only through the inference profile', () => {
@@ -366,11 +372,13 @@ describe('function grants', () => {
   it('touch the nonces table from the signed owner requests (PutItem only) and the sender (the polish cache)', () => {
     // And the sender, whose polished lines are cached there (a GetItem and a PutItem per variant-day).
     expect(who((p) => p.includes('NoncesTable'))).toEqual(['sender', 'owner-action', 'sync']);
-    for (const fn of ['owner-action', 'sync']) {
-      expect(allowed(fn).filter((p) => p.includes('NoncesTable'))).toEqual([
-        expect.stringMatching(/^dynamodb:PutItem </),
-      ]);
-    }
+    expect(allowed('sync').filter((p) => p.includes('NoncesTable'))).toEqual([
+      expect.stringMatching(/^dynamodb:PutItem </),
+    ]);
+    // The owner's test send reads and writes the polished lines as the sender does.
+    expect(allowed('owner-action').filter((p) => p.includes('NoncesTable'))).toEqual(
+      allowed('sender').filter((p) => p.includes('NoncesTable')),
+    );
   });
 
   it('give the rules sync exactly the secret, the rules doc, the nonces and its logs', () => {

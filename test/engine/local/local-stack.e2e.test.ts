@@ -315,6 +315,49 @@ describe('local stack, end to end over HTTP', () => {
     ]);
   });
 
+  it('sends the owner a test of reminders 1 and 2 through SES, marked [Test], without touching the cart', async () => {
+    await postEvent(
+      cartUpdatedEvent({
+        eventId: 'evt-e2e-test-send',
+        cartId: 'cart-e2e-test-send',
+        email: 'hedy@example.com',
+        minutesAgo: 5,
+        timezone: zone,
+      }),
+    );
+    const before = await carts.get('cart-e2e-test-send');
+
+    const sent = await postOwner({
+      action: 'test_reminder',
+      cartId: 'cart-e2e-test-send',
+      to: 'owner-test@acme.example',
+      actor: 'owner@acme.example',
+      nonce: randomBytes(16).toString('base64url'),
+    });
+    const emails = await waitFor('the two test reminders', async () => {
+      const found = await emailsTo('owner-test@acme.example');
+      return found.length === 2 ? found : undefined;
+    });
+
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({ status: 'sent', sample: false, to: 'owner-test@acme.example' });
+    expect(emails.map((e) => e.subject).sort()).toEqual([
+      '[Test] Still deciding? Your cart at Acme Outfitters is waiting',
+      '[Test] Your cart at Acme Outfitters is saved',
+    ]);
+    expect(await emailsTo('hedy@example.com')).toEqual([]);
+    // Recorded as a test only: the cart keeps its version and has no reminder; the shopper has no slot.
+    expect(await carts.get('cart-e2e-test-send')).toEqual(before);
+    expect((await contacts.get('hedy@example.com'))?.lastReminder).toBeUndefined();
+    const entries = await audit.byCart('cart-e2e-test-send');
+    expect(
+      entries.filter((e) => e.action.startsWith('reminder.')).map((e) => [e.action, e.detail?.n]),
+    ).toEqual([
+      ['reminder.test_sent', 1],
+      ['reminder.test_sent', 2],
+    ]);
+  });
+
   it('answers 404 with a clear message for an unknown cart, and 401 for the storefront secret', async () => {
     const unknown = await postOwner({
       action: 'suppress',
