@@ -74,6 +74,7 @@ describe('the Apps Script bundle', () => {
       'Suppress selected cart(s)',
       'Unsubscribe selected email(s)',
       'Write off selected cart(s)',
+      'Send me a test reminder',
       'Sync rules now',
       'Set up',
       'Help',
@@ -143,7 +144,7 @@ describe('the Apps Script bundle', () => {
     ]);
     const read = rowsToRulesDoc(fakes.spreadsheet.tab('Rules').cells);
     expect(read.ok).toBe(false);
-    expect(!read.ok && read.errors.map((e) => e.cell)).toEqual(['B14', 'B15', 'B16', 'B18']);
+    expect(!read.ok && read.errors.map((e) => e.cell)).toEqual(['B14', 'B15', 'B16', 'B19']);
     expect(await exampleRules()).toBeDefined();
     expect(fakes.drive.permissions).toHaveLength(1);
   });

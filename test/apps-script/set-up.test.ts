@@ -96,7 +96,7 @@ describe('setUp on a fresh spreadsheet', () => {
     const tab = spreadsheet.tab('Rules');
     const read = rowsToRulesDoc(tab.cells);
     expect(read.ok).toBe(false);
-    expect(!read.ok && read.errors.map((e) => e.cell)).toEqual(['B14', 'B15', 'B16', 'B18']);
+    expect(!read.ok && read.errors.map((e) => e.cell)).toEqual(['B14', 'B15', 'B16', 'B19']);
     const text = JSON.stringify(tab.cells);
     for (const example of [rules.store.name, rules.store.fromEmail, rules.store.address]) {
       expect(text).not.toContain(example);
