@@ -226,6 +226,7 @@ export function systemPrompt(request: PolishRequest): string {
     tone,
     `Write in ${LANGUAGE_NAMES[request.language] ?? 'English'} (language code ${promptField(request.language)}), as a native copywriter would, and keep the line in that language.`,
     'Keep the meaning. Keep every placeholder in curly braces, such as {items}, exactly as written: it is filled in later.',
+    '{items} becomes item names of any kind and grammar ("Wool scarf and 2 more items"): keep it where a list fits, such as after a colon, never after an article.',
     'Do not add prices, discounts, offers, URLs, email addresses or promises (stock, shipping, deadlines).',
     'Reply with the rewritten line only: one or two short sentences, at most 200 characters, no quotes, no markup, no line breaks.',
   ].join('\n');
