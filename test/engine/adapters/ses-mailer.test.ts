@@ -109,6 +109,20 @@ describe('SesMailer', () => {
     expect(mailer.requests).toEqual({ SendEmail: 1 });
   });
 
+  it("sets the store's Reply-To when the email has one, and none otherwise", async () => {
+    // Prepare
+    const mailer = new SesMailer({ client: ses.client });
+
+    // Act
+    await mailer.send({ ...sampleEmail(), replyTo: 'help@acme.example' });
+    await mailer.send(sampleEmail());
+    const [withReply, without] = (await ses.store()) as { replyTo?: string[] }[];
+
+    // Assess
+    expect(withReply?.replyTo).toEqual(['help@acme.example']);
+    expect(without?.replyTo ?? []).toEqual([]);
+  });
+
   it('encodes a non-ASCII store name so mail clients show it as written', async () => {
     // Prepare
     const mailer = new SesMailer({ client: ses.client });
