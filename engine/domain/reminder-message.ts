@@ -235,7 +235,8 @@ export function textColourOn(hex: string): string {
 }
 
 const FONT = 'font-family:Arial,Helvetica,sans-serif;';
-const WRAP = 'overflow-wrap:anywhere;word-break:break-word;';
+// Long words (German compounds, item names) break where the language allows, else anywhere: never sideways.
+const WRAP = 'overflow-wrap:anywhere;word-break:break-word;hyphens:auto;-webkit-hyphens:auto;';
 const PREHEADER_PAD = '&#8199;&#847;&zwnj;&nbsp;'.repeat(30);
 const IMAGE_PX = 64;
 
@@ -314,7 +315,7 @@ ${STYLE}
 <!--[if mso]><table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" align="center"><tr><td><![endif]-->
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="cr-card" style="max-width:600px;width:100%;background-color:#ffffff;border-radius:8px;">
 <tr><td class="cr-muted" style="padding:24px 24px 0;${FONT}${WRAP}font-size:14px;font-weight:bold;letter-spacing:0.5px;color:#6b7280;">${masthead}</td></tr>
-<tr><td class="cr-strong" style="padding:8px 24px 0;${FONT}${WRAP}hyphens:auto;font-size:22px;line-height:30px;font-weight:bold;color:#111827;">${escapeHtml(copy.heading)}</td></tr>
+<tr><td class="cr-strong" style="padding:8px 24px 0;${FONT}${WRAP}font-size:22px;line-height:30px;font-weight:bold;color:#111827;">${escapeHtml(copy.heading)}</td></tr>
 <tr><td class="cr-body" style="padding:16px 24px 0;${FONT}${WRAP}font-size:16px;line-height:24px;color:#374151;">
 <p style="margin:0 0 12px;">${escapeHtml(view.greeting)}</p>
 <p style="margin:0;">${escapeHtml(view.line)}</p>${reply}
