@@ -111,6 +111,17 @@ export interface ReminderJob {
    */
   rules: Rules;
   rulesVersion: string;
+  /**
+   * The owner's "Send me a test reminder": sent to `to`, marked [Test], recorded as a test only (no
+   * claim, no shopper slot, the cart untouched). `sample`: the store's sample cart, not `cartId`'s.
+   */
+  test?: TestDelivery;
+}
+
+export interface TestDelivery {
+  to: string;
+  actor: string;
+  sample: boolean;
 }
 
 export interface ReminderQueue {

@@ -295,18 +295,9 @@ export class EngineStack extends Stack {
     bindScheduler(ownerAction, { role: schedulerRole, delete: true });
     bindRules(ownerAction, stateful.rulesBucket);
     bindSecret(ownerAction, stateful.secret);
-    // "Send me a test reminder" composes and sends exactly as the sender does, to the owner.
-    for (const [name, value] of Object.entries({
-      SES_CONFIGURATION_SET: configurationSet.configurationSetName,
-      BEDROCK_MODEL_ID: config.bedrockModelId,
-      POLISH_TIMEOUT_MS: '1500',
-      UNSUBSCRIBE_BASE_URL: unsubscribeBaseUrl,
-    })) {
-      ownerAction.fn.addEnvironment(name, value);
-    }
-    bindSes(ownerAction, ses);
-    bindBedrock(ownerAction, config.bedrockModelId);
-    bindTable(ownerAction, tables.nonces, 'read');
+    // "Send me a test reminder" queues its two reminders for the sender, which sends them as any.
+    ownerAction.fn.addEnvironment('REMINDER_QUEUE_URL', stateful.reminderQueue.queueUrl);
+    bindQueueSend(ownerAction, stateful.reminderQueue);
 
     bindTable(mailEvents, tables.carts, 'readWrite');
     bindTable(mailEvents, tables.contacts, 'readWrite');

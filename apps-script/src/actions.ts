@@ -194,7 +194,7 @@ export function syncRulesNow(services: AppsScriptServices): SyncResult {
 export type TestSendResult =
   | { kind: 'cancelled' }
   | { kind: 'refused'; message: string }
-  | { kind: 'sent'; to: string; subjects: string[] }
+  | { kind: 'queued'; to: string }
   | { kind: 'failed'; message: string };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -241,10 +241,12 @@ export function sendTestReminder(services: AppsScriptServices): TestSendResult {
   const answer = send(services.urlFetch, request);
   let result: TestSendResult;
   if (answer.ok) {
-    const sent = Array.isArray(answer.body.sent) ? (answer.body.sent as { subject?: unknown }[]) : [];
-    const subjects = sent.map((s) => String(s.subject ?? ''));
-    result = { kind: 'sent', to: String(answer.body.to ?? to), subjects };
-    ui.alert('Test reminders sent', `To ${result.to}:\n${bullets(subjects)}`, ui.ButtonSet.OK);
+    result = { kind: 'queued', to: String(answer.body.to ?? to) };
+    ui.alert(
+      'Test reminders on their way',
+      `Reminders 1 and 2, marked [Test], go to ${result.to} within a minute, through the same mail service as every reminder.`,
+      ui.ButtonSet.OK,
+    );
   } else {
     const message = [answer.message, ...answer.errors.map(describeProblem)].join(' ');
     result = { kind: 'failed', message };
@@ -256,7 +258,7 @@ export function sendTestReminder(services: AppsScriptServices): TestSendResult {
       'test_reminder',
       cartId ?? 'sample cart',
       result.kind,
-      result.kind === 'sent' ? `to ${result.to}` : result.kind === 'failed' ? result.message : '',
+      result.kind === 'queued' ? `to ${result.to}` : result.kind === 'failed' ? result.message : '',
     ],
   ]);
   return result;

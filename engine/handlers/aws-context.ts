@@ -30,7 +30,7 @@ import type { Clock, Logger, NonceStore } from '../ports.js';
 import type { EngineDeps } from '../use-cases/engine-deps.js';
 import type { IngestDeps } from '../use-cases/ingest-cart-event.js';
 import type { OwnerActionDeps } from '../use-cases/owner-action.js';
-import type { TestSendDeps } from '../use-cases/send-test-reminder.js';
+import type { QueueTestDeps } from '../use-cases/queue-test-reminders.js';
 import type { UnsubscribeDeps } from '../use-cases/unsubscribe.js';
 import { loadConfig } from './config.js';
 import type { SignedContext } from './signed-request.js';
@@ -42,7 +42,7 @@ export interface WebhookContext extends SignedContext {
 
 /** What the owner-action handler is given: the engine's ports, the owner's secrets and the nonces. */
 export interface OwnerActionContext extends SignedContext {
-  deps: OwnerActionDeps & TestSendDeps;
+  deps: OwnerActionDeps & QueueTestDeps;
   nonces: NonceStore;
 }
 
@@ -166,13 +166,15 @@ export const webhookContext = /* @__PURE__ */ once(
   }),
 );
 
-export const wakeContext = /* @__PURE__ */ once(async () => ({
-  ...base(),
-  queue: new SqsReminderQueue({
-    client: new SQSClient({}),
-    queueUrl: loadConfig(['REMINDER_QUEUE_URL']).REMINDER_QUEUE_URL,
-  }),
-}));
+const reminderQueue = /* @__PURE__ */ once(
+  () =>
+    new SqsReminderQueue({
+      client: new SQSClient({}),
+      queueUrl: loadConfig(['REMINDER_QUEUE_URL']).REMINDER_QUEUE_URL,
+    }),
+);
+
+export const wakeContext = /* @__PURE__ */ once(async () => ({ ...base(), queue: reminderQueue() }));
 
 const senderConfig = /* @__PURE__ */ once(() =>
   loadConfig(['SES_CONFIGURATION_SET', 'BEDROCK_MODEL_ID', 'POLISH_TIMEOUT_MS', 'POLISH_DURABLE_CACHE']),
@@ -216,8 +218,8 @@ export const unsubscribeContext = /* @__PURE__ */ once(
 
 export const ownerActionContext = /* @__PURE__ */ once(
   async (): Promise<OwnerActionContext> => ({
-    // The test send composes and sends as the sender does: the same mailer, polisher and links.
-    deps: { ...base(), mailer: mailer(), polisher: polisher(), links: await links() },
+    // The test send queues its reminders for the sender, which sends them as it sends any.
+    deps: { ...base(), queue: reminderQueue() },
     nonces: new DynamoDbNonceStore({ client: dynamo(), tableName: tables().nonces }),
     secrets: [(await secrets()).ownerSecret],
     wallClock: systemClock,

@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/field-errors.js';
 import { checkOneTarget, ownerActionFields, testReminderFields } from '../domain/owner-action.js';
 import { ownerAction } from '../use-cases/owner-action.js';
-import { sendTestReminders } from '../use-cases/send-test-reminder.js';
+import { queueTestReminders } from '../use-cases/queue-test-reminders.js';
 import { type OwnerActionContext, ownerActionContext } from './aws-context.js';
 import { json } from './function-url.js';
 import { claimNonce, type Refuse, readSignedJson } from './signed-request.js';
@@ -59,7 +59,10 @@ export async function handleOwnerAction(
   }
 }
 
-/** "Send me a test reminder": 200 with what was sent, 400 field errors, 404 unknown cart, 409 replay. */
+/**
+ * "Send me a test reminder": queues reminders 1 and 2 for the sender (which sends them through SES),
+ * 200 with what was queued, 400 field errors, 404 unknown cart, 409 replay.
+ */
 async function testReminder(
   ctx: OwnerActionContext,
   body: unknown,
@@ -77,8 +80,8 @@ async function testReminder(
   }
   const { cartId, to, actor } = request.data;
   try {
-    const outcome = await sendTestReminders(ctx.deps, { cartId, to, actor });
-    return json(200, { status: 'sent', ...outcome });
+    const outcome = await queueTestReminders(ctx.deps, { cartId, to, actor });
+    return json(200, { status: 'queued', ...outcome });
   } catch (error) {
     if (error instanceof NotFoundError) return refuse(404, 'not_found', error.message);
     if (error instanceof ValidationError)

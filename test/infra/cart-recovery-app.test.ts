@@ -67,8 +67,6 @@ describe('cdk-nag AWS Solutions checks', () => {
         'AwsSolutions-SQS3 CartRecoveryStateful/MailEventsDlq/Resource',
         'AwsSolutions-SMG4 CartRecoveryStateful/EngineSecret/Resource',
         'AwsSolutions-IAM5[bedrock] CartRecoveryEngine/Sender/Role/DefaultPolicy/Resource',
-        // The owner's test send polishes its line as the sender does.
-        'AwsSolutions-IAM5[bedrock] CartRecoveryEngine/OwnerAction/Role/DefaultPolicy/Resource',
         'AwsSolutions-IAM5[bedrock] CartRecoveryEngine/Google/Summary/Role/DefaultPolicy/Resource',
         'AwsSolutions-IAM5[scheduler] CartRecoveryEngine/Google/Nightly/Role/DefaultPolicy/Resource',
         ...['Webhook', 'Wake', 'Sender', 'Unsubscribe', 'OwnerAction', 'MailEvents', 'Sweep'].map(

@@ -55,14 +55,8 @@ const EXTRA_SETTINGS: Record<(typeof HANDLERS)[number], string[]> = {
     'UNSUBSCRIBE_BASE_URL',
   ],
   unsubscribe: ['SECRET_ID'],
-  // The test send composes and sends as the sender does.
-  'owner-action': [
-    'SECRET_ID',
-    'SES_CONFIGURATION_SET',
-    'BEDROCK_MODEL_ID',
-    'POLISH_TIMEOUT_MS',
-    'UNSUBSCRIBE_BASE_URL',
-  ],
+  // The test send queues its reminders for the sender.
+  'owner-action': ['SECRET_ID', 'REMINDER_QUEUE_URL'],
   'mail-events': [],
 };
 /** The Google functions load their own settings (sheets-sync/sync-context.ts), not the engine's base. */

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type MemoryEngine, memoryEngine } from '#engine/adapters/memory/memory-engine.js';
 import type { OwnerActionContext } from '#engine/handlers/aws-context.js';
 import { handleOwnerAction } from '#engine/handlers/owner-action.handler.js';
+import { sendJob } from '#engine/handlers/sender.handler.js';
 import type { NonceStore } from '#engine/ports.js';
 import { ingestCartEvent } from '#engine/use-cases/ingest-cart-event.js';
 import ownerPost from '#test/events/function-url/owner-post.json' with { type: 'json' };
@@ -306,6 +307,10 @@ describe('handleOwnerAction', () => {
 
   describe('test_reminder', () => {
     const testSent = () => engine.audit.entries.filter((e) => e.action === 'reminder.test_sent');
+    /** The sender, taking the queued jobs as the SQS consumer does. */
+    const deliverQueued = async () => {
+      for (let job = engine.queue.take(); job; job = engine.queue.take()) await sendJob(engine.deps, job);
+    };
 
     it('sends reminders 1 and 2 of a cart to the owner, marked [Test], and changes nothing else', async () => {
       // Prepare
@@ -321,15 +326,19 @@ describe('handleOwnerAction', () => {
           nonce: freshNonce(),
         }),
       );
+      const queued = engine.queue.size;
+      await deliverQueued();
 
       // Assess
       expect(result.status).toBe(200);
       expect(result.json).toMatchObject({
-        status: 'sent',
+        status: 'queued',
         to: 'owner@acme.example',
         cartId: 'cart-1001',
         sample: false,
+        queued: [1, 2],
       });
+      expect(queued).toBe(2);
       expect(engine.mailer.sent.map((e) => [e.to, e.subject, e.tags.test])).toEqual([
         ['owner@acme.example', '[Test] Your cart at Acme Outfitters is saved', 'true'],
         ['owner@acme.example', '[Test] Still deciding? Your cart at Acme Outfitters is waiting', 'true'],
@@ -348,6 +357,7 @@ describe('handleOwnerAction', () => {
     it('sends a sample cart to the store’s own address when no cart or address is named', async () => {
       // Act
       const result = answer(await act({ action: 'test_reminder', nonce: freshNonce() }));
+      await deliverQueued();
 
       // Assess
       expect(result.status).toBe(200);
@@ -365,6 +375,7 @@ describe('handleOwnerAction', () => {
       const unknown = answer(await act({ action: 'test_reminder', cartId: 'cart-nope', nonce }));
       const replay = answer(await act({ action: 'test_reminder', cartId: 'cart-nope', nonce }));
       const bad = answer(await act({ action: 'test_reminder', to: 'not an address', nonce: freshNonce() }));
+      await deliverQueued();
 
       // Assess
       expect(unknown.status).toBe(404);
@@ -372,6 +383,7 @@ describe('handleOwnerAction', () => {
       expect(bad.status).toBe(400);
       expect(bad.json).toMatchObject({ errors: [{ path: 'to', message: 'email must be an email address' }] });
       expect(engine.mailer.sent).toEqual([]);
+      expect(engine.queue.enqueued).toBe(0);
     });
   });
 });

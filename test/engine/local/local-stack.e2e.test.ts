@@ -340,7 +340,7 @@ describe('local stack, end to end over HTTP', () => {
     });
 
     expect(sent.status).toBe(200);
-    expect(sent.body).toMatchObject({ status: 'sent', sample: false, to: 'owner-test@acme.example' });
+    expect(sent.body).toMatchObject({ status: 'queued', sample: false, to: 'owner-test@acme.example' });
     expect(emails.map((e) => e.subject).sort()).toEqual([
       '[Test] Still deciding? Your cart at Acme Outfitters is waiting',
       '[Test] Your cart at Acme Outfitters is saved',
@@ -349,10 +349,13 @@ describe('local stack, end to end over HTTP', () => {
     // Recorded as a test only: the cart keeps its version and has no reminder; the shopper has no slot.
     expect(await carts.get('cart-e2e-test-send')).toEqual(before);
     expect((await contacts.get('hedy@example.com'))?.lastReminder).toBeUndefined();
-    const entries = await audit.byCart('cart-e2e-test-send');
-    expect(
-      entries.filter((e) => e.action.startsWith('reminder.')).map((e) => [e.action, e.detail?.n]),
-    ).toEqual([
+    const entries = await waitFor('the two test sends audited', async () => {
+      const found = (await audit.byCart('cart-e2e-test-send')).filter((e) =>
+        e.action.startsWith('reminder.'),
+      );
+      return found.length === 2 ? found : undefined;
+    });
+    expect(entries.map((e) => [e.action, e.detail?.n]).sort()).toEqual([
       ['reminder.test_sent', 1],
       ['reminder.test_sent', 2],
     ]);
