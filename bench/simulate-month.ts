@@ -8,8 +8,8 @@
  *
  *   tsx bench/simulate-month.ts [carts] [shards] [workers]
  *
- * Defaults: one shard per 50,000 carts (at least one per worker), one worker per core. The optional
- * SHARD_HEAP_MB sets each worker's old-generation ceiling, for experiments.
+ * Defaults: one shard per 20,000 carts (at least one per worker), one worker per core. The optional
+ * SHARD_HEAP_MB and SHARD_YOUNG_MB set each worker's old- and young-generation sizes, for experiments.
  */
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -18,7 +18,8 @@ import { parseRulesYaml } from '../engine/domain/rules-yaml.js';
 import { generateScenario } from '../engine/simulation/generate-scenario.js';
 import { runSimulation, type SimulationSummary } from '../engine/simulation/run-simulation.js';
 
-const CARTS_PER_SHARD = 50_000;
+const CARTS_PER_SHARD = 20_000;
+const youngMb = process.env.SHARD_YOUNG_MB ? Number(process.env.SHARD_YOUNG_MB) : undefined;
 
 type Shard = { index: number; count: number };
 
@@ -60,7 +61,10 @@ if (!isMainThread) {
         const worker = new Worker(boot, {
           eval: true,
           workerData: { carts },
-          ...(heapMb ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
+          resourceLimits: {
+            ...(youngMb ? { maxYoungGenerationSizeMb: youngMb } : {}),
+            ...(heapMb ? { maxOldGenerationSizeMb: heapMb } : {}),
+          },
         });
         const handOut = () => worker.postMessage(next < shards ? { index: next++, count: shards } : null);
         worker.on('message', (summary: SimulationSummary) => {

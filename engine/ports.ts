@@ -212,3 +212,24 @@ export interface NonceStore {
   /** True the first time a nonce is seen; false for a replay. */
   claim(nonce: string, expiresAt: Date): Promise<boolean>;
 }
+
+/** One line of a Stripe Checkout Session, as a reminder needs it; amounts in the currency's minor units. */
+export interface CheckoutLineItem {
+  id: string;
+  /** The product's name, as Stripe shows it on the receipt. */
+  description: string;
+  quantity: number;
+  /** The unit price, when the line has one price; else `amountSubtotal` / `quantity`. */
+  unitAmount: number | null;
+  amountSubtotal: number;
+  /** The product's id, our SKU for the line. */
+  productId: string | null;
+}
+
+/** Reads the lines of a Stripe Checkout Session (webhooks carry none). */
+export interface CheckoutLineItems {
+  /**
+   * @throws StripeApiError (engine/adapters/stripe-line-items.ts) when Stripe refuses or is unavailable.
+   */
+  list(sessionId: string): Promise<CheckoutLineItem[]>;
+}

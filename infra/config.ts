@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_RETENTION, RETENTION_LIMITS } from '#engine/domain/retention.js';
+import { isAtDomain } from '#engine/domain/sender-address.js';
 
 /** The context key that holds every setting. */
 export const CONTEXT_KEY = 'cartRecovery';
@@ -134,8 +135,7 @@ const configSchema = z
       .default(DEFAULT_STORE_TIMEZONE),
   })
   .superRefine((config, ctx) => {
-    const domain = config.fromEmail.split('@')[1]?.toLowerCase() ?? '';
-    if (domain !== config.storeDomain && !domain.endsWith(`.${config.storeDomain}`)) {
+    if (!isAtDomain(config.fromEmail, config.storeDomain)) {
       ctx.addIssue({
         code: 'custom',
         path: ['fromEmail'],

@@ -337,6 +337,18 @@ export class EngineStack extends Stack {
       value: webhookUrl.url,
       description: 'Storefront webhook: POST signed cart events here',
     });
+    new CfnOutput(this, 'StoreWebhookUrls', {
+      value: Fn.join('', [
+        ...['shopify', 'woocommerce', 'stripe'].flatMap((platform, i) => [
+          i === 0 ? '' : ' ',
+          `${platform}=`,
+          webhookUrl.url,
+          `webhook/${platform}`,
+        ]),
+      ]),
+      description:
+        "Each store platform's own webhooks, verified with its secret (README: Connect your store)",
+    });
     new CfnOutput(this, 'UnsubscribeBaseUrl', {
       value: unsubscribeBaseUrl,
       description: 'One-click unsubscribe links: <this>/<token>',

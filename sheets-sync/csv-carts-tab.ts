@@ -9,7 +9,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { ExportCell } from './export-rows.js';
+import { type ExportCell, isMoneyCell } from './export-rows.js';
 import type { ImportCell } from './import-rows.js';
 import type { CartsTab } from './nightly-export.js';
 
@@ -36,7 +36,9 @@ export class CsvCartsTab implements CartsTab {
   }
 
   async writeExport(night: string, rows: ExportCell[][]): Promise<void> {
-    await writeAtomically(this.exportPath(night), toCsv(rows.map((row) => row.map(inertCell))));
+    // An amount is written as its decimal text ("189.50"): a spreadsheet reads it as a number.
+    const cells = rows.map((row) => row.map((cell) => (isMoneyCell(cell) ? cell.amount : inertCell(cell))));
+    await writeAtomically(this.exportPath(night), toCsv(cells));
   }
 
   async readImport(): Promise<ImportCell[][]> {

@@ -3,10 +3,17 @@
  * zone. No I/O, no clock: the carts, the night, the rules and their version come in.
  *
  * The Apps Script menu finds the "Cart ID" and "Email" columns by header, so the headers are fixed.
+ *
+ * Money is a number the owner can sum, with its currency in a column of its own (`189.50` beside
+ * `EUR`): a cell such as "EUR 189.50" reads well but is text to a spreadsheet, and SUM skips it. The
+ * amount keeps its currency's decimals (`64.00` USD, `1200` JPY), as a {@link MoneyCell} that each
+ * tab writer renders: the CSV as that text, Google Sheets as a number with that many decimals shown.
+ * Times are ISO 8601 with the store's offset (`2026-06-10T10:00-04:00`), so no reader has to guess
+ * the zone.
  */
 import { DateTime } from 'luxon';
 import type { Cart } from '#engine/domain/cart.js';
-import type { CartItem } from '#engine/domain/cart-event.js';
+import { type CartItem, minorUnitDigits } from '#engine/domain/cart-event.js';
 import type { Rules } from '#engine/domain/rules.js';
 import { tierFor } from '#engine/domain/tiers.js';
 import { formatLocal } from '#engine/domain/time-zone.js';
@@ -21,6 +28,7 @@ export const EXPORT_HEADERS = [
   'Email',
   'Items',
   'Total',
+  'Currency',
   'Tier',
   'Status',
   'Reminders sent',
@@ -29,8 +37,48 @@ export const EXPORT_HEADERS = [
   'Rules version',
 ] as const;
 
+/**
+ * An amount with its currency's decimals: `amount` is the decimal text (`"189.50"`, `"1200"`), never
+ * a float, and `decimals` how many digits follow the point (2 for EUR, 0 for JPY).
+ */
+export interface MoneyCell {
+  amount: string;
+  decimals: number;
+}
+
 /** A cell as the export writes it (written RAW: text is never read as a formula). */
-export type ExportCell = string | number;
+export type ExportCell = string | number | MoneyCell;
+
+/**
+ * A decimal amount with exactly `currency`'s decimals, padded with zeros (the engine never accepts
+ * more decimals than the currency has). An unknown currency gets 2.
+ * @example moneyCell('189.5', 'EUR') // { amount: '189.50', decimals: 2 }
+ * @example moneyCell('1200', 'JPY') // { amount: '1200', decimals: 0 }
+ */
+export function moneyCell(amount: string, currency: string): MoneyCell {
+  const decimals = minorUnitDigits(currency) ?? 2;
+  const [whole = '0', fraction = ''] = amount.split('.');
+  if (fraction.length > decimals) return { amount, decimals: fraction.length };
+  return { amount: decimals === 0 ? whole : `${whole}.${fraction.padEnd(decimals, '0')}`, decimals };
+}
+
+/** Whether a cell is an amount (a {@link MoneyCell}) rather than plain text or a number. */
+export function isMoneyCell(cell: ExportCell): cell is MoneyCell {
+  return typeof cell === 'object';
+}
+
+/**
+ * An instant as ISO 8601 in `zone`, to the minute, with the zone's offset at that instant.
+ * @example isoLocal(Date.parse('2026-06-10T14:00:00Z'), 'America/New_York') // '2026-06-10T10:00-04:00'
+ */
+export function isoLocal(at: number, zone: string): string {
+  // To the minute, as the owner reads times (seconds would only clutter the sheet).
+  return (
+    DateTime.fromMillis(at, { zone })
+      .startOf('minute')
+      .toISO({ suppressSeconds: true, suppressMilliseconds: true }) ?? ''
+  );
+}
 
 export interface ExportContext {
   rules: Rules;
@@ -99,10 +147,10 @@ export function formatItems(items: readonly Pick<CartItem, 'title' | 'quantity' 
     .join('; ');
 }
 
-/** One cart as one export row, in `EXPORT_HEADERS` order; times are store-local `YYYY-MM-DD HH:mm`. */
+/** One cart as one export row, in `EXPORT_HEADERS` order; times are ISO 8601 with the store's offset. */
 export function cartToRow(cart: Cart, context: ExportContext): ExportCell[] {
   const zone = context.rules.store.timezone;
-  const local = (iso: string) => formatLocal(Date.parse(iso), zone);
+  const local = (iso: string) => isoLocal(Date.parse(iso), zone);
   const sent = cart.reminders.filter((r) => r.state === 'sent');
   const snapshot = cart.snapshot;
   const lastVersion = [...cart.reminders].reverse().find((r) => r.rulesVersion)?.rulesVersion;
@@ -111,8 +159,8 @@ export function cartToRow(cart: Cart, context: ExportContext): ExportCell[] {
     local(activityOf(cart)),
     snapshot?.email ?? cart.emailKey ?? '',
     snapshot ? formatItems(snapshot.items) : '',
-    // A number, so the owner can sum the column; the currency is the store's (rules.store.currency).
-    snapshot ? Number(snapshot.total) : '',
+    snapshot ? moneyCell(snapshot.total, snapshot.currency) : '',
+    snapshot?.currency ?? '',
     snapshot ? tierFor(context.rules, snapshot.total).name : '',
     cart.status,
     sent.length,

@@ -10,9 +10,11 @@
  * behind. A new tab has Google's default grid (1000 rows, 26 columns) and a write past it is
  * refused, so the grid is grown first (appendDimension) for a night of more than 999 carts. Values
  * are written RAW: a cart title starting with "=" stays text, a cart id "00123" stays "00123".
+ * An amount is written as a number (so the owner can sum it) and shown with its currency's decimals
+ * by a number format set in the same pass (one batchUpdate for the whole tab).
  */
 import type { sheets_v4 } from '@googleapis/sheets';
-import { EXPORT_TAB, type ExportCell } from './export-rows.js';
+import { EXPORT_TAB, type ExportCell, isMoneyCell } from './export-rows.js';
 import {
   type FoundTab,
   findTab,
@@ -68,7 +70,7 @@ export class GoogleCartsTab extends GoogleAdapter<CartsTabOperation> implements 
     await this.#growGrid(tab, height, width);
     // Blank cells over the old extent clear it in the same request (no values.clear round trip).
     const values = Array.from({ length: height }, (_, i) => {
-      const row: ExportCell[] = [...(rows[i] ?? [])];
+      const row = (rows[i] ?? []).map((cell) => (isMoneyCell(cell) ? Number(cell.amount) : cell));
       while (row.length < width) row.push('');
       return row;
     });
@@ -80,6 +82,7 @@ export class GoogleCartsTab extends GoogleAdapter<CartsTabOperation> implements 
         requestBody: { majorDimension: 'ROWS', values },
       }),
     );
+    await this.#formatAmounts(tab, rows, height);
     this.log?.info('export tab written', {
       night,
       rows: rows.length,
@@ -167,6 +170,36 @@ export class GoogleCartsTab extends GoogleAdapter<CartsTabOperation> implements 
       }),
     );
     return { sheetId, title: this.#exportTab, rowCount, columnCount };
+  }
+
+  /**
+   * Shows each amount with its currency's decimals (`0.00`, `0` for JPY): one `updateCells` per
+   * column holding amounts, over every row written, so a format left by an earlier night is replaced.
+   */
+  async #formatAmounts(tab: FoundTab, rows: readonly ExportCell[][], height: number): Promise<void> {
+    const columns = new Set(rows.flatMap((row) => row.flatMap((cell, c) => (isMoneyCell(cell) ? [c] : []))));
+    if (columns.size === 0) return;
+    const requests: sheets_v4.Schema$Request[] = [...columns].map((c) => ({
+      updateCells: {
+        range: {
+          sheetId: tab.sheetId,
+          startRowIndex: 0,
+          endRowIndex: height,
+          startColumnIndex: c,
+          endColumnIndex: c + 1,
+        },
+        fields: 'userEnteredFormat.numberFormat',
+        rows: Array.from({ length: height }, (_, r) => {
+          const cell = rows[r]?.[c];
+          if (cell === undefined || !isMoneyCell(cell)) return { values: [{}] };
+          const pattern = cell.decimals === 0 ? '0' : `0.${'0'.repeat(cell.decimals)}`;
+          return { values: [{ userEnteredFormat: { numberFormat: { type: 'NUMBER', pattern } } }] };
+        }),
+      },
+    }));
+    await this.call('spreadsheets.batchUpdate', () =>
+      this.#api.spreadsheets.batchUpdate({ spreadsheetId: this.#spreadsheetId, requestBody: { requests } }),
+    );
   }
 
   /** Grows the tab's grid to hold `height` rows and `width` columns (a write past it is refused). */

@@ -7,17 +7,19 @@
  * - `<dataDir>/export/carts-YYYY-MM-DD.csv`: the night's carts; `<dataDir>/import.csv`: rows to import.
  * - `<dataDir>/summary/YYYY-MM.html` and `YYYY-MM-chart.csv`: the monthly summary and its chart series.
  *
- * They run at the store's local midnight (the summary only on the 1st), or now on
- * `POST /local/nightly[?night=YYYY-MM-DD]` and `POST /local/summary[?month=YYYY-MM]`.
+ * They run at the store's local midnight (the night just ended; on the 1st also last month's summary),
+ * or now on `POST /local/nightly[?night=YYYY-MM-DD]` and `POST /local/summary[?month=YYYY-MM]`. Run
+ * by hand they default to what a developer trying the stack has just made: today so far and this
+ * month so far, in the store's zone (the night just ended and last month are usually empty).
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { ValidationError } from '#engine/domain/errors.js';
-import { nextLocalTime } from '#engine/domain/time-zone.js';
+import { formatLocal, nextLocalTime } from '#engine/domain/time-zone.js';
 import type { Logger } from '#engine/ports.js';
 import { CsvCartsTab, toCsv } from './csv-carts-tab.js';
-import { handleNightly } from './nightly.handler.js';
+import { handleNightly, nightJustEnded } from './nightly.handler.js';
 import { NightlyInputError, type NightlyResult } from './nightly-export.js';
 import { summaryHtml } from './summary/google-summary-doc.js';
 import { type DayPoint, previousMonth } from './summary/monthly-figures.js';
@@ -60,21 +62,35 @@ export class FileSummaryDocument implements SummaryDocument {
   }
 }
 
+/** The store-local date `now` falls on (YYYY-MM-DD): the night a run by hand exports so far. */
+export function localToday(now: number, zone: string): string {
+  return formatLocal(now, zone).slice(0, 10);
+}
+
+/** The store-local month `now` falls in (YYYY-MM): the month a summary by hand reports so far. */
+export function localMonth(now: number, zone: string): string {
+  return formatLocal(now, zone).slice(0, 7);
+}
+
 /**
- * Runs the nightly export/import now, for the night given or the store-local night that just ended.
- * @example await runLocalNightly(stack) // writes .data/export/carts-<yesterday>.csv
+ * Runs the nightly export/import now, for the night given or else today so far in the store's zone.
+ * @example await runLocalNightly(stack) // writes .data/export/carts-<today>.csv
  */
 export async function runLocalNightly(
   stack: LocalJobsStack,
   input: { night?: string } = {},
 ): Promise<NightlyResult & { exportPath: string; importPath: string }> {
   const tab = new CsvCartsTab({ dir: stack.dataDir });
-  const result = await handleNightly({ deps: { ...nightlyPorts(), tab } }, input);
+  const ports = nightlyPorts();
+  const night =
+    input.night ??
+    localToday(ports.clock.now().getTime(), (await ports.rules.current()).rules.store.timezone);
+  const result = await handleNightly({ deps: { ...ports, tab } }, { night });
   return { ...result, exportPath: tab.exportPath(result.night), importPath: tab.importPath };
 }
 
 /**
- * Writes the monthly summary now, for the month given or last month in the store's zone.
+ * Writes the monthly summary now, for the month given or else this month so far in the store's zone.
  * @example await runLocalSummary(stack, { month: '2026-10' }) // writes .data/summary/2026-10.html
  */
 export async function runLocalSummary(
@@ -83,7 +99,7 @@ export async function runLocalSummary(
 ): Promise<SummaryResult & { htmlPath: string }> {
   const { deps, clock } = summaryPorts();
   const month =
-    input.month ?? previousMonth(clock.now().getTime(), (await deps.rules.current()).rules.store.timezone);
+    input.month ?? localMonth(clock.now().getTime(), (await deps.rules.current()).rules.store.timezone);
   const document = new FileSummaryDocument({ dir: stack.dataDir, month });
   // The handler validates the month the caller gave before anything is written.
   const result = await handleSummary({ deps: { ...deps, document }, clock }, { month });
@@ -96,8 +112,8 @@ export function localOwnerJobsBanner(url: string, dataDir: string): string {
   Import rows    ${join(dataDir, 'import.csv')}
   Summary        ${join(dataDir, 'summary', 'YYYY-MM.html')} (on the 1st)
 
-Run the nightly export now:  curl -X POST ${url}/local/nightly
-Write last month's summary:  curl -X POST ${url}/local/summary`;
+Export today's carts so far:  curl -X POST ${url}/local/nightly   (another day: ?night=YYYY-MM-DD)
+Summary of this month so far: curl -X POST ${url}/local/summary   (another month: ?month=YYYY-MM)`;
 }
 
 export interface LocalOwnerJobs {
@@ -121,11 +137,12 @@ export function startLocalOwnerJobs(stack: LocalJobsStack, log: Logger): LocalOw
   };
   const midnight = async () => {
     try {
-      const nightly = await runLocalNightly(stack);
-      log.info('local nightly export written', { night: nightly.night, exported: nightly.exported });
+      // As in production: the night that just ended, and on the 1st the month that just ended.
       const zone = (await nightlyPorts().rules.current()).rules.store.timezone;
+      const nightly = await runLocalNightly(stack, { night: nightJustEnded(Date.now(), zone) });
+      log.info('local nightly export written', { night: nightly.night, exported: nightly.exported });
       if (previousMonth(Date.now(), zone) !== previousMonth(Date.now() - 86_400_000, zone)) {
-        const summary = await runLocalSummary(stack);
+        const summary = await runLocalSummary(stack, { month: previousMonth(Date.now(), zone) });
         log.info('local monthly summary written', { month: summary.month });
       }
     } catch (error) {

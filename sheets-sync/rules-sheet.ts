@@ -21,6 +21,8 @@ import { CATALOGUES } from '#engine/domain/copy/language.js';
 import { RulesValidationError } from '#engine/domain/errors.js';
 import { formatPath } from '#engine/domain/field-errors.js';
 import { OWN_WORDS_LIMITS, parseRules, type Rules, rulesSchema, tierSchema } from '#engine/domain/rules.js';
+import { type SenderIdentity, senderProblem } from '#engine/domain/sender-address.js';
+import { tierOrderWarnings } from '#engine/domain/tiers.js';
 
 /** One cell as the Sheets API returns it (UNFORMATTED_VALUE): empty cells are absent or ''. */
 export type CellValue = string | number | boolean | null | undefined;
@@ -35,8 +37,17 @@ export interface CellError {
 }
 
 export type RowsToRulesResult =
-  | { ok: true; doc: Record<string, unknown>; rules: Rules }
+  /** `warnings`: valid, but probably not meant (tiers whose names and totals disagree in order). */
+  | { ok: true; doc: Record<string, unknown>; rules: Rules; warnings: CellError[] }
   | { ok: false; errors: CellError[] };
+
+export interface RowsToRulesOptions {
+  /**
+   * The deployment's SES domain and sender address: a sender address it cannot send from is
+   * refused at its cell (every send would fail into the dead-letter queue).
+   */
+  sender?: SenderIdentity;
+}
 
 /** A data-validation rule for a range of the tab, as data; the Sheets adapter turns it into a request. */
 export type ValidationSpec =
@@ -473,7 +484,7 @@ function toClockTime(value: unknown): unknown {
  * const result = rowsToRulesDoc(values);
  * if (!result.ok) result.errors.map(formatCellError) // ['C3: first reminder after must be ...']
  */
-export function rowsToRulesDoc(values: SheetRows): RowsToRulesResult {
+export function rowsToRulesDoc(values: SheetRows, options: RowsToRulesOptions = {}): RowsToRulesResult {
   const errors: CellError[] = [];
   /** Doc path (as formatPath renders it) → the cell it was read from. */
   const cells = new Map<string, string>();
@@ -569,8 +580,19 @@ export function rowsToRulesDoc(values: SheetRows): RowsToRulesResult {
       errors.push(toCellError(fieldError, cells, labels));
     }
   }
+  const sender = rules && options.sender ? senderProblem(rules.store.fromEmail, options.sender) : undefined;
+  if (sender) errors.push(toCellError({ path: 'store.fromEmail', message: sender }, cells, labels));
   if (errors.length > 0 || !rules) return { ok: false, errors: sortByCell(errors) };
-  return { ok: true, doc, rules };
+  // A tier's cell is found by its name, in the order the tab lists them (names are unique).
+  const tierIndex = new Map(tiers.map((tier, i) => [String(tier.name ?? '').trim(), i]));
+  const warnings = tierOrderWarnings(rules.tiers).map((w) =>
+    toCellError(
+      { path: `tiers[${tierIndex.get(w.tier) ?? 0}].name`, message: `tier "${w.tier}" ${w.message}` },
+      cells,
+      labels,
+    ),
+  );
+  return { ok: true, doc, rules, warnings };
 }
 
 /**

@@ -103,6 +103,10 @@ const sheetsConfigSchema = z
     GOOGLE_SHEETS_ROOT_URL: z.url().optional(),
     /** Only for the local stack: where a local OAuth token endpoint listens. */
     GOOGLE_TOKEN_URL: z.url().optional(),
+    /** The domain verified in SES (cdk.json storeDomain): the Rules tab's sender must be at it. */
+    SES_DOMAIN: z.string().trim().min(1).optional(),
+    /** The one address the sender may send as (cdk.json fromEmail), when the deployment pins it. */
+    SENDER_EMAIL: z.email().optional(),
     /** The zone the nightly and monthly schedules run in (cdk.json storeTimezone), when set. */
     STORE_TIMEZONE: z
       .string()
@@ -317,6 +321,14 @@ export const syncContext = once(async (): Promise<SyncContext> => {
       clock: systemClock,
       log: log(),
       ...(sheetsConfig.STORE_TIMEZONE ? { scheduleZone: sheetsConfig.STORE_TIMEZONE } : {}),
+      ...(sheetsConfig.SES_DOMAIN
+        ? {
+            sender: {
+              domain: sheetsConfig.SES_DOMAIN,
+              ...(sheetsConfig.SENDER_EMAIL ? { address: sheetsConfig.SENDER_EMAIL } : {}),
+            },
+          }
+        : {}),
     },
     nonces: new DynamoDbNonceStore({ client: dynamo(), tableName: tables().nonces }),
     secrets: [(await secrets()).ownerSecret],

@@ -11,6 +11,7 @@ import {
   parseRulesJson,
   rulesJson,
 } from '#engine/adapters/s3-rules-source.js';
+import type { SenderIdentity } from '#engine/domain/sender-address.js';
 import type { Clock, Logger } from '#engine/ports.js';
 import { GoogleApiError } from './google-api-error.js';
 import { type CellError, formatCellError, rowsToRulesDoc, rulesYaml, type SheetRows } from './rules-sheet.js';
@@ -47,10 +48,15 @@ export interface SyncRulesDeps {
    * when known: a rules time zone that differs from it gets a note in the status cell.
    */
   scheduleZone?: string;
+  /**
+   * The deployment's SES domain and sender address (cdk.json `storeDomain`, `fromEmail`), when
+   * known: a sender address in the tab that the engine cannot send from is refused at its cell.
+   */
+  sender?: SenderIdentity;
 }
 
 export type SyncOutcome =
-  | { status: 'updated' | 'unchanged'; version: string; since: string }
+  | { status: 'updated' | 'unchanged'; version: string; since: string; warnings: CellError[] }
   | { status: 'rejected'; errors: CellError[]; keptVersion: string | undefined };
 
 /** More errors than this are counted, not listed, in the status cell. */
@@ -60,12 +66,14 @@ const MAX_LISTED_ERRORS = 25;
  * Makes the Rules tab the rules in force, when it is valid.
  *
  * 1. Read the Rules tab.
- * 2. Map it to a rules doc; the engine's schema validates it.
+ * 2. Map it to a rules doc; the engine's schema validates it, and the sender address must be one
+ *    the deployment can send from (its SES domain and pinned address, when known).
  * 3. On errors, list them (cell by cell) in the status cell and stop: the rules in S3 stay.
  * 4. Render the rules as YAML and as JSON and compare them with the two objects in S3.
  * 5. Publish both (`publishRules`: YAML, then JSON) only when either differs.
  * 6. Write "Rules version <v> in force since <time>" in the status cell, <v> being the version of
- *    the JSON object, the one the engine reads and its audit log names.
+ *    the JSON object, the one the engine reads and its audit log names, and a warning line for
+ *    each tier whose name and total disagree in order (valid rules, probably not meant).
  *
  * The status cell is written only when its text changes: a sync every 15 minutes that finds
  * nothing new leaves the spreadsheet's version history alone.
@@ -77,7 +85,7 @@ export async function syncRules(deps: SyncRulesDeps): Promise<SyncOutcome> {
   const writeStatus = async (text: string) => {
     if (text !== status) await deps.sheet.writeStatus(text);
   };
-  const result = rowsToRulesDoc(rows);
+  const result = rowsToRulesDoc(rows, deps.sender ? { sender: deps.sender } : {});
   const [stored, storedYaml] = await Promise.all([
     readRulesObject(deps.s3, deps.bucket, keys.json),
     readRulesObject(deps.s3, deps.bucket, keys.yaml),
@@ -99,10 +107,11 @@ export async function syncRules(deps: SyncRulesDeps): Promise<SyncOutcome> {
       status: 'unchanged',
       version: stored.version,
       since: (stored.lastModified ?? now).toISOString(),
+      warnings: result.warnings,
     };
   } else {
     const { version } = await publishRules(deps.s3, deps.bucket, yaml, keys);
-    outcome = { status: 'updated', version, since: now.toISOString() };
+    outcome = { status: 'updated', version, since: now.toISOString(), warnings: result.warnings };
     deps.log.info('rules updated from the sheet', { version, previous: stored?.version });
   }
   const inForce = `Rules version ${outcome.version} in force since `;
@@ -114,6 +123,8 @@ export async function syncRules(deps: SyncRulesDeps): Promise<SyncOutcome> {
       ? shownFirst
       : `${inForce}${localTime(outcome.since, zone)}.`,
   ];
+  // In force all the same, but probably not what the owner meant.
+  for (const warning of result.warnings) lines.push(`Warning: ${formatCellError(warning)}`);
   if (deps.scheduleZone && deps.scheduleZone !== zone) {
     deps.log.warn('rules time zone differs from the schedules', {
       rulesZone: zone,

@@ -3,7 +3,7 @@
  * the owner the outcome (or a clear error) and records it in the Actions tab.
  */
 import { type ActionRow, appendActions } from './actions-log.js';
-import { describeProblem, type EndpointAnswer, send, signedRequest } from './endpoint-client.js';
+import { describeProblem, type EndpointAnswer, problemsOf, send, signedRequest } from './endpoint-client.js';
 import { CART_ID_HEADER, EMAIL_HEADER, EXPORT_TAB, selectedColumnValues } from './selection.js';
 import type { AppsScriptServices, Ui } from './services.js';
 import { readSettings, type SettingKey, type Settings } from './settings.js';
@@ -161,9 +161,11 @@ export function syncRulesNow(services: AppsScriptServices): SyncResult {
     const since = typeof answer.body.since === 'string' ? readableTime(answer.body.since) : 'now';
     const status = String(answer.body.status ?? 'updated');
     result = { kind: 'synced', status, version };
+    // In force, but probably not meant: tiers whose names and totals disagree in order.
+    const warnings = problemsOf(answer.body.warnings).map((w) => `Warning: ${describeProblem(w)}`);
     ui.alert(
       status === 'updated' ? 'New rules in force' : 'Rules unchanged',
-      `Rules version ${version} in force since ${since}.`,
+      [`Rules version ${version} in force since ${since}.`, ...warnings].join('\n\n'),
       ui.ButtonSet.OK,
     );
   } else if (answer.status === 422) {

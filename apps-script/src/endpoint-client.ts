@@ -84,7 +84,7 @@ export function readAnswer(response: HttpResponse): EndpointAnswer {
   }
   if (status >= 200 && status < 300 && body) return { ok: true, status, body };
   const serverMessage = typeof body?.message === 'string' ? body.message : undefined;
-  const errors = Array.isArray(body?.errors) ? (body.errors as FieldProblem[]).filter(isProblem) : [];
+  const errors = problemsOf(body?.errors);
   const message =
     EXPLAIN[status] ??
     serverMessage ??
@@ -98,6 +98,11 @@ export function readAnswer(response: HttpResponse): EndpointAnswer {
     message,
     errors,
   };
+}
+
+/** The well-formed problems of a list in an answer (errors, warnings); none when it is not a list. */
+export function problemsOf(list: unknown): FieldProblem[] {
+  return Array.isArray(list) ? (list as unknown[]).filter(isProblem) : [];
 }
 
 function isProblem(value: unknown): value is FieldProblem {

@@ -30,6 +30,24 @@ const secretsSchema = z.object(
     ownerSecret: secretText,
     /** Seals unsubscribe tokens. */
     unsubscribeKey: secretText,
+    /** Shopify: the custom app's client secret, or the key under Settings > Notifications > Webhooks. */
+    shopify: z.object({ clientSecret: secretText }, { error: 'must be an object' }).optional(),
+    /** WooCommerce: the secret of the store's webhooks; the cart snippet signs with it too. */
+    woocommerce: z.object({ webhookSecret: secretText }, { error: 'must be an object' }).optional(),
+    /** Stripe: the endpoint's signing secret, and a restricted key that reads Checkout Sessions. */
+    stripe: z
+      .object(
+        {
+          webhookSecret: secretText.refine((s) => s.startsWith('whsec_'), {
+            error: 'must be the endpoint signing secret (whsec_…)',
+          }),
+          restrictedKey: secretText.refine((s) => /^(rk|sk)_/.test(s), {
+            error: 'must be a Stripe API key, best a restricted one (rk_…)',
+          }),
+        },
+        { error: 'must be an object' },
+      )
+      .optional(),
     google: z
       .looseObject(
         {

@@ -1,5 +1,5 @@
 /**
- * A map that keeps at most `capacity` entries, dropping the least recently used one to make room: the
+ * A map that keeps at most `capacity` entries, dropping the one made longest ago to make room: the
  * domain's one cache helper. Whoever keeps one documents its capacity and the measurement that asked
  * for it.
  * @example
@@ -20,20 +20,15 @@ export class BoundedCache<K, V> {
 
   /** The value kept for `key`, else `make(key)`, kept from now on (undefined included). */
   getOrMake(key: K, make: (key: K) => V): V {
-    if (this.#entries.has(key)) {
-      const kept = this.#entries.get(key) as V;
-      // A Map iterates in insertion order: moving the key to the end keeps the oldest use first.
-      this.#entries.delete(key);
-      this.#entries.set(key, kept);
-      return kept;
-    }
+    if (this.#entries.has(key)) return this.#entries.get(key) as V;
     const made = make(key);
+    // A Map iterates in insertion order: its first key is the one made longest ago.
     if (this.#entries.size === this.#capacity) this.#entries.delete(this.#entries.keys().next().value as K);
     this.#entries.set(key, made);
     return made;
   }
 
-  /** The keys held, least recently used first. */
+  /** The keys held, the one made longest ago first. */
   keys(): K[] {
     return [...this.#entries.keys()];
   }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BoundedCache } from './bounded-cache.js';
 import { ValidationError } from './errors.js';
 import { toFieldErrors } from './field-errors.js';
 import { isTimeZone } from './time-zone.js';
@@ -43,7 +44,9 @@ export const CART_EVENT_LIMITS = {
 
 const LIMITS = CART_EVENT_LIMITS;
 const DECIMAL = new RegExp(`^\\d{1,${LIMITS.amountWholeDigits}}(\\.\\d{1,${LIMITS.amountFractionDigits}})?$`);
-const CURRENCY = /^[A-Z]{3}$/;
+// Any case: the code is upper-cased before it is checked, and the JSON Schema (docs/) shows what a
+// sender may write.
+const CURRENCY = /^[A-Za-z]{3}$/;
 
 /** A money amount: a decimal string in major units ("42.50"); a plain number is accepted and normalized. */
 const amount = (what: string) =>
@@ -77,10 +80,25 @@ const webUrl = (what: string) =>
       error: `${what} must not contain spaces, line breaks, control or bidi characters`,
       abort: true,
     })
-    .pipe(z.url({ protocol: /^https?$/, error: `${what} must be an http(s) URL` }));
+    .refine(isWebUrl, { error: `${what} must be an http(s) URL` });
 
-/** True for a BCP 47 language tag such as "de-DE"; `Intl` throws for anything else. */
+/** An absolute http or https URL, its scheme written out in full, that the WHATWG URL parser accepts. */
+function isWebUrl(url: string): boolean {
+  return /^https?:\/\//i.test(url) && URL.canParse(url);
+}
+
+// Every cart update names a locale, and asking Intl about each was a fifth of reading an event
+// (docs/performance.md). Shoppers of one store use a few dozen tags: 256 keep them all, and made-up
+// tags cannot grow it.
+const knownLocales = new BoundedCache<string, boolean>(256);
+
+/** True for a BCP 47 language tag such as "de-DE". */
 function isLocale(tag: string): boolean {
+  return knownLocales.getOrMake(tag, canonicalizes);
+}
+
+/** True when `Intl` can canonicalize `tag`: it throws for anything that is not a language tag. */
+function canonicalizes(tag: string): boolean {
   try {
     Intl.getCanonicalLocales(tag);
     return true;
@@ -142,16 +160,22 @@ const QUANTITY = 'quantity must be a whole number of at least 1';
 
 const itemSchema = z.object(
   {
-    sku: requiredText('sku', LIMITS.skuLength),
-    title: requiredText('title', LIMITS.titleLength),
+    sku: requiredText('sku', LIMITS.skuLength).meta({ description: "The store's product or variant id." }),
+    title: requiredText('title', LIMITS.titleLength).meta({
+      description: 'The product name, as the reminder shows it.',
+    }),
     quantity: z
       .number({ error: QUANTITY })
       .int({ error: QUANTITY })
       .min(1, { error: QUANTITY })
-      .max(LIMITS.quantity, { error: `quantity must be at most ${LIMITS.quantity}` }),
-    price: amount('price'),
-    imageUrl: optional(webUrl('imageUrl')),
-    url: optional(webUrl('url')),
+      .max(LIMITS.quantity, { error: `quantity must be at most ${LIMITS.quantity}` })
+      .meta({ description: 'How many, a whole number.' }),
+    price: amount('price').meta({
+      description:
+        'The unit price in major units, a decimal string such as "24.75" (a number is accepted); no more decimals than the currency has.',
+    }),
+    imageUrl: optional(webUrl('imageUrl')).meta({ description: 'An http(s) link to a product image.' }),
+    url: optional(webUrl('url')).meta({ description: "An http(s) link to the product's page." }),
   },
   { error: 'each item must be an object with sku, title, quantity and price' },
 );
@@ -167,9 +191,14 @@ const CURRENCY_CODE = 'currency must be a three-letter code such as "USD"';
 const snapshotSchema = z
   .object(
     {
-      id: cartId,
-      email: optional(email),
-      firstName: optional(requiredText('firstName', LIMITS.firstNameLength)),
+      id: cartId.meta({ description: "The store's cart id: every event about one cart carries the same." }),
+      email: optional(email).meta({
+        description:
+          "The shopper's address; without one the cart is kept but never reminded. Compared without case.",
+      }),
+      firstName: optional(requiredText('firstName', LIMITS.firstNameLength)).meta({
+        description: "The shopper's first name, trimmed.",
+      }),
       currency: z
         .string({ error: CURRENCY_CODE })
         .trim()
@@ -177,20 +206,34 @@ const snapshotSchema = z
         .regex(CURRENCY, { error: CURRENCY_CODE, abort: true })
         .refine((code) => MINOR_UNITS.has(code), {
           error: 'currency must be an ISO 4217 code such as "USD"',
-        }),
-      total: amount('total'),
+        })
+        .meta({ description: 'An ISO 4217 code such as "USD", in any case ("usd" is read as "USD").' }),
+      total: amount('total').meta({
+        description:
+          'The cart total in major units, a decimal string such as "178.50" (a number is accepted); no more decimals than the currency has (none for JPY).',
+      }),
       items: z
         .array(itemSchema, { error: 'items must be a list' })
-        .max(LIMITS.items, { error: `a cart holds at most ${LIMITS.items} items` }),
-      returnUrl: webUrl('returnUrl'),
-      timezone: optional(timezone),
-      locale: optional(locale),
-      marketingConsent: optional(z.boolean({ error: 'marketingConsent must be true or false' })),
+        .max(LIMITS.items, { error: `a cart holds at most ${LIMITS.items} items` })
+        .meta({ description: 'What is in the cart; an empty cart gets no reminder.' }),
+      returnUrl: webUrl('returnUrl').meta({
+        description: 'The http(s) link that brings the shopper back to this cart.',
+      }),
+      timezone: optional(timezone).meta({
+        description: "The shopper's IANA time zone, for quiet hours; else the store's.",
+      }),
+      locale: optional(locale).meta({ description: 'The shopper\'s language tag, such as "de-DE".' }),
+      marketingConsent: optional(z.boolean({ error: 'marketingConsent must be true or false' })).meta({
+        description:
+          "Whether the shopper agreed to marketing email; the rules' consent setting decides what it changes.",
+      }),
       source: optional(
         z.enum(['storefront', 'saved_link', 'import'], {
           error: 'source must be storefront, saved_link or import',
         }),
-      ).transform((s) => s ?? 'storefront'),
+      )
+        .transform((s) => s ?? 'storefront')
+        .meta({ description: 'Where the cart came from; storefront when left out.' }),
     },
     { error: CART_REQUIRED },
   )
@@ -219,8 +262,12 @@ const occurredAt = z.iso
   .transform((s) => new Date(s).toISOString());
 
 const envelope = {
-  id: requiredText('id', LIMITS.idLength, 'id is required: a unique event id'),
-  occurredAt,
+  id: requiredText('id', LIMITS.idLength, 'id is required: a unique event id').meta({
+    description: 'A unique id of this event: a repeated delivery of the same id changes nothing.',
+  }),
+  occurredAt: occurredAt.meta({
+    description: `When the shopper acted: an ISO-8601 time with an offset, at most ${LIMITS.pastDays} days ago and ${LIMITS.futureMinutes} minutes ahead.`,
+  }),
 };
 
 /**
@@ -231,11 +278,23 @@ const envelope = {
 export const cartEventSchema = z.discriminatedUnion(
   'type',
   [
-    z.object({ ...envelope, type: z.literal('cart.updated'), cart: snapshotSchema }),
     z.object({
       ...envelope,
-      type: z.literal('cart.checked_out'),
-      cart: z.object({ id: cartId, email: optional(email) }, { error: CART_REQUIRED }),
+      type: z.literal('cart.updated').meta({ description: "The cart's contents now (a whole snapshot)." }),
+      cart: snapshotSchema,
+    }),
+    z.object({
+      ...envelope,
+      type: z.literal('cart.checked_out').meta({ description: 'The shopper bought this cart.' }),
+      cart: z.object(
+        {
+          id: cartId.meta({ description: 'The id of the cart that was bought.' }),
+          email: optional(email).meta({
+            description: "The buyer's address: stops reminders about their other carts too.",
+          }),
+        },
+        { error: CART_REQUIRED },
+      ),
     }),
   ],
   { error: 'type must be "cart.updated" or "cart.checked_out"' },

@@ -1,3 +1,5 @@
+import { BoundedCache } from './bounded-cache.js';
+
 const FALLBACK_LOCALE = 'en-US';
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 /** What Intl takes as a currency code (ECMA-402 IsWellFormedCurrencyCode): three ASCII letters. */
@@ -21,8 +23,19 @@ function usableLocale(locale: string): string {
  */
 export function formatMoney(amount: string, currency: string, locale: string): string {
   checkMoney(amount, currency, locale);
-  const format = new Intl.NumberFormat(usableLocale(locale), { style: 'currency', currency });
-  return format.format(amount as Intl.StringNumericLiteral);
+  return moneyFormatOf(locale, currency).format(amount as Intl.StringNumericLiteral);
+}
+
+// Every reminder formats each line and its total, and building a formatter per amount was a third of
+// a simulated month (docs/performance.md). A store sells in one currency to shoppers of a few dozen
+// locales: 256 locale-currency pairs keep them all, and made-up locales in cart events cannot grow it.
+const moneyFormats = new BoundedCache<string, Intl.NumberFormat>(256);
+
+function moneyFormatOf(locale: string, currency: string): Intl.NumberFormat {
+  return moneyFormats.getOrMake(
+    `${locale} ${currency}`,
+    () => new Intl.NumberFormat(usableLocale(locale), { style: 'currency', currency }),
+  );
 }
 
 /**

@@ -22,11 +22,12 @@ import { createLambdaLogger } from '../adapters/lambda-logger.js';
 import { systemClock } from '../adapters/memory/manual-clock.js';
 import { S3RulesSource } from '../adapters/s3-rules-source.js';
 import { SchedulerWakeScheduler } from '../adapters/scheduler-wake-scheduler.js';
-import { loadSecrets } from '../adapters/secrets-manager-config.js';
+import { loadSecrets, type Secrets } from '../adapters/secrets-manager-config.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { SqsReminderQueue } from '../adapters/sqs-reminder-queue.js';
+import { StripeLineItems } from '../adapters/stripe-line-items.js';
 import { createTokenSealer } from '../domain/unsubscribe-token.js';
-import type { Clock, Logger, NonceStore } from '../ports.js';
+import type { CheckoutLineItems, Clock, Logger, NonceStore } from '../ports.js';
 import type { EngineDeps } from '../use-cases/engine-deps.js';
 import type { IngestDeps } from '../use-cases/ingest-cart-event.js';
 import type { OwnerActionDeps } from '../use-cases/owner-action.js';
@@ -35,9 +36,20 @@ import type { UnsubscribeDeps } from '../use-cases/unsubscribe.js';
 import { loadConfig } from './config.js';
 import type { SignedContext } from './signed-request.js';
 
+/** Each platform's secrets (from the one secret) and, for Stripe, what lists a session's lines. */
+export interface StorefrontConnections {
+  /** The Shopify app's client secret (or the store's webhook signing key), newest first. */
+  shopify?: readonly string[];
+  /** The secret set on the store's WooCommerce webhooks; the cart snippet signs with it too. */
+  woocommerce?: readonly string[];
+  stripe?: { webhookSecrets: readonly string[]; lineItems: CheckoutLineItems };
+}
+
 /** What the webhook handler is given: the ingest ports and the storefront's signing secrets. */
 export interface WebhookContext extends SignedContext {
   deps: IngestDeps;
+  /** Shopify, WooCommerce and Stripe, each with its own secret; a platform without one is refused. */
+  storefronts?: StorefrontConnections;
 }
 
 /** What the owner-action handler is given: the engine's ports, the owner's secrets and the nonces. */
@@ -158,13 +170,37 @@ const links = /* @__PURE__ */ once(
   }),
 );
 
-export const webhookContext = /* @__PURE__ */ once(
-  async (): Promise<WebhookContext> => ({
+/** Each platform connected in the secret, with Stripe's line items read through a restricted key. */
+function storefrontConnections(loaded: Secrets): StorefrontConnections {
+  const { shopify, woocommerce, stripe } = loaded;
+  return {
+    ...(shopify ? { shopify: [shopify.clientSecret] } : {}),
+    ...(woocommerce ? { woocommerce: [woocommerce.webhookSecret] } : {}),
+    ...(stripe
+      ? {
+          stripe: {
+            webhookSecrets: [stripe.webhookSecret],
+            lineItems: new StripeLineItems({
+              restrictedKey: stripe.restrictedKey,
+              ...optionalApiUrl(loadConfig(['STRIPE_API_URL']).STRIPE_API_URL),
+            }),
+          },
+        }
+      : {}),
+  };
+}
+
+const optionalApiUrl = (apiUrl: string | undefined) => (apiUrl ? { apiUrl } : {});
+
+export const webhookContext = /* @__PURE__ */ once(async (): Promise<WebhookContext> => {
+  const loaded = await secrets();
+  return {
     deps: base(),
-    secrets: [(await secrets()).webhookSecret],
+    secrets: [loaded.webhookSecret],
+    storefronts: storefrontConnections(loaded),
     wallClock: systemClock,
-  }),
-);
+  };
+});
 
 const reminderQueue = /* @__PURE__ */ once(
   () =>

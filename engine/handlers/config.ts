@@ -20,6 +20,8 @@ const schema = z.object({
   /** `off` keeps polished lines in the sender's memory only: the local stack's slow-model mode. */
   POLISH_DURABLE_CACHE: z.enum(['on', 'off']).default('on'),
   UNSUBSCRIBE_BASE_URL: z.string().url(),
+  /** Where Stripe's API is: only the local stack sets it, to its stand-in. */
+  STRIPE_API_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Retention windows (engine/domain/retention.ts): the TTLs the DynamoDB stores write. */
   CLOSED_CART_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),

@@ -55,10 +55,7 @@ export function readSignedJson(
   endpoint: SignedEndpoint,
   check: { secrets: readonly string[]; now: Date; log: Logger },
 ): SignedJson {
-  const refuse: Refuse = (status, error, message, extra = {}) => {
-    check.log.warn(endpoint.refusal, { status, error, reason: message });
-    return problem(status, error, message, extra);
-  };
+  const refuse = refuser(check.log, endpoint.refusal);
   const fail = (...args: Parameters<Refuse>): SignedJson => ({ ok: false, response: refuse(...args) });
   if (method(event) !== 'POST') return fail(405, 'method_not_allowed', `Send ${endpoint.things} with POST.`);
   const body = rawBody(event);
@@ -73,21 +70,43 @@ export function readSignedJson(
   }
   const signature = verifySignature(header(event, SIGNATURE_HEADER), body, check.secrets, check.now);
   if (!signature.ok) return fail(401, 'bad_signature', signature.reason);
+  return parseJsonBody(body, refuse);
+}
+
+/**
+ * The refusal of a signed endpoint: logged with its reason (never the body) and answered in the one
+ * problem shape.
+ */
+export function refuser(log: Logger, refusal: string): Refuse {
+  return (status, error, message, extra = {}) => {
+    log.warn(refusal, { status, error, reason: message });
+    return problem(status, error, message, extra);
+  };
+}
+
+/** A verified body as JSON: valid UTF-8 and parseable, else a 400 naming the problem. */
+export function parseJsonBody(body: Buffer, refuse: Refuse): SignedJson {
   let text: string;
   try {
     // Strictly: a lenient decode would turn bad bytes into U+FFFD and store what was never sent.
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
-    return fail(400, 'invalid_utf8', 'The body is not valid UTF-8.', {
-      errors: [{ path: '', message: 'is not valid UTF-8' }],
-    });
+    return {
+      ok: false,
+      response: refuse(400, 'invalid_utf8', 'The body is not valid UTF-8.', {
+        errors: [{ path: '', message: 'is not valid UTF-8' }],
+      }),
+    };
   }
   try {
     return { ok: true, body: JSON.parse(text), refuse };
   } catch {
-    return fail(400, 'invalid_json', 'The body is not valid JSON.', {
-      errors: [{ path: '', message: 'is not valid JSON' }],
-    });
+    return {
+      ok: false,
+      response: refuse(400, 'invalid_json', 'The body is not valid JSON.', {
+        errors: [{ path: '', message: 'is not valid JSON' }],
+      }),
+    };
   }
 }
 

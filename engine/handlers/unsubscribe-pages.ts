@@ -33,13 +33,20 @@ export function donePage(language: Language, storeName: string): string {
   );
 }
 
-/** The page a GET shows once the address is unsubscribed: nothing is left to ask. */
-export function alreadyDonePage(language: Language, storeName: string): string {
+/**
+ * The page a GET shows once the address is unsubscribed: nothing is left to ask. With the store's
+ * website (rules `store.url`), a link back to it, so the page is not a dead end.
+ */
+export function alreadyDonePage(language: Language, storeName: string, storeUrl?: string): string {
   const words = wordsFor(language);
+  const store = escapeHtml(storeName);
+  const back = storeUrl
+    ? `<p><a href="${escapeHtml(storeUrl)}">${words.text('pageBackToStore', { store })}</a></p>`
+    : '';
   return page(
     language,
     words.text('pageAlreadyTitle'),
-    `<h1>${escapeHtml(words.text('pageAlreadyHeading'))}</h1><p>${words.text('pageAlreadyBody', { store: escapeHtml(storeName) })}</p>`,
+    `<h1>${escapeHtml(words.text('pageAlreadyHeading'))}</h1><p>${words.text('pageAlreadyBody', { store })}</p>${back}`,
   );
 }
 

@@ -44,7 +44,9 @@ export async function handleUnsubscribe(
       const contact = await ctx.contacts.get(emailKey);
       return html(
         200,
-        contact?.unsubscribedAt ? alreadyDonePage(language, storeName) : confirmPage(language, storeName),
+        contact?.unsubscribedAt
+          ? alreadyDonePage(language, storeName, rules.store.url)
+          : confirmPage(language, storeName),
       );
     }
     if ((await oneClickValue(event)) !== 'One-Click') {

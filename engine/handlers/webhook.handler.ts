@@ -1,11 +1,13 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { ingestCartEvent } from '../use-cases/ingest-cart-event.js';
 import { type WebhookContext, webhookContext } from './aws-context.js';
-import { json, problem } from './function-url.js';
+import { ingestAnswer } from './ingest-answer.js';
 import { readSignedJson } from './signed-request.js';
+import { handleStorefrontWebhook, storefrontOfPath } from './storefront-webhooks.js';
 
 /**
- * The storefront's signed webhook: verify, then hand the event to the engine.
+ * The webhook Function URL. `/webhook/shopify`, `/webhook/woocommerce` and `/webhook/stripe` take each
+ * platform's own webhooks (storefront-webhooks.ts); any other path takes our own signed cart event:
  * 202 accepted (stored before answering), 200 duplicate event id, 400 field errors, 401 bad or missing
  * signature, 405 not POST, 413 over 256 KB, 415 not JSON.
  */
@@ -13,28 +15,15 @@ export async function handleWebhook(
   ctx: WebhookContext,
   event: LambdaFunctionURLEvent,
 ): Promise<LambdaFunctionURLResult> {
+  const storefront = storefrontOfPath(event.rawPath);
+  if (storefront) return handleStorefrontWebhook(ctx, storefront, event);
   const request = readSignedJson(
     event,
     { refusal: 'webhook request refused', things: 'cart events', thing: 'the event' },
     { secrets: ctx.secrets, now: (ctx.wallClock ?? ctx.deps.clock).now(), log: ctx.deps.log },
   );
   if (!request.ok) return request.response;
-  const result = await ingestCartEvent(ctx.deps, request.body);
-  switch (result.kind) {
-    case 'accepted':
-      return json(202, {
-        status: 'accepted',
-        eventId: result.eventId,
-        cartId: result.cartId,
-        outcome: result.outcome,
-      });
-    case 'duplicate':
-      return json(200, { status: 'duplicate', eventId: result.eventId, cartId: result.cartId });
-    case 'rejected':
-      return problem(400, 'invalid_event', 'The cart event is invalid; nothing was stored.', {
-        errors: result.error.errors,
-      });
-  }
+  return ingestAnswer(await ingestCartEvent(ctx.deps, request.body));
 }
 
 export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> =>

@@ -2,18 +2,18 @@
  * `npm start`: the whole engine on embedded local peers, through the same handler code as Lambda.
  *
  * 1. Start the peers: dynalite, s3rver, aws-ses-v2-local (its page shows every reminder sent), and
- *    local Scheduler, SQS, Bedrock and Secrets Manager servers. Tables, rules, schedules, queued
+ *    local Scheduler, SQS, Bedrock, Secrets Manager and Stripe API servers. Tables, rules, schedules, queued
  *    reminders, sent emails and the business clock live under the data folder, each written before
  *    the call that changed it is answered, so even `kill -9` loses nothing acknowledged.
  * 2. Point the AWS SDK at them with its own AWS_ENDPOINT_URL_<SERVICE> variables; seed tables, the
  *    default rules and local secrets (made on first start).
- * 3. Serve /webhook, /u/… and /owner over HTTP, translated to Function URL events; fire wake-ups into
+ * 3. Serve /webhook (and each store platform's /webhook/<platform>), /u/… and /owner over HTTP, translated to Function URL events; fire wake-ups into
  *    the wake handler and drain the queue into the sender handler.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,13 +21,17 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { localOwnerJobsBanner, startLocalOwnerJobs } from '../../sheets-sync/local-owner-jobs.js';
 import { summaryPrompt } from '../../sheets-sync/summary/summary-text.js';
+import { DynamoDbCartStore } from '../adapters/dynamodb-cart-store.js';
 import { createTables, tableNames } from '../adapters/dynamodb-tables.js';
 import { createLogger } from '../adapters/pino-logger.js';
 import { DEFAULT_RULES_KEYS, publishRules, readRulesObject } from '../adapters/s3-rules-publisher.js';
+import { CartRecoveryError } from '../domain/errors.js';
 import type { Logger } from '../ports.js';
 import { REMINDER_VISIBILITY_SECONDS } from '../use-cases/sender-timing.js';
 import { defaultReply, type LocalConverseRequest, startLocalBedrock } from './bedrock-server.js';
+import { developerRoutes, emailLine, webhookLine } from './developer-routes.js';
 import { sendFunctionUrlResult, toFunctionUrlEvent } from './function-url-bridge.js';
+import { listen } from './json-http-server.js';
 import { openLocalClock } from './local-clock.js';
 import { startDynalite } from './peers/dynalite.js';
 import { startS3rver } from './peers/s3rver.js';
@@ -36,6 +40,7 @@ import { startLocalScheduler } from './scheduler-server.js';
 import { startLocalSecretsManager } from './secrets-server.js';
 import { pollQueue } from './sqs-poller.js';
 import { startLocalSqs } from './sqs-server.js';
+import { type LocalStripe, startLocalStripe } from './stripe-server.js';
 
 const RULES_BUCKET = 'cart-recovery-rules';
 const SECRET_ID = 'cart-recovery/local';
@@ -48,36 +53,90 @@ export interface LocalStackOptions {
   speed?: number;
   quiet?: boolean;
   sesPort?: number;
+  /** The local Stripe API's port; 0 or absent: a free one. */
+  stripePort?: number;
   /**
    * The local Bedrock waits this long (real ms) before answering, so a sender sits between its claim
    * and its send for that long (the crash test kills it there).
    */
   polishDelayMs?: number;
+  /** Told one short line per event the webhook answered and per email sent (no addresses). */
+  onActivity?: (line: string) => void;
+}
+
+/** A port `npm start` needs is taken; the message names the flag that picks another. */
+export class PortInUseError extends CartRecoveryError {
+  constructor(
+    readonly port: number,
+    readonly flag: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`port ${port} is in use: start with ${flag} ${port + 100} (or stop what is using it)`, options);
+    this.name = 'PortInUseError';
+  }
+}
+
+/** Runs `listen`, turning "address in use" into a {@link PortInUseError} naming `flag`. */
+async function onPort<T>(port: number, flag: string, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new PortInUseError(port, flag, { cause: error });
+    throw error;
+  }
 }
 
 export interface LocalStack {
   url: string;
+  /** The local stand-in for Stripe's API (line items of Checkout Sessions). */
+  stripe: LocalStripe;
   /** Absolute; the owner's CSV export/import and summary files live here too. */
   dataDir: string;
   mailViewer: string;
-  secrets: { webhookSecret: string; ownerSecret: string; unsubscribeKey: string };
+  secrets: LocalSecrets;
   /** Fires due wake-ups now instead of waiting for the next poll (tests). */
   fireDue(): Promise<number>;
   sesStore(): Promise<unknown[]>;
   stop(): Promise<void>;
 }
 
-async function localSecrets(dataDir: string): Promise<LocalStack['secrets']> {
+/** The local secret: ours, and one per store platform (made on first start, kept in the data folder). */
+export interface LocalSecrets {
+  webhookSecret: string;
+  ownerSecret: string;
+  unsubscribeKey: string;
+  shopify: { clientSecret: string };
+  woocommerce: { webhookSecret: string };
+  stripe: { webhookSecret: string; restrictedKey: string };
+}
+
+async function localSecrets(dataDir: string): Promise<LocalSecrets> {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as LocalStack['secrets'];
+  const kept = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Partial<LocalSecrets>) : {};
   const make = () => randomBytes(24).toString('base64url');
-  const secrets = {
-    webhookSecret: `whsec_${make()}`,
-    ownerSecret: `owner_${make()}`,
-    unsubscribeKey: make(),
+  const secrets: LocalSecrets = {
+    webhookSecret: kept.webhookSecret ?? `whsec_${make()}`,
+    ownerSecret: kept.ownerSecret ?? `owner_${make()}`,
+    unsubscribeKey: kept.unsubscribeKey ?? make(),
+    // A data folder from before the store platforms gets their secrets added, the rest kept.
+    ...storefrontSecrets(kept, make),
   };
-  await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  if (JSON.stringify(secrets) !== JSON.stringify(kept))
+    await writeFile(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
+}
+
+/** Each platform's local secret, shaped as that platform issues it. */
+function storefrontSecrets(
+  kept: Partial<LocalSecrets>,
+  make: () => string,
+): Pick<LocalSecrets, 'shopify' | 'woocommerce' | 'stripe'> {
+  return {
+    shopify: kept.shopify ?? { clientSecret: `shpss_${make()}` },
+    woocommerce: kept.woocommerce ?? { webhookSecret: make() },
+    stripe: kept.stripe ?? { webhookSecret: `whsec_${make()}`, restrictedKey: `rk_test_${make()}` },
+  };
 }
 
 /**
@@ -102,12 +161,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const secrets = await localSecrets(dataDir);
   const { speed, origin, now } = await openLocalClock(join(dataDir, 'clock.json'), options.speed ?? 1, log);
 
+  // The two ports a person picks come first, so a clash is said before anything else starts.
+  const server = createServer();
+  const port = options.port ?? 3000;
+  await onPort(port, '--port', () => listen(server, '127.0.0.1', port));
+  // Until the routes are in place, a request gets an answer rather than a connection left hanging.
+  const starting = (_request: unknown, response: ServerResponse) =>
+    response.writeHead(503, { 'retry-after': '2' }).end('Starting; try again in a few seconds.\n');
+  server.on('request', starting);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const activity = options.onActivity ?? (() => undefined);
+  const sesPort = options.sesPort ?? 0;
+  const ses = await onPort(sesPort, '--ses-port', () =>
+    startSesLocal({
+      file: join(dataDir, 'ses', 'emails.jsonl'),
+      port: sesPort,
+      onEmail: (email) => activity(emailLine(email)),
+    }),
+  ).catch((error: unknown) => {
+    server.close();
+    throw error;
+  });
   const dynalite = await startDynalite({ path: join(dataDir, 'dynamodb') });
   const s3 = await startS3rver({ directory: join(dataDir, 's3'), buckets: [RULES_BUCKET] });
-  const ses = await startSesLocal({
-    file: join(dataDir, 'ses', 'emails.jsonl'),
-    ...(options.sesPort === undefined ? {} : { port: options.sesPort }),
-  });
   // On the business clock, with the production visibility timeout: a job whose sender died comes back
   // when its claim counts as lost (sender-timing.ts), not before.
   const sqs = await startLocalSqs({
@@ -121,19 +197,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     host: '127.0.0.1',
     reply: localModelReply,
     ...(options.polishDelayMs ? { delayMs: options.polishDelayMs } : {}),
+    // The crash test waits for this line to kill a sender between its claim and its send.
     onRequest: () => log.info('local bedrock asked to polish'),
+  });
+  const stripe = await startLocalStripe({
+    apiKey: secrets.stripe.restrictedKey,
+    ...(options.stripePort === undefined ? {} : { port: options.stripePort }),
   });
   const secretsServer = await startLocalSecretsManager({
     host: '127.0.0.1',
     secrets: { [SECRET_ID]: JSON.stringify(secrets) },
   });
-
-  const server = createServer();
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 3000, '127.0.0.1', () => done());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -148,6 +222,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsServer.endpoint,
+    STRIPE_API_URL: stripe.endpoint,
     TABLE_PREFIX: 'cr-',
     RULES_BUCKET,
     SECRET_ID,
@@ -189,18 +264,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   // The owner's nightly export and monthly summary, as files under dataDir (no Google credentials locally).
   const ownerJobs = startLocalOwnerJobs({ dataDir }, log);
+  const developer = developerRoutes({
+    publishRules: (yaml) => publishRules(s3.client, RULES_BUCKET, yaml),
+    cart: (cartId) =>
+      new DynamoDbCartStore({ client: dynalite.doc, tableName: tableNames('cr-').carts }).get(cartId),
+  });
 
   const routes: [RegExp, (e: Parameters<typeof webhook.handler>[0]) => ReturnType<typeof webhook.handler>][] =
     [
       [/^\/webhook\/?$/, webhook.handler],
+      [/^\/webhook\/(shopify|woocommerce|stripe)\/?$/, webhook.handler],
       [/^\/owner\/?$/, owner.handler],
       [/^\/u\//, unsubscribe.handler],
     ];
+  server.off('request', starting);
   server.on('request', (request, response) => {
     void (async () => {
       const requestUrl = new URL(request.url ?? '/', url);
       const path = requestUrl.pathname;
       if (await ownerJobs.handle(request, response, requestUrl)) return;
+      if (await developer(request, response, requestUrl)) return;
       const route = routes.find(([pattern]) => pattern.test(path));
       if (!route) {
         response.writeHead(path === '/' ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -212,7 +295,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         return;
       }
       const event = await toFunctionUrlEvent(request);
-      sendFunctionUrlResult(response, await route[1](event));
+      const result = await route[1](event);
+      sendFunctionUrlResult(response, result);
+      const line =
+        route[1] === webhook.handler && typeof result === 'object' ? webhookLine(result) : undefined;
+      if (line) activity(line);
     })().catch((error: unknown) => {
       log.error('local request failed', { error: error instanceof Error ? error.message : 'unknown' });
       if (!response.headersSent) response.writeHead(500).end();
@@ -234,6 +321,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   return {
     url,
+    stripe,
     dataDir,
     mailViewer: ses.endpoint,
     secrets,
@@ -250,6 +338,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await sqs.stop();
       sqsClient.destroy();
       await bedrock.stop();
+      await stripe.stop();
       await secretsServer.stop();
       await ses.stop();
       await s3.stop();
@@ -291,11 +380,14 @@ function index(url: string, mail: string): string {
   return `Cart Recovery, running locally.
 
   POST ${url}/webhook   cart events (signed with the webhook secret)
+  POST ${url}/webhook/shopify | /webhook/woocommerce | /webhook/stripe   each platform's own webhooks
   POST ${url}/owner     owner actions (signed with the owner secret)
   GET  ${url}/u/<token> one-click unsubscribe
   Mail viewer:          ${mail}
-  POST ${url}/local/nightly  the nightly export/import now (CSV files under the data directory)
-  POST ${url}/local/summary  last month's summary now (HTML under the data directory)
+  POST ${url}/local/nightly  the nightly export/import of today so far, or ?night=YYYY-MM-DD (CSV under the data directory)
+  POST ${url}/local/summary  the summary of this month so far, or ?month=YYYY-MM (HTML under the data directory)
+  POST ${url}/local/rules    a rules doc (YAML) to put in force: npx cart-recovery rules publish FILE --local
+  GET  ${url}/local/carts/<id>  a cart as the engine keeps it (status, wake-up, reminders), no address
 `;
 }
 
@@ -313,31 +405,107 @@ function localModelReply(request: LocalConverseRequest): string {
   ].join(' ');
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: '3000' },
-      speed: { type: 'string', default: '1' },
-      data: { type: 'string', default: '.data' },
-      'ses-port': { type: 'string', default: '8005' },
-      'polish-delay-ms': { type: 'string', default: '0' },
-    },
-  });
+/** Each store platform's path and local secret, in the form the README's "Connect your store" shows. */
+export function storefrontBanner(stack: Pick<LocalStack, 'url' | 'secrets' | 'stripe'>): string {
+  const { shopify, woocommerce, stripe } = stack.secrets;
+  return `
+  Shopify        POST ${stack.url}/webhook/shopify
+  WooCommerce    POST ${stack.url}/webhook/woocommerce
+  Stripe         POST ${stack.url}/webhook/stripe
+  Shopify secret ${shopify.clientSecret}
+  WooCommerce secret ${woocommerce.webhookSecret}
+  Stripe secret ${stripe.webhookSecret}
+  Stripe API     ${stack.stripe.endpoint}   (local stand-in; restricted key ${stripe.restrictedKey})`;
+}
+
+/** `npm start -- --help`. */
+export const START_USAGE = `Usage: npm start [-- OPTIONS]     (the whole engine on local peers; then: npm run demo)
+
+Options:
+  --port N             the HTTP server: webhook, owner actions, unsubscribe, /local/* (default 3000)
+  --ses-port N         the local SES and its mail viewer (default 8005)
+  --stripe-port N      the local stand-in for Stripe's API (default 8006)
+  --data DIR           where everything is kept across restarts (default .data; delete it to start afresh)
+  --speed X            the engine's clock runs X times faster, at least 1 (default 1)
+  --polish-delay-ms N  the local model waits N ms before answering (default 0; the crash test uses it)
+  -h, --help           this text
+
+While it runs:
+  npx cart-recovery rules publish FILE.yaml --local   put new rules in force (add --url if not on port 3000)
+  curl -X POST http://127.0.0.1:3000/local/nightly    today's carts so far as CSV (?night=YYYY-MM-DD)
+  curl -X POST http://127.0.0.1:3000/local/summary    this month's summary so far (?month=YYYY-MM)`;
+
+/** Bad flags for `npm start`; the message names the flag. */
+export class StartUsageError extends CartRecoveryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartUsageError';
+  }
+}
+
+function whole(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    throw new StartUsageError(`${flag} must be a whole number from ${min} to ${max}, got "${text}"`);
+  return value;
+}
+
+/** The options of `npm start`, checked; undefined for --help. */
+export function startOptions(argv: string[]): (LocalStackOptions & { dataDir: string }) | undefined {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', default: '3000' },
+        speed: { type: 'string', default: '1' },
+        data: { type: 'string', default: '.data' },
+        'ses-port': { type: 'string', default: '8005' },
+        'stripe-port': { type: 'string', default: '8006' },
+        'polish-delay-ms': { type: 'string', default: '0' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new StartUsageError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  if (values.help) return undefined;
   const speed = Number(values.speed);
   if (!Number.isFinite(speed) || speed < 1)
-    throw new Error(`--speed must be a number of at least 1, got "${values.speed}"`);
-  const polishDelayMs = Number(values['polish-delay-ms']);
-  if (!Number.isInteger(polishDelayMs) || polishDelayMs < 0)
-    throw new Error(
-      `--polish-delay-ms must be a whole number of at least 0, got "${values['polish-delay-ms']}"`,
-    );
-  const stack = await startLocalStack({
-    port: Number(values.port),
+    throw new StartUsageError(`--speed must be a number of at least 1, got "${values.speed}"`);
+  return {
+    port: whole('--port', String(values.port), 0, 65_535),
+    sesPort: whole('--ses-port', String(values['ses-port']), 0, 65_535),
     speed,
-    dataDir: values.data,
-    sesPort: Number(values['ses-port']),
-    polishDelayMs,
-  });
+    dataDir: String(values.data),
+    stripePort: whole('--stripe-port', String(values['stripe-port']), 0, 65_535),
+    polishDelayMs: whole('--polish-delay-ms', String(values['polish-delay-ms']), 0, 600_000),
+  };
+}
+
+/** The flags `npm run demo` needs to find a stack started with other ports or data folder than its defaults. */
+function demoFlags(stack: LocalStack): string {
+  const flags = [
+    stack.url === 'http://127.0.0.1:3000' ? '' : ` --url ${stack.url}`,
+    stack.mailViewer === 'http://127.0.0.1:8005' ? '' : ` --mail ${stack.mailViewer}`,
+    stack.dataDir === resolve('.data') ? '' : ` --data ${stack.dataDir}`,
+  ].join('');
+  return flags ? ` --${flags}` : '';
+}
+
+/** One line on the terminal, with the wall-clock time, for each event answered and email sent. */
+function activityLine(line: string): void {
+  console.log(`${new Date().toTimeString().slice(0, 8)}  ${line}`);
+}
+
+async function main(): Promise<void> {
+  const options = startOptions(process.argv.slice(2));
+  if (!options) {
+    console.log(START_USAGE);
+    return;
+  }
+  const { speed = 1 } = options;
+  const stack = await startLocalStack({ ...options, onActivity: activityLine });
   console.log(`
 Cart Recovery is running locally${speed > 1 ? ` (clock ${speed}x faster)` : ''}.
 
@@ -348,11 +516,15 @@ Cart Recovery is running locally${speed > 1 ? ` (clock ${speed}x faster)` : ''}.
 
   Webhook secret ${stack.secrets.webhookSecret}
   Owner secret   ${stack.secrets.ownerSecret}
-  Data           ${resolve(values.data)} (delete it to start afresh)
+${storefrontBanner(stack)}
+  Data           ${stack.dataDir} (delete it to start afresh)
 ${localOwnerJobsBanner(stack.url, stack.dataDir)}
 
-Try: npm run demo   (posts a few signed sample carts; reminders arrive within a minute)
+Change the rules:  npx cart-recovery rules publish examples/rules.yaml --local${stack.url === 'http://127.0.0.1:3000' ? '' : ` --url ${stack.url}`}
+Try: npm run demo${demoFlags(stack)}   (posts a few signed sample carts; reminders arrive within a minute)
 Stop: Ctrl-C
+
+A line below for each event the webhook answers and each email sent:
 `);
   let stopping = false;
   const shutdown = () => {
@@ -371,6 +543,8 @@ Stop: Ctrl-C
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error: unknown) => {
     console.error(`cart-recovery local stack: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    if (error instanceof StartUsageError) console.error('Run "npm start -- --help" for the options.');
+    // Bad flags and a taken port are the caller's to fix (2); anything else is ours (1).
+    process.exit(error instanceof StartUsageError || error instanceof PortInUseError ? 2 : 1);
   });
 }

@@ -4,11 +4,11 @@
  * build with the same options. No aws-cdk-lib here, so a build starts fast.
  *
  * Usage: `tsx infra/bundling/lambda-build.ts <handler> <output directory>` writes index.mjs and
- * index.mjs.map there.
+ * index.mjs.map there, and beside them each lazy package the handler imports on demand (stripe.mjs).
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { bedrockTokenPlugin, sdkSizePlugin } from './sdk-plugins.js';
 
 /** The project root: entries, package-lock.json and node_modules (with esbuild) live there. */
@@ -92,6 +92,24 @@ export const LAMBDA_SDK_ALIASES: Record<string, string> = {
 export type SdkMode = 'bundled' | 'external';
 
 /**
+ * Packages the engine imports only with `import()` on a rare path, each built into its own file
+ * beside index.mjs: the stripe package (about 480 KB minified) loads on a Stripe delivery, never on
+ * the cold start of any other request. A static import of one is bundled as usual.
+ */
+export const LAZY_PACKAGES: Readonly<Record<string, string>> = { stripe: 'stripe.mjs' };
+
+const lazyPackagesPlugin: Plugin = {
+  name: 'cart-recovery-lazy-packages',
+  setup(bundle) {
+    for (const [pkg, file] of Object.entries(LAZY_PACKAGES)) {
+      bundle.onResolve({ filter: new RegExp(`^${pkg}$`) }, (args) =>
+        args.kind === 'dynamic-import' ? { path: `./${file}`, external: true } : undefined,
+      );
+    }
+  },
+};
+
+/**
  * The build of one handler. The SDK is bundled (`sdk: 'bundled'`, what is deployed): pinned at the
  * version the tests ran, and measured to load faster than the runtime's copy (bench/bundle-sizes.ts);
  * `sdk: 'external'` is the alternative the bench compares, the Lambda runtime's SDK.
@@ -128,14 +146,15 @@ export function lambdaBuildOptions(
     banner: { js: REQUIRE_BANNER },
     external: bundled ? [] : SDK_EXTERNALS,
     alias: bundled ? { ...LAMBDA_ALIASES, ...LAMBDA_SDK_ALIASES } : LAMBDA_ALIASES,
-    plugins: bundled ? [sdkSizePlugin, bedrockTokenPlugin] : [],
+    plugins: bundled ? [lazyPackagesPlugin, sdkSizePlugin, bedrockTokenPlugin] : [lazyPackagesPlugin],
     metafile: true,
     logLevel: 'warning',
   };
 }
 
 /**
- * Builds one handler into `outdir` (index.mjs, index.mjs.map) and returns esbuild's metafile.
+ * Builds one handler into `outdir` (index.mjs, index.mjs.map, and each lazy package it imports) and
+ * returns esbuild's metafile of them all.
  * @example await buildHandler('webhook', '/tmp/webhook');
  */
 export async function buildHandler(
@@ -143,8 +162,23 @@ export async function buildHandler(
   outdir: string,
   options: { sdk: SdkMode } = { sdk: 'bundled' },
 ): Promise<Metafile> {
-  const result = await build(esbuildOptions(name, join(outdir, 'index.mjs'), options));
-  return result.metafile;
+  const outfile = join(outdir, 'index.mjs');
+  const main = await build(esbuildOptions(name, outfile, options));
+  let metafile = main.metafile;
+  const imported = new Set(Object.values(main.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path)));
+  for (const [pkg, file] of Object.entries(LAZY_PACKAGES)) {
+    if (!imported.has(`./${file}`)) continue;
+    const lazy = await build({
+      ...lambdaBuildOptions(outfile, join(outdir, file), options),
+      entryPoints: undefined,
+      stdin: { contents: `export { default } from '${pkg}';`, resolveDir: PROJECT_ROOT, loader: 'js' },
+    });
+    metafile = {
+      inputs: { ...metafile.inputs, ...lazy.metafile.inputs },
+      outputs: { ...metafile.outputs, ...lazy.metafile.outputs },
+    };
+  }
+  return metafile;
 }
 
 async function main(): Promise<void> {

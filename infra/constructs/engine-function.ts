@@ -89,7 +89,9 @@ export type SheetsSetting =
   | 'RULES_TAB'
   | 'STATUS_CELL'
   | 'SUMMARY_DOCUMENT_ID'
-  | 'STORE_TIMEZONE';
+  | 'STORE_TIMEZONE'
+  | 'SES_DOMAIN'
+  | 'SENDER_EMAIL';
 
 /**
  * The handlers' settings, by the names engine/handlers/config.ts (and the Google functions' contexts)

@@ -78,6 +78,9 @@ export class GoogleFunctions extends Construct {
         STATUS_CELL: config.statusCell,
         // To note in the status cell a rules time zone that is not the one the schedules run in.
         STORE_TIMEZONE: config.storeTimezone,
+        // To refuse a sender address the engine cannot send from: the SES domain, the pinned address.
+        SES_DOMAIN: config.storeDomain,
+        SENDER_EMAIL: config.fromEmail,
       },
       timeout: SIZING.sheets.syncTimeout,
       reservedConcurrency: config.reserveConcurrency ? SIZING.reservedConcurrency.rulesSync : undefined,

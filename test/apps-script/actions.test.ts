@@ -288,6 +288,30 @@ describe('syncRulesNow', () => {
     ]);
   });
 
+  it('adds the warnings of rules put in force, by cell', () => {
+    // Prepare
+    const { services, ui, urlFetch } = world();
+    urlFetch.respond = () => ({
+      status: 200,
+      body: JSON.stringify({
+        status: 'updated',
+        version: 'abc123',
+        since: '2026-06-10T15:59:00.000Z',
+        warnings: [{ cell: 'A4', message: 'tier "medium" starts at 200, above "big" (150)' }],
+      }),
+    });
+
+    // Act
+    syncRulesNow(services);
+
+    // Assess
+    expect(ui.dialogs).toEqual([
+      expect.objectContaining({
+        text: 'Rules version abc123 in force since 2026-06-10 15:59 UTC.\n\nWarning: A4: tier "medium" starts at 200, above "big" (150)',
+      }),
+    ]);
+  });
+
   it('lists the errors of the Rules tab by cell', () => {
     // Prepare
     const { services, ui, urlFetch } = world();

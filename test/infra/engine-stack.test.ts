@@ -68,7 +68,15 @@ const SETTINGS: Record<HandlerName, string[]> = {
   >),
   // The sender reads no rules: each reminder job carries the rules it was decided under.
   sender: [...BASE_SETTINGS, ...EXTRA_SETTINGS.sender].filter((k) => !k.startsWith('RULES_')),
-  sync: [...GOOGLE_BASE, 'RULES_YAML_KEY', 'RULES_TAB', 'STATUS_CELL', 'STORE_TIMEZONE'],
+  sync: [
+    ...GOOGLE_BASE,
+    'RULES_YAML_KEY',
+    'RULES_TAB',
+    'STATUS_CELL',
+    'STORE_TIMEZONE',
+    'SES_DOMAIN',
+    'SENDER_EMAIL',
+  ],
   nightly: [...new Set([...BASE_SETTINGS, ...GOOGLE_BASE])],
   summary: [...GOOGLE_BASE, 'SUMMARY_DOCUMENT_ID', 'BEDROCK_MODEL_ID'],
 };
@@ -340,6 +348,7 @@ describe('EngineStack triggers', () => {
     expect(outputs).toEqual(
       expect.arrayContaining([
         'WebhookUrl',
+        'StoreWebhookUrls',
         'UnsubscribeBaseUrl',
         'OwnerActionUrl',
         'RulesSyncUrl',
@@ -350,12 +359,28 @@ describe('EngineStack triggers', () => {
       ]),
     );
   });
+
+  it("outputs each store platform's path on the webhook Function URL", () => {
+    const value = template.findOutputs('StoreWebhookUrls').StoreWebhookUrls?.Value as {
+      'Fn::Join': [string, (string | { 'Fn::GetAtt': [string, string] })[]];
+    };
+    const parts = value['Fn::Join'][1];
+    const shown = parts.map((part) => (typeof part === 'string' ? part : '<url>')).join('');
+
+    expect(shown).toBe(
+      'shopify=<url>webhook/shopify woocommerce=<url>webhook/woocommerce stripe=<url>webhook/stripe',
+    );
+    for (const part of parts.filter((p) => typeof p !== 'string'))
+      expect(part).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^WebhookFunctionFunctionUrl/), 'FunctionUrl'],
+      });
+  });
 });
 
 describe('EngineStack Google functions', () => {
   const syncId = () => functionsByName(template)['cart-recovery-sync']?.id ?? '';
 
-  it('gives the rules sync the spreadsheet, tab, status cell and store time zone from cdk.json', () => {
+  it('gives the rules sync the spreadsheet, tab, status cell, store time zone and sender from cdk.json', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'cart-recovery-sync',
       Handler: 'index.handler',
@@ -366,6 +391,8 @@ describe('EngineStack Google functions', () => {
           RULES_TAB: TEST_SETTINGS.rulesTab,
           STATUS_CELL: TEST_SETTINGS.statusCell,
           STORE_TIMEZONE: TEST_SETTINGS.storeTimezone,
+          SES_DOMAIN: TEST_SETTINGS.storeDomain,
+          SENDER_EMAIL: TEST_SETTINGS.fromEmail,
           RULES_KEY: 'rules/current.json',
           RULES_YAML_KEY: 'rules/current.yaml',
           SECRET_ID: Match.anyValue(),

@@ -2,7 +2,7 @@
  * A local Google Sheets v4 REST server, for tests of the real @googleapis/sheets client (pointed
  * at it with `rootUrl`). It speaks the subset the sync uses: spreadsheets.values.get / update /
  * batchUpdate, spreadsheets.get, and spreadsheets.batchUpdate with addSheet, setDataValidation,
- * updateCells (notes), repeatCell (formats) and updateSheetProperties.
+ * updateCells (notes, number formats), repeatCell (formats) and updateSheetProperties.
  *
  * It behaves like Google where a first deploy meets it:
  * - every request needs an access token issued by the fake login endpoints (google-auth-server.ts),
@@ -412,11 +412,19 @@ export async function startGoogleApiServer(
         const range = payload.range as GridRange;
         const sheet = sheetById(book, range);
         const fields = String(payload.fields ?? '');
-        const rows = (payload.rows ?? []) as { values?: { note?: string }[] }[];
+        const rows = (payload.rows ?? []) as {
+          values?: { note?: string; userEnteredFormat?: { numberFormat?: unknown } }[];
+        }[];
         rows.forEach((row, i) => {
           (row.values ?? []).forEach((cell, j) => {
             const key = `${(range.startRowIndex ?? 0) + i},${(range.startColumnIndex ?? 0) + j}`;
             if (fields.split(',').includes('note') && cell.note !== undefined) sheet.notes[key] = cell.note;
+            // The field mask decides: a cell without a number format clears the one it had.
+            if (fields.split(',').includes('userEnteredFormat.numberFormat')) {
+              const { numberFormat: _old, ...kept } = sheet.formats[key] ?? {};
+              const numberFormat = cell.userEnteredFormat?.numberFormat;
+              sheet.formats[key] = numberFormat === undefined ? kept : { ...kept, numberFormat };
+            }
           });
         });
         return {};

@@ -61,6 +61,8 @@ export class LocalStackProcess {
       '0',
       '--ses-port',
       '0',
+      '--stripe-port',
+      '0',
       '--data',
       options.dataDir,
       '--speed',

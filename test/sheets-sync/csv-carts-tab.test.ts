@@ -80,6 +80,24 @@ describe('CsvCartsTab', () => {
     ]);
   });
 
+  it("writes amounts with their currency's decimals, as numbers a spreadsheet can sum", async () => {
+    // Prepare
+    const tab = new CsvCartsTab({ dir });
+    const rows = [
+      ['Cart ID', 'Total', 'Currency'],
+      ['c-1', { amount: '189.50', decimals: 2 }, 'EUR'],
+      ['c-2', { amount: '1200', decimals: 0 }, 'JPY'],
+    ];
+
+    // Act
+    await tab.writeExport('2026-06-11', rows);
+
+    // Assess
+    expect(await readFile(tab.exportPath('2026-06-11'), 'utf8')).toBe(
+      'Cart ID,Total,Currency\r\nc-1,189.50,EUR\r\nc-2,1200,JPY\r\n',
+    );
+  });
+
   it('reads no rows when there is no import file', async () => {
     expect(await new CsvCartsTab({ dir }).readImport()).toEqual([]);
   });

@@ -6,6 +6,8 @@ import {
   exportRows,
   formatItems,
   isNight,
+  isoLocal,
+  moneyCell,
   utcDaysOfNight,
 } from '#sheets-sync/export-rows.js';
 import { sampleCart, sampleRules } from '#test/fakes/sample-cart.js';
@@ -24,6 +26,7 @@ describe('export rows', () => {
       'Email',
       'Items',
       'Total',
+      'Currency',
       'Tier',
       'Status',
       'Reminders sent',
@@ -31,7 +34,7 @@ describe('export rows', () => {
       'Recovered',
       'Rules version',
     ]);
-    expect(EXPORT_HEADERS).toHaveLength(11);
+    expect(EXPORT_HEADERS).toHaveLength(12);
   });
 
   it('maps a recovered cart with its sent reminders, in the store time zone', () => {
@@ -56,14 +59,15 @@ describe('export rows', () => {
     // Assess
     expect(row).toEqual([
       'cart-1001',
-      '2026-06-10 10:00',
+      '2026-06-10T10:00-04:00',
       'Shopper@Example.com',
       'Trail Runner Shoes x 1 @ 129.00; Merino Hiking Socks x 2 @ 24.75',
-      178.5,
+      { amount: '178.50', decimals: 2 },
+      'USD',
       'big',
       'recovered',
       1,
-      '2026-06-10 11:01',
+      '2026-06-10T11:01-04:00',
       'yes',
       'v-7',
     ]);
@@ -79,8 +83,9 @@ describe('export rows', () => {
     // Assess
     expect(row).toEqual([
       'cart-1001',
-      '2026-06-10 10:00',
+      '2026-06-10T10:00-04:00',
       'shopper@example.com',
+      '',
       '',
       '',
       '',
@@ -90,6 +95,30 @@ describe('export rows', () => {
       'no',
       'v-now',
     ]);
+  });
+
+  it("writes each amount with its currency's decimals, and each time with the store's offset", () => {
+    // Prepare: a EUR cart of 189.5 and a JPY cart of 1200, in a store in Berlin (summer time, +02:00).
+    const berlin = {
+      ...context,
+      rules: { ...context.rules, store: { ...context.rules.store, timezone: 'Europe/Berlin' } },
+    };
+    const euro = sampleCart({ snapshot: { currency: 'EUR', total: '189.5' } });
+    const yen = sampleCart({ snapshot: { currency: 'JPY', total: '1200' } });
+    const dinar = sampleCart({ snapshot: { currency: 'KWD', total: '3.5' } });
+
+    // Act
+    const rows = [euro, yen, dinar].map((cart) => cartToRow(cart, berlin));
+
+    // Assess
+    expect(rows.map((row) => [row[1], row[4], row[5]])).toEqual([
+      ['2026-06-10T16:00+02:00', { amount: '189.50', decimals: 2 }, 'EUR'],
+      ['2026-06-10T16:00+02:00', { amount: '1200', decimals: 0 }, 'JPY'],
+      ['2026-06-10T16:00+02:00', { amount: '3.500', decimals: 3 }, 'KWD'],
+    ]);
+    expect(moneyCell('64', 'USD')).toEqual({ amount: '64.00', decimals: 2 });
+    expect(isoLocal(Date.parse('2026-01-10T14:00:00Z'), 'America/New_York')).toBe('2026-01-10T09:00-05:00');
+    expect(isoLocal(Date.parse('2026-01-10T14:05:59.999Z'), 'Asia/Kolkata')).toBe('2026-01-10T19:35+05:30');
   });
 
   it('keeps item lists splittable when a title holds a semicolon', () => {

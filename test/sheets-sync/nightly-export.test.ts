@@ -94,11 +94,11 @@ describe('runNightly', () => {
     expect(result).toEqual({ night: NIGHT, exported: 3, imported: 1, duplicates: 0, errors: 0 });
     expect(tab.nights).toEqual([NIGHT]);
     expect(tab.exported[0]?.[0]).toBe('Cart ID');
-    expect(tab.exported.slice(1).map((row) => [row[0], row[1], row[6], row[10]])).toEqual([
-      ['cart-morning', '2026-06-10 10:00', 'open', 'v-3'],
+    expect(tab.exported.slice(1).map((row) => [row[0], row[1], row[7], row[11]])).toEqual([
+      ['cart-morning', '2026-06-10T10:00-04:00', 'open', 'v-3'],
       // 12:00 in Chicago is 13:00 in New York.
-      ['cart-imported', '2026-06-10 13:00', 'open', 'v-3'],
-      ['cart-late', '2026-06-10 23:00', 'open', 'v-3'],
+      ['cart-imported', '2026-06-10T13:00-04:00', 'open', 'v-3'],
+      ['cart-late', '2026-06-10T23:00-04:00', 'open', 'v-3'],
     ]);
     const imported = await engine.carts.get('cart-imported');
     expect(imported?.snapshot?.source).toBe('import');

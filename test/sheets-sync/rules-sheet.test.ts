@@ -236,6 +236,37 @@ describe('rowsToRulesDoc', () => {
     ]);
   });
 
+  it("refuses a sender the deployment cannot send from, at the sender's cell, and takes the one it can", () => {
+    // Prepare
+    const sender = { domain: 'acme.example', address: 'hello@acme.example' };
+    const other = setCell(template(), `B${ROW('Sender email')}`, 'sales@acme.example');
+
+    // Act
+    const good = rowsToRulesDoc(template(), { sender });
+    const bad = rowsToRulesDoc(other, { sender });
+
+    // Assess
+    expect(good.ok).toBe(true);
+    expect(!bad.ok && bad.errors.map(formatCellError)).toEqual([
+      `B${ROW('Sender email')}: sender email must be hello@acme.example, the one address Cart Recovery may send from; to use another, ask your developer to change fromEmail in cdk.json and deploy again`,
+    ]);
+    expect(rowsToRulesDoc(other).ok).toBe(true);
+  });
+
+  it("warns at a tier's name cell when its name and total disagree in order", () => {
+    // Prepare: "big" (row 4) starts at 40, below "medium" (row 3, 50).
+    const values = setCell(template(), 'B4', 40);
+
+    // Act
+    const result = rowsToRulesDoc(values);
+
+    // Assess
+    expect(result.ok && result.warnings.map(formatCellError)).toEqual([
+      'A3: tier "medium" starts at 50, above "big" (40), though its name says it is smaller: check the totals or the names',
+    ]);
+    expect(rowsToRulesDoc(template()).ok && rowsToRulesDoc(template())).toMatchObject({ warnings: [] });
+  });
+
   it('finds the tier columns by their header, in any order', () => {
     // Prepare
     const values = template();

@@ -72,6 +72,8 @@ export const COPY_NOTES = {
   pageAlreadyTitle: 'Page for an address already unsubscribed: browser tab title.',
   pageAlreadyHeading: 'Page for an address already unsubscribed: heading.',
   pageAlreadyBody: 'Page for an address already unsubscribed: body. {store}: the store name.',
+  pageBackToStore:
+    'Page for an address already unsubscribed: the link back to the store website, when it has one. {store}: the store name.',
   pageBadTitle: 'Page for a broken unsubscribe link: browser tab title.',
   pageBadHeading: 'Page for a broken unsubscribe link: heading.',
   pageBadBody: 'Page for a broken unsubscribe link: what to do.',

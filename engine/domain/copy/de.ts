@@ -47,6 +47,7 @@ export const de: Catalogue = {
   pageAlreadyTitle: 'Bereits abgemeldet',
   pageAlreadyHeading: 'Sie sind bereits abgemeldet',
   pageAlreadyBody: '{store} sendet Ihnen keine Warenkorb-Erinnerungen. Sie müssen nichts weiter tun.',
+  pageBackToStore: 'Zurück zu {store}',
   pageBadTitle: 'Link ungültig',
   pageBadHeading: 'Dieser Abmeldelink ist ungültig',
   pageBadBody:

@@ -44,6 +44,7 @@ export const en: Catalogue = {
   pageAlreadyTitle: 'Already unsubscribed',
   pageAlreadyHeading: 'You are already unsubscribed',
   pageAlreadyBody: '{store} sends you no cart reminders. There is nothing more to do.',
+  pageBackToStore: 'Back to {store}',
   pageBadTitle: 'Link not valid',
   pageBadHeading: 'This unsubscribe link is not valid',
   pageBadBody: 'It may have been cut short when it was copied. Please use the link in the email itself.',

@@ -44,6 +44,7 @@ export const es: Catalogue = {
   pageAlreadyTitle: 'Baja ya confirmada',
   pageAlreadyHeading: 'Ya te habías dado de baja',
   pageAlreadyBody: '{store} no te envía recordatorios del carrito. No tienes que hacer nada más.',
+  pageBackToStore: 'Volver a {store}',
   pageBadTitle: 'Enlace no válido',
   pageBadHeading: 'Este enlace para darse de baja no es válido',
   pageBadBody: 'Puede que se haya cortado al copiarlo. Usa el enlace directamente desde el correo.',

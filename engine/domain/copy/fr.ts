@@ -49,6 +49,7 @@ export const fr: Catalogue = {
   pageAlreadyTitle: 'Désabonnement déjà effectué',
   pageAlreadyHeading: 'Votre désabonnement est déjà effectif',
   pageAlreadyBody: '{store} ne vous envoie aucun rappel de panier. Vous n’avez rien d’autre à faire.',
+  pageBackToStore: 'Retour à {store}',
   pageBadTitle: 'Lien non valide',
   pageBadHeading: 'Ce lien de désabonnement n’est pas valide',
   pageBadBody:

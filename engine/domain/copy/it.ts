@@ -44,6 +44,7 @@ export const it: Catalogue = {
   pageAlreadyTitle: 'Iscrizione già annullata',
   pageAlreadyHeading: 'La tua iscrizione era già stata annullata',
   pageAlreadyBody: '{store} non ti invia promemoria sul carrello. Non devi fare altro.',
+  pageBackToStore: 'Torna a {store}',
   pageBadTitle: 'Link non valido',
   pageBadHeading: 'Questo link per annullare l’iscrizione non è valido',
   pageBadBody: 'Forse è stato troncato durante la copia. Usa il link direttamente dall’email.',

@@ -46,6 +46,7 @@ export const nl: Catalogue = {
   pageAlreadyTitle: 'Al afgemeld',
   pageAlreadyHeading: 'Je bent al afgemeld',
   pageAlreadyBody: '{store} stuurt je geen winkelwagenherinneringen. Je hoeft niets meer te doen.',
+  pageBackToStore: 'Terug naar {store}',
   pageBadTitle: 'Link ongeldig',
   pageBadHeading: 'Deze afmeldlink is ongeldig',
   pageBadBody: 'Misschien is hij bij het kopiëren afgebroken. Gebruik de link in de e-mail zelf.',

@@ -47,6 +47,7 @@ export const pt: Catalogue = {
   pageAlreadyTitle: 'Inscrição já cancelada',
   pageAlreadyHeading: 'Sua inscrição já estava cancelada',
   pageAlreadyBody: 'A loja {store} não envia lembretes do carrinho para você. Não é preciso fazer mais nada.',
+  pageBackToStore: 'Voltar para a loja {store}',
   pageBadTitle: 'Link inválido',
   pageBadHeading: 'Este link de cancelamento não é válido',
   pageBadBody: 'Ele pode ter sido cortado ao ser copiado. Use o link diretamente do e-mail.',

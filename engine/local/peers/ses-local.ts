@@ -48,6 +48,8 @@ export interface SesLocalOptions {
    * restart, and an email whose send was acknowledged is never missing from it.
    */
   file?: string;
+  /** Told of each email once it is journaled (with `file` only), e.g. for a line on the terminal. */
+  onEmail?: (email: Email) => void;
 }
 
 /** The SES journal cannot be read. */
@@ -65,7 +67,9 @@ export class SesJournalError extends CartRecoveryError {
  */
 export async function startSesLocal(options: SesLocalOptions = {}): Promise<SesLocalPeer> {
   const inner = await startServer({ host: '127.0.0.1', port: options.file ? 0 : (options.port ?? 0) });
-  const front = options.file ? await startJournal(inner, options.file, options.port ?? 0) : undefined;
+  const front = options.file
+    ? await startJournal(inner, options.file, options.port ?? 0, options.onEmail)
+    : undefined;
   const { port } = (front ?? inner).address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new SESv2Client({
@@ -129,7 +133,12 @@ async function readJournal(file: string): Promise<Email[]> {
  * Serves `inner` through a proxy on `port`: each answer is held until every email the store gained
  * meanwhile is appended to `file` (and a cleared store empties the file), then passed on.
  */
-async function startJournal(inner: Server, file: string, port: number): Promise<Server> {
+async function startJournal(
+  inner: Server,
+  file: string,
+  port: number,
+  onEmail: ((email: Email) => void) | undefined,
+): Promise<Server> {
   const innerPort = (inner.address() as AddressInfo).port;
   await mkdir(dirname(file), { recursive: true });
   const saved = await readJournal(file);
@@ -145,13 +154,9 @@ async function startJournal(inner: Server, file: string, port: number): Promise<
         if (emails.length < journaled) {
           await writeAtomically(file, emails.map((e) => `${JSON.stringify(e)}\n`).join(''));
         } else if (emails.length > journaled) {
-          await appendFile(
-            file,
-            emails
-              .slice(journaled)
-              .map((e) => `${JSON.stringify(e)}\n`)
-              .join(''),
-          );
+          const added = emails.slice(journaled);
+          await appendFile(file, added.map((e) => `${JSON.stringify(e)}\n`).join(''));
+          for (const email of added) onEmail?.(email);
         }
         journaled = emails.length;
       });

@@ -25,6 +25,12 @@ const SERVICE_ACCOUNT = {
   private_key: '-----BEGIN PRIVATE KEY-----\nMIIE...\n-----END PRIVATE KEY-----\n',
 };
 
+const STORES = {
+  shopify: { clientSecret: 'shpss_0123456789abcdef0123456789' },
+  woocommerce: { webhookSecret: 'wc-secret-0123456789abcdef' },
+  stripe: { webhookSecret: 'whsec_0123456789abcdef0123', restrictedKey: 'rk_live_0123456789abcdef' },
+};
+
 describe('loadSecrets', () => {
   let server: LocalSecretsManager;
   let client: SecretsManagerClient;
@@ -42,6 +48,13 @@ describe('loadSecrets', () => {
         'cart-recovery/short': JSON.stringify({ ...GOOD, unsubscribeKey: 'hunter2' }),
         'cart-recovery/bad-google': JSON.stringify({ ...GOOD, google: { serviceAccount: { type: 'x' } } }),
         'cart-recovery/not-json': 'hunter2-plain-text',
+        'cart-recovery/stores': JSON.stringify({ ...GOOD, ...STORES }),
+        'cart-recovery/bad-stores': JSON.stringify({
+          ...GOOD,
+          shopify: { clientSecret: 'short' },
+          woocommerce: 'wc-secret-0123456789abcdef',
+          stripe: { webhookSecret: 'not-a-whsec-0123456789', restrictedKey: 'pk_live_0123456789abcdef' },
+        }),
       },
     });
     client = new SecretsManagerClient({
@@ -75,6 +88,30 @@ describe('loadSecrets', () => {
 
     // Assess
     expect(secrets.google).toEqual({ serviceAccount: SERVICE_ACCOUNT, spreadsheetId: 'sheet-1' });
+  });
+
+  it("reads each store platform's secrets, each in its own object", async () => {
+    // Act
+    const secrets = await loadSecrets({ client, secretId: 'cart-recovery/stores' });
+
+    // Assess
+    expect(secrets).toEqual({ ...GOOD, ...STORES });
+  });
+
+  it('names each malformed store platform field (a publishable key, a secret that is not whsec_) without quoting it', async () => {
+    // Act
+    const error = await loadSecrets({ client, secretId: 'cart-recovery/bad-stores' }).catch(
+      (e: unknown) => e,
+    );
+
+    // Assess
+    expect((error as SecretsConfigError).errors).toEqual([
+      { path: 'shopify.clientSecret', message: 'must be at least 16 characters' },
+      { path: 'woocommerce', message: 'must be an object' },
+      { path: 'stripe.webhookSecret', message: 'must be the endpoint signing secret (whsec_…)' },
+      { path: 'stripe.restrictedKey', message: 'must be a Stripe API key, best a restricted one (rk_…)' },
+    ]);
+    expect((error as Error).message).not.toContain('pk_live');
   });
 
   it('reads the secret once per process', async () => {

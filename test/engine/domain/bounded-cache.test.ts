@@ -19,18 +19,18 @@ describe('BoundedCache', () => {
     expect(made).toEqual(['abc', 'none']);
   });
 
-  it('holds at most its capacity, dropping the least recently used', () => {
+  it('holds at most its capacity, dropping the value made longest ago', () => {
     // Prepare
     const cache = new BoundedCache<string, string>(3);
     const make = (key: string) => key.toUpperCase();
     for (const key of ['a', 'b', 'c']) cache.getOrMake(key, make);
 
-    // Act: using 'a' makes 'b' the least recently used.
+    // Act: reading 'a' again does not keep it longer; making 'd' drops it.
     cache.getOrMake('a', make);
     cache.getOrMake('d', make);
 
     // Assess
-    expect(cache.keys()).toEqual(['c', 'a', 'd']);
+    expect(cache.keys()).toEqual(['b', 'c', 'd']);
   });
 
   it('makes a dropped value again when asked for it', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tierFor } from '#engine/domain/tiers.js';
+import { tierFor, tierOrderWarnings } from '#engine/domain/tiers.js';
 import { sampleRules } from '#test/fakes/sample-cart.js';
 
 describe('tierFor', () => {
@@ -65,5 +65,48 @@ describe('tierFor', () => {
 
     // Act / Assess
     expect(tierFor(rules, '5').name).toBe('only');
+  });
+});
+
+describe('tierOrderWarnings', () => {
+  it('warns about a tier named smaller than one it starts above', () => {
+    // Act
+    const warnings = tierOrderWarnings([
+      { name: 'small', minTotal: 0 },
+      { name: 'big', minTotal: 50 },
+      { name: 'medium', minTotal: 150 },
+    ]);
+
+    // Assess
+    expect(warnings).toEqual([
+      {
+        tier: 'medium',
+        message:
+          'starts at 150, above "big" (50), though its name says it is smaller: check the totals or the names',
+      },
+    ]);
+  });
+
+  it('reads names without case and with -, _ or spaces alike, in any order given', () => {
+    expect(
+      tierOrderWarnings([
+        { name: 'Extra-Large', minTotal: 100 },
+        { name: 'LARGE', minTotal: 200 },
+        { name: 'small', minTotal: 0 },
+      ]).map((w) => w.tier),
+    ).toEqual(['LARGE']);
+  });
+
+  it('says nothing of tiers in order, of names that are not sizes, or of a single tier', () => {
+    expect(
+      tierOrderWarnings([
+        { name: 'small', minTotal: 0 },
+        { name: 'gold', minTotal: 20 },
+        { name: 'medium', minTotal: 50 },
+        { name: 'large', minTotal: 150 },
+        { name: 'xl', minTotal: 500 },
+      ]),
+    ).toEqual([]);
+    expect(tierOrderWarnings([{ name: 'big', minTotal: 0 }])).toEqual([]);
   });
 });

@@ -140,6 +140,28 @@ describe('handleUnsubscribe', () => {
     expect(result.status).toBe(200);
     expect(result.body).toContain('<h1>You are already unsubscribed</h1>');
     expect(result.body).not.toContain('<form');
+    // The sample rules have no store website: no link to nowhere.
+    expect(result.body).not.toContain('<a ');
+  });
+
+  it("links the already-unsubscribed page to the store's website when the rules name one", async () => {
+    // Prepare
+    const rules = sampleRules();
+    engine = memoryEngine({
+      rules: { ...rules, store: { ...rules.store, url: 'https://acme.example/?from=unsubscribe&x="y"' } },
+      start: NOW,
+      log,
+    });
+    token = engine.deps.links.tokens.seal({ emailKey: 'shopper@example.com', cartId: 'cart-1001' });
+    await post();
+
+    // Act
+    const result = answer(await get());
+
+    // Assess
+    expect(result.body).toContain(
+      '<a href="https://acme.example/?from=unsubscribe&amp;x=&quot;y&quot;">Back to Acme Outfitters</a>',
+    );
   });
 
   it('reads a base64-encoded form body', async () => {

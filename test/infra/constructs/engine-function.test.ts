@@ -70,12 +70,13 @@ describe('esbuildOptions', () => {
       '@aws-sdk/credential-provider-node': expect.stringMatching(/infra\/bundling\/lambda-credentials\.ts$/),
     });
     expect(bundled.plugins?.map((p) => p.name)).toEqual([
+      'cart-recovery-lazy-packages',
       'cart-recovery-sdk-size',
       'cart-recovery-bedrock-token',
     ]);
     expect(external.external).toEqual(SDK_EXTERNALS);
     expect(external.alias).not.toHaveProperty('@aws-sdk/credential-provider-node');
-    expect(external.plugins).toEqual([]);
+    expect(external.plugins?.map((p) => p.name)).toEqual(['cart-recovery-lazy-packages']);
   });
 });
 

@@ -112,6 +112,7 @@ describe('handleSync', () => {
       status: 'updated',
       version: expect.stringMatching(/^[0-9a-f]{32}$/),
       since: NOW.toISOString(),
+      warnings: [],
     });
     expect(await stored()).toBe(rulesYaml(sampleRules()));
     expect(sheet.status).toContain(`Rules version ${result.json?.version} in force since 2026-06-10 12:00`);
@@ -308,7 +309,12 @@ describe('handleSync', () => {
     const outcome = await handleSync(ctx, structuredClone(scheduledEvent));
 
     // Assess
-    expect(outcome).toEqual({ status: 'updated', version: expect.any(String), since: NOW.toISOString() });
+    expect(outcome).toEqual({
+      status: 'updated',
+      version: expect.any(String),
+      since: NOW.toISOString(),
+      warnings: [],
+    });
     expect(await stored()).toBe(rulesYaml(sampleRules()));
     expect(log.at('info').map((c) => c.message)).toContain('scheduled sync done');
   });

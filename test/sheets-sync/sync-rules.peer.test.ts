@@ -91,6 +91,7 @@ describe('syncRules', () => {
       status: 'updated',
       version: expect.stringMatching(/^[0-9a-f]{32}$/),
       since: START,
+      warnings: [],
     });
     expect(await stored()).toBe(rulesYaml(sampleRules()));
     expect(await storedJson()).toBe(rulesJson(sampleRules()));
@@ -119,6 +120,56 @@ describe('syncRules', () => {
     expect(String(status()).split('\n')[1]).toBe(
       'Note: the time zone here is America/New_York, but the nightly export and the monthly summary run at midnight Europe/Berlin. Ask your developer to set storeTimezone to America/New_York and deploy again.',
     );
+  });
+
+  it("refuses a sender address outside the deployment's SES domain, naming its cell, and keeps the rules", async () => {
+    // Prepare: good rules in force, then the owner types a Gmail address as the sender.
+    const sender = { domain: 'acme.example', address: 'hello@acme.example' };
+    const { spreadsheetId, deps, status, stored, commands } = setUp();
+    await syncRules({ ...deps, sender });
+    const before = await stored();
+    const cell = rulesToRows(sampleRules()).values.findIndex((row) => row[0] === 'Sender email') + 1;
+    const values = google.values(spreadsheetId, 'Rules');
+    google.type(
+      spreadsheetId,
+      'Rules',
+      values.map((row) =>
+        (row[0] === 'Sender email' ? [row[0], 'acme.owner@gmail.com', ...row.slice(2)] : row).map((c) =>
+          String(c ?? ''),
+        ),
+      ),
+    );
+    commands.length = 0;
+
+    // Act
+    const outcome = await syncRules({ ...deps, sender });
+
+    // Assess
+    expect(outcome).toMatchObject({ status: 'rejected', errors: [{ cell: `B${cell}` }] });
+    expect(String(status()).split('\n')[1]).toBe(
+      `B${cell}: sender email must be an address at acme.example (or one of its subdomains), the domain verified in Amazon SES for this store: mail from acme.owner@gmail.com could not be sent`,
+    );
+    expect(commands.filter((c) => c === 'PutObjectCommand')).toEqual([]);
+    expect(await stored()).toBe(before);
+  });
+
+  it('puts the rules in force with a warning line when tier names and totals disagree in order', async () => {
+    // Prepare: "medium" starts above "big".
+    const rules = sampleRules();
+    const odd = {
+      ...rules,
+      tiers: rules.tiers.map((t) => (t.name === 'medium' ? { ...t, minTotal: 200 } : t)),
+    };
+    const { deps, status } = setUp(rulesToRows(odd).values);
+
+    // Act
+    const outcome = await syncRules(deps);
+
+    // Assess
+    const warning =
+      'tier "medium" starts at 200, above "big" (150), though its name says it is smaller: check the totals or the names';
+    expect(outcome).toMatchObject({ status: 'updated', warnings: [{ cell: 'A4', message: warning }] });
+    expect(String(status()).split('\n')[1]).toBe(`Warning: A4: ${warning}`);
   });
 
   it('reads what the owner typed as Sheets stores it: numbers, and times as day fractions unless the cell is text', async () => {

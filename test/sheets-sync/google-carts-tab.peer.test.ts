@@ -61,6 +61,29 @@ describe('GoogleCartsTab', () => {
     });
   });
 
+  it("shows each amount with its currency's decimals, and clears the format of a row that has none", async () => {
+    // Prepare: an earlier night left a two-decimal format on row 3.
+    const { spreadsheetId, tab } = fresh({ Carts: [['Cart ID', 'Total']] });
+    await tab.writeExport('2026-06-09', [
+      ['Cart ID', 'Total'],
+      ['c-0', { amount: '1.00', decimals: 2 }],
+      ['c-00', { amount: '2.00', decimals: 2 }],
+    ]);
+
+    // Act
+    await tab.writeExport('2026-06-10', [
+      ['Cart ID', 'Total'],
+      ['c-1', { amount: '1200', decimals: 0 }],
+      ['c-2', ''],
+    ]);
+
+    // Assess
+    expect(google.values(spreadsheetId, 'Carts')).toEqual([['Cart ID', 'Total'], ['c-1', 1200], ['c-2']]);
+    const { formats } = google.dressing(spreadsheetId, 'Carts');
+    expect(formats.B2).toEqual({ numberFormat: { type: 'NUMBER', pattern: '0' } });
+    expect(formats.B3).toEqual({});
+  });
+
   it('writes a night of more than 999 carts whole, growing the default 1000-row grid', async () => {
     // Prepare
     const { spreadsheetId, tab } = fresh({ Carts: [['Cart ID', 'Total']] });
@@ -220,10 +243,11 @@ describe('GoogleCartsTab', () => {
       [...EXPORT_HEADERS],
       [
         'c-1',
-        '2026-06-10 12:00',
+        '2026-06-10T12:00-04:00',
         'a@example.com',
         'Lamp x 1 @ 60.00',
         60,
+        'USD',
         'medium',
         'open',
         0,
@@ -232,6 +256,10 @@ describe('GoogleCartsTab', () => {
         'v-9',
       ],
     ]);
+    // A number the owner can sum, shown with the dollar's two decimals (60.00); the header has no format.
+    const { formats } = google.dressing(spreadsheetId, 'Carts');
+    expect(formats.E2).toEqual({ numberFormat: { type: 'NUMBER', pattern: '0.00' } });
+    expect(formats.E1).toEqual({});
     expect(google.values(spreadsheetId, 'Import').map((row) => row[8])).toEqual([
       'Outcome',
       'imported',

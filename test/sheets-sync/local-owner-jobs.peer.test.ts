@@ -108,6 +108,32 @@ describe('local owner jobs over HTTP', () => {
     expect(series).toMatch(new RegExp(`${month}-01,\\d+,\\d+`));
   });
 
+  it('exports today so far and summarizes this month so far when no night or month is given', async () => {
+    // Prepare: a cart touched a minute ago is in today's export, whatever the store's hour.
+    const now = new Date();
+    const event = cartUpdatedEvent({
+      eventId: 'evt-owner-jobs-today',
+      cartId: 'cart-owner-jobs-today',
+      email: 'today@example.com',
+      minutesAgo: 0,
+      timezone: ZONE,
+      now,
+    });
+    expect((await postSigned(`${stack.url}/webhook`, stack.secrets.webhookSecret, event)).status).toBe(202);
+    const today = localDate(new Date());
+
+    // Act
+    const nightly = await post('/local/nightly');
+    const summary = await post('/local/summary');
+
+    // Assess
+    expect(nightly).toMatchObject({ status: 200, body: { night: today } });
+    expect(await readFile(join(dataDir, 'export', `carts-${today}.csv`), 'utf8')).toContain(
+      'cart-owner-jobs-today',
+    );
+    expect(summary).toMatchObject({ status: 200, body: { month: today.slice(0, 7) } });
+  });
+
   it('answers 400 for a malformed night and 405 for a GET, running nothing', async () => {
     expect((await post('/local/nightly?night=yesterday')).status).toBe(400);
     expect((await fetch(`${stack.url}/local/summary`)).status).toBe(405);

@@ -1,0 +1,124 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rulesCommand } from '#engine/cli/rules-command.js';
+import { RulesValidationError } from '#engine/domain/errors.js';
+import { type LocalStack, PortInUseError, startLocalStack, startOptions } from '#engine/local/start.js';
+import { cartUpdatedEvent, daytimeZone, postSigned, waitFor } from '#test/fakes/storefront-events.js';
+
+describe('npm start for a developer', () => {
+  let stack: LocalStack;
+  let dataDir: string;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'cr-developer-'));
+    stack = await startLocalStack({
+      port: 0,
+      sesPort: 0,
+      dataDir,
+      quiet: true,
+      onActivity: (line) => lines.push(line),
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints one line per event answered and per email sent, with a hash instead of the address', async () => {
+    // Prepare: a cart past its wait, for a shopper where it is daytime, so its reminder goes at once.
+    const event = cartUpdatedEvent({
+      eventId: 'evt-dev-1',
+      cartId: 'cart-dev-1',
+      email: 'dev.shopper@example.com',
+      minutesAgo: 90,
+      timezone: daytimeZone(),
+    });
+
+    // Act
+    const first = await postSigned(`${stack.url}/webhook`, stack.secrets.webhookSecret, event);
+    const again = await postSigned(`${stack.url}/webhook`, stack.secrets.webhookSecret, event);
+    await stack.fireDue();
+    await waitFor('the email line', async () => lines.find((l) => l.startsWith('email sent')), {
+      timeoutMs: 30_000,
+    });
+
+    // Assess
+    expect([first.status, again.status]).toEqual([202, 200]);
+    expect(lines.slice(0, 2)).toEqual([
+      'event accepted   evt-dev-1 (cart cart-dev-1)',
+      'event duplicate  evt-dev-1 (cart cart-dev-1): already stored, nothing changed',
+    ]);
+    expect(lines.find((l) => l.startsWith('email sent'))).toMatch(/^email sent {7}to [\w-]{12}: "/);
+    expect(lines.join('\n')).not.toContain('dev.shopper');
+  });
+
+  it("shows a cart as the engine keeps it, without the shopper's address", async () => {
+    // Act
+    const response = await fetch(`${stack.url}/local/carts/cart-dev-1`);
+    const missing = await fetch(`${stack.url}/local/carts/no-such-cart`);
+
+    // Assess
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(JSON.parse(text)).toMatchObject({ id: 'cart-dev-1', status: 'open', reminders: [{ n: 1 }] });
+    expect(text).not.toContain('dev.shopper');
+    expect(missing.status).toBe(404);
+  });
+
+  it('puts rules in force with "rules publish --local", warns of odd tiers, and refuses a bad doc by field', async () => {
+    // Prepare
+    const example = await readFile('examples/rules.yaml', 'utf8');
+    const good = join(dataDir, 'rules-good.yaml');
+    const bad = join(dataDir, 'rules-bad.yaml');
+    await writeFile(good, example.replace('{ name: medium, minTotal: 50', '{ name: medium, minTotal: 200'));
+    await writeFile(bad, example.replace('frequencyCapHours: 72', 'frequencyCapHours: -1'));
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+
+    // Act
+    const code = await rulesCommand(['publish', good, '--local', '--url', stack.url], io);
+    const refused = rulesCommand(['publish', bad, '--local', '--url', stack.url], io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(out[0]).toMatch(
+      /^Rules published to the local stack at http:\/\/127\.0\.0\.1:\d+: version \w+\.$/,
+    );
+    expect(err).toEqual([
+      `warning: ${good}: tier "medium" starts at 200, above "big" (150), though its name says it is smaller: check the totals or the names`,
+    ]);
+    await expect(refused).rejects.toBeInstanceOf(RulesValidationError);
+    await expect(refused).rejects.toMatchObject({ errors: [{ path: 'frequencyCapHours' }] });
+  });
+
+  it('says which flag to use when the port is taken', async () => {
+    const port = Number(new URL(stack.url).port);
+
+    await expect(startLocalStack({ port, sesPort: 0, dataDir, quiet: true })).rejects.toThrow(
+      new PortInUseError(port, '--port'),
+    );
+    expect(new PortInUseError(3000, '--port').message).toBe(
+      'port 3000 is in use: start with --port 3100 (or stop what is using it)',
+    );
+  });
+
+  it('reads its flags, naming a bad one', () => {
+    expect(startOptions(['--port', '3100', '--ses-port', '8105', '--data', 'x', '--speed', '60'])).toEqual({
+      port: 3100,
+      sesPort: 8105,
+      dataDir: 'x',
+      speed: 60,
+      polishDelayMs: 0,
+    });
+    expect(startOptions(['--help'])).toBeUndefined();
+    expect(() => startOptions(['--port', 'abc'])).toThrow(
+      '--port must be a whole number from 0 to 65535, got "abc"',
+    );
+    expect(() => startOptions(['--prot', '1'])).toThrow("Unknown option '--prot'");
+  });
+});
