@@ -4,6 +4,7 @@
  */
 import type { Cart, ReminderNumber, ReminderRecord } from './domain/cart.js';
 import type { CartSnapshot } from './domain/cart-event.js';
+import type { Language } from './domain/copy/catalogue.js';
 import type { ShopperHistory } from './domain/decide-move.js';
 import type { Rules } from './domain/rules.js';
 
@@ -121,6 +122,17 @@ export interface ReminderJob {
    */
   rules: Rules;
   rulesVersion: string;
+  /**
+   * The owner's "Send me a test reminder": sent to `to`, marked [Test], recorded as a test only (no
+   * claim, no shopper slot, the cart untouched). `sample`: the store's sample cart, not `cartId`'s.
+   */
+  test?: TestDelivery;
+}
+
+export interface TestDelivery {
+  to: string;
+  actor: string;
+  sample: boolean;
 }
 
 export interface ReminderQueue {
@@ -134,6 +146,8 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  /** Where replies go (the Reply-To header), when the store has such an address. */
+  replyTo?: string;
   /** Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
   headers: Record<string, string>;
   /** Searchable tags (cart id, reminder number) for the mail provider; never an email address. */
@@ -147,7 +161,8 @@ export interface Mailer {
 export interface PolishRequest {
   line: string;
   tone: 'first' | 'second';
-  locale: string;
+  /** The language of the line; the polished line must stay in it. */
+  language: Language;
   voice: string;
   storeName: string;
   rulesVersion: string;
@@ -176,6 +191,8 @@ export type AuditAction =
   | 'reminder.failed'
   | 'reminder.skipped'
   | 'reminder.deferred'
+  /** The owner's test send: a reminder to the owner, never a shopper; counted nowhere. */
+  | 'reminder.test_sent'
   | 'owner.suppress'
   | 'owner.write_off'
   | 'owner.unsubscribe'

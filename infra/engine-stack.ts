@@ -295,6 +295,9 @@ export class EngineStack extends Stack {
     bindScheduler(ownerAction, { role: schedulerRole, delete: true });
     bindRules(ownerAction, stateful.rulesBucket);
     bindSecret(ownerAction, stateful.secret);
+    // "Send me a test reminder" queues its two reminders for the sender, which sends them as any.
+    ownerAction.fn.addEnvironment('REMINDER_QUEUE_URL', stateful.reminderQueue.queueUrl);
+    bindQueueSend(ownerAction, stateful.reminderQueue);
 
     bindTable(mailEvents, tables.carts, 'readWrite');
     bindTable(mailEvents, tables.contacts, 'readWrite');

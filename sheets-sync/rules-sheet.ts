@@ -16,9 +16,11 @@
  * ```
  */
 import { stringify } from 'yaml';
+import { LANGUAGES, type Language } from '#engine/domain/copy/catalogue.js';
+import { CATALOGUES } from '#engine/domain/copy/language.js';
 import { RulesValidationError } from '#engine/domain/errors.js';
 import { formatPath } from '#engine/domain/field-errors.js';
-import { parseRules, type Rules, rulesSchema, tierSchema } from '#engine/domain/rules.js';
+import { OWN_WORDS_LIMITS, parseRules, type Rules, rulesSchema, tierSchema } from '#engine/domain/rules.js';
 import { type SenderIdentity, senderProblem } from '#engine/domain/sender-address.js';
 import { tierOrderWarnings } from '#engine/domain/tiers.js';
 
@@ -65,7 +67,7 @@ export interface RulesTemplate {
   headerRanges: string[];
 }
 
-type CellKind = 'text' | 'number' | 'time' | 'choice' | 'currency';
+type CellKind = 'text' | 'number' | 'time' | 'choice' | 'currency' | 'language' | 'date';
 
 interface TierColumn {
   key: 'name' | 'minTotal' | 'firstWaitHours' | 'secondWaitHours';
@@ -136,8 +138,8 @@ export const TIER_COLUMNS: readonly TierColumn[] = [
   },
 ];
 
-/** The settings rows, in the order the template writes them. */
-export const SETTINGS: readonly Setting[] = [
+/** The core settings rows. */
+const CORE_SETTINGS: readonly Setting[] = [
   {
     label: 'Quiet hours start',
     path: ['quietHours', 'start'],
@@ -280,6 +282,129 @@ export const SETTINGS: readonly Setting[] = [
   },
 ];
 
+/** The discount's rows: optional; every cell blank means no discount. */
+const DISCOUNT_SETTINGS: readonly Setting[] = [
+  {
+    label: 'Discount code',
+    path: ['discount', 'code'],
+    kind: 'text',
+    value: (r) => r.discount?.code ?? '',
+    note:
+      'Optional. A code your shop already accepts at checkout, such as THANKS10: shown in a box in the reminder ' +
+      `(letters, digits, - and _, at most ${OWN_WORDS_LIMITS.code}). Blank: no discount.`,
+  },
+  {
+    label: 'Discount gives',
+    path: ['discount', 'description'],
+    kind: 'text',
+    value: (r) => r.discount?.description ?? '',
+    note:
+      'What the code gives, in words, such as "10% off your order" (at most ' +
+      `${OWN_WORDS_LIMITS.discount} characters). Write it per language in "Your words" below.`,
+  },
+  {
+    label: 'Discount in reminder',
+    path: ['discount', 'reminders'],
+    kind: 'choice',
+    value: (r) => r.discount?.reminders ?? '',
+    note: 'Which reminder shows the code: first, second or both. Blank: the second only.',
+    validation: {
+      kind: 'list',
+      values: ['first', 'second', 'both'],
+      help: 'Discount in reminder: first, second or both.',
+    },
+  },
+  {
+    label: 'Discount minimum cart total',
+    path: ['discount', 'minTotal'],
+    kind: 'number',
+    value: (r) => r.discount?.minTotal ?? '',
+    note: 'Optional. Only carts of at least this total (in their currency) are offered the code, and the reminder says so.',
+    validation: { kind: 'number', min: 0, help: 'Discount minimum cart total: a number of at least 0.' },
+  },
+  {
+    label: 'Discount expires',
+    path: ['discount', 'expires'],
+    kind: 'date',
+    value: (r) => r.discount?.expires ?? '',
+    note: 'Optional. The last day the code works, as YYYY-MM-DD (your time zone). After it, reminders no longer show it.',
+  },
+];
+
+/** The look and answer of reminders: optional store settings. */
+const LOOK_SETTINGS: readonly Setting[] = [
+  {
+    label: 'Store language',
+    path: ['store', 'language'],
+    kind: 'language',
+    value: (r) => r.store.language ?? '',
+    note:
+      `The language for shoppers whose own is unknown or not one of ${LANGUAGES.join(', ')} ` +
+      '(a code or a name, such as de or German). Blank: English.',
+  },
+  {
+    label: 'Logo',
+    path: ['store', 'logoUrl'],
+    kind: 'text',
+    value: (r) => r.store.logoUrl ?? '',
+    note: 'Optional. The https address of your logo image, shown at the top of reminders (about 40 px high).',
+  },
+  {
+    label: 'Accent colour',
+    path: ['store', 'accentColor'],
+    kind: 'text',
+    value: (r) => r.store.accentColor ?? '',
+    note: 'Optional. The colour of the button and the code box, such as #0f766e. Blank: near-black.',
+  },
+  {
+    label: 'Reply-to email',
+    path: ['store', 'replyTo'],
+    kind: 'text',
+    value: (r) => r.store.replyTo ?? '',
+    note: "Optional. Where shoppers' replies go. Only with one does the second reminder invite questions by reply.",
+    validation: { kind: 'email', help: 'Reply-to email: an email address.' },
+  },
+];
+
+/** The settings rows, in the order the template writes them. */
+export const SETTINGS: readonly Setting[] = [...CORE_SETTINGS, ...LOOK_SETTINGS, ...DISCOUNT_SETTINGS];
+
+/** The columns of "Your words": one row per language, each cell optional. */
+export const WORDS_COLUMNS = [
+  { key: 'firstSubject', header: 'First subject', limit: OWN_WORDS_LIMITS.subject },
+  { key: 'firstOpening', header: 'First opening line', limit: OWN_WORDS_LIMITS.opening },
+  { key: 'secondSubject', header: 'Second subject', limit: OWN_WORDS_LIMITS.subject },
+  { key: 'secondOpening', header: 'Second opening line', limit: OWN_WORDS_LIMITS.opening },
+  { key: 'discount', header: 'Discount in words', limit: OWN_WORDS_LIMITS.discount },
+] as const;
+const WORDS_HEADER = 'Your words: language';
+const WORDS_NOTE =
+  `One row per language you want to word yourself (${LANGUAGES.join(', ')}), each cell optional: your ` +
+  'subject and opening line for the first and second reminder, and the discount in that language. ' +
+  'Subjects may use {store}; opening lines {store} and {items} (what is in the cart). Blank cells keep ' +
+  "Cart Recovery's own words. Your words are sent as written, never rewritten by the model.";
+
+/** "de", "DE", "German" and "Deutsch" all read as "de"; anything else is passed on for the schema to refuse. */
+function toLanguage(value: unknown): string {
+  const text = cellText(value).toLowerCase();
+  const named = LANGUAGES.find(
+    (code) =>
+      code === text ||
+      CATALOGUES[code].languageName.toLowerCase() === text ||
+      LANGUAGE_NAMES_EN[code] === text,
+  );
+  return named ?? text;
+}
+const LANGUAGE_NAMES_EN: Record<Language, string> = {
+  en: 'english',
+  de: 'german',
+  fr: 'french',
+  es: 'spanish',
+  it: 'italian',
+  nl: 'dutch',
+  pt: 'portuguese',
+};
+
 const SETTINGS_HEADER = ['Setting', 'Value', 'Note'] as const;
 
 /** "Frequency cap (hours)", "frequency cap:" and " FREQUENCY  CAP " all read as "frequency cap". */
@@ -330,6 +455,10 @@ function toDocValue(value: unknown, kind: CellKind): unknown {
       return toNumber(value);
     case 'time':
       return toClockTime(value);
+    case 'language':
+      return toLanguage(value);
+    case 'date':
+      return toIsoDate(value);
   }
 }
 
@@ -337,6 +466,14 @@ function toNumber(value: unknown): unknown {
   if (typeof value === 'number') return value;
   const text = cellText(value);
   return /^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : value;
+}
+
+/** A date cell: Sheets' day serial (days since 1899-12-30) or text such as "2026-12-31". */
+function toIsoDate(value: unknown): unknown {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) {
+    return new Date(Date.UTC(1899, 11, 30) + value * 86_400_000).toISOString().slice(0, 10);
+  }
+  return cellText(value);
 }
 
 /**
@@ -433,6 +570,12 @@ export function rowsToRulesDoc(values: SheetRows, options: RowsToRulesOptions = 
     if (isBlankRow(row)) continue;
     const label = normalizeLabel(row[0]);
     if (label === normalizeLabel(SETTINGS_HEADER[0])) continue;
+    // 3. "Your words": from its header to the next blank row, one language per row.
+    if (label === normalizeLabel(WORDS_HEADER)) {
+      if (doc.messages) errors.push({ cell: a1(r, 0), message: 'the table of your words is there twice' });
+      r = readWords(rows, r, doc, cells, errors);
+      continue;
+    }
     const setting = SETTINGS.find((s) => normalizeLabel(s.label) === label);
     if (!setting) {
       errors.push({
@@ -476,6 +619,62 @@ export function rowsToRulesDoc(values: SheetRows, options: RowsToRulesOptions = 
     ),
   );
   return { ok: true, doc, rules, warnings };
+}
+
+/**
+ * Reads "Your words" from its header row at `headerRow` to the next blank row into `doc.messages`;
+ * returns the index of the last row read.
+ */
+function readWords(
+  rows: readonly (readonly unknown[])[],
+  headerRow: number,
+  doc: Record<string, unknown>,
+  cells: Map<string, string>,
+  errors: CellError[],
+): number {
+  const header = rows[headerRow] ?? [];
+  const columnOf = new Map<string, number>();
+  header.forEach((cell, c) => {
+    const column = WORDS_COLUMNS.find((col) => normalizeLabel(col.header) === normalizeLabel(cell));
+    if (column && !columnOf.has(column.key)) columnOf.set(column.key, c);
+  });
+  const messages: Record<string, Record<string, unknown>> = {};
+  const seen = new Map<string, string>();
+  let r = headerRow + 1;
+  for (; r < rows.length && !isBlankRow(rows[r]); r += 1) {
+    const row = rows[r] ?? [];
+    const language = toLanguage(row[0]);
+    if (!(LANGUAGES as readonly string[]).includes(language)) {
+      errors.push({
+        cell: a1(r, 0),
+        message: isBlank(row[0])
+          ? 'this row of your words has no language in column A'
+          : `"${cellText(row[0])}" is not a language reminders are written in (${LANGUAGES.join(', ')})`,
+      });
+      continue;
+    }
+    const earlier = seen.get(language);
+    if (earlier) {
+      errors.push({
+        cell: a1(r, 0),
+        message: `your words for "${language}" are given twice (also in ${earlier})`,
+      });
+      continue;
+    }
+    seen.set(language, a1(r, 0));
+    cells.set(`messages.${language}`, a1(r, 0));
+    const words: Record<string, unknown> = {};
+    for (const column of WORDS_COLUMNS) {
+      const c = columnOf.get(column.key);
+      if (c === undefined) continue;
+      cells.set(`messages.${language}.${column.key}`, a1(r, c));
+      const value = toDocValue(row[c], 'text');
+      if (value !== undefined) words[column.key] = value;
+    }
+    if (Object.keys(words).length > 0) messages[language] = words;
+  }
+  if (Object.keys(messages).length > 0) doc.messages = messages;
+  return r - 1;
 }
 
 function setIn(doc: Record<string, unknown>, path: Setting['path'], value: unknown): void {
@@ -554,8 +753,19 @@ export function rulesToRows(rules: Rules, options: { blankStore?: boolean } = {}
     const blank = options.blankStore && OWNERS_OWN.has(formatPath(setting.path));
     values.push([setting.label, blank ? '' : setting.value(rules), setting.note]);
   }
+  values.push([]);
+  const wordsHeaderRow = values.length;
+  values.push([WORDS_HEADER, ...WORDS_COLUMNS.map((c) => c.header)]);
+  for (const language of LANGUAGES) {
+    const words = rules.messages?.[language];
+    if (words) values.push([language, ...WORDS_COLUMNS.map((c) => words[c.key] ?? '')]);
+  }
 
   const notes = TIER_COLUMNS.map((column, c) => ({ cell: a1(0, c), note: column.note }));
+  notes.push({ cell: a1(wordsHeaderRow, 0), note: WORDS_NOTE });
+  WORDS_COLUMNS.forEach((column, c) => {
+    notes.push({ cell: a1(wordsHeaderRow, c + 1), note: `At most ${column.limit} characters, one line.` });
+  });
   const column = (key: TierColumn['key']) => TIER_COLUMNS.findIndex((c) => c.key === key);
   const tierRange = (key: TierColumn['key']) =>
     `${a1(1, column(key))}:${a1(Math.max(lastTierRow, 1), column(key))}`;
@@ -573,7 +783,7 @@ export function rulesToRows(rules: Rules, options: { blankStore?: boolean } = {}
   SETTINGS.forEach((setting, i) => {
     const cell = a1(firstSettingRow + i, 1);
     if (setting.validation) validations.push({ range: cell, ...setting.validation });
-    if (setting.kind === 'time') textRanges.push(cell);
+    if (setting.kind === 'time' || setting.kind === 'date') textRanges.push(cell);
   });
   return {
     values,
@@ -583,6 +793,7 @@ export function rulesToRows(rules: Rules, options: { blankStore?: boolean } = {}
     headerRanges: [
       `${a1(0, 0)}:${a1(0, width - 1)}`,
       `${a1(settingsHeaderRow, 0)}:${a1(settingsHeaderRow, SETTINGS_HEADER.length - 1)}`,
+      `${a1(wordsHeaderRow, 0)}:${a1(wordsHeaderRow, WORDS_COLUMNS.length)}`,
     ],
   };
 }
@@ -602,6 +813,10 @@ export function rulesYaml(rules: Rules): string {
       address: store.address,
       voice: store.voice,
       ...(store.url === undefined ? {} : { url: store.url }),
+      ...(store.language === undefined ? {} : { language: store.language }),
+      ...(store.logoUrl === undefined ? {} : { logoUrl: store.logoUrl }),
+      ...(store.accentColor === undefined ? {} : { accentColor: store.accentColor }),
+      ...(store.replyTo === undefined ? {} : { replyTo: store.replyTo }),
     },
     tiers: [...rules.tiers]
       .sort((a, b) => a.minTotal - b.minTotal)
@@ -619,9 +834,31 @@ export function rulesYaml(rules: Rules): string {
     consent: rules.consent,
     attributionDays: rules.attributionDays,
     holdoutPercent: rules.holdoutPercent,
+    messages: orderedMessages(rules.messages),
+    discount: rules.discount && {
+      code: rules.discount.code,
+      description: rules.discount.description,
+      reminders: rules.discount.reminders,
+      ...(rules.discount.minTotal === undefined ? {} : { minTotal: rules.discount.minTotal }),
+      ...(rules.discount.expires === undefined ? {} : { expires: rules.discount.expires }),
+    },
   } satisfies Record<keyof Rules, unknown>;
   return `# Written by Cart Recovery from the Rules tab of the store's Google Sheet; edit the sheet, not this file.\n${stringify(
     ordered,
     { lineWidth: 0 },
   )}`;
+}
+
+/** The owner's words by language in catalogue order, each language's fields in column order. */
+function orderedMessages(messages: Rules['messages']): Rules['messages'] {
+  if (!messages) return undefined;
+  const ordered: NonNullable<Rules['messages']> = {};
+  for (const language of LANGUAGES) {
+    const words = messages[language];
+    if (!words) continue;
+    const fields: Record<string, string> = {};
+    for (const { key } of WORDS_COLUMNS) if (words[key] !== undefined) fields[key] = words[key];
+    ordered[language] = fields;
+  }
+  return ordered;
 }

@@ -193,11 +193,85 @@ export function syncRulesNow(services: AppsScriptServices): SyncResult {
   return result;
 }
 
+export type TestSendResult =
+  | { kind: 'cancelled' }
+  | { kind: 'refused'; message: string }
+  | { kind: 'queued'; to: string }
+  | { kind: 'failed'; message: string };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * "Send me a test reminder": reminders 1 and 2 of the cart selected in the Carts tab (or of a sample
+ * cart when none is), sent by the engine through its real mail path to the address the owner gives
+ * (blank: the store's own), subjects marked [Test]. The engine records them as a test only.
+ */
+export function sendTestReminder(services: AppsScriptServices): TestSendResult {
+  const ui = services.spreadsheetApp.getUi();
+  const spreadsheet = services.spreadsheetApp.getActiveSpreadsheet();
+  const settings = settingsOrExplain(services, ui, ['ownerActionUrl', 'ownerSecret']);
+  if (!settings) return { kind: 'refused', message: 'not set up' };
+  const selection =
+    spreadsheet.getActiveSheet().getName() === EXPORT_TAB
+      ? selectedColumnValues(spreadsheet, EXPORT_TAB, CART_ID_HEADER)
+      : undefined;
+  if (selection?.ok && selection.values.length > 1) {
+    const problem = 'Select one cart (or none, for a sample cart) to test with.';
+    ui.alert('Send me a test reminder', problem, ui.ButtonSet.OK);
+    return { kind: 'refused', message: problem };
+  }
+  const cartId = selection?.ok ? selection.values[0] : undefined;
+  const asked = ui.prompt(
+    'Send me a test reminder',
+    `Reminders 1 and 2 ${cartId ? `for cart ${cartId}` : 'for a sample cart'} will be sent, marked [Test], ` +
+      "exactly as a shopper would get them. To which email address? (Blank: the store's own address.)",
+    ui.ButtonSet.OK_CANCEL,
+  );
+  if (asked.getSelectedButton() !== ui.Button.OK) return { kind: 'cancelled' };
+  const to = asked.getResponseText().trim();
+  if (to && !EMAIL.test(to)) {
+    const problem = `"${to}" is not an email address.`;
+    ui.alert('Send me a test reminder', problem, ui.ButtonSet.OK);
+    return { kind: 'refused', message: problem };
+  }
+  const request = signedRequest(
+    services.utilities,
+    { url: settings.ownerActionUrl, secret: settings.ownerSecret },
+    { action: 'test_reminder', ...(cartId ? { cartId } : {}), ...(to ? { to } : {}), actor: MENU_ACTOR },
+    services.now(),
+  );
+  const answer = send(services.urlFetch, request);
+  let result: TestSendResult;
+  if (answer.ok) {
+    result = { kind: 'queued', to: String(answer.body.to ?? to) };
+    ui.alert(
+      'Test reminders on their way',
+      `Reminders 1 and 2, marked [Test], go to ${result.to} within a minute, through the same mail service as every reminder.`,
+      ui.ButtonSet.OK,
+    );
+  } else {
+    const message = [answer.message, ...answer.errors.map(describeProblem)].join(' ');
+    result = { kind: 'failed', message };
+    ui.alert('Test reminder not sent', message, ui.ButtonSet.OK);
+  }
+  appendActions(spreadsheet, [
+    [
+      services.now().toISOString(),
+      'test_reminder',
+      cartId ?? 'sample cart',
+      result.kind,
+      result.kind === 'queued' ? `to ${result.to}` : result.kind === 'failed' ? result.message : '',
+    ],
+  ]);
+  return result;
+}
+
 export const HELP_TEXT = [
   `Select rows in the "${EXPORT_TAB}" tab (any cells of a row), then:`,
   '• Suppress selected cart(s): no more reminders about those carts.',
   '• Write off selected cart(s): close them as lost.',
   '• Unsubscribe selected email(s): those shoppers get no more reminders, ever.',
+  '• Send me a test reminder: reminders 1 and 2 of the selected cart (or a sample cart), marked [Test], to you.',
   '',
   'The Rules tab holds the reminder rules. Cart Recovery reads it every 15 minutes; "Sync rules now" reads it at once. Its status cell shows the version in force, or what to fix.',
   '',

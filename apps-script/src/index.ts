@@ -2,7 +2,12 @@
  * The global functions Apps Script calls: onOpen (a simple trigger) and the menu items. Nothing
  * else lives here; each delegates to a module that takes the services as arguments.
  */
-import { runCartAction, showHelp as runShowHelp, syncRulesNow as runSync } from './actions.js';
+import {
+  runCartAction,
+  showHelp as runShowHelp,
+  syncRulesNow as runSync,
+  sendTestReminder as runTestSend,
+} from './actions.js';
 import { buildMenu } from './menu.js';
 import type { AppsScriptServices } from './services.js';
 import { setUp as runSetUp } from './set-up.js';
@@ -38,6 +43,10 @@ export function unsubscribeSelectedEmails(): void {
 
 export function writeOffSelectedCarts(): void {
   runCartAction(services(), 'write_off');
+}
+
+export function sendTestReminder(): void {
+  runTestSend(services());
 }
 
 export function syncRulesNow(): void {

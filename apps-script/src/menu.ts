@@ -8,6 +8,8 @@ export const MENU_ITEMS = [
   { caption: 'Unsubscribe selected email(s)', functionName: 'unsubscribeSelectedEmails' },
   { caption: 'Write off selected cart(s)', functionName: 'writeOffSelectedCarts' },
   null,
+  { caption: 'Send me a test reminder', functionName: 'sendTestReminder' },
+  null,
   { caption: 'Sync rules now', functionName: 'syncRulesNow' },
   null,
   { caption: 'Set up', functionName: 'setUp' },

@@ -3,6 +3,7 @@ import {
   ConverseCommand,
   type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
+import { LANGUAGE_NAMES } from '../domain/copy/catalogue.js';
 import { CartRecoveryError } from '../domain/errors.js';
 import type { Polisher, PolishRequest } from '../ports.js';
 import type { PolishCache } from './dynamodb-polish-cache.js';
@@ -69,7 +70,7 @@ type CacheEntry = { ok: true; line: string } | { ok: false; until: number; error
 /**
  * Rewrites the reminder's line into the store's voice with a small model over Bedrock Converse.
  *
- * Each variant (line, tone, locale, voice, store, rules version) is asked for at most once per UTC
+ * Each variant (line, tone, language, voice, store, rules version) is asked for at most once per UTC
  * day: answers are kept in memory (bounded, least recently used dropped) and, with `durableCache`,
  * in DynamoDB, so a cold instance reads the day's line instead of asking again. A failure is remembered
  * for `failureTtlMs` so a failing Bedrock is not asked on every reminder: a refusal of one line for
@@ -200,7 +201,7 @@ function cacheKey(request: PolishRequest, now: Date): string {
   return JSON.stringify([
     request.line,
     request.tone,
-    request.locale,
+    request.language,
     request.voice,
     request.storeName,
     request.rulesVersion,
@@ -223,8 +224,9 @@ export function systemPrompt(request: PolishRequest): string {
     `You rewrite one line of an abandoned-cart reminder email from the store "${promptField(request.storeName)}".`,
     `Write it in the store's voice: ${promptField(request.voice) || 'warm, plain'}.`,
     tone,
-    `Write in the language of the locale ${promptField(request.locale)}.`,
+    `Write in ${LANGUAGE_NAMES[request.language] ?? 'English'} (language code ${promptField(request.language)}), as a native copywriter would, and keep the line in that language.`,
     'Keep the meaning. Keep every placeholder in curly braces, such as {items}, exactly as written: it is filled in later.',
+    '{items} becomes item names of any kind and grammar ("Wool scarf and 2 more items"): keep it where a list fits, such as after a colon, never after an article.',
     'Do not add prices, discounts, offers, URLs, email addresses or promises (stock, shipping, deadlines).',
     'Reply with the rewritten line only: one or two short sentences, at most 200 characters, no quotes, no markup, no line breaks.',
   ].join('\n');

@@ -20,6 +20,7 @@ export async function writeOutboxFiles(
   const message = await new MailComposer({
     from: { name: email.fromName, address: email.from },
     to: email.to,
+    ...(email.replyTo ? { replyTo: email.replyTo } : {}),
     subject: email.subject,
     text: email.text,
     html: email.html,

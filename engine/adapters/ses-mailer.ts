@@ -49,7 +49,8 @@ const CONTROL = /[\p{Cc}\u2028\u2029]+/gu;
 
 /**
  * Sends reminders through SES v2 `SendEmail` with Simple content: subject, text and HTML bodies in
- * UTF-8, the email's extra headers (List-Unsubscribe, List-Unsubscribe-Post) and its tags.
+ * UTF-8, the email's extra headers (List-Unsubscribe, List-Unsubscribe-Post), its Reply-To address
+ * when it has one, and its tags.
  * @throws MailRejectedError when SES answers with an error.
  * @example new SesMailer({ client: new SESv2Client({}), configurationSetName: 'cart-recovery' })
  */
@@ -70,6 +71,7 @@ export class SesMailer implements Mailer {
     const command = new SendEmailCommand({
       FromEmailAddress: formatFromAddress(email.fromName, email.from),
       Destination: { ToAddresses: [email.to] },
+      ...(email.replyTo ? { ReplyToAddresses: [email.replyTo] } : {}),
       Content: {
         Simple: {
           Subject: { Data: email.subject, Charset: CHARSET },

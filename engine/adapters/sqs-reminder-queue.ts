@@ -38,6 +38,13 @@ const reminderJobSchema = z.object({
     .string({ error: 'rulesVersion must be text' })
     .min(1, { error: 'rulesVersion must not be empty' }),
   rules: rulesSchema,
+  test: z
+    .object({
+      to: z.email({ error: 'test.to must be an email address' }),
+      actor: z.string({ error: 'test.actor must be text' }).min(1, { error: 'test.actor must not be empty' }),
+      sample: z.boolean({ error: 'test.sample must be true or false' }),
+    })
+    .optional(),
 });
 
 /**
@@ -83,6 +90,7 @@ export class SqsReminderQueue implements ReminderQueue {
             seq: job.seq,
             rulesVersion: job.rulesVersion,
             rules: job.rules,
+            ...(job.test ? { test: job.test } : {}),
           }),
         }),
       );

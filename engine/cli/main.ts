@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { CartRecoveryError, ValidationError } from '../domain/errors.js';
 import { UsageError } from './arguments.js';
 import { COST_USAGE, costCommand } from './cost-command.js';
+import { PREVIEW_USAGE, previewCommand } from './preview-command.js';
 import { RULES_USAGE, rulesCommand } from './rules-command.js';
 import { SIMULATE_USAGE, simulateCommand } from './simulate-command.js';
 
@@ -13,12 +14,15 @@ Commands:
   simulate   replay or generate cart events through the engine on a virtual clock
   cost       estimate the monthly AWS bill for a number of abandoned carts
   rules      check a rules doc and publish it to the rules bucket
+  preview    write a reminder exactly as it would be sent (HTML, text, .eml)
 
 ${SIMULATE_USAGE}
 
 ${COST_USAGE}
 
-${RULES_USAGE}`;
+${RULES_USAGE}
+
+${PREVIEW_USAGE}`;
 
 /** Runs one CLI command; returns the process exit code (0 ok, 1 bug, 2 bad input). */
 export async function main(argv: string[]): Promise<number> {
@@ -31,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
         return await costCommand(rest);
       case 'rules':
         return await rulesCommand(rest);
+      case 'preview':
+        return await previewCommand(rest);
       case '--version':
       case '-v':
       case 'version':
@@ -54,7 +60,8 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CartRecoveryError) {
       console.error(`cart-recovery: ${error.message}`);
       if (error instanceof UsageError) {
-        const known = command === 'simulate' || command === 'cost' || command === 'rules';
+        const known =
+          command === 'simulate' || command === 'cost' || command === 'rules' || command === 'preview';
         console.error(`Run "cart-recovery ${known ? `${command} --help` : 'help'}" for usage.`);
       }
       return 2;

@@ -48,3 +48,21 @@ export function checkMoney(amount: string, currency: string, _locale: string): v
   if (!CURRENCY_CODE.test(currency))
     throw new RangeError('currency must be a three-letter code such as "USD"');
 }
+
+/**
+ * `amount` times a whole `quantity`, exactly, as a decimal string with the amount's decimals: a line
+ * total is never a float product.
+ * @throws RangeError when `amount` is not a decimal string or `quantity` not a whole number of at least 0.
+ * @example multiplyAmount('79.75', 2) // '159.50'
+ */
+export function multiplyAmount(amount: string, quantity: number): string {
+  if (!DECIMAL.test(amount)) throw new RangeError('amount must be a decimal string such as "42.50"');
+  if (!Number.isSafeInteger(quantity) || quantity < 0)
+    throw new RangeError('quantity must be a whole number of at least 0');
+  const negative = amount.startsWith('-');
+  const [whole = '0', fraction = ''] = (negative ? amount.slice(1) : amount).split('.');
+  const product = (BigInt(whole + fraction) * BigInt(quantity)).toString().padStart(fraction.length + 1, '0');
+  const cut = product.length - fraction.length;
+  const digits = fraction.length > 0 ? `${product.slice(0, cut)}.${product.slice(cut)}` : product;
+  return negative && /[1-9]/.test(digits) ? `-${digits}` : digits;
+}

@@ -49,3 +49,14 @@ export function parseOwnerAction(
   if (result.success) return { ok: true, action: result.data };
   return { ok: false, error: new ValidationError('The owner action', toFieldErrors(result.error)) };
 }
+
+/**
+ * The owner's test send, from the sheet menu: reminders 1 and 2 of a cart (or of a sample cart, with
+ * no cartId) to the owner's own address.
+ */
+export const testReminderFields = {
+  action: z.literal('test_reminder', { error: 'action must be test_reminder' }),
+  cartId: ownerActionFields.cartId,
+  to: ownerActionFields.email,
+  actor: ownerActionFields.actor,
+};

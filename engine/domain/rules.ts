@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { LANGUAGES } from './copy/catalogue.js';
 import { RulesValidationError } from './errors.js';
 import { toFieldErrors } from './field-errors.js';
 import { isTimeZone } from './time-zone.js';
@@ -39,6 +40,94 @@ export const tierSchema = z.strictObject({
   secondWaitHours: hours('second reminder after', HOURS_MIN, HOURS_MAX, 24),
 });
 
+/** Limits of the owner's own words, by field. */
+export const OWN_WORDS_LIMITS = { subject: 120, opening: 300, discount: 120, code: 40 } as const;
+
+// The owner's words are plain text on one line; only the placeholders the email fills are allowed.
+const ownText = (
+  what: string,
+  max: number,
+  placeholders: readonly string[],
+  missing = `${what} must be text`,
+) =>
+  z
+    .string({ error: missing })
+    .trim()
+    .min(1, { error: `${what} must not be empty` })
+    .max(max, { error: `${what} must be at most ${max} characters`, abort: true })
+    .refine((text) => !/[\r\n\u2028\u2029]/.test(text), { error: `${what} must be one line` })
+    .refine((text) => [...text.matchAll(/\{([^}]*)\}/g)].every((m) => placeholders.includes(m[1] ?? '')), {
+      error:
+        placeholders.length > 0
+          ? `${what} may use only ${placeholders.map((p) => `{${p}}`).join(' and ')} in braces`
+          : `${what} may not use braces`,
+    });
+
+function ownWordsSchema() {
+  return z.strictObject(
+    {
+      firstSubject: ownText('the first subject', OWN_WORDS_LIMITS.subject, ['store']).optional(),
+      firstOpening: ownText('the first opening line', OWN_WORDS_LIMITS.opening, [
+        'store',
+        'items',
+      ]).optional(),
+      secondSubject: ownText('the second subject', OWN_WORDS_LIMITS.subject, ['store']).optional(),
+      secondOpening: ownText('the second opening line', OWN_WORDS_LIMITS.opening, [
+        'store',
+        'items',
+      ]).optional(),
+      discount: ownText('the discount in words', OWN_WORDS_LIMITS.discount, []).optional(),
+    },
+    {
+      error:
+        'each language needs its own words as firstSubject, firstOpening, secondSubject, secondOpening, discount',
+    },
+  );
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** True for a real calendar day written YYYY-MM-DD. */
+function isCalendarDate(text: string): boolean {
+  const m = ISO_DATE.exec(text);
+  if (!m) return false;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return date.toISOString().slice(0, 10) === text;
+}
+
+function discountSchema() {
+  return z.strictObject(
+    {
+      code: z
+        .string({ error: 'a discount needs its code, such as "THANKS10"' })
+        .trim()
+        .regex(new RegExp(`^[\\p{L}\\p{N}_-]{1,${OWN_WORDS_LIMITS.code}}$`, 'u'), {
+          error: `the discount code must be 1 to ${OWN_WORDS_LIMITS.code} letters, digits, "-" or "_"`,
+        }),
+      description: ownText(
+        'what the discount gives',
+        OWN_WORDS_LIMITS.discount,
+        [],
+        'a discount needs what it gives, in words, such as "10% off your order"',
+      ),
+      reminders: z
+        .enum(['first', 'second', 'both'], { error: 'the discount goes in reminder first, second or both' })
+        .default('second'),
+      minTotal: z
+        .number({ error: 'the discount minimum cart total must be a number of at least 0' })
+        .min(0, { error: 'the discount minimum cart total must be a number of at least 0' })
+        .optional(),
+      expires: z
+        .string({ error: 'the discount expiry must be a date like "2026-12-31"' })
+        .trim()
+        .refine(isCalendarDate, {
+          error: 'the discount expiry must be a date like "2026-12-31" (YYYY-MM-DD)',
+        })
+        .optional(),
+    },
+    { error: 'discount must have a code and a description (what it gives, in words)' },
+  );
+}
+
 export const DEFAULT_TIERS = [
   { name: 'small', minTotal: 0, firstWaitHours: 4, secondWaitHours: 24 },
   { name: 'medium', minTotal: 50, firstWaitHours: 2, secondWaitHours: 22 },
@@ -68,6 +157,26 @@ export const rulesSchema = z.strictObject({
           error: 'must be an https address such as "https://acme.example"',
         })
         .max(2048, { error: 'the store website address must be at most 2048 characters' })
+        .optional(),
+      // How reminders look and answer (issue 17): all optional.
+      language: z
+        .enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(', ')} (the language code)` })
+        .optional(),
+      logoUrl: z
+        .url({ protocol: /^https$/, error: 'the logo must be an https address of an image' })
+        .max(2048, { error: 'the logo address must be at most 2048 characters' })
+        .optional(),
+      accentColor: z
+        .string({ error: 'the accent colour must be a colour like "#0f766e"' })
+        .trim()
+        .regex(/^#[0-9a-fA-F]{6}$/, {
+          error: 'the accent colour must be a colour like "#0f766e" (# and 6 hex digits)',
+        })
+        .transform((colour) => colour.toLowerCase())
+        .optional(),
+      replyTo: z
+        .email({ error: 'the reply-to address must be an email address' })
+        .max(254, { error: 'the reply-to address must be at most 254 characters' })
         .optional(),
     },
     { error: 'store is required: name, timezone, fromEmail and address' },
@@ -137,12 +246,23 @@ export const rulesSchema = z.strictObject({
     .min(0, { error: 'holdout must be a whole percentage between 0 and 50' })
     .max(50, { error: 'holdout must be a whole percentage between 0 and 50' })
     .default(0),
+  // The owner's own words and offer (issue 17): both optional.
+  messages: z
+    .partialRecord(
+      z.enum(LANGUAGES, { error: `the language must be one of ${LANGUAGES.join(', ')}` }),
+      ownWordsSchema(),
+      { error: 'messages must be a map from a language code (en, de, ...) to your own words' },
+    )
+    .optional(),
+  discount: discountSchema().optional(),
 });
 
 /** The owner's rules, every default filled in. */
 export type Rules = z.infer<typeof rulesSchema>;
 export type Tier = Rules['tiers'][number];
 export type ConsentPolicy = Rules['consent'];
+export type Discount = NonNullable<Rules['discount']>;
+export type OwnWords = NonNullable<Rules['messages']>[keyof NonNullable<Rules['messages']>];
 
 /**
  * Validates a rules doc already parsed from YAML or JSON and fills in every default.

@@ -32,6 +32,7 @@ import type { CheckoutLineItems, Clock, Logger, NonceStore } from '../ports.js';
 import { clickBaseFor, type EngineDeps } from '../use-cases/engine-deps.js';
 import type { IngestDeps } from '../use-cases/ingest-cart-event.js';
 import type { OwnerActionDeps } from '../use-cases/owner-action.js';
+import type { QueueTestDeps } from '../use-cases/queue-test-reminders.js';
 import type { UnsubscribeDeps } from '../use-cases/unsubscribe.js';
 import { loadConfig } from './config.js';
 import type { SignedContext } from './signed-request.js';
@@ -54,7 +55,7 @@ export interface WebhookContext extends SignedContext {
 
 /** What the owner-action handler is given: the engine's ports, the owner's secrets and the nonces. */
 export interface OwnerActionContext extends SignedContext {
-  deps: OwnerActionDeps;
+  deps: OwnerActionDeps & QueueTestDeps;
   nonces: NonceStore;
 }
 
@@ -206,42 +207,48 @@ export const webhookContext = /* @__PURE__ */ once(async (): Promise<WebhookCont
   };
 });
 
-export const wakeContext = /* @__PURE__ */ once(async () => ({
-  ...base(),
-  queue: new SqsReminderQueue({
-    client: new SQSClient({}),
-    queueUrl: loadConfig(['REMINDER_QUEUE_URL']).REMINDER_QUEUE_URL,
-  }),
-}));
+const reminderQueue = /* @__PURE__ */ once(
+  () =>
+    new SqsReminderQueue({
+      client: new SQSClient({}),
+      queueUrl: loadConfig(['REMINDER_QUEUE_URL']).REMINDER_QUEUE_URL,
+    }),
+);
 
-export const senderContext = /* @__PURE__ */ once(async () => {
-  const cfg = loadConfig([
-    'SES_CONFIGURATION_SET',
-    'BEDROCK_MODEL_ID',
-    'POLISH_TIMEOUT_MS',
-    'POLISH_DURABLE_CACHE',
-  ]);
-  return {
-    // No rules source: each job carries the rules it was decided under (ReminderJob), so the
-    // sender reads no rules and bundles no S3 client.
-    ...core(),
-    mailer: new SesMailer({
-      client: new SESv2Client({}),
-      ...(cfg.SES_CONFIGURATION_SET ? { configurationSetName: cfg.SES_CONFIGURATION_SET } : {}),
-    }),
-    polisher: new BedrockPolisher({
-      client: new BedrockRuntimeClient({}),
-      modelId: cfg.BEDROCK_MODEL_ID,
-      timeoutMs: cfg.POLISH_TIMEOUT_MS,
-      clock: () => clock().now(),
-      // One line per variant and day for all senders: cold starts do not ask Bedrock again.
-      ...(cfg.POLISH_DURABLE_CACHE === 'on'
-        ? { durableCache: new DynamoDbPolishCache({ client: dynamo(), tableName: tables().nonces }) }
-        : {}),
-    }),
-    links: await links(),
-  };
+export const wakeContext = /* @__PURE__ */ once(async () => ({ ...base(), queue: reminderQueue() }));
+
+const senderConfig = /* @__PURE__ */ once(() =>
+  loadConfig(['SES_CONFIGURATION_SET', 'BEDROCK_MODEL_ID', 'POLISH_TIMEOUT_MS', 'POLISH_DURABLE_CACHE']),
+);
+const mailer = /* @__PURE__ */ once(() => {
+  const cfg = senderConfig();
+  return new SesMailer({
+    client: new SESv2Client({}),
+    ...(cfg.SES_CONFIGURATION_SET ? { configurationSetName: cfg.SES_CONFIGURATION_SET } : {}),
+  });
 });
+const polisher = /* @__PURE__ */ once(() => {
+  const cfg = senderConfig();
+  return new BedrockPolisher({
+    client: new BedrockRuntimeClient({}),
+    modelId: cfg.BEDROCK_MODEL_ID,
+    timeoutMs: cfg.POLISH_TIMEOUT_MS,
+    clock: () => clock().now(),
+    // One line per variant and day for all senders: cold starts do not ask Bedrock again.
+    ...(cfg.POLISH_DURABLE_CACHE === 'on'
+      ? { durableCache: new DynamoDbPolishCache({ client: dynamo(), tableName: tables().nonces }) }
+      : {}),
+  });
+});
+
+export const senderContext = /* @__PURE__ */ once(async () => ({
+  // No rules source: each job carries the rules it was decided under (ReminderJob), so the
+  // sender reads no rules and bundles no S3 client.
+  ...core(),
+  mailer: mailer(),
+  polisher: polisher(),
+  links: await links(),
+}));
 
 export const unsubscribeContext = /* @__PURE__ */ once(
   async (): Promise<UnsubscribeContext> => ({
@@ -255,7 +262,8 @@ export const unsubscribeContext = /* @__PURE__ */ once(
 
 export const ownerActionContext = /* @__PURE__ */ once(
   async (): Promise<OwnerActionContext> => ({
-    deps: base(),
+    // The test send queues its reminders for the sender, which sends them as it sends any.
+    deps: { ...base(), queue: reminderQueue() },
     nonces: new DynamoDbNonceStore({ client: dynamo(), tableName: tables().nonces }),
     secrets: [(await secrets()).ownerSecret],
     wallClock: systemClock,

@@ -1,6 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { parseReminderJob } from '../adapters/sqs-reminder-queue.js';
-import { type SendDeps, sendReminder } from '../use-cases/send-reminder.js';
+import type { ReminderJob } from '../ports.js';
+import { type SendDeps, type SendResult, sendReminder } from '../use-cases/send-reminder.js';
+import { sendTestReminder } from '../use-cases/send-test-reminder.js';
 import { senderContext } from './aws-context.js';
 
 /**
@@ -12,7 +14,7 @@ export async function handleReminderBatch(deps: SendDeps, event: SQSEvent): Prom
   for (const record of event.Records) {
     try {
       const job = parseReminderJob(record.body);
-      const result = await sendReminder(deps, job);
+      const result = await sendJob(deps, job);
       if (result.kind === 'not_sent' && result.why === 'failed') {
         // The claim stays: at most once. The failure is audited; retrying would risk a second copy.
         deps.log.warn('reminder not sent', { cartId: job.cartId, n: job.n, why: result.why });
@@ -27,6 +29,15 @@ export async function handleReminderBatch(deps: SendDeps, event: SQSEvent): Prom
     }
   }
   return { batchItemFailures: failures };
+}
+
+/** One reminder job: the owner's test (to the owner, recorded as a test), else a shopper's reminder. */
+export async function sendJob(
+  deps: SendDeps,
+  job: ReminderJob,
+): Promise<SendResult | Awaited<ReturnType<typeof sendTestReminder>>> {
+  const { test } = job;
+  return test ? sendTestReminder(deps, { ...job, test }) : sendReminder(deps, job);
 }
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> =>

@@ -1,5 +1,7 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { MAX_CLICK_TOKEN_LENGTH } from '../domain/click-token.js';
+import type { Language } from '../domain/copy/catalogue.js';
+import { chooseLanguage, languageOf } from '../domain/copy/language.js';
 import { InvalidUnsubscribeTokenError } from '../domain/errors.js';
 import { MAX_UNSUBSCRIBE_TOKEN_LENGTH } from '../domain/unsubscribe-token.js';
 import { followClick } from '../use-cases/follow-click.js';
@@ -25,33 +27,43 @@ export async function handleUnsubscribe(
   const verb = method(event);
   if ((event.rawPath ?? '').startsWith('/r/')) return handleClick(ctx, event, verb);
   const match = TOKEN_PATH.exec(event.rawPath ?? '');
-  if (verb !== 'GET' && verb !== 'POST') return html(405, notAllowedPage(), { allow: 'GET, POST' });
+  const browser = browserLanguage(header(event, 'accept-language'));
+  if (verb !== 'GET' && verb !== 'POST') return html(405, notAllowedPage(browser), { allow: 'GET, POST' });
   if (!match?.[1]) {
     ctx.log.warn('unsubscribe refused', { reason: 'no token in the path' });
-    return html(400, badTokenPage());
+    return html(400, badTokenPage(browser));
   }
   const token = match[1];
   try {
+    // Only open the token here: a GET must never unsubscribe.
+    const { emailKey, cartId } = ctx.links.tokens.open(token);
+    const { rules } = await ctx.rules.current();
+    // The shopper reads the page in the language of the reminder that linked to it.
+    const cart = await ctx.carts.get(cartId);
+    const language = chooseLanguage(
+      cart?.snapshot?.locale,
+      browser === 'en' ? rules.store.language : browser,
+    );
+    const storeName = rules.store.name;
     if (verb === 'GET') {
-      // Only check the token here: a GET must never unsubscribe.
-      const { emailKey } = ctx.links.tokens.open(token);
-      const { store } = (await ctx.rules.current()).rules;
       const contact = await ctx.contacts.get(emailKey);
       return html(
         200,
-        contact?.unsubscribedAt ? alreadyDonePage(store.name, store.url) : confirmPage(store.name),
+        contact?.unsubscribedAt
+          ? alreadyDonePage(language, storeName, rules.store.url)
+          : confirmPage(language, storeName),
       );
     }
     if ((await oneClickValue(event)) !== 'One-Click') {
       ctx.log.warn('unsubscribe refused', { reason: 'POST without List-Unsubscribe=One-Click' });
-      return html(400, badTokenPage());
+      return html(400, badTokenPage(language));
     }
     await unsubscribeByToken(ctx, token);
-    return html(200, donePage((await ctx.rules.current()).rules.store.name));
+    return html(200, donePage(language, storeName));
   } catch (error) {
     if (error instanceof InvalidUnsubscribeTokenError) {
       ctx.log.warn('unsubscribe refused', { reason: 'invalid token' });
-      return html(400, badTokenPage());
+      return html(400, badTokenPage(browser));
     }
     throw error;
   }
@@ -67,7 +79,10 @@ async function handleClick(
   event: LambdaFunctionURLEvent,
   verb: string,
 ): Promise<LambdaFunctionURLResult> {
-  if (verb !== 'GET' && verb !== 'HEAD') return html(405, notAllowedPage(), { allow: 'GET, HEAD' });
+  if (verb !== 'GET' && verb !== 'HEAD')
+    return html(405, notAllowedPage(browserLanguage(header(event, 'accept-language'))), {
+      allow: 'GET, HEAD',
+    });
   const token = CLICK_PATH.exec(event.rawPath ?? '')?.[1] ?? '';
   const result = await followClick(ctx, token);
   // A redirect must not be cached: every click of a new reminder is counted where it lands.
@@ -83,6 +98,27 @@ function redirect(url: string, headers: Record<string, string>): LambdaFunctionU
     headers: { location: url, 'referrer-policy': 'no-referrer', ...headers },
     body: '',
   };
+}
+
+/**
+ * The first language of an Accept-Language header (RFC 9110 12.5.4, by weight) that has a catalogue,
+ * else English: for pages shown before a cart is known.
+ */
+export function browserLanguage(acceptLanguage: string | undefined): Language {
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part, order) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/i.exec(p)?.[1]).find(Boolean);
+      return { tag: tag.trim(), weight: q === undefined ? 1 : Number(q), order };
+    })
+    .filter((entry) => entry.tag && entry.weight > 0)
+    .sort((a, b) => b.weight - a.weight || a.order - b.order);
+  for (const { tag } of ranked) {
+    const language = languageOf(tag);
+    if (language) return language;
+  }
+  return 'en';
 }
 
 /**

@@ -67,7 +67,7 @@ export function countRequests(
         const key = [
           request.line,
           request.tone,
-          request.locale,
+          request.language,
           request.voice,
           request.rulesVersion,
           day,

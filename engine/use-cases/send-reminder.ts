@@ -9,8 +9,6 @@ import {
 import { type Move, settleCart } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
 import { isoTime, timeOf } from '../domain/iso-time.js';
-import { composeReminder, fillLine, lineTemplate, toneFor } from '../domain/reminder-message.js';
-import type { Rules } from '../domain/rules.js';
 import type { ReminderJob } from '../ports.js';
 import {
   type AuditContext,
@@ -20,8 +18,8 @@ import {
   planWake,
   shopperHistory,
 } from './cart-progress.js';
+import { composeEmail } from './compose-email.js';
 import type { EngineDeps } from './engine-deps.js';
-import { polishLine } from './polish-line.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 import { LOST_CLAIM_SECONDS } from './sender-timing.js';
 
@@ -177,21 +175,20 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
   let messageId: string;
   let polished = false;
   try {
-    const composed = await compose(deps, claimed, job.n, rules, version);
-    const message = composed.message;
+    const composed = await composeEmail(deps, {
+      cart: claimed,
+      n: job.n,
+      rules,
+      rulesVersion: version,
+      now,
+    });
     polished = composed.polished;
     const marked = await markSending(deps, job, ready.claim.at);
     if (!marked) {
       await scheduleAfterClaim(deps, job, now, context);
       return notSentResult(job, 'lost_race', 'the cart changed before the send');
     }
-    ({ messageId } = await deps.mailer.send({
-      to: claimed.snapshot.email,
-      from: rules.store.fromEmail,
-      fromName: rules.store.name,
-      ...message,
-      tags: { cartId: claimed.id, reminder: String(job.n) },
-    }));
+    ({ messageId } = await deps.mailer.send(composed.email));
   } catch (error) {
     deps.log.error('reminder send failed', { cartId: claimed.id, n: job.n, error: describe(error) });
     await deps.audit.record(
@@ -233,42 +230,6 @@ export async function sendReminder(deps: SendDeps, job: ReminderJob): Promise<Se
   );
   deps.log.info('reminder sent', { cartId: after.id, n: job.n, emailHash: hash, messageId });
   return { kind: 'sent', cartId: after.id, n: job.n, messageId, to: claimed.snapshot.email, polished, moves };
-}
-
-async function compose(
-  deps: Pick<SendDeps, 'polisher' | 'log' | 'links'>,
-  cart: Cart,
-  n: ReminderNumber,
-  rules: Rules,
-  version: string,
-) {
-  const line = await polishLine(
-    deps.polisher,
-    {
-      line: lineTemplate(n, rules),
-      tone: toneFor(n),
-      locale: cart.snapshot?.locale ?? 'en-US',
-      voice: rules.store.voice,
-      storeName: rules.store.name,
-      rulesVersion: version,
-    },
-    deps.log,
-  );
-  const token = deps.links.tokens.seal({ emailKey: cart.emailKey ?? '', cartId: cart.id });
-  const message = composeReminder({
-    cart,
-    n,
-    rules,
-    unsubscribeUrl: `${deps.links.baseUrl}/${token}`,
-    returnUrl: returnLink(deps.links, cart.id, n),
-    line: fillLine(line.line, cart),
-  });
-  return { message, polished: line.polished };
-}
-
-/** The reminder's return link: the click redirect, which counts the click and goes on to the cart. */
-function returnLink(links: SendDeps['links'], cartId: string, n: ReminderNumber): string {
-  return `${links.clickBaseUrl}/${links.clicks.seal({ cartId, n })}`;
 }
 
 function replaceReminder(cart: Cart, record: ReminderRecord): Cart {

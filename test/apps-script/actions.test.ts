@@ -45,7 +45,7 @@ function world() {
 const bodyOf = (payload: string) => JSON.parse(payload) as Record<string, unknown>;
 
 describe('buildMenu', () => {
-  it('adds the Cart Recovery menu with its six items', () => {
+  it('adds the Cart Recovery menu with its seven items', () => {
     // Prepare
     const { ui } = world();
 
@@ -61,6 +61,8 @@ describe('buildMenu', () => {
           { caption: 'Unsubscribe selected email(s)', functionName: 'unsubscribeSelectedEmails' },
           { caption: 'Write off selected cart(s)', functionName: 'writeOffSelectedCarts' },
           'separator',
+          { caption: 'Send me a test reminder', functionName: 'sendTestReminder' },
+          'separator',
           { caption: 'Sync rules now', functionName: 'syncRulesNow' },
           'separator',
           { caption: 'Set up', functionName: 'setUp' },
@@ -68,7 +70,7 @@ describe('buildMenu', () => {
         ],
       },
     ]);
-    expect(MENU_ITEMS.filter(Boolean)).toHaveLength(6);
+    expect(MENU_ITEMS.filter(Boolean)).toHaveLength(7);
   });
 });
 

@@ -74,6 +74,7 @@ describe('the Apps Script bundle', () => {
       'Suppress selected cart(s)',
       'Unsubscribe selected email(s)',
       'Write off selected cart(s)',
+      'Send me a test reminder',
       'Sync rules now',
       'Set up',
       'Help',

@@ -8,6 +8,7 @@ import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryEngine } from '#engine/adapters/memory/memory-engine.js';
 import { handleOwnerAction } from '#engine/handlers/owner-action.handler.js';
+import { sendJob } from '#engine/handlers/sender.handler.js';
 import type { NonceStore } from '#engine/ports.js';
 import { rulesToRows } from '#sheets-sync/rules-sheet.js';
 import { handleSync } from '#sheets-sync/sync.handler.js';
@@ -20,6 +21,7 @@ import {
   MENU_ACTOR,
   MENU_REASON,
   runCartAction,
+  sendTestReminder,
   syncRulesNow,
   targetResult,
 } from '../../apps-script/src/actions.js';
@@ -130,6 +132,58 @@ describe('the menu against the engine owner endpoint', () => {
     expect(result).toMatchObject({ statusCode: 200 });
     expect((await engine.contacts.get('shopper@example.com'))?.unsubscribedAt).toBe(NOW.toISOString());
     expect((await engine.carts.get('cart-1001'))?.status).not.toBe('open');
+  });
+
+  it('sends the owner a test of the selected cart: reminders 1 and 2, marked [Test], the cart untouched', async () => {
+    // Prepare
+    const { engine, ctx } = await engineWithCart();
+    const before = await engine.carts.get('cart-1001');
+    const sheet = ownerSheet();
+    sheet.ui.promptAnswers.push({ text: 'owner@acme.example', button: 'OK' });
+    sendTestReminder(sheet.services);
+    const [request] = sheet.urlFetch.sent;
+    if (!request) throw new Error('the menu sent nothing');
+
+    // Act
+    const result = await handleOwnerAction(ctx, asFunctionUrlEvent(request));
+    // The owner endpoint queued both reminders; the sender sends them.
+    for (let job = engine.queue.take(); job; job = engine.queue.take()) await sendJob(engine.deps, job);
+
+    // Assess
+    expect(result).toMatchObject({ statusCode: 200 });
+    expect(engine.mailer.sent.map((e) => [e.to, e.subject])).toEqual([
+      ['owner@acme.example', '[Test] Your cart at Acme Outfitters is saved'],
+      ['owner@acme.example', '[Test] Still deciding? Your cart at Acme Outfitters is waiting'],
+    ]);
+    expect(await engine.carts.get('cart-1001')).toEqual(before);
+    expect(engine.audit.entries.map((e) => [e.action, e.actor, e.cartId])).toEqual([
+      ['reminder.test_sent', MENU_ACTOR, 'cart-1001'],
+      ['reminder.test_sent', MENU_ACTOR, 'cart-1001'],
+    ]);
+    const answer = readAnswer(asHttpResponse(result));
+    expect(answer.ok && answer.body.queued).toEqual([1, 2]);
+  });
+
+  it('tests with a sample cart when no cart is selected, sent to the store when no address is typed', async () => {
+    // Prepare
+    const { engine, ctx } = await engineWithCart();
+    const sheet = ownerSheet();
+    sheet.spreadsheet.select('Carts');
+    sheet.ui.promptAnswers.push({ text: '', button: 'OK' });
+    sendTestReminder(sheet.services);
+    const [request] = sheet.urlFetch.sent;
+    if (!request) throw new Error('the menu sent nothing');
+
+    // Act
+    const result = await handleOwnerAction(ctx, asFunctionUrlEvent(request));
+    // The owner endpoint queued both reminders; the sender sends them.
+    for (let job = engine.queue.take(); job; job = engine.queue.take()) await sendJob(engine.deps, job);
+
+    // Assess
+    expect(JSON.parse(request.params.payload)).not.toHaveProperty('cartId');
+    expect(result).toMatchObject({ statusCode: 200 });
+    expect(engine.mailer.sent.map((e) => e.to)).toEqual(['hello@acme.example', 'hello@acme.example']);
+    expect(engine.mailer.sent[0]?.text).toContain('Merino wool beanie');
   });
 
   it('is refused when the menu holds another secret, and the menu explains why', async () => {

@@ -55,7 +55,8 @@ const EXTRA_SETTINGS: Record<(typeof HANDLERS)[number], string[]> = {
     'UNSUBSCRIBE_BASE_URL',
   ],
   unsubscribe: ['SECRET_ID'],
-  'owner-action': ['SECRET_ID'],
+  // The test send queues its reminders for the sender.
+  'owner-action': ['SECRET_ID', 'REMINDER_QUEUE_URL'],
   'mail-events': [],
 };
 /** The Google functions load their own settings (sheets-sync/sync-context.ts), not the engine's base. */

@@ -341,9 +341,10 @@ describe('function grants', () => {
     ]);
   });
 
-  it('queue reminder jobs from the wake function and the sweep only, and consume them in the sender only', () => {
+  it("queue reminder jobs from the wake function, the sweep and the owner's test send only, and consume them in the sender only", () => {
     expect(who((p) => p.startsWith('sqs:SendMessage') && p.includes('ReminderQueue'))).toEqual([
       'wake',
+      'owner-action',
       'sweep',
     ]);
     // Failed asynchronous invocations of the scheduled functions are parked in the Scheduler DLQ.
@@ -351,7 +352,7 @@ describe('function grants', () => {
       who(
         (p) => p.startsWith('sqs:SendMessage') && !p.includes('SchedulerDlq') && !p.includes('MailEventsDlq'),
       ),
-    ).toEqual(['wake', 'sweep']);
+    ).toEqual(['wake', 'owner-action', 'sweep']);
     // And failed bounce and complaint events in their own DLQ.
     expect(who((p) => p.startsWith('sqs:SendMessage') && p.includes('MailEventsDlq'))).toEqual([
       'mail-events',

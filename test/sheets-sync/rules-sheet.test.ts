@@ -94,8 +94,19 @@ describe('rulesToRows and rowsToRulesDoc', () => {
       ['Store website', ''],
       ['Time zone', 'America/New_York'],
       ['Currency', 'USD'],
+      ['Store language', ''],
+      ['Logo', ''],
+      ['Accent colour', ''],
+      ['Reply-to email', ''],
+      ['Discount code', ''],
+      ['Discount gives', ''],
+      ['Discount in reminder', ''],
+      ['Discount minimum cart total', ''],
+      ['Discount expires', ''],
+      [],
+      ['Your words: language', 'First subject'],
     ]);
-    for (const row of values.slice(6)) expect(String(row[2]).length).toBeGreaterThan(20);
+    for (const row of values.slice(6, 6 + SETTINGS.length)) expect(String(row[2]).length).toBeGreaterThan(20);
     expect(values[ROW('Frequency cap (hours)') - 1]?.[2]).toContain('Default 72');
   });
 
@@ -104,7 +115,14 @@ describe('rulesToRows and rowsToRulesDoc', () => {
     const { notes, validations, textRanges, headerRanges } = rulesToRows(sampleRules());
 
     // Assess
-    expect(notes.map((n) => n.cell)).toEqual(['A1', 'B1', 'C1', 'D1']);
+    const words = 6 + SETTINGS.length + 2;
+    expect(notes.map((n) => n.cell)).toEqual([
+      'A1',
+      'B1',
+      'C1',
+      'D1',
+      ...['A', 'B', 'C', 'D', 'E', 'F'].map((c) => `${c}${words}`),
+    ]);
     expect(notes[0]?.note).toContain('One tier must start at 0');
     expect(notes[2]?.note).toContain('between 0.25 and 168');
     expect(validations).toEqual(
@@ -125,8 +143,12 @@ describe('rulesToRows and rowsToRulesDoc', () => {
       ]),
     );
     expect(validations.find((v) => v.range === 'B2:B4')).not.toHaveProperty('max');
-    expect(textRanges).toEqual([`B${ROW('Quiet hours start')}`, `B${ROW('Quiet hours end')}`]);
-    expect(headerRanges).toEqual(['A1:D1', 'A6:C6']);
+    expect(textRanges).toEqual([
+      `B${ROW('Quiet hours start')}`,
+      `B${ROW('Quiet hours end')}`,
+      `B${ROW('Discount expires')}`,
+    ]);
+    expect(headerRanges).toEqual(['A1:D1', 'A6:C6', `A${words}:F${words}`]);
   });
 });
 
@@ -336,8 +358,9 @@ describe('rowsToRulesDoc', () => {
   it('refuses an unknown setting, a setting given twice and a value without a label, in column A', () => {
     // Prepare
     const values = template();
-    values.push(['Colour', 'blue'], ['Consent', 'required'], ['', 'orphan']);
-    const last = values.length;
+    // Below the last setting, above the blank row before "Your words".
+    values.splice(6 + SETTINGS.length, 0, ['Colour', 'blue'], ['Consent', 'required'], ['', 'orphan']);
+    const last = 6 + SETTINGS.length + 3;
 
     // Act
     const errors = errorsOf(values);
@@ -445,6 +468,59 @@ describe('a1', () => {
       'AB2',
       'ZZ1',
       'AAA1',
+    ]);
+  });
+});
+
+describe('the Rules tab: your words and the discount', () => {
+  const WORDS_ROW = 6 + SETTINGS.length + 2;
+
+  it('reads a discount and a language’s words cell by cell, and writes them back the same', () => {
+    // Prepare
+    const values = template();
+    setCell(values, `B${ROW('Discount code')}`, 'DANKE10');
+    setCell(values, `B${ROW('Discount gives')}`, '10% off your order');
+    setCell(values, `B${ROW('Discount in reminder')}`, 'Both');
+    setCell(values, `B${ROW('Discount expires')}`, 46387);
+    setCell(values, `B${ROW('Store language')}`, 'German');
+    values.push(['Deutsch', '', '', 'Noch da, bei {store}', '', '10 % Rabatt']);
+
+    // Act
+    const result = rowsToRulesDoc(values);
+
+    // Assess
+    if (!result.ok) throw new Error(result.errors.map(formatCellError).join('; '));
+    expect(result.rules.discount).toEqual({
+      code: 'DANKE10',
+      description: '10% off your order',
+      reminders: 'both',
+      expires: '2026-12-31',
+    });
+    expect(result.rules.store.language).toBe('de');
+    expect(result.rules.messages).toEqual({
+      de: { secondSubject: 'Noch da, bei {store}', discount: '10 % Rabatt' },
+    });
+    expect(rowsToRulesDoc(rulesToRows(result.rules).values)).toEqual({ ...result, doc: expect.anything() });
+    expect(rulesYaml(result.rules)).toContain('messages:\n  de:\n    secondSubject: Noch da, bei {store}\n');
+  });
+
+  it('names the cell of each mistake in the discount and in your words', () => {
+    // Prepare
+    const values = template();
+    setCell(values, `B${ROW('Discount gives')}`, '10% off');
+    setCell(values, `B${ROW('Discount expires')}`, '31.12.2026');
+    values.push(['de', 'x'.repeat(121)], ['klingon', 'Qapla'], ['DE', 'again']);
+
+    // Act
+    const errors = errorsOf(values);
+
+    // Assess
+    expect(errors).toEqual([
+      `B${ROW('Discount code')}: a discount needs its code, such as "THANKS10"`,
+      `B${ROW('Discount expires')}: the discount expiry must be a date like "2026-12-31" (YYYY-MM-DD)`,
+      `B${WORDS_ROW + 1}: the first subject must be at most 120 characters`,
+      `A${WORDS_ROW + 2}: "klingon" is not a language reminders are written in (en, de, fr, es, it, nl, pt)`,
+      `A${WORDS_ROW + 3}: your words for "de" are given twice (also in A${WORDS_ROW + 1})`,
     ]);
   });
 });

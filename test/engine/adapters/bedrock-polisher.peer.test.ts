@@ -9,7 +9,7 @@ import { localBedrockPerFile } from '#test/peers/bedrock.js';
 const REQUEST: PolishRequest = {
   line: 'Looks like you left Trail Runner Shoes in your cart at Acme Outfitters.',
   tone: 'first',
-  locale: 'en-US',
+  language: 'en',
   voice: 'warm, plain',
   storeName: 'Acme Outfitters',
   rulesVersion: 'v1',
@@ -47,7 +47,7 @@ describe('BedrockPolisher', () => {
     const line = await subject.polish({
       ...REQUEST,
       tone: 'second',
-      locale: 'de-DE',
+      language: 'de',
       voice: 'cheeky, short',
     });
 
@@ -59,7 +59,7 @@ describe('BedrockPolisher', () => {
     expect(sent?.line).toBe(REQUEST.line);
     expect(sent?.system).toContain('cheeky, short');
     expect(sent?.system).toContain('"Acme Outfitters"');
-    expect(sent?.system).toContain('de-DE');
+    expect(sent?.system).toContain('Write in German (language code de)');
     expect(sent?.system).toContain('second and last reminder');
     expect(sent?.system).toMatch(/no.*prices, discounts.*URLs.*promises/is);
     expect(sent?.system).toMatch(/line only/);
@@ -82,7 +82,7 @@ describe('BedrockPolisher', () => {
     expect(peer.bedrock.requests).toHaveLength(1);
   });
 
-  it('asks again on the next UTC day and for another rules version, tone or locale', async () => {
+  it('asks again on the next UTC day and for another rules version, tone or language', async () => {
     // Prepare
     const { clock, polisher: subject } = polisher(new ManualClock('2026-06-10T23:59:00Z'));
     await subject.polish(REQUEST);
@@ -90,7 +90,7 @@ describe('BedrockPolisher', () => {
     // Act
     await subject.polish({ ...REQUEST, rulesVersion: 'v2' });
     await subject.polish({ ...REQUEST, tone: 'second' });
-    await subject.polish({ ...REQUEST, locale: 'en-GB' });
+    await subject.polish({ ...REQUEST, language: 'fr' });
     clock.advance(2 * MINUTE);
     await subject.polish(REQUEST);
 

@@ -78,6 +78,29 @@ describe('DynamoDbCartStore', () => {
     expect(await store.get('cart-1001')).toEqual({ ...cart, version: 1 });
   });
 
+  it("keeps the shopper's first name with the snapshot, through the one-write update too", async () => {
+    // Prepare
+    const { store } = await freshStore();
+    const cart = sampleCart({
+      snapshot: { firstName: 'Jörg' },
+      wake: { at: '2026-06-10T18:00:00.000Z', seq: 1 },
+    });
+    await store.put(cart, 0);
+    if (!cart.snapshot) throw new Error('the sample cart has a snapshot');
+
+    // Act
+    const updated = await store.applyNewerSnapshot({
+      cartId: 'cart-1001',
+      eventId: 'evt-2',
+      occurredAt: '2026-06-10T15:00:00.000Z',
+      snapshot: { ...cart.snapshot, firstName: 'Ann', total: '9.00' },
+    });
+
+    // Assess
+    expect((await store.get('cart-1001'))?.snapshot?.firstName).toBe('Ann');
+    expect(updated?.snapshot?.firstName).toBe('Ann');
+  });
+
   it('reads an item written before the snapshot was split, and keeps its fields through an update', async () => {
     // Prepare: the old shape, the snapshot as one map.
     const { names, store } = await freshStore();

@@ -12,7 +12,7 @@ import { type DynalitePeer, startDynalite } from '#test/peers/dynalite.js';
 const REQUEST: PolishRequest = {
   line: 'Looks like you left Trail Runner Shoes in your cart at Acme Outfitters.',
   tone: 'first',
-  locale: 'en-US',
+  language: 'en',
   voice: 'warm, plain',
   storeName: 'Acme Outfitters',
   rulesVersion: 'v1',

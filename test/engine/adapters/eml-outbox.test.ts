@@ -17,6 +17,7 @@ function sampleEmail(): OutgoingEmail {
     n: 1,
     rules: sampleRules(),
     unsubscribeUrl: UNSUBSCRIBE_URL,
+    now: new Date('2026-06-10T14:00:00Z'),
   });
   return {
     to: 'shopper@example.com',

@@ -17,6 +17,7 @@ function sampleEmail(overrides: Partial<OutgoingEmail> = {}): OutgoingEmail {
     n: 1,
     rules: sampleRules(),
     unsubscribeUrl: UNSUBSCRIBE_URL,
+    now: new Date('2026-06-10T14:00:00Z'),
   });
   return {
     to: 'shopper@example.com',
@@ -106,6 +107,20 @@ describe('SesMailer', () => {
       { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
     ]);
     expect(mailer.requests).toEqual({ SendEmail: 1 });
+  });
+
+  it("sets the store's Reply-To when the email has one, and none otherwise", async () => {
+    // Prepare
+    const mailer = new SesMailer({ client: ses.client });
+
+    // Act
+    await mailer.send({ ...sampleEmail(), replyTo: 'help@acme.example' });
+    await mailer.send(sampleEmail());
+    const [withReply, without] = (await ses.store()) as { replyTo?: string[] }[];
+
+    // Assess
+    expect(withReply?.replyTo).toEqual(['help@acme.example']);
+    expect(without?.replyTo ?? []).toEqual([]);
   });
 
   it('encodes a non-ASCII store name so mail clients show it as written', async () => {

@@ -64,6 +64,24 @@ describe('SqsReminderQueue', () => {
     await sqs.stop();
   });
 
+  it("carries an owner's test job whole, and refuses one whose test address is no address", async () => {
+    // Prepare
+    const sent = {
+      ...job('sample-cart', 1, 0),
+      test: { to: 'owner@acme.example', actor: 'sheet menu', sample: true },
+    };
+
+    // Act
+    await queue.enqueue(sent);
+    const message = (await receive()).Messages?.[0];
+
+    // Assess
+    expect(parseReminderJob(message?.Body ?? '')).toEqual(sent);
+    expect(() => parseReminderJob(JSON.stringify({ ...sent, test: { ...sent.test, to: 'nobody' } }))).toThrow(
+      /test\.to: test\.to must be an email address/,
+    );
+  });
+
   it('sends a job that is received, parsed back and deleted', async () => {
     // Prepare
     const sent = job('cart-1001', 2, 7);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkMoney, formatMoney } from '#engine/domain/money.js';
+import { checkMoney, formatMoney, multiplyAmount } from '#engine/domain/money.js';
 
 const NBSP = '\u00a0';
 
@@ -114,5 +114,24 @@ describe('checkMoney', () => {
   it('writes a negative amount with its sign', () => {
     // Act / Assess
     expect(formatMoney('-1.5', 'USD', 'en-US')).toBe('-$1.50');
+  });
+});
+
+describe('multiplyAmount', () => {
+  it.each([
+    ['79.75', 2, '159.50'],
+    ['0.10', 3, '0.30'],
+    ['12', 4, '48'],
+    ['999999999999.999999', 100000, '99999999999999999.900000'],
+    ['0.005', 0, '0.000'],
+    ['-1.50', 2, '-3.00'],
+  ])('multiplies %s by %i exactly: %s', (amount, quantity, product) => {
+    expect(multiplyAmount(amount, quantity)).toBe(product);
+  });
+
+  it('refuses an amount that is no decimal and a quantity that is no whole number', () => {
+    expect(() => multiplyAmount('1,5', 2)).toThrow(RangeError);
+    expect(() => multiplyAmount('1.5', 1.5)).toThrow(RangeError);
+    expect(() => multiplyAmount('1.5', -1)).toThrow(RangeError);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CartItem, CartSnapshot } from '#engine/domain/cart-event.js';
+import { LANGUAGES } from '#engine/domain/copy/catalogue.js';
+import { CATALOGUES } from '#engine/domain/copy/language.js';
 import { ValidationError } from '#engine/domain/errors.js';
 import {
   composeReminder,
@@ -7,7 +9,9 @@ import {
   escapeHtml,
   fillLine,
   lineTemplate,
+  ownOpening,
   type ReminderInput,
+  textColourOn,
   toneFor,
 } from '#engine/domain/reminder-message.js';
 import type { Rules } from '#engine/domain/rules.js';
@@ -15,6 +19,7 @@ import { sampleCart, sampleRules } from '#test/fakes/sample-cart.js';
 
 const UNSUBSCRIBE_URL = 'https://acme.example/unsubscribe/tok_abc123';
 const NBSP = '\u00a0';
+const NOW = new Date('2026-06-10T16:00:00Z');
 
 function item(overrides: Partial<CartItem> = {}): CartItem {
   return {
@@ -47,6 +52,7 @@ function inputWith(change: Change): ReminderInput {
     n: 1,
     rules: sampleRules({ store: change.store ?? {} }),
     unsubscribeUrl: change.unsubscribeUrl ?? UNSUBSCRIBE_URL,
+    now: NOW,
     ...(change.line === undefined ? {} : { line: change.line }),
   };
 }
@@ -69,7 +75,12 @@ function representativeRules() {
       currency: 'EUR',
       timezone: 'Europe/Berlin',
       address: 'Berg & Tal GmbH, Hauptstraße 5, 10115 Berlin, Germany',
+      url: 'https://berg-und-tal.example',
+      replyTo: 'hilfe@berg-und-tal.example',
+      accentColor: '#0F766E',
     },
+    discount: { code: 'DANKE10', description: '10% off your order', minTotal: 50, expires: '2026-06-30' },
+    messages: { de: { discount: '10 % Rabatt auf Ihre Bestellung' } },
   });
 }
 
@@ -84,6 +95,7 @@ function representativeCart() {
     snapshot: {
       currency: 'EUR',
       locale: 'de-DE',
+      firstName: 'Jörg',
       timezone: 'Europe/Berlin',
       returnUrl: `${shop}/cart/c-2001?recover=1&utm_source=reminder`,
       total: '1234.56',
@@ -150,7 +162,13 @@ describe('composeReminder', () => {
     });
 
     // Act
-    const { html } = composeReminder({ cart, n: 1, rules: sampleRules(), unsubscribeUrl: UNSUBSCRIBE_URL });
+    const { html } = composeReminder({
+      cart,
+      n: 1,
+      rules: sampleRules(),
+      unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
+    });
 
     // Assess
     expect(html).not.toMatch(/<script/i);
@@ -176,6 +194,7 @@ describe('composeReminder', () => {
       n: 1,
       rules,
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
       line: '<b>Come back</b> & finish',
     });
 
@@ -193,6 +212,7 @@ describe('composeReminder', () => {
       n: 1,
       rules: sampleRules(),
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
     });
 
     // Assess
@@ -200,15 +220,18 @@ describe('composeReminder', () => {
       expect(part).toContain('Trail Runner Shoes');
       expect(part).toContain('Merino Hiking Socks');
       expect(part).toContain('$129.00');
-      expect(part).toContain('$24.75');
+      expect(part).toContain('$24.75 each');
+      expect(part).toContain('$49.50');
       expect(part).toContain('$178.50');
     }
-    expect(text).toContain('- Merino Hiking Socks (quantity 2): $24.75');
+    expect(text).toContain('- Trail Runner Shoes (Quantity: 1): $129.00');
+    expect(text).toContain('- Merino Hiking Socks (Quantity: 2 · $24.75 each): $49.50');
     expect(text).toContain('Total: $178.50');
-    expect(html).toContain('Quantity: 2');
+    expect(html).toContain('Quantity: 2 · $24.75 each');
+    expect(html).not.toContain('$129.00 each');
   });
 
-  it('writes euros the de-DE way for a German cart while the texts stay English', () => {
+  it('writes a German cart in German, with euros the de-DE way', () => {
     // Prepare
     const cart = sampleCart({
       snapshot: {
@@ -225,14 +248,16 @@ describe('composeReminder', () => {
       n: 1,
       rules: sampleRules(),
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
     });
 
     // Assess
     expect(html).toContain(`1.234,50${NBSP}€`);
     expect(html).toContain(`25,40${NBSP}€`);
-    expect(text).toContain(`Total: 1.259,90${NBSP}€`);
-    expect(subject).toBe('You left something in your cart at Acme Outfitters');
-    expect(text).toContain('Return to your cart');
+    expect(text).toContain(`Gesamt: 1.259,90${NBSP}€`);
+    expect(subject).toBe('Ihr Warenkorb bei Acme Outfitters ist gespeichert');
+    expect(text).toContain('Zurück zum Warenkorb: https://');
+    expect(html).toContain('<html lang="de"');
   });
 
   it('writes money the en-US way in the cart currency when the cart has no locale', () => {
@@ -240,7 +265,13 @@ describe('composeReminder', () => {
     const cart = sampleCart({ snapshot: { currency: 'EUR', locale: undefined, total: '1234.5' } });
 
     // Act
-    const { text } = composeReminder({ cart, n: 1, rules: sampleRules(), unsubscribeUrl: UNSUBSCRIBE_URL });
+    const { text } = composeReminder({
+      cart,
+      n: 1,
+      rules: sampleRules(),
+      unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
+    });
 
     // Assess
     expect(text).toContain('Total: €1,234.50');
@@ -248,15 +279,15 @@ describe('composeReminder', () => {
 
   it('names the store in a friendly first subject and a different, warmer second one', () => {
     // Prepare
-    const input = { cart: sampleCart(), rules: sampleRules(), unsubscribeUrl: UNSUBSCRIBE_URL };
+    const input = { cart: sampleCart(), rules: sampleRules(), unsubscribeUrl: UNSUBSCRIBE_URL, now: NOW };
 
     // Act
     const first = composeReminder({ ...input, n: 1 });
     const second = composeReminder({ ...input, n: 2 });
 
     // Assess
-    expect(first.subject).toBe('You left something in your cart at Acme Outfitters');
-    expect(second.subject).toBe('Still thinking it over? Your cart at Acme Outfitters is waiting');
+    expect(first.subject).toBe('Your cart at Acme Outfitters is saved');
+    expect(second.subject).toBe('Still deciding? Your cart at Acme Outfitters is waiting');
     expect(first.text).not.toBe(second.text);
     expect(first.html).toContain('Return to your cart');
     expect(second.html).toContain('Complete your order');
@@ -269,6 +300,7 @@ describe('composeReminder', () => {
       n: 2,
       rules: sampleRules(),
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
     });
 
     // Assess
@@ -285,6 +317,7 @@ describe('composeReminder', () => {
       n: 1,
       rules: sampleRules(),
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
     });
 
     // Assess
@@ -302,6 +335,7 @@ describe('composeReminder', () => {
       n: 1,
       rules: sampleRules(),
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
     });
 
     // Assess
@@ -309,9 +343,12 @@ describe('composeReminder', () => {
     expect(html).toContain('max-width:600px');
     expect(html).toContain('role="presentation"');
     expect(html).toMatch(
-      /<div style="display:none;[^"]*">Your cart at Acme Outfitters is saved and ready when you are\./,
+      /<div style="display:none;[^"]*">Everything you picked at Acme Outfitters is still there, ready when you are\./,
     );
-    expect(html).not.toMatch(/<(style|link|script)\b/i);
+    expect(html).not.toMatch(/<(link|script)\b/i);
+    // The one style block is in the head, for dark mode only: the light layout is all inline.
+    expect(html.match(/<style\b/g)).toHaveLength(1);
+    expect(html.indexOf('<style>')).toBeLessThan(html.indexOf('</head>'));
   });
 
   it('writes a plain-text part with every link, the store and its address', () => {
@@ -321,6 +358,7 @@ describe('composeReminder', () => {
       n: 1,
       rules: sampleRules(),
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
     });
 
     // Assess
@@ -338,12 +376,13 @@ describe('composeReminder', () => {
       n: 1,
       rules: sampleRules(),
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
       line: 'Your trail gear is ready when you are.',
     });
 
     // Assess
-    expect(text).toContain('Hi there,\n\nYour trail gear is ready when you are.\n');
-    expect(text).not.toContain('Looks like you left');
+    expect(text).toContain('Hello,\n\nYour trail gear is ready when you are.\n');
+    expect(text).not.toContain('Still in your cart');
   });
 
   it('lists the first ten items of a long cart and counts the rest', () => {
@@ -357,13 +396,14 @@ describe('composeReminder', () => {
       n: 1,
       rules: sampleRules(),
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
     });
 
     // Assess
     expect(text).toContain('Item number 10');
     expect(text).not.toContain('Item number 11');
-    expect(text).toContain('- and 2 more items');
-    expect(html).toContain('and 2 more items in your cart');
+    expect(text).toContain('\n+ 2 more items in your cart\n');
+    expect(html).toContain('+ 2 more items in your cart');
   });
 
   it('is plain data: a spread or a structured clone keeps every part', () => {
@@ -373,13 +413,14 @@ describe('composeReminder', () => {
       n: 1,
       rules: sampleRules(),
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
     });
 
     // Assess
-    expect(Object.keys(message).sort()).toEqual(['headers', 'html', 'subject', 'text']);
+    expect(Object.keys(message).sort()).toEqual(['headers', 'html', 'language', 'subject', 'text']);
     expect({ ...message }).toEqual(message);
     expect(structuredClone(message)).toEqual(message);
-    expect(message.text).toContain('Hi there');
+    expect(message.text).toContain('Hello,');
   });
 
   it('holds nothing of the cart but what the shopper reads: no email address', () => {
@@ -389,6 +430,7 @@ describe('composeReminder', () => {
       n: 2,
       rules: sampleRules(),
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
     });
 
     // Assess
@@ -404,13 +446,14 @@ describe('composeReminder', () => {
         n,
         rules: representativeRules(),
         unsubscribeUrl: 'https://berg-und-tal.example/unsubscribe/tok_9f2c41?list=cart',
+        now: NOW,
       });
 
       // Assess
       await expect(message.html).toMatchFileSnapshot(`./__golden__/reminder-${n}.html`);
       await expect(message.text).toMatchFileSnapshot(`./__golden__/reminder-${n}.txt`);
       await expect(
-        `${JSON.stringify({ subject: message.subject, headers: message.headers }, null, 2)}\n`,
+        `${JSON.stringify({ subject: message.subject, replyTo: message.replyTo, headers: message.headers }, null, 2)}\n`,
       ).toMatchFileSnapshot(`./__golden__/reminder-${n}.envelope.json`);
     },
   );
@@ -486,8 +529,8 @@ describe('composeReminder', () => {
 
   it.each([
     [10, '', ''],
-    [11, '- and 1 more item\n', 'and 1 more item in your cart'],
-    [12, '- and 2 more items\n', 'and 2 more items in your cart'],
+    [11, '+ 1 more item in your cart\n', '+ 1 more item in your cart'],
+    [12, '+ 2 more items in your cart\n', '+ 2 more items in your cart'],
   ])('lists at most ten of %i items and counts the rest', (count, textMore, htmlMore) => {
     // Prepare
     const items = Array.from({ length: count }, (_, i) => item({ sku: `S${i}`, title: `Item #${i + 1}.` }));
@@ -498,11 +541,12 @@ describe('composeReminder', () => {
       n: 1,
       rules: sampleRules(),
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
       line: 'Come back.',
     });
 
     // Assess
-    expect(text).toContain(`- Item #10. (quantity 1): $10.00\n${textMore}\nTotal: $178.50\n`);
+    expect(text).toContain(`- Item #10. (Quantity: 1): $10.00\n${textMore}\nTotal: $178.50\n`);
     expect(html.match(/Quantity: 1</g)).toHaveLength(10);
     const betweenTenthAndTotal = html.match(/\$10\.00<\/td><\/tr>\n(.*)<tr><td colspan="2"[^>]*>Total</)?.[1];
     expect(betweenTenthAndTotal?.replace(/<[^>]*>/g, '')).toBe(htmlMore);
@@ -521,6 +565,7 @@ describe('composeReminder', () => {
       n: 1,
       rules: sampleRules(),
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
     });
 
     // Assess
@@ -530,7 +575,8 @@ describe('composeReminder', () => {
     }
     for (const url of dropped.filter(Boolean)) expect(`${html}${text}`).not.toContain(url);
     expect(html.match(/<img /g)).toHaveLength(kept.length);
-    expect(html.match(/colspan="2" style="padding:8px 0;/g)).toHaveLength(dropped.length);
+    // A cart with images keeps the image column; an item without one leaves its cell empty.
+    expect(html.match(/<td width="64" valign="top"[^>]*><\/td>/g)).toHaveLength(dropped.length);
   });
 
   it.each([
@@ -601,6 +647,7 @@ describe('composeReminder', () => {
       n: 1 as const,
       rules: sampleRules(),
       unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
       ...change,
     };
 
@@ -625,6 +672,7 @@ describe('composeReminder', () => {
       n: 1,
       rules: sampleRules(),
       unsubscribeUrl,
+      now: NOW,
     });
 
     // Assess
@@ -642,7 +690,7 @@ describe('composeReminder', () => {
 
     // Act and Assess
     expect(() =>
-      composeReminder({ cart, n: 1, rules: sampleRules(), unsubscribeUrl: UNSUBSCRIBE_URL }),
+      composeReminder({ cart, n: 1, rules: sampleRules(), unsubscribeUrl: UNSUBSCRIBE_URL, now: NOW }),
     ).toThrow(RangeError);
   });
 });
@@ -659,11 +707,9 @@ describe('defaultLine', () => {
 
     // Assess
     expect(first).toBe(
-      'Looks like you left Trail Runner Shoes and 1 more item in your cart at Acme Outfitters. We saved your cart, so you can pick up right where you left off.',
+      'Still in your cart at Acme Outfitters: Trail Runner Shoes and 1 more item. We kept everything for you, so you can pick up right where you left off.',
     );
-    expect(second).toContain(
-      'Your cart at Acme Outfitters still has Trail Runner Shoes and 1 more item waiting',
-    );
+    expect(second).toContain('Saved for you at Acme Outfitters: Trail Runner Shoes and 1 more item.');
     expect(second).not.toBe(first);
   });
 
@@ -702,11 +748,13 @@ describe('lineTemplate', () => {
 
     // Assess
     expect(first).toBe(
-      'Looks like you left {items} in your cart at Acme Outfitters. We saved your cart, so you can pick up right where you left off.',
+      'Still in your cart at Acme Outfitters: {items}. We kept everything for you, so you can pick up right where you left off.',
     );
     expect(second).toBe(
-      'Your cart at Acme Outfitters still has {items} waiting for you, and we would love to help you finish up. Just reply if you have any questions.',
+      'Saved for you at Acme Outfitters: {items}. Whenever you are ready, it is all just one click away.',
     );
+    // No line invites a reply: the email may have no Reply-To.
+    expect(`${first} ${second}`).not.toMatch(/reply/i);
   });
 });
 
@@ -732,14 +780,14 @@ describe('fillLine', () => {
     expect(three).toBe('[Camp Mug and 2 more items]');
   });
 
-  it('names a few things when the cart is empty or its contents are unknown', () => {
+  it('names a few items when the cart is empty or its contents are unknown', () => {
     // Act
     const empty = fillLine('[{items}]', titled());
     const unknown = fillLine('[{items}]', sampleCart({ snapshot: null }));
 
     // Assess
-    expect(empty).toBe('[a few things]');
-    expect(unknown).toBe('[a few things]');
+    expect(empty).toBe('[a few items]');
+    expect(unknown).toBe('[a few items]');
   });
 
   it('fills the first {items} placeholder only, and a title with $ patterns literally', () => {
@@ -857,5 +905,164 @@ describe('escapeHtml', () => {
   it('returns plain text unchanged', () => {
     // Act and Assess
     expect(escapeHtml('Trail Runner Shoes 42')).toBe('Trail Runner Shoes 42');
+  });
+});
+
+describe('composeReminder, in the shopper’s language with the owner’s words and offer', () => {
+  const compose = (change: {
+    cart?: Partial<CartSnapshot>;
+    rules?: Record<string, unknown>;
+    n?: 1 | 2;
+    now?: Date;
+  }) =>
+    composeReminder({
+      cart: sampleCart({ snapshot: change.cart ?? {} }),
+      n: change.n ?? 2,
+      rules: sampleRules(change.rules ?? {}),
+      unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: change.now ?? NOW,
+    });
+  const DISCOUNT = { code: 'THANKS10', description: '10% off your order' };
+
+  it('writes to a shopper whose locale has no catalogue in the store’s language, else in English', () => {
+    // Act
+    const store = compose({ cart: { locale: 'ja-JP' }, rules: { store: { language: 'nl' } } });
+    const none = compose({ cart: { locale: 'ja-JP' } });
+
+    // Assess
+    expect(store.language).toBe('nl');
+    expect(store.subject).toBe('Twijfel je nog? Je winkelwagen bij Acme Outfitters staat klaar');
+    expect(none.language).toBe('en');
+  });
+
+  it('greets the shopper by first name when the cart has one', () => {
+    expect(compose({ cart: { firstName: 'Ann' } }).text).toMatch(/^Hi Ann,\n/);
+    expect(compose({ cart: { firstName: 'Jörg', locale: 'de-DE' } }).text).toMatch(/^Hallo Jörg,\n/);
+    expect(compose({}).text).toMatch(/^Hello,\n/);
+    expect(compose({ cart: { firstName: '<b>Ann</b>' } }).html).toContain('Hi &lt;b&gt;Ann&lt;/b&gt;,');
+  });
+
+  it('invites a reply only when the store has a reply-to address, and then gives it', () => {
+    // Act
+    const without = compose({});
+    const withReply = compose({ rules: { store: { replyTo: 'help@acme.example' } } });
+
+    // Assess
+    expect(`${without.text}${without.html}`).not.toMatch(/reply/i);
+    expect(without).not.toHaveProperty('replyTo');
+    expect(withReply.replyTo).toBe('help@acme.example');
+    expect(withReply.text).toContain('Have a question before you order? Just reply to this email.');
+  });
+
+  it('colours the button in the accent colour with text that reads on it', () => {
+    // Act
+    const dark = compose({ rules: { store: { accentColor: '#0F766E' } } }).html;
+    const light = compose({ rules: { store: { accentColor: '#fde68a' } } }).html;
+
+    // Assess
+    expect(dark).toContain('bgcolor="#0f766e"');
+    expect(dark).toMatch(/color:#ffffff;text-decoration:none;border-radius:6px;">Complete your order/);
+    expect(light).toMatch(/color:#111827;text-decoration:none;border-radius:6px;">Complete your order/);
+    expect(textColourOn('#000000')).toBe('#ffffff');
+    expect(textColourOn('#ffffff')).toBe('#111827');
+  });
+
+  it('shows the logo in place of the store name, and links the store website in the footer', () => {
+    // Act
+    const { html, text } = compose({
+      rules: { store: { logoUrl: 'https://cdn.acme.example/logo.png', url: 'https://acme.example' } },
+    });
+
+    // Assess
+    expect(html).toContain('<img src="https://cdn.acme.example/logo.png" alt="Acme Outfitters" height="40"');
+    expect(html).toContain('<a href="https://acme.example" target="_blank"');
+    expect(text).toContain('--\nAcme Outfitters\nhttps://acme.example\n1 Main Street');
+  });
+
+  it('shows the discount code in the second reminder only, by default', () => {
+    // Act
+    const first = compose({ n: 1, rules: { discount: DISCOUNT } });
+    const second = compose({ n: 2, rules: { discount: DISCOUNT } });
+
+    // Assess
+    expect(`${first.html}${first.text}`).not.toContain('THANKS10');
+    expect(second.html).toMatch(/class="cr-code"[\s\S]*THANKS10/);
+    expect(second.text).toContain(
+      'A little thank-you for coming back: 10% off your order. Use this code at checkout:\nYour code: THANKS10\n',
+    );
+  });
+
+  it('shows the discount in the reminders the owner chose', () => {
+    const both = { discount: { ...DISCOUNT, reminders: 'both' } };
+    const first = { discount: { ...DISCOUNT, reminders: 'first' } };
+    expect(compose({ n: 1, rules: both }).text).toContain('THANKS10');
+    expect(compose({ n: 2, rules: both }).text).toContain('THANKS10');
+    expect(compose({ n: 1, rules: first }).text).toContain('THANKS10');
+    expect(compose({ n: 2, rules: first }).text).not.toContain('THANKS10');
+  });
+
+  it('hides the discount after its last day in the store’s zone, and names that day until then', () => {
+    // Prepare: the store is in New York; 2026-07-01T03:59Z is still June 30 there.
+    const rules = { discount: { ...DISCOUNT, expires: '2026-06-30' } };
+
+    // Act
+    const lastDay = compose({ rules, now: new Date('2026-07-01T03:59:00Z') });
+    const after = compose({ rules, now: new Date('2026-07-01T04:00:00Z') });
+    const german = compose({ rules, cart: { locale: 'de-DE' }, now: new Date('2026-06-30T12:00:00Z') });
+
+    // Assess
+    expect(lastDay.text).toContain('THANKS10\nValid until June 30, 2026.');
+    expect(`${after.html}${after.text}`).not.toContain('THANKS10');
+    expect(german.text).toContain('Gültig bis 30. Juni 2026.');
+  });
+
+  it('offers the discount only to carts at or above its minimum total, and says so', () => {
+    const rules = { discount: { ...DISCOUNT, minTotal: 178.5 } };
+    expect(compose({ rules }).text).toContain('On orders of $178.50 or more.');
+    expect(compose({ rules, cart: { total: '178.49' } }).text).not.toContain('THANKS10');
+  });
+
+  it('uses the owner’s subject, opening line and discount words for the shopper’s language', () => {
+    // Prepare
+    const rules = {
+      discount: DISCOUNT,
+      messages: {
+        de: {
+          secondSubject: 'Noch da, bei {store}',
+          secondOpening: 'Ihre Auswahl: {items}. Wir freuen uns auf Sie!',
+          discount: '10 % Rabatt',
+        },
+      },
+    };
+
+    // Act
+    const german = compose({ rules, cart: { locale: 'de-DE' } });
+    const english = compose({ rules });
+
+    // Assess
+    expect(german.subject).toBe('Noch da, bei Acme Outfitters');
+    expect(german.text).toContain(
+      'Ihre Auswahl: Trail Runner Shoes und 1 weiterer Artikel. Wir freuen uns auf Sie!',
+    );
+    expect(german.text).toContain('Dankeschön für Ihre Rückkehr: 10 % Rabatt.');
+    expect(english.subject).toBe('Still deciding? Your cart at Acme Outfitters is waiting');
+    expect(english.text).toContain('coming back: 10% off your order.');
+    expect(ownOpening(2, sampleRules(rules), 'de')).toBe('Ihre Auswahl: {items}. Wir freuen uns auf Sie!');
+    expect(ownOpening(1, sampleRules(rules), 'de')).toBeUndefined();
+  });
+
+  it.each(LANGUAGES)('writes every visible part of a %s reminder from its catalogue', (language) => {
+    // Act
+    const { html, text, subject } = compose({ cart: { locale: language }, rules: { discount: DISCOUNT } });
+    const words = CATALOGUES[language];
+
+    // Assess
+    expect(html).toContain(`<html lang="${language}"`);
+    expect(subject).toBe(words.subject2.replace('{store}', 'Acme Outfitters'));
+    for (const part of [words.heading2, words.button2, words.unsubscribe, words.discountCodeLabel]) {
+      expect(html).toContain(escapeHtml(part));
+    }
+    expect(text).toContain(words.labelValue.replace('{label}', words.total).replace(' {value}', ' '));
+    expect(text).toContain(words.textUnsubscribe);
   });
 });

@@ -603,3 +603,80 @@ describe('quietWindow', () => {
     expect(window).toEqual({ start: 1290, end: 425 });
   });
 });
+
+describe('parseRules: the look, the owner’s words and the discount', () => {
+  it('keeps the optional store language, logo, accent colour (lower case) and reply-to', () => {
+    const rules = parseRules({
+      store: {
+        ...STORE,
+        language: 'de',
+        logoUrl: 'https://cdn.acme.example/logo.png',
+        accentColor: '#0F766E',
+        replyTo: 'help@acme.example',
+      },
+    });
+    expect(rules.store).toMatchObject({
+      language: 'de',
+      logoUrl: 'https://cdn.acme.example/logo.png',
+      accentColor: '#0f766e',
+      replyTo: 'help@acme.example',
+    });
+  });
+
+  it('gives a discount the second reminder by default and keeps its minimum and last day', () => {
+    const rules = parseRules({
+      store: STORE,
+      discount: { code: 'THANKS10', description: '10% off', minTotal: 50, expires: '2026-12-31' },
+    });
+    expect(rules.discount).toEqual({
+      code: 'THANKS10',
+      description: '10% off',
+      reminders: 'second',
+      minTotal: 50,
+      expires: '2026-12-31',
+    });
+  });
+
+  it('names each bad field of the look, the words and the discount', () => {
+    const errors = errorsOf({
+      store: {
+        ...STORE,
+        language: 'ja',
+        logoUrl: 'http://x.example/l.png',
+        accentColor: 'teal',
+        replyTo: 'nobody',
+      },
+      messages: {
+        de: { firstSubject: 'x'.repeat(121), firstOpening: 'Hi {name}', secondSubject: 'a\nb' },
+        xx: { firstSubject: 'Hi' },
+      },
+      discount: { code: 'TEN OFF', description: '', reminders: 'third', minTotal: -1, expires: '2026-02-30' },
+    });
+    expect(errors.map((e) => e.path)).toEqual(
+      expect.arrayContaining([
+        'store.language',
+        'store.logoUrl',
+        'store.accentColor',
+        'store.replyTo',
+        'messages.de.firstSubject',
+        'messages.de.firstOpening',
+        'messages.de.secondSubject',
+        'messages.xx',
+        'discount.code',
+        'discount.description',
+        'discount.reminders',
+        'discount.minTotal',
+        'discount.expires',
+      ]),
+    );
+    expect(errors.find((e) => e.path === 'messages.de.firstSubject')?.message).toBe(
+      'the first subject must be at most 120 characters',
+    );
+    expect(errors.find((e) => e.path === 'messages.de.firstOpening')?.message).toBe(
+      'the first opening line may use only {store} and {items} in braces',
+    );
+    expect(errors.find((e) => e.path === 'discount.expires')?.message).toBe(
+      'the discount expiry must be a date like "2026-12-31" (YYYY-MM-DD)',
+    );
+  });
+});

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type MemoryEngine, memoryEngine } from '#engine/adapters/memory/memory-engine.js';
 import type { OwnerActionContext } from '#engine/handlers/aws-context.js';
 import { handleOwnerAction } from '#engine/handlers/owner-action.handler.js';
+import { sendJob } from '#engine/handlers/sender.handler.js';
 import type { NonceStore } from '#engine/ports.js';
 import { ingestCartEvent } from '#engine/use-cases/ingest-cart-event.js';
 import ownerPost from '#test/events/function-url/owner-post.json' with { type: 'json' };
@@ -302,5 +303,87 @@ describe('handleOwnerAction', () => {
     ]);
     expect(log.text()).not.toMatch(/lovelace|nonce_/i);
     expect(await engine.contacts.get('ada.lovelace@example.com')).toBeUndefined();
+  });
+
+  describe('test_reminder', () => {
+    const testSent = () => engine.audit.entries.filter((e) => e.action === 'reminder.test_sent');
+    /** The sender, taking the queued jobs as the SQS consumer does. */
+    const deliverQueued = async () => {
+      for (let job = engine.queue.take(); job; job = engine.queue.take()) await sendJob(engine.deps, job);
+    };
+
+    it('sends reminders 1 and 2 of a cart to the owner, marked [Test], and changes nothing else', async () => {
+      // Prepare
+      const before = await engine.carts.get('cart-1001');
+      engine.audit.entries.length = 0;
+
+      // Act
+      const result = answer(
+        await act({
+          action: 'test_reminder',
+          cartId: 'cart-1001',
+          to: 'owner@acme.example',
+          nonce: freshNonce(),
+        }),
+      );
+      const queued = engine.queue.size;
+      await deliverQueued();
+
+      // Assess
+      expect(result.status).toBe(200);
+      expect(result.json).toMatchObject({
+        status: 'queued',
+        to: 'owner@acme.example',
+        cartId: 'cart-1001',
+        sample: false,
+        queued: [1, 2],
+      });
+      expect(queued).toBe(2);
+      expect(engine.mailer.sent.map((e) => [e.to, e.subject, e.tags.test])).toEqual([
+        ['owner@acme.example', '[Test] Your cart at Acme Outfitters is saved', 'true'],
+        ['owner@acme.example', '[Test] Still deciding? Your cart at Acme Outfitters is waiting', 'true'],
+      ]);
+      // No claim, no shopper slot: the cart and the shopper's history are as they were.
+      expect(await engine.carts.get('cart-1001')).toEqual(before);
+      expect(await engine.contacts.get('shopper@example.com')).toBeUndefined();
+      expect(testSent().map((e) => e.detail)).toEqual([
+        { n: 1, messageId: 'local-1', sample: false },
+        { n: 2, messageId: 'local-2', sample: false },
+      ]);
+      expect(engine.audit.entries.every((e) => e.action === 'reminder.test_sent')).toBe(true);
+      expect(JSON.stringify(engine.audit.entries)).not.toContain('owner@acme.example');
+    });
+
+    it('sends a sample cart to the store’s own address when no cart or address is named', async () => {
+      // Act
+      const result = answer(await act({ action: 'test_reminder', nonce: freshNonce() }));
+      await deliverQueued();
+
+      // Assess
+      expect(result.status).toBe(200);
+      expect(result.json).toMatchObject({ sample: true, to: 'hello@acme.example' });
+      expect(engine.mailer.sent).toHaveLength(2);
+      expect(engine.mailer.sent[0]?.text).toContain('Merino wool beanie');
+      expect(testSent()).toHaveLength(2);
+    });
+
+    it('answers 404 for an unknown cart, 400 for a bad address and 409 for a replay, sending nothing', async () => {
+      // Prepare
+      const nonce = freshNonce();
+
+      // Act
+      const unknown = answer(await act({ action: 'test_reminder', cartId: 'cart-nope', nonce }));
+      const replay = answer(await act({ action: 'test_reminder', cartId: 'cart-nope', nonce }));
+      const bad = answer(await act({ action: 'test_reminder', to: 'not an address', nonce: freshNonce() }));
+      await deliverQueued();
+
+      // Assess
+      expect(unknown.status).toBe(404);
+      expect(replay.status).toBe(409);
+      expect(bad.status).toBe(400);
+      expect(bad.json).toMatchObject({ errors: [{ path: 'to', message: 'email must be an email address' }] });
+      expect(engine.mailer.sent).toEqual([]);
+      expect(engine.queue.enqueued).toBe(0);
+    });
   });
 });

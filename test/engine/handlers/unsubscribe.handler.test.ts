@@ -4,7 +4,7 @@ import { type MemoryEngine, memoryEngine } from '#engine/adapters/memory/memory-
 import { emailKey, parseCartEvent } from '#engine/domain/cart-event.js';
 import { composeReminder } from '#engine/domain/reminder-message.js';
 import { MAX_UNSUBSCRIBE_TOKEN_LENGTH, sealUnsubscribeToken } from '#engine/domain/unsubscribe-token.js';
-import { handleUnsubscribe } from '#engine/handlers/unsubscribe.handler.js';
+import { browserLanguage, handleUnsubscribe } from '#engine/handlers/unsubscribe.handler.js';
 import unsubscribeGet from '#test/events/function-url/unsubscribe-get.json' with { type: 'json' };
 import unsubscribePost from '#test/events/function-url/unsubscribe-post.json' with { type: 'json' };
 import updatedFixture from '#test/events/storefront/cart-updated.json' with { type: 'json' };
@@ -233,6 +233,7 @@ describe('handleUnsubscribe', () => {
       n: 1,
       rules: sampleRules(),
       unsubscribeUrl: `${baseUrl}/${longest}`,
+      now: new Date('2026-06-10T14:00:00Z'),
     });
 
     // Assess: 1 + 12 + 2 + 254 + 200 + 16 = 485 bytes are 647 base64url characters.
@@ -279,6 +280,44 @@ describe('handleUnsubscribe', () => {
     expect(result.status).toBe(405);
     expect(result.headers.allow).toBe('GET, POST');
     expect(await engine.contacts.get('shopper@example.com')).toBeUndefined();
+  });
+
+  it('shows its pages in the language of the cart the reminder was about', async () => {
+    // Prepare
+    const cart = await engine.carts.get('cart-1001');
+    if (!cart?.snapshot) throw new Error('no seeded cart');
+    await engine.carts.put({ ...cart, snapshot: { ...cart.snapshot, locale: 'de-DE' } }, cart.version);
+
+    // Act
+    const shown = answer(await get());
+    const done = answer(await post());
+
+    // Assess
+    expect(shown.body).toContain('<html lang="de">');
+    expect(shown.body).toContain('<h1>Warenkorb-Erinnerungen abbestellen?</h1>');
+    expect(shown.body).toContain('<button type="submit">Abmelden</button>');
+    expect(done.body).toContain('<h1>Sie sind abgemeldet</h1>');
+    expect(done.body).toContain('Acme Outfitters sendet Ihnen keine Warenkorb-Erinnerungen mehr.');
+  });
+
+  it('answers a broken link in the browser’s language, by weight, else English', async () => {
+    // Act
+    const result = answer(
+      await handleUnsubscribe(
+        engine.deps,
+        functionUrlEvent(unsubscribeGet, {
+          path: '/u/',
+          headers: { 'accept-language': 'ja;q=1, fr-CA;q=0.8, de;q=0.5' },
+        }),
+      ),
+    );
+
+    // Assess
+    expect(result.status).toBe(400);
+    expect(result.body).toContain('Ce lien de désabonnement n’est pas valide');
+    expect(browserLanguage('de;q=0.2, es')).toBe('es');
+    expect(browserLanguage('xx, *')).toBe('en');
+    expect(browserLanguage(undefined)).toBe('en');
   });
 });
 

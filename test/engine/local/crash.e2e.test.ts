@@ -23,7 +23,7 @@ const CARTS = 60;
 const CONCURRENCY = 8;
 /** The local sweep runs every 15 minutes of business time (engine/local/start.ts). */
 const SWEEP_PERIOD_MS = 15 * 60_000;
-const REMINDER_1_SUBJECT = 'You left something in your cart at Acme Outfitters';
+const REMINDER_1_SUBJECT = 'Your cart at Acme Outfitters is saved';
 
 /** A zone where it is 09:00-11:59 now: quiet hours (from 21:00) stay 9 business hours away. */
 function morningZone(now = new Date()): string {

@@ -94,7 +94,7 @@ describe('local stack, end to end over HTTP', () => {
       status: 202,
       body: { status: 'accepted', eventId: 'evt-e2e-1', cartId: 'cart-e2e-1', outcome: 'created' },
     });
-    expect(reminder.subject).toBe('You left something in your cart at Acme Outfitters');
+    expect(reminder.subject).toBe('Your cart at Acme Outfitters is saved');
     expect(reminder.destination.to).toEqual([expect.stringMatching(/ada\.lovelace@example\.com/i)]);
     expect(reminder.from).toContain('hello@acme.example');
     const html = reminder.body.html ?? '';
@@ -143,7 +143,7 @@ describe('local stack, end to end over HTTP', () => {
     expect(headers).toMatch(/^List-Unsubscribe: <http:\/\/127\.0\.0\.1:\d+\/u\/[A-Za-z0-9_-]+>\r?$/m);
     expect(headers).toContain(`List-Unsubscribe: <${unsubscribeUrl}>`);
     expect(headers).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
-    expect(headers).toMatch(/^Subject: You left something in your cart at Acme Outfitters\r?$/m);
+    expect(headers).toMatch(/^Subject: Your cart at Acme Outfitters is saved\r?$/m);
   });
 
   it('renders in Chromium; the link asks first, and only the button unsubscribes', async () => {
@@ -318,6 +318,52 @@ describe('local stack, end to end over HTTP', () => {
         actor: 'owner@acme.example',
         detail: { reason: 'the shopper phoned the shop' },
       }),
+    ]);
+  });
+
+  it('sends the owner a test of reminders 1 and 2 through SES, marked [Test], without touching the cart', async () => {
+    await postEvent(
+      cartUpdatedEvent({
+        eventId: 'evt-e2e-test-send',
+        cartId: 'cart-e2e-test-send',
+        email: 'hedy@example.com',
+        minutesAgo: 5,
+        timezone: zone,
+      }),
+    );
+    const before = await carts.get('cart-e2e-test-send');
+
+    const sent = await postOwner({
+      action: 'test_reminder',
+      cartId: 'cart-e2e-test-send',
+      to: 'owner-test@acme.example',
+      actor: 'owner@acme.example',
+      nonce: randomBytes(16).toString('base64url'),
+    });
+    const emails = await waitFor('the two test reminders', async () => {
+      const found = await emailsTo('owner-test@acme.example');
+      return found.length === 2 ? found : undefined;
+    });
+
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({ status: 'queued', sample: false, to: 'owner-test@acme.example' });
+    expect(emails.map((e) => e.subject).sort()).toEqual([
+      '[Test] Still deciding? Your cart at Acme Outfitters is waiting',
+      '[Test] Your cart at Acme Outfitters is saved',
+    ]);
+    expect(await emailsTo('hedy@example.com')).toEqual([]);
+    // Recorded as a test only: the cart keeps its version and has no reminder; the shopper has no slot.
+    expect(await carts.get('cart-e2e-test-send')).toEqual(before);
+    expect((await contacts.get('hedy@example.com'))?.lastReminder).toBeUndefined();
+    const entries = await waitFor('the two test sends audited', async () => {
+      const found = (await audit.byCart('cart-e2e-test-send')).filter((e) =>
+        e.action.startsWith('reminder.'),
+      );
+      return found.length === 2 ? found : undefined;
+    });
+    expect(entries.map((e) => [e.action, e.detail?.n]).sort()).toEqual([
+      ['reminder.test_sent', 1],
+      ['reminder.test_sent', 2],
     ]);
   });
 

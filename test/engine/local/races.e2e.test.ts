@@ -191,7 +191,7 @@ describe('races on the local stack', () => {
 
     expect(batch).toEqual({ batchItemFailures: [] });
     const [email] = await emailsTo('jobrules@example.com');
-    expect(email?.subject).toBe('You left something in your cart at Rules Of The Decision');
+    expect(email?.subject).toBe('Your cart at Rules Of The Decision is saved');
     expect(await sentEntries('cart-job-rules')).toEqual([
       expect.objectContaining({ rulesVersion: 'v-decided' }),
     ]);
@@ -211,9 +211,7 @@ describe('races on the local stack', () => {
 
     expect(batches).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
     const emails = await emailsTo('send2@example.com');
-    expect(emails.map((e) => e.subject)).toEqual([
-      'Still thinking it over? Your cart at Acme Outfitters is waiting',
-    ]);
+    expect(emails.map((e) => e.subject)).toEqual(['Still deciding? Your cart at Acme Outfitters is waiting']);
     const sent = await sentEntries('cart-race-send-2');
     expect(sent.map((e) => e.detail?.n)).toEqual([2]);
     const cart = await carts.get('cart-race-send-2');

@@ -91,7 +91,7 @@ describe('cart-recovery simulate', () => {
         cartId: 'cart-1001',
         n: 1,
         to: 'Shopper@Example.com',
-        subject: 'You left something in your cart at Acme Outfitters',
+        subject: 'Your cart at Acme Outfitters is saved',
       },
       {
         at: '2026-06-10T15:00:00.000Z',
@@ -118,7 +118,7 @@ describe('cart-recovery simulate', () => {
         cartId: 'cart-N',
         n: 1,
         to: 'night@example.com',
-        subject: 'You left something in your cart at Acme Outfitters',
+        subject: 'Your cart at Acme Outfitters is saved',
       },
       {
         at: '2026-06-11T12:00:00.000Z',
@@ -189,7 +189,7 @@ describe('cart-recovery simulate', () => {
     ]);
     const eml = await readFile(join(outbox, '0002-cart-N-r1.eml'), 'utf8');
     expect(eml).toMatch(/^To: night@example\.com$/m);
-    expect(eml).toMatch(/^Subject: You left something in your cart at Acme Outfitters$/m);
+    expect(eml).toMatch(/^Subject: Your cart at Acme Outfitters is saved$/m);
     expect(eml).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
     const html = await readFile(join(outbox, '0001-cart-1001-r1.html'), 'utf8');
     expect(html).toContain('Trail Runner Shoes');

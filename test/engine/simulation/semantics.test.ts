@@ -15,8 +15,8 @@ import { action, checkedOut, rawEvent, scenario, simulate, updated } from './sce
 
 const SHOPPER = 'Shopper@Example.com';
 const SUBJECT = {
-  1: 'You left something in your cart at Acme Outfitters',
-  2: 'Still thinking it over? Your cart at Acme Outfitters is waiting',
+  1: 'Your cart at Acme Outfitters is saved',
+  2: 'Still deciding? Your cart at Acme Outfitters is waiting',
 } as const;
 
 const iso = (at: string) => new Date(at).toISOString();

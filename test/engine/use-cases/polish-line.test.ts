@@ -6,7 +6,7 @@ import { polishLine } from '#engine/use-cases/polish-line.js';
 const REQUEST: PolishRequest = {
   line: 'Looks like you left Trail Runner Shoes in your cart at Acme Outfitters.',
   tone: 'first',
-  locale: 'en-US',
+  language: 'en',
   voice: 'warm, plain',
   storeName: 'Acme Outfitters',
   rulesVersion: 'v1',

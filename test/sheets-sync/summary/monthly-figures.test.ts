@@ -35,6 +35,30 @@ describe('monthlyFigures', () => {
     });
   });
 
+  it("counts none of the owner's test reminders", () => {
+    // Prepare: two test sends in the month, audited as the test send audits them
+    const input = {
+      carts: octoberCarts(),
+      audit: octoberAudit(),
+      rules: sampleRules(),
+      month: '2026-10',
+      costUsd: OCTOBER_COST_USD,
+    };
+    const tests = [1, 2].map((n) => ({
+      at: '2026-10-15T15:00:00.000Z',
+      action: 'reminder.test_sent' as const,
+      actor: 'sheet menu',
+      cartId: input.carts[0]?.id,
+      detail: { n, messageId: `test-${n}`, sample: false },
+    }));
+
+    // Act
+    const figures = monthlyFigures({ ...input, audit: [...input.audit, ...tests] });
+
+    // Assess
+    expect(figures).toEqual(monthlyFigures(input));
+  });
+
   it('places carts on the local day of the store, every day of the month listed', () => {
     // Act
     const { days } = monthlyFigures({
