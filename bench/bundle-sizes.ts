@@ -25,6 +25,7 @@ import {
   HANDLERS,
   type HandlerName,
   isHandlerName,
+  LAZY_PACKAGES,
   PROJECT_ROOT,
   type SdkMode,
   SHEETS_HANDLERS,
@@ -39,7 +40,7 @@ export interface BundleMeasurement {
   sdk: SdkMode;
   /** Minified index.mjs, bytes: what every cold start loads. */
   bytes: number;
-  /** Chunks loaded only on the path that imports them (the stripe package on a Stripe delivery), bytes. */
+  /** Lazy packages built beside it, loaded only on the path that imports them (stripe.mjs), bytes. */
   lazyBytes: number;
   /** index.mjs.map, bytes (shipped in the zip, read only with --enable-source-maps). */
   mapBytes: number;
@@ -78,10 +79,11 @@ export function bytesByPackage(metafile: Metafile): Record<string, number> {
   return Object.fromEntries(Object.entries(totals).sort((a, b) => b[1] - a[1]));
 }
 
-/** Bytes of the chunks (not their maps) a bundle imports only on demand. */
+/** Bytes of the lazy packages' files (not their maps) built beside a bundle (LAZY_PACKAGES). */
 function lazyChunkBytes(metafile: Metafile): number {
+  const files = Object.values(LAZY_PACKAGES);
   return Object.entries(metafile.outputs)
-    .filter(([path]) => /\/chunks\/[^/]+\.mjs$/.test(path))
+    .filter(([path]) => files.some((file) => path.endsWith(`/${file}`)))
     .reduce((total, [, output]) => total + output.bytes, 0);
 }
 
