@@ -60,7 +60,8 @@ export function multiplyAmount(amount: string, quantity: number): string {
   if (!Number.isSafeInteger(quantity) || quantity < 0)
     throw new RangeError('quantity must be a whole number of at least 0');
   const negative = amount.startsWith('-');
-  const [whole = '0', fraction = ''] = (negative ? amount.slice(1) : amount).split('.');
+  // DECIMAL has checked there are digits before any point.
+  const [whole, fraction = ''] = (negative ? amount.slice(1) : amount).split('.') as [string, string?];
   const product = (BigInt(whole + fraction) * BigInt(quantity)).toString().padStart(fraction.length + 1, '0');
   const cut = product.length - fraction.length;
   const digits = fraction.length > 0 ? `${product.slice(0, cut)}.${product.slice(cut)}` : product;

@@ -374,6 +374,13 @@ describe('parseCartEvent', () => {
       'url must be an http(s) URL',
     ],
     [
+      'a link of another scheme that carries an http(s) address further on',
+      { returnUrl: 'ftp://files.example/?next=https://acme.example/cart' },
+      {},
+      'cart.returnUrl',
+      'returnUrl must be an http(s) URL',
+    ],
+    [
       'a return URL that is not a URL',
       { returnUrl: 'acme.example/cart' },
       {},
@@ -866,6 +873,14 @@ describe('parseCartEvent (bounds at the door)', () => {
 
     // Assess
     expect(errors).toEqual([{ path: 'occurredAt', message: `${WINDOW_35_DAYS} ${between}` }]);
+  });
+
+  it('says which document it refused, as it does for a field error', () => {
+    // Act
+    const result = parseCartEvent(structuredClone(updatedFixture), new Date(HAPPENED + 36 * DAY));
+
+    // Assess
+    expect(!result.ok && result.error.message).toMatch(/^The cart event is invalid: occurredAt: /);
   });
 
   it('refuses a checkout from the year 9999 at the same bounds', () => {

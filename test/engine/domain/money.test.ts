@@ -125,13 +125,17 @@ describe('multiplyAmount', () => {
     ['999999999999.999999', 100000, '99999999999999999.900000'],
     ['0.005', 0, '0.000'],
     ['-1.50', 2, '-3.00'],
+    ['-0.05', 2, '-0.10'],
+    ['-0.005', 0, '0.000'],
   ])('multiplies %s by %i exactly: %s', (amount, quantity, product) => {
     expect(multiplyAmount(amount, quantity)).toBe(product);
   });
 
   it('refuses an amount that is no decimal and a quantity that is no whole number', () => {
-    expect(() => multiplyAmount('1,5', 2)).toThrow(RangeError);
-    expect(() => multiplyAmount('1.5', 1.5)).toThrow(RangeError);
-    expect(() => multiplyAmount('1.5', -1)).toThrow(RangeError);
+    const amount = new RangeError('amount must be a decimal string such as "42.50"');
+    const quantity = new RangeError('quantity must be a whole number of at least 0');
+    expect(() => multiplyAmount('1,5', 2)).toThrow(amount);
+    expect(() => multiplyAmount('1.5', 1.5)).toThrow(quantity);
+    expect(() => multiplyAmount('1.5', -1)).toThrow(quantity);
   });
 });
