@@ -32,7 +32,7 @@ export interface ClickTokenSealer {
 export function createClickTokenSealer(secret: string): ClickTokenSealer {
   const box = createSealedBox(secret, HKDF_INFO);
   return {
-    seal: ({ cartId, n }) => box.seal(Buffer.concat([Buffer.from([n]), Buffer.from(cartId, 'utf8')])),
+    seal: ({ cartId, n }) => box.seal(Buffer.concat([Buffer.from([n]), Buffer.from(cartId)])),
     open: (token) => {
       let plaintext: Buffer;
       try {

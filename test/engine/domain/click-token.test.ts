@@ -34,6 +34,37 @@ describe('createClickTokenSealer', () => {
     expect(() => clicks.open('')).toThrow(InvalidClickTokenError);
   });
 
+  it('keeps why a token would not open', () => {
+    // Prepare
+    const token = clicks.seal({ cartId: 'cart-1001', n: 1 });
+
+    // Act
+    const error = (() => {
+      try {
+        createClickTokenSealer('another-key').open(token);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidClickTokenError);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it.each([
+    ['a reminder number 3', { cartId: 'cart-1001', n: 3 }],
+    ['a reminder number 0', { cartId: 'cart-1001', n: 0 }],
+    ['no cart id', { cartId: '', n: 1 }],
+    ['no cart id, reminder 2', { cartId: '', n: 2 }],
+  ])('refuses a well-sealed token that carries %s', (_what, payload) => {
+    // Prepare: sealed with the right key, so only the payload check can refuse it.
+    const token = clicks.seal(payload as { cartId: string; n: 1 | 2 });
+
+    // Act / Assess
+    expect(() => clicks.open(token)).toThrow(InvalidClickTokenError);
+  });
+
   it('never makes a token longer than MAX_CLICK_TOKEN_LENGTH for the longest cart id', () => {
     // Act
     const token = clicks.seal({ cartId: 'é'.repeat(CART_EVENT_LIMITS.cartIdLength / 2), n: 2 });
