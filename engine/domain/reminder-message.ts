@@ -4,7 +4,7 @@ import type { Language } from './copy/catalogue.js';
 import { chooseLanguage, fill, formatLocale, type Words, wordsFor } from './copy/language.js';
 import { discountFor, type ShownDiscount } from './discount.js';
 import { ValidationError } from './errors.js';
-import { checkMoney, formatMoney, multiplyAmount } from './money.js';
+import { checkMoney, formatCount, formatMoney, multiplyAmount } from './money.js';
 import type { Rules } from './rules.js';
 
 /** The tone a reminder is written in: friendly for the first, warmer for the second. */
@@ -449,7 +449,7 @@ export function composeReminder(input: ReminderInput): ReminderMessage {
     replyInvite: rules.store.replyTo && n === 2 ? words.text('replyInvite') : undefined,
     offer: discount ? shownOffer(discount, words, money, locale) : undefined,
     items: listed.map((item) => {
-      const quantity = words.text('quantity', { quantity: item.quantity.toLocaleString(locale) });
+      const quantity = words.text('quantity', { quantity: formatCount(item.quantity, locale) });
       return {
         title: oneLine(item.title),
         detail:

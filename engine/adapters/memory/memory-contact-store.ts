@@ -8,6 +8,9 @@ const HOUR = 3_600_000;
 export class MemoryContactStore implements ContactStore {
   readonly #contacts = new Map<string, Contact>();
   readonly #holdout: HoldoutDraw;
+  // Buckets already drawn, per shopper: every decision about a cart asks for one, and the HMAC behind
+  // it was a fourteenth of a simulated month (docs/performance.md). One entry per shopper, like #contacts.
+  readonly #buckets = new Map<string, number>();
 
   /** `holdoutKey` keys the holdout buckets, as the table's salt does in DynamoDB. */
   constructor(options: { holdoutKey?: string } = {}) {
@@ -15,7 +18,12 @@ export class MemoryContactStore implements ContactStore {
   }
 
   async holdoutBucket(emailKey: string): Promise<number> {
-    return this.#holdout.bucket(emailKey);
+    let bucket = this.#buckets.get(emailKey);
+    if (bucket === undefined) {
+      bucket = this.#holdout.bucket(emailKey);
+      this.#buckets.set(emailKey, bucket);
+    }
+    return bucket;
   }
 
   async get(emailKey: string): Promise<Contact | undefined> {

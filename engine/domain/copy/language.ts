@@ -1,3 +1,4 @@
+import { isSupportedLocale } from '../supported-locale.js';
 import { type Catalogue, type CopyKey, LANGUAGES, type Language, type Plural } from './catalogue.js';
 import { de } from './de.js';
 import { en } from './en.js';
@@ -32,16 +33,8 @@ export function chooseLanguage(cartLocale: string | undefined, storeLanguage?: L
  * (so "de-CH" keeps Swiss number formats), else the language itself; English without one is en-US.
  */
 export function formatLocale(language: Language, cartLocale: string | undefined): string {
-  if (cartLocale && languageOf(cartLocale) === language && isKnownLocale(cartLocale)) return cartLocale;
+  if (cartLocale && languageOf(cartLocale) === language && isSupportedLocale(cartLocale)) return cartLocale;
   return language === 'en' ? 'en-US' : language;
-}
-
-function isKnownLocale(tag: string): boolean {
-  try {
-    return Intl.NumberFormat.supportedLocalesOf(tag).length > 0;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -61,9 +54,14 @@ export function placeholdersOf(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string).sort();
 }
 
+/** Each language's plural rules, made once: a reminder with more items than it lists needs them. */
+const PLURAL_RULES = Object.fromEntries(
+  LANGUAGES.map((language) => [language, new Intl.PluralRules(language)]),
+) as { readonly [L in Language]: Intl.PluralRules };
+
 /** The form of a plural string for `count` in `language`, by `Intl.PluralRules`. */
 export function pluralForm(language: Language, forms: Plural, count: number): string {
-  const category = new Intl.PluralRules(language).select(count) as keyof Plural;
+  const category = PLURAL_RULES[language].select(count) as keyof Plural;
   return forms[category] ?? forms.other;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkMoney, formatMoney, multiplyAmount } from '#engine/domain/money.js';
+import { checkMoney, formatCount, formatMoney, multiplyAmount } from '#engine/domain/money.js';
 
 const NBSP = '\u00a0';
 
@@ -74,6 +74,26 @@ describe('formatMoney', () => {
     // Act and Assess
     expect(() => formatMoney('12,50', 'USD', 'en-US')).toThrow(RangeError);
     expect(() => formatMoney('NaN', 'USD', 'en-US')).toThrow(RangeError);
+  });
+});
+
+describe('formatCount', () => {
+  it('writes a count the way the locale groups digits', () => {
+    expect(formatCount(1000, 'de-DE')).toBe('1.000');
+    expect(formatCount(1000, 'en-US')).toBe('1,000');
+    expect(formatCount(2, 'fr-FR')).toBe('2');
+  });
+
+  it('falls back to en-US for a locale Intl does not know, as money does', () => {
+    expect(formatCount(12345, 'xx-XX')).toBe('12,345');
+  });
+
+  it('keeps locales apart when one is asked after another', () => {
+    expect([formatCount(1000, 'de-DE'), formatCount(1000, 'en-US'), formatCount(1000, 'de-DE')]).toEqual([
+      '1.000',
+      '1,000',
+      '1.000',
+    ]);
   });
 });
 
