@@ -12,7 +12,12 @@ import { type CartSnapshot, emailKey as toEmailKey } from '../domain/cart-event.
 import { VersionConflictError } from '../domain/errors.js';
 import { cartExpiresAt, DEFAULT_RETENTION } from '../domain/retention.js';
 import type { CartStore, SnapshotUpdate } from '../ports.js';
-import { type DynamoDbAdapterOptions, DynamoDbTable, isConditionalCheckFailed } from './dynamodb-requests.js';
+import {
+  allOf,
+  type DynamoDbAdapterOptions,
+  DynamoDbTable,
+  isConditionalCheckFailed,
+} from './dynamodb-requests.js';
 import { CART_INDEXES, CART_KEYS, TTL_ATTRIBUTES } from './dynamodb-tables.js';
 
 /** BatchGetItem reads at most this many keys per request. */
@@ -128,7 +133,9 @@ function newerSnapshotClauses(hasEmail: boolean): Record<NewerSnapshotCheck, str
   return {
     isOpen: '#status = :open',
     hasWake: 'attribute_exists(#wake)',
-    isNewer: '#last < :at OR (#last = :at AND (attribute_not_exists(#lastEventId) OR #lastEventId < :id))',
+    // Newer, or as new with no event id yet, or as new with a greater id (AND binds tighter than OR).
+    isNewer:
+      '#last < :at OR #last = :at AND attribute_not_exists(#lastEventId) OR #last = :at AND #lastEventId < :id',
     isUnseen: 'NOT contains(#ids, :id)',
     hasRoomForId: 'size(#ids) < :max',
     keepsEmail: hasEmail ? '#emailKey = :emailKey' : undefined,
@@ -233,9 +240,7 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
           TableName: this.table,
           Key: { [CART_KEYS.partition]: cartId },
           UpdateExpression: `SET ${record}.#clickedAt = :at, #version = #version + :one`,
-          ConditionExpression: Object.values(clauses)
-            .map((c) => `(${c})`)
-            .join(' AND '),
+          ConditionExpression: allOf(Object.values(clauses)),
           ExpressionAttributeNames: {
             '#reminders': 'reminders',
             '#state': 'state',
@@ -312,7 +317,7 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
           TableName: this.table,
           Key: { [CART_KEYS.partition]: update.cartId },
           UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: clauses.map((clause) => `(${clause})`).join(' AND '),
+          ConditionExpression: allOf(clauses),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',

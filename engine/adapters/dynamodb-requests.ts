@@ -41,6 +41,17 @@ export function requireRemoveUndefined(client: DynamoDBDocumentClient, adapter: 
 }
 
 /** Whether a write lost its condition (DynamoDB's ConditionalCheckFailedException). */
+/**
+ * One ConditionExpression that holds when every clause holds. A clause with an OR is put in
+ * parentheses, since AND binds tighter than OR in DynamoDB's expressions; the others are written
+ * bare, because dynalite's parser backtracks at every parenthesis (a clause in needless parentheses
+ * cost it several times the whole write: docs/performance.md).
+ * @example allOf(['#a = :a', '#b < :b OR #c = :c']) // '#a = :a AND (#b < :b OR #c = :c)'
+ */
+export function allOf(clauses: readonly string[]): string {
+  return clauses.map((clause) => (/\bOR\b/.test(clause) ? `(${clause})` : clause)).join(' AND ');
+}
+
 export function isConditionalCheckFailed(error: unknown): boolean {
   return (error as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException';
 }

@@ -395,6 +395,21 @@ export function describeCartStoreContract(name: string, makeStore: () => Promise
         expect(saved?.version).toBe(2);
       });
 
+      it('applies an update of the same instant to a cart that has no last event id yet', async () => {
+        const store = await makeStore();
+        const { lastEventId: _none, ...cart } = fullCart({ reminders: [] });
+        await store.put(cart as Cart, 0);
+
+        const saved = await store.applyNewerSnapshot({
+          ...newer(cart as Cart),
+          eventId: 'evt-a',
+          occurredAt: cart.lastActivityAt as string,
+        });
+
+        expect(saved?.lastEventId).toBe('evt-a');
+        expect(saved?.version).toBe(2);
+      });
+
       it('stops once the cart holds 32 event ids, so a read-and-fold trims them', async () => {
         const store = await makeStore();
         const cart = fullCart({
