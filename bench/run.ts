@@ -32,8 +32,8 @@ console.log(
 );
 
 // 1. The simulated month (the engine's decision path on in-memory adapters), split by shopper into
-// shards of about 20,000 carts, run (bundled by esbuild, as the Lambdas are) by one worker thread per core; the shards add up exactly to the
-// whole month.
+// shards of about 20,000 carts, run by one worker thread per core from an esbuild bundle (as the
+// Lambdas run); the shards add up exactly to the whole month.
 const month = json(
   (
     await run(
