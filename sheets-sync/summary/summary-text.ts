@@ -187,18 +187,21 @@ export function figuresTable(figures: MonthlyFigures): FigureRow[] {
     { label: 'Second reminders sent', value: String(figures.remindersSent.second) },
     { label: 'Reminders deferred by quiet hours', value: String(figures.deferredByQuietHours) },
     { label: 'Reminders skipped by the frequency cap', value: String(figures.skippedByCap) },
+    // Two different sets of carts, labelled so they are not read as one: the carts bought this month
+    // (whenever they were left), and what became of the carts left this month (the rates below).
     {
-      label: `Carts recovered (bought within ${count(figures.attributionDays, 'day', 'days')} of a reminder)`,
+      label: `Carts recovered this month (bought within ${count(figures.attributionDays, 'day', 'days')} of a reminder)`,
       value: String(figures.recovered),
     },
     { label: 'Recovered through the reminder link', value: String(figures.recoveredThroughLink) },
     { label: 'Recovered revenue', value: revenueText(figures) },
     { label: 'Attribution window', value: count(figures.attributionDays, 'day', 'days') },
     { label: 'Reminder link click rate', value: percent(figures.clickRate) },
-    { label: 'Recovery rate', value: percent(figures.recoveryRate) },
+    { label: "Recovery rate of this month's abandoned carts, so far", value: percent(figures.recoveryRate) },
     ...figures.byTier.map((t) => ({
       label: `Recovery rate, ${t.tier} carts`,
-      value: t.rate === null ? 'n/a' : `${percent(t.rate)} (${t.recovered} of ${t.abandoned})`,
+      value:
+        t.rate === null ? 'n/a' : `${percent(t.rate)} (${t.recovered} of ${t.abandoned} left this month)`,
     })),
     { label: 'Unsubscribes', value: String(figures.unsubscribes) },
     { label: 'Bounces', value: String(figures.bounces) },

@@ -86,7 +86,9 @@ describe('GoogleSummaryDocument.write', () => {
     expect(file?.uploadedAs).toMatch(/^text\/html/);
     expect(file?.content).toContain('<h1>Acme Outfitters: abandoned carts in October 2026</h1>');
     expect(file?.content).toContain('<tr><td>Recovered revenue</td><td>$240.99 and €40.00</td></tr>');
-    expect(file?.content).toContain('<tr><td>Recovery rate, medium carts</td><td>50% (1 of 2)</td></tr>');
+    expect(file?.content).toContain(
+      '<tr><td>Recovery rate, medium carts</td><td>50% (1 of 2 left this month)</td></tr>',
+    );
     expect(file?.content).toContain(
       '<a href="https://docs.google.com/spreadsheets/d/sheet/edit#gid=7">By day</a>',
     );
