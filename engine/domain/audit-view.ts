@@ -12,7 +12,9 @@ export interface CartAuditView {
   lastActivityAt?: string;
   checkedOutAt?: string;
   closedWhy?: string;
-  reminders: { n: number; state: string; at: string; reason?: string }[];
+  /** How the purchase was credited, once the cart was bought. */
+  attribution?: Cart['attribution'];
+  reminders: { n: number; state: string; at: string; reason?: string; clickedAt?: string }[];
   version: number;
 }
 
@@ -25,6 +27,7 @@ export function cartAuditView(cart: Cart): CartAuditView {
       state: r.state,
       at: r.at,
       ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.clickedAt ? { clickedAt: r.clickedAt } : {}),
     })),
     version: cart.version,
   };
@@ -37,5 +40,6 @@ export function cartAuditView(cart: Cart): CartAuditView {
   if (cart.lastActivityAt) view.lastActivityAt = cart.lastActivityAt;
   if (cart.checkedOutAt) view.checkedOutAt = cart.checkedOutAt;
   if (cart.closedWhy) view.closedWhy = cart.closedWhy;
+  if (cart.attribution) view.attribution = cart.attribution;
   return view;
 }

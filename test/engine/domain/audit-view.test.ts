@@ -54,6 +54,30 @@ describe('cartAuditView', () => {
     expect(Object.keys(view.reminders[0] ?? {})).toEqual(['n', 'state', 'at']);
   });
 
+  it('keeps how a purchase was credited and when the link of each reminder was first clicked', () => {
+    const cart = sampleCart({
+      status: 'recovered',
+      checkedOutAt: '2026-06-11T09:00:00.000Z',
+      attribution: 'recovered_through_link',
+      reminders: [
+        {
+          n: 1,
+          state: 'sent',
+          dueAt: '2026-06-10T15:00:00.000Z',
+          at: '2026-06-10T15:00:01.000Z',
+          clickedAt: '2026-06-10T16:20:00.000Z',
+        },
+      ],
+    });
+
+    const view = cartAuditView(cart);
+
+    expect(view.attribution).toBe('recovered_through_link');
+    expect(view.reminders).toEqual([
+      { n: 1, state: 'sent', at: '2026-06-10T15:00:01.000Z', clickedAt: '2026-06-10T16:20:00.000Z' },
+    ]);
+  });
+
   it('leaves out what a cart does not have', () => {
     // Prepare: a cart known only from its id, no email, snapshot or activity.
     const cart = sampleCart({ snapshot: null, emailKey: undefined, lastActivityAt: undefined });
