@@ -130,19 +130,19 @@ const timezone = z
 const fractionDigitsOf = (currency: string) =>
   new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
-// ISO 4217 codes this runtime can format (a code Intl does not know could not be shown in an email),
-// each with its minor unit: about 160 entries, read once, because building a formatter per amount
-// cost more than the rest of the parse.
-const MINOR_UNITS: ReadonlyMap<string, number> = new Map(
-  Intl.supportedValuesOf('currency').map((code) => [code, fractionDigitsOf(code)]),
-);
+// ISO 4217 codes this runtime can format (a code Intl does not know could not be shown in an email).
+const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+// Each code's minor unit, read on first use: building a formatter per amount cost more than the rest
+// of the parse, and building one for every known code at load took 20-30 ms of each Lambda cold start
+// (docs/performance.md). 256 hold all of them (about 160).
+const minorUnits = new BoundedCache<string, number>(256);
 
 /**
  * Digits after the decimal point of `currency`'s minor unit (2 for EUR, 0 for JPY, 3 for KWD), or
  * undefined for a code this runtime does not know.
  */
 export function minorUnitDigits(currency: string): number | undefined {
-  return MINOR_UNITS.get(currency);
+  return KNOWN_CURRENCIES.has(currency) ? minorUnits.getOrMake(currency, fractionDigitsOf) : undefined;
 }
 
 const decimalsOf = (amount: string) => amount.split('.')[1]?.length ?? 0;
@@ -204,7 +204,7 @@ const snapshotSchema = z
         .trim()
         .toUpperCase()
         .regex(CURRENCY, { error: CURRENCY_CODE, abort: true })
-        .refine((code) => MINOR_UNITS.has(code), {
+        .refine((code) => KNOWN_CURRENCIES.has(code), {
           error: 'currency must be an ISO 4217 code such as "USD"',
         })
         .meta({ description: 'An ISO 4217 code such as "USD", in any case ("usd" is read as "USD").' }),

@@ -3,6 +3,7 @@ import {
   CART_EVENT_LIMITS,
   type CartSnapshot,
   emailKey,
+  minorUnitDigits,
   type ParsedEvent,
   parseCartEvent,
 } from '#engine/domain/cart-event.js';
@@ -1032,5 +1033,24 @@ describe('emailKey', () => {
   it('trims and lower-cases an email', () => {
     // Act / Assess
     expect(emailKey('  Shopper@Example.COM\t')).toBe('shopper@example.com');
+  });
+});
+
+describe('minorUnitDigits', () => {
+  it("gives each currency's minor unit as Intl formats it, and none for a code Intl does not know", () => {
+    // Prepare
+    const codes = Intl.supportedValuesOf('currency');
+    const intlDigits = (code: string) =>
+      new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
+        .maximumFractionDigits;
+
+    // Act / Assess
+    expect([minorUnitDigits('EUR'), minorUnitDigits('JPY'), minorUnitDigits('KWD')]).toEqual([2, 0, 3]);
+    expect(codes.map(minorUnitDigits)).toEqual(codes.map(intlDigits));
+    expect([minorUnitDigits('ZZZ'), minorUnitDigits('XXX'), minorUnitDigits('eur')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
