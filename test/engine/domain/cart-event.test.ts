@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CART_EVENT_LIMITS,
   type CartSnapshot,
-  emailKey,
   minorUnitDigits,
   type ParsedEvent,
   parseCartEvent,
 } from '#engine/domain/cart-event.js';
+import { CART_EVENT_LIMITS } from '#engine/domain/cart-event-limits.js';
 import { type FieldError, ValidationError } from '#engine/domain/errors.js';
 import checkedOutFixture from '#test/events/storefront/cart-checked-out.json' with { type: 'json' };
 import updatedFixture from '#test/events/storefront/cart-updated.json' with { type: 'json' };
@@ -1026,13 +1025,6 @@ describe('parseCartEvent (bounds at the door)', () => {
 
     // Assess
     expect(cart.returnUrl).toBe('https://acme.example/a%20b?n=%0D%0A');
-  });
-});
-
-describe('emailKey', () => {
-  it('trims and lower-cases an email', () => {
-    // Act / Assess
-    expect(emailKey('  Shopper@Example.COM\t')).toBe('shopper@example.com');
   });
 });
 
