@@ -26,6 +26,7 @@ import {
   type HandlerName,
   isHandlerName,
   LAZY_PACKAGES,
+  LAZY_SDK_MODULES,
   PROJECT_ROOT,
   type SdkMode,
   SHEETS_HANDLERS,
@@ -40,7 +41,10 @@ export interface BundleMeasurement {
   sdk: SdkMode;
   /** Minified index.mjs, bytes: what every cold start loads. */
   bytes: number;
-  /** Lazy packages built beside it, loaded only on the path that imports them (stripe.mjs), bytes. */
+  /**
+   * Lazy modules built beside it, loaded only on the path that imports them (stripe.mjs,
+   * event-streams.mjs), bytes.
+   */
   lazyBytes: number;
   /** index.mjs.map, bytes (shipped in the zip, read only with --enable-source-maps). */
   mapBytes: number;
@@ -69,7 +73,9 @@ function median(values: number[]): number {
 /** Output bytes by npm package (`@aws-sdk/client-s3`, `zod`) or project folder (`engine/domain`). */
 export function bytesByPackage(metafile: Metafile): Record<string, number> {
   const totals: Record<string, number> = {};
-  for (const output of Object.values(metafile.outputs)) {
+  // index.mjs alone: the lazy modules beside it are not what a cold start loads.
+  for (const [path, output] of Object.entries(metafile.outputs)) {
+    if (!path.endsWith('/index.mjs')) continue;
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
       const key = pkg ?? input.split('/').slice(0, 2).join('/');
@@ -79,9 +85,9 @@ export function bytesByPackage(metafile: Metafile): Record<string, number> {
   return Object.fromEntries(Object.entries(totals).sort((a, b) => b[1] - a[1]));
 }
 
-/** Bytes of the lazy packages' files (not their maps) built beside a bundle (LAZY_PACKAGES). */
+/** Bytes of the lazy modules' files (not their maps) built beside a bundle (LAZY_PACKAGES, LAZY_SDK_MODULES). */
 function lazyChunkBytes(metafile: Metafile): number {
-  const files = Object.values(LAZY_PACKAGES);
+  const files = [...Object.values(LAZY_PACKAGES), ...Object.values(LAZY_SDK_MODULES)];
   return Object.entries(metafile.outputs)
     .filter(([path]) => files.some((file) => path.endsWith(`/${file}`)))
     .reduce((total, [, output]) => total + output.bytes, 0);

@@ -8,7 +8,8 @@ import {
   type ReminderRecord,
   type StickyField,
 } from '../domain/cart.js';
-import { type CartSnapshot, emailKey as toEmailKey } from '../domain/cart-event.js';
+import type { CartSnapshot } from '../domain/cart-event.js';
+import { emailKey as toEmailKey } from '../domain/email-key.js';
 import { VersionConflictError } from '../domain/errors.js';
 import { cartExpiresAt, DEFAULT_RETENTION } from '../domain/retention.js';
 import type { CartStore, SnapshotUpdate } from '../ports.js';

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { CART_EVENT_LIMITS } from '../domain/cart-event.js';
+import { CART_EVENT_LIMITS } from '../domain/cart-event-limits.js';
 import { CartRecoveryError } from '../domain/errors.js';
 import type { CheckoutLineItem, CheckoutLineItems } from '../ports.js';
 

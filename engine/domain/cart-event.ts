@@ -1,46 +1,9 @@
 import * as z from 'zod';
 import { BoundedCache } from './bounded-cache.js';
+import { CART_EVENT_LIMITS } from './cart-event-limits.js';
 import { ValidationError } from './errors.js';
 import { toFieldErrors } from './field-errors.js';
 import { isTimeZone } from './time-zone.js';
-
-/**
- * What one cart event may hold. The schema below enforces each limit and its message names it, so a
- * storefront developer reads the limit in the error rather than guessing it.
- */
-export const CART_EVENT_LIMITS = {
-  /** Characters of the event id (after trimming). */
-  idLength: 200,
-  /**
-   * Characters of the cart id (after trimming), and its bytes in UTF-8: the id rides in every
-   * unsubscribe link, which must fit one header line (RFC 5322: 998 characters).
-   */
-  cartIdLength: 200,
-  /** Characters of an email address (RFC 5321's longest forward path, less its brackets). */
-  emailLength: 254,
-  /** Characters of the shopper's first name (after trimming). */
-  firstNameLength: 100,
-  /** Characters of a language tag or a time zone name. */
-  localeLength: 64,
-  /** Characters of an item's SKU (after trimming). */
-  skuLength: 200,
-  /** Characters of an item's title (after trimming). */
-  titleLength: 500,
-  /** Items in one cart. */
-  items: 200,
-  /** Units of one item. */
-  quantity: 100_000,
-  /** Characters of a return, item or image link. */
-  urlLength: 2048,
-  /** Digits of an amount before its decimal point. */
-  amountWholeDigits: 12,
-  /** Digits of an amount after its decimal point; the currency's own minor unit may allow fewer. */
-  amountFractionDigits: 6,
-  /** How old an event may be: the nightly import brings carts up to a month old. */
-  pastDays: 35,
-  /** How far ahead of our clock an event may be: a storefront's clock may run a little fast. */
-  futureMinutes: 5,
-} as const;
 
 const LIMITS = CART_EVENT_LIMITS;
 const DECIMAL = new RegExp(`^\\d{1,${LIMITS.amountWholeDigits}}(\\.\\d{1,${LIMITS.amountFractionDigits}})?$`);
@@ -130,19 +93,19 @@ const timezone = z
 const fractionDigitsOf = (currency: string) =>
   new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
-// ISO 4217 codes this runtime can format (a code Intl does not know could not be shown in an email),
-// each with its minor unit: about 160 entries, read once, because building a formatter per amount
-// cost more than the rest of the parse.
-const MINOR_UNITS: ReadonlyMap<string, number> = new Map(
-  Intl.supportedValuesOf('currency').map((code) => [code, fractionDigitsOf(code)]),
-);
+// ISO 4217 codes this runtime can format (a code Intl does not know could not be shown in an email).
+const KNOWN_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+// Each code's minor unit, read on first use: building a formatter per amount cost more than the rest
+// of the parse, and building one for every known code at load took 20-30 ms of each Lambda cold start
+// (docs/performance.md). 256 hold all of them (about 160).
+const minorUnits = new BoundedCache<string, number>(256);
 
 /**
  * Digits after the decimal point of `currency`'s minor unit (2 for EUR, 0 for JPY, 3 for KWD), or
  * undefined for a code this runtime does not know.
  */
 export function minorUnitDigits(currency: string): number | undefined {
-  return MINOR_UNITS.get(currency);
+  return KNOWN_CURRENCIES.has(currency) ? minorUnits.getOrMake(currency, fractionDigitsOf) : undefined;
 }
 
 const decimalsOf = (amount: string) => amount.split('.')[1]?.length ?? 0;
@@ -204,7 +167,7 @@ const snapshotSchema = z
         .trim()
         .toUpperCase()
         .regex(CURRENCY, { error: CURRENCY_CODE, abort: true })
-        .refine((code) => MINOR_UNITS.has(code), {
+        .refine((code) => KNOWN_CURRENCIES.has(code), {
           error: 'currency must be an ISO 4217 code such as "USD"',
         })
         .meta({ description: 'An ISO 4217 code such as "USD", in any case ("usd" is read as "USD").' }),
@@ -356,9 +319,4 @@ export function occurredAtOutOfBounds(
     path: 'occurredAt',
     message: `occurredAt must be at most ${LIMITS.pastDays} days before and ${LIMITS.futureMinutes} minutes after the time we receive it (between ${new Date(earliest).toISOString()} and ${new Date(latest).toISOString()})`,
   };
-}
-
-/** The key emails are compared by: trimmed and lower-cased. */
-export function emailKey(email: string): string {
-  return email.trim().toLowerCase();
 }

@@ -1,4 +1,5 @@
-import { type CartEvent, type CartSnapshot, emailKey } from './cart-event.js';
+import type { CartEvent, CartSnapshot } from './cart-event.js';
+import { emailKey } from './email-key.js';
 import { timeOf } from './iso-time.js';
 import { DEFAULT_ATTRIBUTION_DAYS } from './rules.js';
 

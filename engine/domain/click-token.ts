@@ -1,5 +1,5 @@
 import type { ReminderNumber } from './cart.js';
-import { CART_EVENT_LIMITS } from './cart-event.js';
+import { CART_EVENT_LIMITS } from './cart-event-limits.js';
 import { InvalidClickTokenError, InvalidUnsubscribeTokenError } from './errors.js';
 import { createSealedBox } from './unsubscribe-token.js';
 

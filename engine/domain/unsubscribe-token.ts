@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-import { CART_EVENT_LIMITS } from './cart-event.js';
+import { CART_EVENT_LIMITS } from './cart-event-limits.js';
 import { InvalidUnsubscribeTokenError } from './errors.js';
 
 /** What an unsubscribe token carries: whose reminders to stop, from which cart's email. */

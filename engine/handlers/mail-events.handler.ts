@@ -1,6 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { emailKey } from '../domain/cart-event.js';
+import { emailKey } from '../domain/email-key.js';
 import { type UnsubscribeDeps, unsubscribeEmail } from '../use-cases/unsubscribe.js';
 import { mailEventsContext } from './aws-context.js';
 

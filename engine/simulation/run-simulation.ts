@@ -1,7 +1,7 @@
 import { type MemoryEngine, memoryEngine } from '../adapters/memory/memory-engine.js';
-import { emailKey } from '../domain/cart-event.js';
 import type { Move } from '../domain/decide-move.js';
 import { emailHash } from '../domain/email-hash.js';
+import { emailKey } from '../domain/email-key.js';
 import { CartRecoveryError } from '../domain/errors.js';
 import { holdoutGroup, liftGroups } from '../domain/holdout.js';
 import { isoTime } from '../domain/iso-time.js';

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
-import { CART_EVENT_LIMITS, type CartEventInput } from '../domain/cart-event.js';
+import type { CartEventInput } from '../domain/cart-event.js';
+import { CART_EVENT_LIMITS } from '../domain/cart-event-limits.js';
 import type { FieldError } from '../domain/errors.js';
 import { toFieldErrors } from '../domain/field-errors.js';
 

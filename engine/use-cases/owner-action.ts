@@ -1,6 +1,6 @@
 import { type CartAuditView, cartAuditView } from '../domain/audit-view.js';
 import { type Cart, closeCart } from '../domain/cart.js';
-import { emailKey as toEmailKey } from '../domain/cart-event.js';
+import { emailKey as toEmailKey } from '../domain/email-key.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { OwnerAction } from '../domain/owner-action.js';
 import type { EngineDeps } from './engine-deps.js';

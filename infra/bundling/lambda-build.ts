@@ -4,7 +4,8 @@
  * build with the same options. No aws-cdk-lib here, so a build starts fast.
  *
  * Usage: `tsx infra/bundling/lambda-build.ts <handler> <output directory>` writes index.mjs and
- * index.mjs.map there, and beside them each lazy package the handler imports on demand (stripe.mjs).
+ * index.mjs.map there, and beside them each lazy module the handler imports on demand (stripe.mjs,
+ * event-streams.mjs).
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -98,16 +99,37 @@ export type SdkMode = 'bundled' | 'external';
  */
 export const LAZY_PACKAGES: Readonly<Record<string, string>> = { stripe: 'stripe.mjs' };
 
-const lazyPackagesPlugin: Plugin = {
-  name: 'cart-recovery-lazy-packages',
-  setup(bundle) {
-    for (const [pkg, file] of Object.entries(LAZY_PACKAGES)) {
-      bundle.onResolve({ filter: new RegExp(`^${pkg}$`) }, (args) =>
-        args.kind === 'dynamic-import' ? { path: `./${file}`, external: true } : undefined,
-      );
-    }
-  },
+/**
+ * The same, for a module of the SDK, only when the SDK is bundled (with the runtime's SDK the import
+ * stays the runtime's): every client's protocol imports `@smithy/core/event-streams` with `import()`,
+ * for operations that stream events (Bedrock's ConverseStream, S3's SelectObjectContent), none of
+ * which the engine calls. Inlined, as esbuild does with an `import()` it bundles, the whole module
+ * (about 20 KB) rode in every bundle; the few helpers the S3 and Bedrock clients import statically
+ * stay in index.mjs. Built beside it, an event stream would still work, with its own copy of the
+ * Smithy code the module uses.
+ */
+export const LAZY_SDK_MODULES: Readonly<Record<string, string>> = {
+  '@smithy/core/event-streams': 'event-streams.mjs',
 };
+
+/** The lazy modules of a build, by module name: each file's name beside index.mjs. */
+export function lazyModules(sdk: SdkMode): Readonly<Record<string, string>> {
+  return sdk === 'bundled' ? { ...LAZY_PACKAGES, ...LAZY_SDK_MODULES } : LAZY_PACKAGES;
+}
+
+/** Makes each `import()` of a lazy module an import of its own file beside index.mjs. */
+function lazyModulesPlugin(modules: Readonly<Record<string, string>>): Plugin {
+  return {
+    name: 'cart-recovery-lazy-packages',
+    setup(bundle) {
+      for (const [module, file] of Object.entries(modules)) {
+        bundle.onResolve({ filter: new RegExp(`^${module}$`) }, (args) =>
+          args.kind === 'dynamic-import' ? { path: `./${file}`, external: true } : undefined,
+        );
+      }
+    },
+  };
+}
 
 /**
  * The build of one handler. The SDK is bundled (`sdk: 'bundled'`, what is deployed): pinned at the
@@ -146,14 +168,17 @@ export function lambdaBuildOptions(
     banner: { js: REQUIRE_BANNER },
     external: bundled ? [] : SDK_EXTERNALS,
     alias: bundled ? { ...LAMBDA_ALIASES, ...LAMBDA_SDK_ALIASES } : LAMBDA_ALIASES,
-    plugins: bundled ? [lazyPackagesPlugin, sdkSizePlugin, bedrockTokenPlugin] : [lazyPackagesPlugin],
+    plugins: [
+      lazyModulesPlugin(lazyModules(options.sdk)),
+      ...(bundled ? [sdkSizePlugin, bedrockTokenPlugin] : []),
+    ],
     metafile: true,
     logLevel: 'warning',
   };
 }
 
 /**
- * Builds one handler into `outdir` (index.mjs, index.mjs.map, and each lazy package it imports) and
+ * Builds one handler into `outdir` (index.mjs, index.mjs.map, and each lazy module it imports) and
  * returns esbuild's metafile of them all.
  * @example await buildHandler('webhook', '/tmp/webhook');
  */
@@ -162,16 +187,28 @@ export async function buildHandler(
   outdir: string,
   options: { sdk: SdkMode } = { sdk: 'bundled' },
 ): Promise<Metafile> {
+  return buildEntry(handlerEntry(name), outdir, options);
+}
+
+/** `buildHandler` for any entry file (the tests build small probes with it). */
+export async function buildEntry(
+  entry: string,
+  outdir: string,
+  options: { sdk: SdkMode } = { sdk: 'bundled' },
+): Promise<Metafile> {
   const outfile = join(outdir, 'index.mjs');
-  const main = await build(esbuildOptions(name, outfile, options));
+  const main = await build(lambdaBuildOptions(entry, outfile, options));
   let metafile = main.metafile;
   const imported = new Set(Object.values(main.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path)));
-  for (const [pkg, file] of Object.entries(LAZY_PACKAGES)) {
+  for (const [module, file] of Object.entries(lazyModules(options.sdk))) {
     if (!imported.has(`./${file}`)) continue;
+    // The engine takes stripe's default export; the SDK takes the named exports of its modules.
+    const contents =
+      module in LAZY_SDK_MODULES ? `export * from '${module}';` : `export { default } from '${module}';`;
     const lazy = await build({
       ...lambdaBuildOptions(outfile, join(outdir, file), options),
       entryPoints: undefined,
-      stdin: { contents: `export { default } from '${pkg}';`, resolveDir: PROJECT_ROOT, loader: 'js' },
+      stdin: { contents, resolveDir: PROJECT_ROOT, loader: 'js' },
     });
     metafile = {
       inputs: { ...metafile.inputs, ...lazy.metafile.inputs },

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { CART_EVENT_LIMITS, type CartEventInput } from '#engine/domain/cart-event.js';
+import type { CartEventInput } from '#engine/domain/cart-event.js';
+import { CART_EVENT_LIMITS } from '#engine/domain/cart-event-limits.js';
 
 // Cart event bodies for property tests, shared by the schema's properties and the webhook's: events
 // valid at RECEIVED_AT, and events of every shape.

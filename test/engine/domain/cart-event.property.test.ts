@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  CART_EVENT_LIMITS,
   type CartEvent,
   type CartEventInput,
   cartEventSchema,
   minorUnitDigits,
   parseCartEvent,
 } from '#engine/domain/cart-event.js';
+import { CART_EVENT_LIMITS } from '#engine/domain/cart-event-limits.js';
 import { formatPath } from '#engine/domain/field-errors.js';
 import { generateScenario } from '#engine/simulation/generate-scenario.js';
 import checkedOutFixture from '#test/events/storefront/cart-checked-out.json' with { type: 'json' };

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CART_EVENT_LIMITS,
   type CartSnapshot,
-  emailKey,
+  minorUnitDigits,
   type ParsedEvent,
   parseCartEvent,
 } from '#engine/domain/cart-event.js';
+import { CART_EVENT_LIMITS } from '#engine/domain/cart-event-limits.js';
 import { type FieldError, ValidationError } from '#engine/domain/errors.js';
 import checkedOutFixture from '#test/events/storefront/cart-checked-out.json' with { type: 'json' };
 import updatedFixture from '#test/events/storefront/cart-updated.json' with { type: 'json' };
@@ -1028,9 +1028,21 @@ describe('parseCartEvent (bounds at the door)', () => {
   });
 });
 
-describe('emailKey', () => {
-  it('trims and lower-cases an email', () => {
+describe('minorUnitDigits', () => {
+  it("gives each currency's minor unit as Intl formats it, and none for a code Intl does not know", () => {
+    // Prepare
+    const codes = Intl.supportedValuesOf('currency');
+    const intlDigits = (code: string) =>
+      new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
+        .maximumFractionDigits;
+
     // Act / Assess
-    expect(emailKey('  Shopper@Example.COM\t')).toBe('shopper@example.com');
+    expect([minorUnitDigits('EUR'), minorUnitDigits('JPY'), minorUnitDigits('KWD')]).toEqual([2, 0, 3]);
+    expect(codes.map(minorUnitDigits)).toEqual(codes.map(intlDigits));
+    expect([minorUnitDigits('ZZZ'), minorUnitDigits('XXX'), minorUnitDigits('eur')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CART_EVENT_LIMITS } from '#engine/domain/cart-event.js';
+import { CART_EVENT_LIMITS } from '#engine/domain/cart-event-limits.js';
 import { createClickTokenSealer, MAX_CLICK_TOKEN_LENGTH } from '#engine/domain/click-token.js';
 import { InvalidClickTokenError } from '#engine/domain/errors.js';
 import { createTokenSealer } from '#engine/domain/unsubscribe-token.js';

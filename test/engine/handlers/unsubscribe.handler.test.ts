@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type MemoryEngine, memoryEngine } from '#engine/adapters/memory/memory-engine.js';
-import { emailKey, parseCartEvent } from '#engine/domain/cart-event.js';
+import { parseCartEvent } from '#engine/domain/cart-event.js';
+import { emailKey } from '#engine/domain/email-key.js';
 import { composeReminder } from '#engine/domain/reminder-message.js';
 import { MAX_UNSUBSCRIBE_TOKEN_LENGTH, sealUnsubscribeToken } from '#engine/domain/unsubscribe-token.js';
 import { browserLanguage, handleUnsubscribe } from '#engine/handlers/unsubscribe.handler.js';

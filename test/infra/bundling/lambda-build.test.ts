@@ -313,4 +313,22 @@ describe('the engine handler bundles', () => {
       await rm(out, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it("carry the cart event's schema only where an event is read: the webhook, and the sender's sample cart", async () => {
+    const out = await mkdtemp(join(tmpdir(), 'engine-bundles-'));
+    try {
+      const withSchema: string[] = [];
+      for (const handler of HANDLERS) {
+        const metafile = await buildHandler(handler, join(out, handler));
+        const inputs = Object.values(metafile.outputs).flatMap((output) =>
+          Object.entries(output.inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0),
+        );
+        if (inputs.some(([input]) => input.endsWith('engine/domain/cart-event.ts'))) withSchema.push(handler);
+      }
+
+      expect(withSchema).toEqual(['webhook', 'sender']);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
