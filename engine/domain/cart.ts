@@ -121,6 +121,7 @@ export function attributePurchase(
     (r) => r.state === 'sent' && timeOf(r.at) <= t && t - timeOf(r.at) <= attributionDays * DAY,
   );
   if (credited.length === 0) return 'not_recovered';
+  // Stryker disable next-line ConditionalExpression: `clickedAt !== undefined` -> true is equivalent (`timeOf(undefined)` is NaN, and `NaN <= t` is false all the same; the check narrows the type); the line's other such mutants are killed by attributePurchase's tests
   return credited.some((r) => r.clickedAt !== undefined && timeOf(r.clickedAt) <= t)
     ? 'recovered_through_link'
     : 'recovered';

@@ -261,11 +261,10 @@ function nextReminder(s: Situation): NextReminder {
   const n = (cart.reminders.length + 1) as ReminderNumber;
   const first = cart.reminders[0];
   const waitHours = n === 1 ? tier.firstWaitHours : tier.secondWaitHours;
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: n is 1 exactly when there is no first reminder (n = reminders + 1); `!first` only narrows the type
-  const base = n === 1 || !first ? last : Math.max(reminderTime(first), last);
+  // n is 1 exactly when there is no first reminder (n = reminders + 1); for n 1 the base is the last activity.
+  const base = first ? Math.max(reminderTime(first), last) : last;
   const due = base + waitHours * HOUR;
-  // Stryker disable next-line ConditionalExpression: for n 1 the base is the last activity, so `base === last` alone decides the same
-  const after = n === 1 || base === last ? 'the last activity' : 'reminder 1';
+  const after = base === last ? 'the last activity' : 'reminder 1';
   return {
     n,
     due,
@@ -411,8 +410,7 @@ function waitUntil(
     until: isoTime(at),
     why,
     ...(n === undefined ? {} : { n }),
-    // Stryker disable next-line ConditionalExpression: every caller that passes deferredFrom passes n too
-    ...(n !== undefined && deferredFrom !== undefined ? { deferredFrom } : {}),
+    ...(deferredFrom === undefined ? {} : { deferredFrom }),
     reasons,
   };
 }
@@ -466,7 +464,6 @@ export function settleCart(
           next: { kind: 'closed', reasons: move.reasons },
         };
       case 'stop':
-        // Stryker disable next-line ConditionalExpression,StringLiteral: already_closed comes only for a closed cart, which closeCart leaves as it is
         if (move.boughtAt !== undefined)
           current = closeByPurchase(current, {
             boughtAt: move.boughtAt,
@@ -474,7 +471,10 @@ export function settleCart(
             why: move.reasons.at(-1) ?? move.status,
             attributionDays: rules.attributionDays,
           });
-        else if (move.status !== 'already_closed')
+        else if (
+          // Stryker disable next-line ConditionalExpression,StringLiteral: already_closed comes only for a closed cart, which closeCart leaves as it is
+          move.status !== 'already_closed'
+        )
           current = closeCart(current, move.status, at, move.reasons.at(-1) ?? move.status);
         return { cart: current, moves, next: { kind: 'closed', reasons: move.reasons } };
     }

@@ -3,13 +3,12 @@ import { localMinuteOfDay, nextLocalTime } from './time-zone.js';
 
 /**
  * Whether an instant falls in quiet hours in a zone (the shopper's, or else the store's): start
- * inclusive, end exclusive, across midnight too.
+ * inclusive, end exclusive, across midnight too; a start equal to the end holds no minute at all.
  */
 export function isQuiet(rules: Rules, at: number, zone: string): boolean {
   const { start, end } = quietWindow(rules);
-  if (start === end) return false;
   const minute = localMinuteOfDay(at, zone);
-  return start < end ? minute >= start && minute < end : minute >= start || minute < end;
+  return start <= end ? minute >= start && minute < end : minute >= start || minute < end;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type NewerSnapshot,
   purchaseStatus,
   type ReminderRecord,
+  recordClick,
   remindedBefore,
 } from '#engine/domain/cart.js';
 import type { CartEvent, CartSnapshot } from '#engine/domain/cart-event.js';
@@ -557,6 +558,23 @@ describe('attributePurchase', () => {
     expect(attributePurchase([], z('2026-06-10T16:00Z'), 5)).toBe('not_recovered');
   });
 
+  it('credits the link when any one of the credited reminders was clicked before the purchase', () => {
+    // Prepare: both reminders within the window, only reminder 2 clicked.
+    const first = sent('2026-06-10T15:00Z');
+    const second: ReminderRecord = { ...sent('2026-06-11T11:00Z'), n: 2, clickedAt: z('2026-06-11T11:30Z') };
+
+    // Act / Assess
+    expect(attributePurchase([first, second], z('2026-06-11T12:00Z'), 5)).toBe('recovered_through_link');
+  });
+
+  it('credits the link for a click at the very instant of the purchase', () => {
+    // Prepare
+    const clicked = { ...sent('2026-06-10T15:00Z'), clickedAt: z('2026-06-10T16:00Z') };
+
+    // Act / Assess
+    expect(attributePurchase([clicked], z('2026-06-10T16:00Z'), 5)).toBe('recovered_through_link');
+  });
+
   it('credits a reminder 2 within the window when reminder 1 is older than it', () => {
     // Prepare
     const first = sent('2026-06-01T15:00Z');
@@ -628,6 +646,95 @@ describe('remindedBefore', () => {
     // Act / Assess
     expect(remindedBefore(cart, z('2026-06-10T15:00Z'))).toBe(true);
     expect(remindedBefore(cart, z('2026-06-10T14:59Z'))).toBe(false);
+  });
+
+  it('is true when any one reminder was sent by then, though a later one was not', () => {
+    // Prepare
+    const cart = sampleCart({
+      reminders: [sent('2026-06-10T15:00Z'), { ...sent('2026-06-11T11:00Z'), n: 2 }],
+    });
+
+    // Act / Assess
+    expect(remindedBefore(cart, z('2026-06-10T16:00Z'))).toBe(true);
+  });
+
+  it('does not count a reminder that was skipped or only claimed', () => {
+    // Prepare
+    const skipped: ReminderRecord = {
+      ...sent('2026-06-10T15:00Z'),
+      state: 'skipped',
+      reason: 'frequency_cap',
+    };
+    const claimed: ReminderRecord = { ...sent('2026-06-10T15:00Z'), state: 'claimed' };
+
+    // Act / Assess
+    expect(remindedBefore(sampleCart({ reminders: [skipped] }), z('2026-06-10T16:00Z'))).toBe(false);
+    expect(remindedBefore(sampleCart({ reminders: [claimed] }), z('2026-06-10T16:00Z'))).toBe(false);
+  });
+});
+
+describe('recordClick', () => {
+  const CLICKED = z('2026-06-11T12:00Z');
+  const second: ReminderRecord = { ...sent('2026-06-11T11:00Z'), n: 2 };
+
+  it('records the first click on reminder n, and only its time and the version change', () => {
+    // Prepare
+    const cart = sampleCart({ reminders: [sent('2026-06-10T15:00Z'), second], version: 4 });
+
+    // Act
+    const clicked = recordClick(cart, 2, CLICKED);
+
+    // Assess
+    expect(clicked).toEqual({
+      ...cart,
+      reminders: [sent('2026-06-10T15:00Z'), { ...second, clickedAt: CLICKED }],
+      version: 5,
+    });
+  });
+
+  it('records a click on reminder 1 without touching reminder 2', () => {
+    // Prepare
+    const cart = sampleCart({ reminders: [sent('2026-06-10T15:00Z'), second] });
+
+    // Act
+    const clicked = recordClick(cart, 1, CLICKED);
+
+    // Assess
+    expect(clicked?.reminders).toEqual([{ ...sent('2026-06-10T15:00Z'), clickedAt: CLICKED }, second]);
+  });
+
+  it('records a click on a closed cart all the same, leaving it closed', () => {
+    // Prepare
+    const cart = sampleCart({ status: 'given_up', reminders: [sent('2026-06-10T15:00Z')] });
+
+    // Act
+    const clicked = recordClick(cart, 1, CLICKED);
+
+    // Assess
+    expect(clicked?.status).toBe('given_up');
+    expect(clicked?.reminders[0]?.clickedAt).toBe(CLICKED);
+  });
+
+  it('records nothing for a reminder that was never made', () => {
+    expect(recordClick(sampleCart({ reminders: [sent('2026-06-10T15:00Z')] }), 2, CLICKED)).toBeUndefined();
+  });
+
+  it('records nothing for a reminder that was skipped', () => {
+    // Prepare
+    const skipped: ReminderRecord = { ...sent('2026-06-10T15:00Z'), state: 'skipped', reason: 'held_out' };
+
+    // Act / Assess
+    expect(recordClick(sampleCart({ reminders: [skipped] }), 1, CLICKED)).toBeUndefined();
+  });
+
+  it('records nothing for a second click, keeping the first', () => {
+    // Prepare
+    const cart = sampleCart({
+      reminders: [{ ...sent('2026-06-10T15:00Z'), clickedAt: z('2026-06-10T16:00Z') }],
+    });
+
+    // Act / Assess
+    expect(recordClick(cart, 1, CLICKED)).toBeUndefined();
   });
 });
 

@@ -1,11 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CART_EVENT_LIMITS } from '#engine/domain/cart-event-limits.js';
-import { createClickTokenSealer, MAX_CLICK_TOKEN_LENGTH } from '#engine/domain/click-token.js';
+import {
+  type ClickTokenSealer,
+  createClickTokenSealer,
+  MAX_CLICK_TOKEN_LENGTH,
+} from '#engine/domain/click-token.js';
 import { InvalidClickTokenError } from '#engine/domain/errors.js';
 import { createTokenSealer } from '#engine/domain/unsubscribe-token.js';
 
 describe('createClickTokenSealer', () => {
-  const clicks = createClickTokenSealer('the-unsubscribe-key');
+  // Built in each test, not once for the file, so the sealer is made under the code each test runs.
+  let clicks: ClickTokenSealer;
+  beforeEach(() => {
+    clicks = createClickTokenSealer('the-unsubscribe-key');
+  });
 
   it('opens what it sealed, the same token for the same reminder every time', () => {
     // Act
@@ -16,6 +24,22 @@ describe('createClickTokenSealer', () => {
     expect(clicks.seal({ cartId: 'cart-1001', n: 2 })).toBe(token);
     expect(clicks.seal({ cartId: 'cart-1001', n: 1 })).not.toBe(token);
     expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+
+  it('opens a token of the first reminder', () => {
+    // Act
+    const token = clicks.seal({ cartId: 'cart-1001', n: 1 });
+
+    // Assess
+    expect(clicks.open(token)).toEqual({ cartId: 'cart-1001', n: 1 });
+  });
+
+  it('opens a token whose cart id is one character long', () => {
+    // Act
+    const token = clicks.seal({ cartId: 'c', n: 2 });
+
+    // Assess
+    expect(clicks.open(token)).toEqual({ cartId: 'c', n: 2 });
   });
 
   it('refuses a changed token, one sealed under another key, and an unsubscribe token of the same key', () => {
@@ -50,6 +74,24 @@ describe('createClickTokenSealer', () => {
     // Assess
     expect(error).toBeInstanceOf(InvalidClickTokenError);
     expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('lets an error that is not about the token pass as it is, not as an invalid token', () => {
+    // Prepare: a caller that breaks the type and passes no string at all.
+    const notAToken = 42 as unknown as string;
+
+    // Act
+    const error = (() => {
+      try {
+        clicks.open(notAToken);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+
+    // Assess
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).not.toBeInstanceOf(InvalidClickTokenError);
   });
 
   it.each([

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ReminderRecord } from '#engine/domain/cart.js';
 import {
+  abandonedAt,
   decideMove,
+  isAbandoned,
   type Move,
   reminderLimit,
   reminderTime,
@@ -680,6 +682,30 @@ describe('decideMove', () => {
     });
   });
 
+  it('waits until quiet hours end when they end exactly at the maximum cart age', () => {
+    // Prepare: last active 01:00Z, maximum age 11 h: the limit is 12:00Z, 08:00 EDT, the end of quiet
+    // hours. Reminder 1 was due 02:00Z; now 03:00Z (23:00 EDT) it is overdue and quiet.
+    const cart = sampleCart({ lastActivityAt: z('2026-06-11T01:00Z') });
+
+    // Act
+    const move = decideMove(cart, {}, sampleRules({ maxCartAgeHours: 11 }), at('2026-06-11T03:00Z'));
+
+    // Assess: at the limit itself it may still be reminded.
+    expect(move).toStrictEqual({
+      kind: 'wait',
+      until: '2026-06-11T12:00:00.000Z',
+      why: 'quiet_hours',
+      n: 1,
+      deferredFrom: '2026-06-11T02:00:00.000Z',
+      reasons: [
+        'tier big: total 178.50 USD is at least 150',
+        'last activity at 2026-06-11T01:00:00.000Z',
+        'reminder 1 is due 1 h after the last activity, at 2026-06-11T02:00:00.000Z',
+        'now, 2026-06-10 23:00 in America/New_York is inside quiet hours (21:00-08:00); deferred to 2026-06-11 08:00 local',
+      ],
+    });
+  });
+
   it('sends a reminder due exactly at the maximum cart age, and gives up 1 ms later', () => {
     // Prepare: maximum age 1 h, the big tier's first wait: due 15:00Z, the limit itself.
     const rules = sampleRules({ maxCartAgeHours: 1 });
@@ -964,6 +990,72 @@ describe('reminderLimit', () => {
   });
 });
 
+describe('abandonedAt', () => {
+  it('is firstWaitHours of the tier after the last activity while no reminder has come due', () => {
+    // Act / Assess: tier big waits 1 h after 14:00Z.
+    expect(abandonedAt(sampleCart(), sampleRules())).toBe(Date.parse('2026-06-10T15:00Z'));
+  });
+
+  it("is the first reminder's due time once it has one, whatever the rules say now", () => {
+    // Prepare: the rules' first wait is now 4 h; the record says 15:30Z.
+    const rules = sampleRules({
+      tiers: [{ name: 'all', minTotal: 0, firstWaitHours: 4, secondWaitHours: 24 }],
+    });
+    const cart = sampleCart({ reminders: [sent(1, '2026-06-10T15:30Z')] });
+
+    // Act / Assess
+    expect(abandonedAt(cart, rules)).toBe(Date.parse('2026-06-10T15:30Z'));
+  });
+
+  it('is when the first reminder was due before quiet hours moved it', () => {
+    // Prepare
+    const cart = sampleCart({
+      reminders: [{ ...sent(1, '2026-06-11T12:00Z'), deferredFrom: z('2026-06-11T02:00Z') }],
+    });
+
+    // Act / Assess
+    expect(abandonedAt(cart, sampleRules())).toBe(Date.parse('2026-06-11T02:00Z'));
+  });
+
+  it('is undefined for a cart without contents or without a last activity', () => {
+    expect(abandonedAt(sampleCart({ snapshot: null }), sampleRules())).toBeUndefined();
+    expect(abandonedAt(sampleCart({ lastActivityAt: undefined }), sampleRules())).toBeUndefined();
+  });
+});
+
+describe('isAbandoned', () => {
+  // The sample cart's first reminder comes due at 15:00Z (14:00Z + 1 h).
+  const due = Date.parse('2026-06-10T15:00Z');
+
+  it('counts an open cart from the instant its first reminder comes due, not before', () => {
+    expect(isAbandoned(sampleCart(), sampleRules(), due - 1)).toBe(false);
+    expect(isAbandoned(sampleCart(), sampleRules(), due)).toBe(true);
+  });
+
+  it('counts a cart with a reminder record, whatever its state', () => {
+    // Prepare: closed before the record's due time, and asked about before it.
+    const cart = sampleCart({
+      reminders: [sent(1, '2026-06-10T15:00Z')],
+      status: 'purchased',
+      closedAt: z('2026-06-10T14:30Z'),
+    });
+
+    // Act / Assess
+    expect(isAbandoned(cart, sampleRules(), due - 1)).toBe(true);
+  });
+
+  it('counts a cart closed at or after its first reminder came due, not one closed before', () => {
+    const closed = (closedAt: string) => sampleCart({ status: 'purchased', closedAt: z(closedAt) });
+    expect(isAbandoned(closed('2026-06-10T15:00Z'), sampleRules(), due + 1)).toBe(true);
+    expect(isAbandoned(closed('2026-06-10T16:00Z'), sampleRules(), due + 1)).toBe(true);
+    expect(isAbandoned(closed('2026-06-10T14:59:59.999Z'), sampleRules(), due + 1)).toBe(false);
+  });
+
+  it('never counts a cart without contents', () => {
+    expect(isAbandoned(sampleCart({ snapshot: null }), sampleRules(), due + 1)).toBe(false);
+  });
+});
+
 describe('reminderTime', () => {
   it('is when a reminder was sent, or when it was due if it was skipped', () => {
     // Prepare
@@ -1025,6 +1117,27 @@ describe('settleCart', () => {
 
     // Assess
     expect(settled.cart.status).toBe('unsubscribed');
+    expect(settled.next.kind).toBe('closed');
+  });
+
+  it('closes the cart by the purchase of another of its carts, crediting a reminder sent before it', () => {
+    // Prepare: reminder 1 went at 15:00Z; the shopper bought through another cart at 16:00Z.
+    const cart = sampleCart({ reminders: [sent(1, '2026-06-10T15:00Z')] });
+    const history = { lastCheckoutAt: z('2026-06-10T16:00Z') };
+
+    // Act
+    const settled = settleCart(cart, history, sampleRules(), at('2026-06-10T16:05Z'));
+
+    // Assess
+    expect(settled.cart).toEqual({
+      ...cart,
+      status: 'recovered',
+      attribution: 'recovered',
+      closedAt: '2026-06-10T16:05:00.000Z',
+      closedWhy:
+        "the shopper checked out at 2026-06-10T16:00:00.000Z, after this cart's last activity at 2026-06-10T14:00:00.000Z",
+      version: cart.version + 1,
+    });
     expect(settled.next.kind).toBe('closed');
   });
 

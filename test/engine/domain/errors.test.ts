@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CartRecoveryError,
+  InvalidClickTokenError,
   InvalidUnsubscribeTokenError,
   NotFoundError,
   RulesValidationError,
@@ -81,17 +82,25 @@ describe('engine errors', () => {
     expect(error.message).toBe('No cart cart-9');
   });
 
-  it('says no more than that an unsubscribe token is invalid', () => {
+  it.each([
+    [
+      'an unsubscribe',
+      InvalidUnsubscribeTokenError,
+      'InvalidUnsubscribeTokenError',
+      'The unsubscribe token is invalid',
+    ],
+    ['a click', InvalidClickTokenError, 'InvalidClickTokenError', 'The click token is invalid'],
+  ])('says no more than that %s token is invalid', (_kind, TokenError, name, message) => {
     // Prepare
     const cause = new Error('bad tag');
 
     // Act
-    const error = new InvalidUnsubscribeTokenError({ cause });
+    const error = new TokenError({ cause });
 
     // Assess
     expect(error).toBeInstanceOf(CartRecoveryError);
-    expect(error.name).toBe('InvalidUnsubscribeTokenError');
-    expect(error.message).toBe('The unsubscribe token is invalid');
+    expect(error.name).toBe(name);
+    expect(error.message).toBe(message);
     expect(error.cause).toBe(cause);
   });
 });

@@ -100,6 +100,25 @@ describe('holdoutGroup, boughtInWindow and liftGroups', () => {
     expect(boughtInWindow(sampleCart({ reminders: [record('sent')] }), 5)).toBe(false);
   });
 
+  it('does not count a checkout of a cart whose first reminder never came due', () => {
+    expect(boughtInWindow(sampleCart({ checkedOutAt: '2026-06-10T15:00:00.000Z' }), 5)).toBe(false);
+  });
+
+  it('counts a bought cart without a snapshot as a purchase with no revenue', () => {
+    // Prepare
+    const cart = sampleCart({
+      reminders: [record('sent')],
+      checkedOutAt: '2026-06-11T10:00:00.000Z',
+      snapshot: null,
+    });
+
+    // Act / Assess
+    expect(liftGroups([cart], 5, 'USD')).toEqual({
+      reminded: { carts: 1, purchases: 1, revenue: 0 },
+      heldOut: { carts: 0, purchases: 0, revenue: 0 },
+    });
+  });
+
   it('sums carts, purchases and the revenue in the store currency of each group', () => {
     // Prepare
     const bought = '2026-06-11T10:00:00.000Z';
