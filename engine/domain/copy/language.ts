@@ -14,7 +14,7 @@ const PLACEHOLDER = /\{([a-z]+)\}/gi;
 
 /** The language of a BCP 47 tag if reminders are written in it: "de-AT" → "de"; else undefined. */
 export function languageOf(tag: string | undefined): Language | undefined {
-  const primary = tag?.trim().split(/[-_]/)[0]?.toLowerCase();
+  const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];
   return LANGUAGES.find((language) => language === primary);
 }
 
@@ -32,14 +32,16 @@ export function chooseLanguage(cartLocale: string | undefined, storeLanguage?: L
  * (so "de-CH" keeps Swiss number formats), else the language itself; English without one is en-US.
  */
 export function formatLocale(language: Language, cartLocale: string | undefined): string {
-  if (cartLocale && languageOf(cartLocale) === language && isKnownLocale(cartLocale)) return cartLocale;
+  if (cartLocale && languageOf(cartLocale) === language && isLocaleTag(cartLocale)) return cartLocale;
   return language === 'en' ? 'en-US' : language;
 }
 
-function isKnownLocale(tag: string): boolean {
+/** Whether Intl reads `tag` as a locale tag ("de_CH" is not one); its language, having a catalogue, is one Intl supports. */
+function isLocaleTag(tag: string): boolean {
   try {
-    return Intl.NumberFormat.supportedLocalesOf(tag).length > 0;
-  } catch {
+    Intl.getCanonicalLocales(tag);
+    return true;
+  } catch /* Stryker disable next-line BlockStatement: equivalent, an empty catch returns undefined, as falsy as false to formatLocale */ {
     return false;
   }
 }
