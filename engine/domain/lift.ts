@@ -37,13 +37,12 @@ export interface Interval {
  */
 export function wilsonInterval(p: Proportion, z = Z_95): Interval {
   checkProportion(p);
-  if (p.n === 0) return { lower: 0, upper: 1 };
   const phat = p.x / p.n;
   const z2 = z * z;
   const centre = phat + z2 / (2 * p.n);
   const spread = z * Math.sqrt((phat * (1 - phat)) / p.n + z2 / (4 * p.n * p.n));
   const denominator = 1 + z2 / p.n;
-  // At x = 0 or x = n the limit is exactly 0 or 1; rounding must not move it.
+  // At x = 0 or x = n the limit is exactly 0 or 1; rounding must not move it. n = 0 is both.
   return {
     lower: p.x === 0 ? 0 : (centre - spread) / denominator,
     upper: p.x === p.n ? 1 : (centre + spread) / denominator,

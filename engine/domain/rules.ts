@@ -56,12 +56,15 @@ const ownText = (
     .min(1, { error: `${what} must not be empty` })
     .max(max, { error: `${what} must be at most ${max} characters`, abort: true })
     .refine((text) => !/[\r\n\u2028\u2029]/.test(text), { error: `${what} must be one line` })
-    .refine((text) => [...text.matchAll(/\{([^}]*)\}/g)].every((m) => placeholders.includes(m[1] ?? '')), {
-      error:
-        placeholders.length > 0
-          ? `${what} may use only ${placeholders.map((p) => `{${p}}`).join(' and ')} in braces`
-          : `${what} may not use braces`,
-    });
+    .refine(
+      (text) => [...text.matchAll(/\{([^}]*)\}/g)].every((m) => placeholders.includes(m[1] as string)),
+      {
+        error:
+          placeholders.length > 0
+            ? `${what} may use only ${placeholders.map((p) => `{${p}}`).join(' and ')} in braces`
+            : `${what} may not use braces`,
+      },
+    );
 
 function ownWordsSchema() {
   return z.strictObject(

@@ -16,10 +16,15 @@ export interface SenderIdentity {
  * @example isAtDomain('hi@mail.shop.example.com', 'shop.example.com') // true
  */
 export function isAtDomain(address: string, domain: string): boolean {
-  const at = address.lastIndexOf('@');
-  const own = (at === -1 ? '' : address.slice(at + 1)).toLowerCase();
+  const own = domainOf(address);
   const verified = domain.toLowerCase();
-  return own === verified || own.endsWith(`.${verified}`);
+  return own !== undefined && (own === verified || own.endsWith(`.${verified}`));
+}
+
+/** The domain of an address, lower-cased: what follows its last @; undefined without an @. */
+function domainOf(address: string): string | undefined {
+  const at = address.lastIndexOf('@');
+  return at === -1 ? undefined : address.slice(at + 1).toLowerCase();
 }
 
 /**
@@ -39,11 +44,6 @@ export function senderProblem(address: string, sender: SenderIdentity): string |
 }
 
 function sameAddress(a: string, b: string): boolean {
-  const split = (s: string) => [
-    s.slice(0, s.lastIndexOf('@')),
-    s.slice(s.lastIndexOf('@') + 1).toLowerCase(),
-  ];
-  const [localA, domainA] = split(a.trim());
-  const [localB, domainB] = split(b.trim());
-  return localA === localB && domainA === domainB;
+  const local = (address: string) => address.slice(0, address.lastIndexOf('@'));
+  return local(a) === local(b) && domainOf(a) === domainOf(b);
 }

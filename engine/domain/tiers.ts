@@ -47,23 +47,27 @@ function sizeRank(name: string): number | undefined {
 /**
  * Tiers whose names say one order and whose thresholds another ("medium" starting above "big"):
  * valid rules, but most likely a typo. One warning per tier that starts above a tier its name
- * ranks bigger than (by {@link TIER_SIZE_ORDER}).
+ * ranks bigger than (by {@link TIER_SIZE_ORDER}), naming the lowest such tier; the warnings come in
+ * the order of the thresholds, whatever the order given.
  * @example tierOrderWarnings([{ name: 'small', minTotal: 0 }, { name: 'big', minTotal: 50 }, { name: 'medium', minTotal: 150 }])
  * // [{ tier: 'medium', message: 'starts at 150, above "big" (50), though its name says it is smaller: ...' }]
  */
 export function tierOrderWarnings(tiers: readonly Pick<Tier, 'name' | 'minTotal'>[]): TierOrderWarning[] {
   const sorted = [...tiers].sort((a, b) => a.minTotal - b.minTotal);
   const warnings: TierOrderWarning[] = [];
-  sorted.forEach((tier, i) => {
+  for (const tier of sorted) {
     const rank = sizeRank(tier.name);
-    if (rank === undefined) return;
-    const bigger = sorted.slice(0, i).find((below) => (sizeRank(below.name) ?? -1) > rank);
-    if (bigger && bigger.minTotal < tier.minTotal) {
+    // Stryker disable next-line ConditionalExpression: equivalent, an undefined rank compares false with every rank, so no tier is found bigger
+    if (rank === undefined) continue;
+    const bigger = sorted.find(
+      (below) => below.minTotal < tier.minTotal && (sizeRank(below.name) ?? -1) > rank,
+    );
+    if (bigger) {
       warnings.push({
         tier: tier.name,
         message: `starts at ${tier.minTotal}, above "${bigger.name}" (${bigger.minTotal}), though its name says it is smaller: check the totals or the names`,
       });
     }
-  });
+  }
   return warnings;
 }

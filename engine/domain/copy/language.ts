@@ -15,7 +15,7 @@ const PLACEHOLDER = /\{([a-z]+)\}/gi;
 
 /** The language of a BCP 47 tag if reminders are written in it: "de-AT" → "de"; else undefined. */
 export function languageOf(tag: string | undefined): Language | undefined {
-  const primary = tag?.trim().split(/[-_]/)[0]?.toLowerCase();
+  const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];
   return LANGUAGES.find((language) => language === primary);
 }
 

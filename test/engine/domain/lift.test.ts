@@ -20,11 +20,22 @@ describe('wilsonInterval', () => {
     expect(round4(wilsonInterval({ x: 0, n: 10 }).upper)).toBe(0.2775);
   });
 
+  it('keeps 0 of 3 at a lower limit of exactly 0, where the formula rounds just above it', () => {
+    // Act / Assess
+    expect(wilsonInterval({ x: 0, n: 3 }).lower).toBe(0);
+  });
+
+  it('gives the whole of 0..1 for no carts at all', () => {
+    // Act / Assess
+    expect(wilsonInterval({ x: 0, n: 0 })).toEqual({ lower: 0, upper: 1 });
+  });
+
   it('refuses counts that are not a proportion', () => {
     // Act / Assess
     expect(() => wilsonInterval({ x: 3, n: 2 })).toThrow('x must be a whole number between 0 and n');
     expect(() => wilsonInterval({ x: 1.5, n: 2 })).toThrow(RangeError);
     expect(() => wilsonInterval({ x: 0, n: -1 })).toThrow('n must be a whole number');
+    expect(() => wilsonInterval({ x: -1, n: 2 })).toThrow('x must be a whole number between 0 and n');
   });
 });
 
@@ -74,6 +85,9 @@ describe('newcombeInterval', () => {
     expect(() => newcombeInterval({ x: 0, n: 0 }, { x: 1, n: 2 })).toThrow(
       'both groups need at least one cart',
     );
+    expect(() => newcombeInterval({ x: 1, n: 2 }, { x: 0, n: 0 })).toThrow(
+      'both groups need at least one cart',
+    );
   });
 });
 
@@ -89,6 +103,28 @@ describe('estimateLift', () => {
     // Assess
     expect(estimate).toEqual({ kind: 'too_few', reminded, heldOut, needed: MIN_CARTS_PER_GROUP });
     expect(estimateLift(heldOut, reminded).kind).toBe('too_few');
+  });
+
+  it('says too few, not an error, while a group has no carts yet', () => {
+    // Act
+    const estimate = estimateLift(
+      { carts: 0, purchases: 0, revenue: 0 },
+      { carts: 40, purchases: 4, revenue: 400 },
+    );
+
+    // Assess
+    expect(estimate.kind).toBe('too_few');
+  });
+
+  it(`estimates from exactly ${MIN_CARTS_PER_GROUP} carts in each group`, () => {
+    // Act
+    const estimate = estimateLift(
+      { carts: MIN_CARTS_PER_GROUP, purchases: 6, revenue: 600 },
+      { carts: MIN_CARTS_PER_GROUP, purchases: 3, revenue: 300 },
+    );
+
+    // Assess
+    expect(estimate.kind).toBe('estimate');
   });
 
   it('reports extra purchases and revenue per 100 abandoned carts with their range', () => {
@@ -132,5 +168,34 @@ describe('estimateLift', () => {
     expect(() =>
       estimateLift({ carts: 5, purchases: 1, revenue: 0 }, { carts: 5, purchases: 0, revenue: -1 }),
     ).toThrow('heldOut.revenue must be an amount of at least 0');
+  });
+
+  it.each([
+    [{ carts: 40.5, purchases: 0, revenue: 0 }, 'reminded.carts must be a whole number of at least 0'],
+    [{ carts: -1, purchases: 0, revenue: 0 }, 'reminded.carts must be a whole number of at least 0'],
+    [
+      { carts: 40, purchases: 1.5, revenue: 0 },
+      'reminded.purchases must be a whole number between 0 and reminded.carts',
+    ],
+    [
+      { carts: 40, purchases: -1, revenue: 0 },
+      'reminded.purchases must be a whole number between 0 and reminded.carts',
+    ],
+  ])('refuses the group %o, saying %s', (reminded, message) => {
+    // Act / Assess
+    expect(() => estimateLift(reminded, { carts: 40, purchases: 0, revenue: 0 })).toThrow(
+      new RangeError(message),
+    );
+  });
+
+  it('takes a group in which every cart was bought', () => {
+    // Act
+    const estimate = estimateLift(
+      { carts: 40, purchases: 40, revenue: 4000 },
+      { carts: 40, purchases: 20, revenue: 2000 },
+    );
+
+    // Assess
+    expect(estimate.kind === 'estimate' && estimate.remindedRate).toBe(1);
   });
 });

@@ -11,6 +11,8 @@ import {
   lineTemplate,
   ownOpening,
   type ReminderInput,
+  relativeLuminance,
+  reminderLanguage,
   textColourOn,
   toneFor,
 } from '#engine/domain/reminder-message.js';
@@ -383,6 +385,16 @@ describe('composeReminder', () => {
     // Assess
     expect(text).toContain('Hello,\n\nYour trail gear is ready when you are.\n');
     expect(text).not.toContain('Still in your cart');
+  });
+
+  it('gives the item rows no image column when no item has an image, and no row counting more', () => {
+    // Act
+    const { html } = composeReminder(inputWith({ cart: { items: [item()] } }));
+
+    // Assess
+    expect(html).toContain('<tr><td valign="top" colspan="2" class="cr-body"');
+    expect(html).not.toContain(' width="64"');
+    expect(html).toContain('</tr>\n<tr><td colspan="2" class="cr-strong cr-rule"');
   });
 
   it('lists the first ten items of a long cart and counts the rest', () => {
@@ -873,6 +885,36 @@ describe('fillLine', () => {
   });
 });
 
+describe('reminderLanguage', () => {
+  it("writes to a cart without contents in the store's language", () => {
+    expect(reminderLanguage(sampleCart({ snapshot: null }), sampleRules({ store: { language: 'de' } }))).toBe(
+      'de',
+    );
+  });
+});
+
+describe('relativeLuminance', () => {
+  it('gives the WCAG luminance of black, white, a mid grey and each primary', () => {
+    expect(relativeLuminance('#000000')).toBe(0);
+    expect(relativeLuminance('#ffffff')).toBe(1);
+    expect(relativeLuminance('#808080')).toBeCloseTo(0.2158605, 7);
+    expect(relativeLuminance('#ff0000')).toBeCloseTo(0.2126, 10);
+    expect(relativeLuminance('#00ff00')).toBeCloseTo(0.7152, 10);
+    expect(relativeLuminance('#0000ff')).toBeCloseTo(0.0722, 10);
+  });
+
+  it('is linear in the darkest channel values, below the sRGB curve', () => {
+    expect(relativeLuminance('#010101')).toBeCloseTo(0.000303527, 9);
+    expect(relativeLuminance('#0a0a0a')).toBeCloseTo(0.00303527, 8);
+  });
+});
+
+describe('textColourOn', () => {
+  it('writes near-black on a mid grey, where it reads better than white', () => {
+    expect(textColourOn('#808080')).toBe('#111827');
+  });
+});
+
 describe('toneFor', () => {
   it('gives the first tone to the first reminder and the second to the second', () => {
     // Act and Assess
@@ -1020,6 +1062,51 @@ describe('composeReminder, in the shopper’s language with the owner’s words 
     const rules = { discount: { ...DISCOUNT, minTotal: 178.5 } };
     expect(compose({ rules }).text).toContain('On orders of $178.50 or more.');
     expect(compose({ rules, cart: { total: '178.49' } }).text).not.toContain('THANKS10');
+  });
+
+  it('writes a minimum total with cents as it is', () => {
+    const rules = { discount: { ...DISCOUNT, minTotal: 100.25 } };
+    expect(compose({ rules }).text).toContain('On orders of $100.25 or more.');
+  });
+
+  it('leaves unsaid a minimum total it cannot write as a decimal, and still offers the code', () => {
+    // Act
+    const tiny = compose({ rules: { discount: { ...DISCOUNT, minTotal: 1e-7 } } });
+    const huge = compose({
+      rules: { discount: { ...DISCOUNT, minTotal: 1e21 } },
+      cart: { total: '1000000000000000000000.00' },
+    });
+
+    // Assess
+    for (const { text } of [tiny, huge]) {
+      expect(text).toContain('Your code: THANKS10\n');
+      expect(text).not.toContain('On orders of');
+    }
+  });
+
+  it('closes the code box right after the code when the offer has no terms', () => {
+    expect(compose({ rules: { discount: DISCOUNT } }).html).toContain('THANKS10</p>\n</td></tr></table>');
+  });
+
+  it('uses the owner’s first subject and opening line in the first reminder', () => {
+    // Prepare
+    const rules = sampleRules({
+      messages: { en: { firstSubject: 'Your {store} cart', firstOpening: 'Back at {store}: {items}.' } },
+    });
+
+    // Act
+    const first = composeReminder({
+      cart: sampleCart(),
+      n: 1,
+      rules,
+      unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
+    });
+
+    // Assess
+    expect(ownOpening(1, rules, 'en')).toBe('Back at Acme Outfitters: {items}.');
+    expect(first.subject).toBe('Your Acme Outfitters cart');
+    expect(first.text).toContain('Back at Acme Outfitters: Trail Runner Shoes and 1 more item.');
   });
 
   it('uses the owner’s subject, opening line and discount words for the shopper’s language', () => {

@@ -26,6 +26,11 @@ describe('expiresAfterDays', () => {
   it('refuses a time it cannot read', () => {
     expect(() => expiresAfterDays('yesterday', 1)).toThrow(RangeError);
   });
+
+  it('names the time it cannot read', () => {
+    expect(() => expiresAfterDays('yesterday', 1)).toThrow(new RangeError('from is not a time'));
+    expect(() => expiresAfterDays(new Date(Number.NaN), 1)).toThrow(new RangeError('from is not a time'));
+  });
 });
 
 describe('cartExpiresAt', () => {
@@ -39,6 +44,10 @@ describe('cartExpiresAt', () => {
     expect(cartExpiresAt({ status: 'open' }, 90)).toBeUndefined();
     expect(cartExpiresAt({ status: 'open', closedAt: '2026-06-15T06:00:00Z' }, 90)).toBeUndefined();
   });
+
+  it('gives no expiry to a closed cart that holds no closing time', () => {
+    expect(cartExpiresAt({ status: 'purchased' }, 90)).toBeUndefined();
+  });
 });
 
 describe('auditExpiresAt', () => {
@@ -49,6 +58,10 @@ describe('auditExpiresAt', () => {
   it("ends on the month's last day when the day does not exist there", () => {
     expect(auditExpiresAt('2026-01-31T10:00:00Z', 13)).toBe(seconds('2027-02-28T10:00:00Z'));
     expect(auditExpiresAt('2027-01-31T10:00:00Z', 13)).toBe(seconds('2028-02-29T10:00:00Z'));
+  });
+
+  it('refuses a time it cannot read, naming it', () => {
+    expect(() => auditExpiresAt('next month', 13)).toThrow(new RangeError('at is not a time'));
   });
 
   it('files a time with an offset by its UTC instant', () => {

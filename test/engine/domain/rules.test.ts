@@ -679,4 +679,19 @@ describe('parseRules: the look, the owner’s words and the discount', () => {
       'the discount expiry must be a date like "2026-12-31" (YYYY-MM-DD)',
     );
   });
+
+  it('refuses a discount expiry not written YYYY-MM-DD, naming the form', () => {
+    for (const expires of ['end of June', '30.06.2026', '2026-6-30']) {
+      const errors = errorsOf({
+        store: STORE,
+        discount: { code: 'THANKS10', description: '10% off', expires },
+      });
+      expect(errors).toEqual([
+        {
+          path: 'discount.expires',
+          message: 'the discount expiry must be a date like "2026-12-31" (YYYY-MM-DD)',
+        },
+      ]);
+    }
+  });
 });

@@ -9,6 +9,15 @@ describe('isAtDomain', () => {
     expect(isAtDomain('hi@example.com', 'shop.example.com')).toBe(false);
     expect(isAtDomain('no-at-sign', 'shop.example.com')).toBe(false);
   });
+
+  it('reads an address without an @ as at no domain, even one spelled like the domain', () => {
+    expect(isAtDomain('shop.example.com', 'shop.example.com')).toBe(false);
+  });
+
+  it('reads the domain after the last @, however short the part before it', () => {
+    expect(isAtDomain('a@shop.example.com', 'shop.example.com')).toBe(true);
+    expect(isAtDomain('"a@b"@shop.example.com', 'shop.example.com')).toBe(true);
+  });
 });
 
 describe('senderProblem', () => {
@@ -30,5 +39,11 @@ describe('senderProblem', () => {
     );
     expect(senderProblem('Reminders@shop.example.com', sender)).toMatch(/^must be reminders@/);
     expect(senderProblem('hello@shop.example.com', { domain: 'shop.example.com' })).toBeUndefined();
+  });
+
+  it('refuses the pinned name at a subdomain of the pinned address', () => {
+    expect(senderProblem('reminders@mail.shop.example.com', sender)).toMatch(
+      /^must be reminders@shop\.example\.com,/,
+    );
   });
 });

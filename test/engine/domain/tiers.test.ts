@@ -109,4 +109,84 @@ describe('tierOrderWarnings', () => {
     ).toEqual([]);
     expect(tierOrderWarnings([{ name: 'big', minTotal: 0 }])).toEqual([]);
   });
+
+  it('lists its warnings by threshold, each naming the lowest tier it starts above, whatever the order given', () => {
+    // Act
+    const warnings = tierOrderWarnings([
+      { name: 'tiny', minTotal: 200 },
+      { name: 'medium', minTotal: 150 },
+      { name: 'huge', minTotal: 60 },
+      { name: 'big', minTotal: 50 },
+      { name: 'small', minTotal: 0 },
+    ]);
+
+    // Assess
+    expect(warnings).toEqual([
+      {
+        tier: 'medium',
+        message:
+          'starts at 150, above "big" (50), though its name says it is smaller: check the totals or the names',
+      },
+      {
+        tier: 'tiny',
+        message:
+          'starts at 200, above "small" (0), though its name says it is smaller: check the totals or the names',
+      },
+    ]);
+  });
+
+  it('warns about a tier named small starting above a big one', () => {
+    // Act
+    const warnings = tierOrderWarnings([
+      { name: 'big', minTotal: 0 },
+      { name: 'small', minTotal: 50 },
+    ]);
+
+    // Assess
+    expect(warnings).toEqual([
+      {
+        tier: 'small',
+        message:
+          'starts at 50, above "big" (0), though its name says it is smaller: check the totals or the names',
+      },
+    ]);
+  });
+
+  it('reads a name with spaces around it, or several separators between its words', () => {
+    // Act
+    const warnings = tierOrderWarnings([
+      { name: 'small', minTotal: 0 },
+      { name: 'Extra -  Large', minTotal: 50 },
+      { name: ' big ', minTotal: 150 },
+    ]);
+
+    // Assess
+    expect(warnings.map((w) => w.tier)).toEqual([' big ']);
+  });
+
+  it.each([
+    {
+      what: 'a size starting above a name that is not a size',
+      tiers: [
+        { name: 'gold', minTotal: 0 },
+        { name: 'tiny', minTotal: 20 },
+      ],
+    },
+    {
+      what: 'two names of the same size',
+      tiers: [
+        { name: 'big', minTotal: 0 },
+        { name: 'large', minTotal: 50 },
+      ],
+    },
+    {
+      what: 'two tiers starting at the same total, as neither starts above the other',
+      tiers: [
+        { name: 'big', minTotal: 50 },
+        { name: 'medium', minTotal: 50 },
+      ],
+    },
+  ])('says nothing of $what', ({ tiers }) => {
+    expect(tierOrderWarnings(tiers)).toEqual([]);
+  });
 });

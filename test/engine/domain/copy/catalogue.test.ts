@@ -128,6 +128,26 @@ describe('formatLocale', () => {
     expect(formatLocale('en', 'en-GB')).toBe('en-GB');
     expect(formatLocale('fr', undefined)).toBe('fr');
   });
+
+  it('writes the language alone for a cart tag Intl cannot read as a locale', () => {
+    expect(formatLocale('de', 'de_CH')).toBe('de');
+    expect(formatLocale('en', 'en-')).toBe('en-US');
+  });
+});
+
+describe('placeholdersOf', () => {
+  it('lists the placeholders a string holds, by name, sorted', () => {
+    expect(placeholdersOf('{title} and {count} more, from {store}: {count}')).toEqual([
+      'count',
+      'count',
+      'store',
+      'title',
+    ]);
+  });
+
+  it('finds none in plain text', () => {
+    expect(placeholdersOf('Your cart is waiting.')).toEqual([]);
+  });
 });
 
 describe('fill and pluralForm', () => {
