@@ -43,10 +43,10 @@ export function isHeldOut(bucket: number | undefined, holdoutPercent: number): b
 
 /**
  * Which side of the holdout an abandoned cart is on, read from its first reminder's record: `held_out`
- * when it was passed by for the holdout (only a skipped record has a reason), `reminded` otherwise (sent, or skipped by the frequency cap,
- * whose shopper had a reminder about another cart: the group as assigned, whatever became of the
- * email). Undefined for a cart whose first reminder never came due (still shopping, bought first,
- * no email).
+ * when it was passed by for the holdout (only a skipped record has a reason), `reminded` otherwise
+ * (sent, or skipped by the frequency cap, whose shopper had a reminder about another cart: the group
+ * as assigned, whatever became of the email). Undefined for a cart whose first reminder never came
+ * due (still shopping, bought first, no email).
  */
 export function holdoutGroup(cart: Cart): 'held_out' | 'reminded' | undefined {
   const first = cart.reminders[0];
