@@ -77,9 +77,22 @@ function snapshotFromAttributes(item: CartItem): CartSnapshot {
   return Object.assign(snapshot, { source }, more) as CartSnapshot;
 }
 
+/** The attribute that holds {@link activityOrder}. */
+const ACTIVITY_ORDER = 'activityOrder';
+
+/**
+ * A cart's last activity and last event id as one text that sorts as the pair does in the domain's
+ * `isNewerActivity`: every stored time has the 24 characters `isoTime` writes, so two such texts
+ * compare by time first, then by event id, and no id yet sorts before any id at the same instant.
+ * The one-write update then checks "newer" with one comparison.
+ */
+export function activityOrder(lastActivityAt: string, lastEventId: string | undefined): string {
+  return `${lastActivityAt}#${lastEventId ?? ''}`;
+}
+
 /**
  * A cart as one item: its fields at the top level plus the attributes derived from them: the index
- * keys, and once the cart is closed its TTL (`closedCartDays` after closing).
+ * keys, the activity order, and once the cart is closed its TTL (`closedCartDays` after closing).
  */
 export function cartToItem(cart: Cart, closedCartDays: number = DEFAULT_RETENTION.closedCartDays): CartItem {
   const { id, snapshot, ...fields } = cart;
@@ -92,6 +105,9 @@ export function cartToItem(cart: Cart, closedCartDays: number = DEFAULT_RETENTIO
   if (cart.status === 'open' && cart.wake) {
     item[CART_KEYS.openWake] = 'open';
     item[CART_KEYS.wakeAt] = cart.wake.at;
+  }
+  if (cart.lastActivityAt !== undefined) {
+    item[ACTIVITY_ORDER] = activityOrder(cart.lastActivityAt, cart.lastEventId);
   }
   const day = utcDay(cart.lastActivityAt ?? cart.firstSeenAt);
   if (day) item[CART_KEYS.day] = day;
@@ -108,6 +124,7 @@ export function itemToCart(item: CartItem): Cart {
     [CART_KEYS.day]: _day,
     [CART_KEYS.openWake]: _openWake,
     [CART_KEYS.wakeAt]: _wakeAt,
+    [ACTIVITY_ORDER]: _activityOrder,
     [TTL_ATTRIBUTES.carts]: _expiresAt,
     [SNAPSHOT_JSON]: snapshotJson,
     [STICKY_ATTRIBUTES.email]: _email,
@@ -132,11 +149,10 @@ export function itemToCart(item: CartItem): Cart {
  */
 function newerSnapshotClauses(hasEmail: boolean): Record<NewerSnapshotCheck, string | undefined> {
   return {
-    isOpen: '#status = :open',
-    hasWake: 'attribute_exists(#wake)',
-    // Newer, or as new with no event id yet, or as new with a greater id (AND binds tighter than OR).
-    isNewer:
-      '#last < :at OR #last = :at AND attribute_not_exists(#lastEventId) OR #last = :at AND #lastEventId < :id',
+    // `openWake` is written only while the cart is open with a pending wake-up (the sweep's index).
+    awaitsWakeUp: '#openWake = :open',
+    // An item without an activity order fails it, and the read-and-fold path writes one.
+    isNewer: '#activityOrder < :activityOrder',
     isUnseen: 'NOT contains(#ids, :id)',
     hasRoomForId: 'size(#ids) < :max',
     keepsEmail: hasEmail ? '#emailKey = :emailKey' : undefined,
@@ -271,22 +287,22 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
    */
   async applyNewerSnapshot(update: SnapshotUpdate): Promise<Cart | undefined> {
     const names: Record<string, string> = {
-      '#status': 'status',
+      '#openWake': CART_KEYS.openWake,
       '#json': SNAPSHOT_JSON,
       '#last': 'lastActivityAt',
       '#lastEventId': 'lastEventId',
+      '#activityOrder': ACTIVITY_ORDER,
       '#day': CART_KEYS.day,
       '#ids': 'recentEventIds',
       '#version': 'version',
-      '#wake': 'wake',
     };
-    const { [SNAPSHOT_JSON]: json, ...sticky } = snapshotAttributes(update.snapshot);
     const values: Record<string, unknown> = {
       ':open': 'open',
-      ':json': json,
+      ':json': snapshotAttributes(update.snapshot)[SNAPSHOT_JSON],
       ':at': update.occurredAt,
-      ':day': update.occurredAt.slice(0, 10),
       ':id': update.eventId,
+      ':activityOrder': activityOrder(update.occurredAt, update.eventId),
+      ':day': update.occurredAt.slice(0, 10),
       ':ids': [update.eventId],
       ':one': 1,
       ':max': MAX_RECENT_EVENT_IDS,
@@ -295,14 +311,16 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
       '#json = :json',
       '#last = :at',
       '#lastEventId = :id',
+      '#activityOrder = :activityOrder',
       '#day = :day',
       '#ids = list_append(#ids, :ids)',
       '#version = #version + :one',
     ];
-    for (const [attribute, value] of Object.entries(sticky)) {
-      names[`#${attribute}`] = attribute;
-      values[`:${attribute}`] = value;
-      sets.push(`#${attribute} = :${attribute}`);
+    for (const field of STICKY_FIELDS) {
+      if (update.snapshot[field] === undefined) continue;
+      names[`#${field}`] = STICKY_ATTRIBUTES[field];
+      values[`:${field}`] = update.snapshot[field];
+      sets.push(`#${field} = :${field}`);
     }
     if (update.snapshot.email) {
       names['#emailKey'] = 'emailKey';

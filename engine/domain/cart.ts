@@ -231,10 +231,11 @@ export interface NewerSnapshot {
  * Then the fold is {@link applyNewerSnapshot}, which is what {@link applyCartEvent} does in that case.
  */
 export const NEWER_SNAPSHOT_CHECKS = {
-  /** Updates of a closed cart are ignored. */
-  isOpen: (cart: Cart) => cart.status === 'open',
-  /** A cart with a pending wake-up: its wake-up will look at the new contents. */
-  hasWake: (cart: Cart) => cart.wake !== undefined,
+  /**
+   * The cart is open with a pending wake-up, which will look at the new contents. Updates of a closed
+   * cart are ignored; an open cart without one is settled by the read-and-fold path.
+   */
+  awaitsWakeUp: (cart: Cart) => cart.status === 'open' && cart.wake !== undefined,
   /** The event is newer than the cart's last activity (same instant: a greater event id). */
   isNewer: (cart: Cart, update: NewerSnapshot) => isNewerActivity(cart, update.occurredAt, update.eventId),
   /** A repeated delivery changes nothing. */

@@ -1,10 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbCartStore } from '#engine/adapters/dynamodb-cart-store.js';
+import { activityOrder, DynamoDbCartStore } from '#engine/adapters/dynamodb-cart-store.js';
 import type { DynamoDbOperation } from '#engine/adapters/dynamodb-requests.js';
 import { createTables, type TableNames, tableNames } from '#engine/adapters/dynamodb-tables.js';
 import { MemoryCartStore } from '#engine/adapters/memory/memory-cart-store.js';
+import { applyNewerSnapshot, type Cart, isNewerActivity } from '#engine/domain/cart.js';
 import { VersionConflictError } from '#engine/domain/errors.js';
 import { sampleCart } from '#test/fakes/sample-cart.js';
 import { type DynalitePeer, startDynalite } from '#test/peers/dynalite.js';
@@ -101,18 +103,20 @@ describe('DynamoDbCartStore', () => {
     expect(updated?.snapshot?.firstName).toBe('Ann');
   });
 
-  it('reads an item written before the snapshot was split, and keeps its fields through an update', async () => {
-    // Prepare: the old shape, the snapshot as one map.
+  it('reads an item written before the snapshot was split, and leaves its update to the read-and-fold path', async () => {
+    // Prepare: the old shape, the snapshot as one map, without the derived attributes.
     const { names, store } = await freshStore();
-    const cart = sampleCart({ wake: { at: '2026-06-10T17:00:00.000Z', seq: 1 } });
+    const cart = sampleCart({
+      wake: { at: '2026-06-10T17:00:00.000Z', seq: 1 },
+      lastActivityAt: '2026-06-10T14:00:00.000Z',
+      lastEventId: 'evt-1',
+    });
     const { id, snapshot, ...fields } = cart;
     await db.doc.send(
       new PutCommand({ TableName: names.carts, Item: { cartId: id, ...fields, snapshot, version: 1 } }),
     );
     expect(await store.get(id)).toEqual({ ...cart, version: 1 });
-
-    // Act: an update that leaves out the email, zone, locale and consent.
-    const saved = await store.applyNewerSnapshot({
+    const update = {
       cartId: id,
       eventId: 'evt-later',
       occurredAt: '2026-06-10T16:00:00.000Z',
@@ -124,11 +128,24 @@ describe('DynamoDbCartStore', () => {
         marketingConsent: undefined,
         total: '12.00',
       },
-    });
+    };
 
-    // Assess
-    expect(saved?.snapshot).toEqual({ ...snapshot, total: '12.00' });
+    // Act: the one-write update finds no activity order to compare, so the use case reads and folds.
+    const declined = await store.applyNewerSnapshot(update);
+    const stored = (await store.get(id)) as Cart;
+    const saved = await store.put(
+      applyNewerSnapshot(stored, update.eventId, update.occurredAt, update.snapshot),
+      stored.version,
+    );
+
+    // Assess: the fields the update left out are kept, and the item now takes the one-write path.
+    expect(declined).toBeUndefined();
+    expect(saved.snapshot).toEqual({ ...snapshot, total: '12.00' });
     expect(await store.get(id)).toEqual(saved);
+    expect(await store.applyNewerSnapshot({ ...update, eventId: 'evt-next' })).toMatchObject({
+      lastEventId: 'evt-next',
+      version: saved.version + 1,
+    });
   });
 
   it('files a cart under the UTC day of its last activity, else of its first sighting', async () => {
@@ -246,6 +263,26 @@ describe('DynamoDbCartStore retention', () => {
 
     expect((await rawItem(names.carts, 'cart-1001'))?.expiresAt).toBe(
       Date.parse('2026-07-15T06:00:00Z') / 1000,
+    );
+  });
+});
+
+describe('activityOrder', () => {
+  const instant = fc
+    .integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) })
+    .map((ms) => new Date(ms).toISOString());
+  // Few distinct instants and short ids, so equal times and prefix ids come up often.
+  const time = fc.oneof(instant, fc.constantFrom('2026-06-10T14:00:00.000Z', '2026-06-10T14:00:00.001Z'));
+  const id = fc.string({ minLength: 1, maxLength: 4, unit: fc.constantFrom('a', 'b', 'z', '-', '0') });
+
+  it('sorts as the domain orders activity: time first, then event id, no id before any', () => {
+    fc.assert(
+      fc.property(time, fc.option(id, { nil: undefined }), time, id, (last, lastId, at, eventId) => {
+        const cart = sampleCart({ lastActivityAt: last, lastEventId: lastId });
+        expect(activityOrder(last, lastId) < activityOrder(at, eventId)).toBe(
+          isNewerActivity(cart, at, eventId),
+        );
+      }),
     );
   });
 });

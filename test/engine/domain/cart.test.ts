@@ -794,8 +794,7 @@ describe('NEWER_SNAPSHOT_CHECKS', () => {
   it('names one check per rule of the one-write update', () => {
     // Act / Assess
     expect(Object.keys(NEWER_SNAPSHOT_CHECKS)).toEqual([
-      'isOpen',
-      'hasWake',
+      'awaitsWakeUp',
       'isNewer',
       'isUnseen',
       'hasRoomForId',
@@ -805,12 +804,15 @@ describe('NEWER_SNAPSHOT_CHECKS', () => {
 
   it('tells each rule apart', () => {
     // Prepare
-    const { isOpen, hasWake, isNewer, isUnseen, hasRoomForId, keepsEmail } = NEWER_SNAPSHOT_CHECKS;
+    const { awaitsWakeUp, isNewer, isUnseen, hasRoomForId, keepsEmail } = NEWER_SNAPSHOT_CHECKS;
     const cart = sampleCart({ wake: { at: z('2026-06-10T15:00Z'), seq: 1 }, lastEventId: 'evt-1' });
 
     // Act / Assess
-    expect([isOpen(cart), isOpen(sampleCart({ status: 'recovered' }))]).toEqual([true, false]);
-    expect([hasWake(cart), hasWake(sampleCart())]).toEqual([true, false]);
+    expect([
+      awaitsWakeUp(cart),
+      awaitsWakeUp({ ...cart, status: 'recovered' }),
+      awaitsWakeUp(sampleCart()),
+    ]).toEqual([true, false, false]);
     expect([isNewer(cart, update), isNewer(cart, { ...update, occurredAt: z('2026-06-10T13:00Z') })]).toEqual(
       [true, false],
     );
