@@ -84,10 +84,12 @@ export const LAMBDA_ALIASES: Record<string, string> = {
 /**
  * Replaced only when the SDK is bundled: with the runtime's SDK, the runtime's copy of these loads.
  * The credential chain becomes the environment alone (lambda-credentials.ts): about 100 KB. (The
- * Bedrock client's SSO token fallback goes the same way, through `bedrockTokenPlugin`.)
+ * Bedrock client's SSO token fallback goes the same way, through `bedrockTokenPlugin`.) The DynamoDB
+ * client's endpoint cache gets a Map-based LRU (lambda-lru-cache.ts): about 7 KB.
  */
 export const LAMBDA_SDK_ALIASES: Record<string, string> = {
   '@aws-sdk/credential-provider-node': join(PROJECT_ROOT, 'infra/bundling/lambda-credentials.ts'),
+  'mnemonist/lru-cache': join(PROJECT_ROOT, 'infra/bundling/lambda-lru-cache.ts'),
 };
 
 export type SdkMode = 'bundled' | 'external';

@@ -292,7 +292,7 @@ describe('a Lambda bundle', () => {
 });
 
 describe('the engine handler bundles', () => {
-  it('carry neither a YAML parser nor pino: they read JSON rules and log with lambda-logger.ts', async () => {
+  it('carry neither a YAML parser, pino nor mnemonist: JSON rules, lambda-logger.ts, lambda-lru-cache.ts', async () => {
     const out = await mkdtemp(join(tmpdir(), 'engine-bundles-'));
     try {
       const packages = await Promise.all(
@@ -302,11 +302,12 @@ describe('the engine handler bundles', () => {
       );
 
       for (const [handler, found] of packages) {
-        expect({ handler, yaml: found.has('yaml'), pino: found.has('pino') }).toEqual({
+        expect({
           handler,
-          yaml: false,
-          pino: false,
-        });
+          yaml: found.has('yaml'),
+          pino: found.has('pino'),
+          mnemonist: found.has('mnemonist'),
+        }).toEqual({ handler, yaml: false, pino: false, mnemonist: false });
         expect(found.has('zod')).toBe(true);
       }
     } finally {
