@@ -99,11 +99,6 @@ const RECENT_EVENT_IDS = 16;
  */
 export const MAX_RECENT_EVENT_IDS = 32;
 
-/** Whether a reminder was actually sent to the shopper before `at` (ISO). */
-export function remindedBefore(cart: Cart, at: string): boolean {
-  return cart.reminders.some((r) => r.state === 'sent' && r.at <= at);
-}
-
 const DAY = 86_400_000;
 
 /**

@@ -16,7 +16,6 @@ import {
   purchaseStatus,
   type ReminderRecord,
   recordClick,
-  remindedBefore,
 } from '#engine/domain/cart.js';
 import type { CartEvent, CartSnapshot } from '#engine/domain/cart-event.js';
 import { sampleCart } from '#test/fakes/sample-cart.js';
@@ -635,41 +634,6 @@ describe('closeByPurchase', () => {
       attribution: 'recovered',
       checkedOutAt: z('2026-06-14T09:00Z'),
     });
-  });
-});
-
-describe('remindedBefore', () => {
-  it('is true once a sent reminder is at or before the instant', () => {
-    // Prepare
-    const cart = sampleCart({ reminders: [sent('2026-06-10T15:00Z')] });
-
-    // Act / Assess
-    expect(remindedBefore(cart, z('2026-06-10T15:00Z'))).toBe(true);
-    expect(remindedBefore(cart, z('2026-06-10T14:59Z'))).toBe(false);
-  });
-
-  it('is true when any one reminder was sent by then, though a later one was not', () => {
-    // Prepare
-    const cart = sampleCart({
-      reminders: [sent('2026-06-10T15:00Z'), { ...sent('2026-06-11T11:00Z'), n: 2 }],
-    });
-
-    // Act / Assess
-    expect(remindedBefore(cart, z('2026-06-10T16:00Z'))).toBe(true);
-  });
-
-  it('does not count a reminder that was skipped or only claimed', () => {
-    // Prepare
-    const skipped: ReminderRecord = {
-      ...sent('2026-06-10T15:00Z'),
-      state: 'skipped',
-      reason: 'frequency_cap',
-    };
-    const claimed: ReminderRecord = { ...sent('2026-06-10T15:00Z'), state: 'claimed' };
-
-    // Act / Assess
-    expect(remindedBefore(sampleCart({ reminders: [skipped] }), z('2026-06-10T16:00Z'))).toBe(false);
-    expect(remindedBefore(sampleCart({ reminders: [claimed] }), z('2026-06-10T16:00Z'))).toBe(false);
   });
 });
 
