@@ -296,9 +296,10 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
       '#ids': 'recentEventIds',
       '#version': 'version',
     };
+    const { [SNAPSHOT_JSON]: json, ...sticky } = snapshotAttributes(update.snapshot);
     const values: Record<string, unknown> = {
       ':open': 'open',
-      ':json': snapshotAttributes(update.snapshot)[SNAPSHOT_JSON],
+      ':json': json,
       ':at': update.occurredAt,
       ':id': update.eventId,
       ':activityOrder': activityOrder(update.occurredAt, update.eventId),
@@ -316,11 +317,10 @@ export class DynamoDbCartStore extends DynamoDbTable implements CartStore {
       '#ids = list_append(#ids, :ids)',
       '#version = #version + :one',
     ];
-    for (const field of STICKY_FIELDS) {
-      if (update.snapshot[field] === undefined) continue;
-      names[`#${field}`] = STICKY_ATTRIBUTES[field];
-      values[`:${field}`] = update.snapshot[field];
-      sets.push(`#${field} = :${field}`);
+    for (const [attribute, value] of Object.entries(sticky)) {
+      names[`#${attribute}`] = attribute;
+      values[`:${attribute}`] = value;
+      sets.push(`#${attribute} = :${attribute}`);
     }
     if (update.snapshot.email) {
       names['#emailKey'] = 'emailKey';
