@@ -85,9 +85,18 @@ const ACTIVITY_ORDER = 'activityOrder';
  * `isNewerActivity`: every stored time has the 24 characters `isoTime` writes, so two such texts
  * compare by time first, then by event id, and no id yet sorts before any id at the same instant.
  * The one-write update then checks "newer" with one comparison.
+ *
+ * The id is written as its UTF-16 code units in hex, four digits each. DynamoDB compares strings by
+ * their UTF-8 bytes and the domain by UTF-16 code units, as JavaScript does; the two disagree on
+ * characters beyond U+FFFF (U+FFFF comes first in UTF-8, U+1F600 in UTF-16). In hex both orders are
+ * the domain's.
+ * @example activityOrder('2026-06-10T14:00:00.000Z', 'e1') // '2026-06-10T14:00:00.000Z#00650031'
  */
 export function activityOrder(lastActivityAt: string, lastEventId: string | undefined): string {
-  return `${lastActivityAt}#${lastEventId ?? ''}`;
+  const id = lastEventId ?? '';
+  let units = '';
+  for (let i = 0; i < id.length; i++) units += id.charCodeAt(i).toString(16).padStart(4, '0');
+  return `${lastActivityAt}#${units}`;
 }
 
 /**

@@ -395,6 +395,29 @@ export function describeCartStoreContract(name: string, makeStore: () => Promise
         expect(saved?.version).toBe(2);
       });
 
+      it('orders event ids of the same instant by UTF-16 code units, whatever their characters', async () => {
+        // U+1F600 is D83D DE00 in UTF-16, before U+FFFF; in UTF-8 (F0 9F 98 80 against EF BF BF),
+        // which DynamoDB compares, it comes after: the store must not let that order through.
+        const store = await makeStore();
+        const cart = fullCart({ reminders: [], lastEventId: 'evt-\uFFFF' });
+        await store.put(cart, 0);
+        const at = cart.lastActivityAt as string;
+
+        const earlier = await store.applyNewerSnapshot({
+          ...newer(cart),
+          eventId: 'evt-\u{1F600}',
+          occurredAt: at,
+        });
+        const later = await store.applyNewerSnapshot({
+          ...newer(cart),
+          eventId: 'evt-\uFFFFa',
+          occurredAt: at,
+        });
+
+        expect(earlier).toBeUndefined();
+        expect(later?.lastEventId).toBe('evt-\uFFFFa');
+      });
+
       it('applies an update of the same instant to a cart that has no last event id yet', async () => {
         const store = await makeStore();
         const { lastEventId: _none, ...cart } = fullCart({ reminders: [] });

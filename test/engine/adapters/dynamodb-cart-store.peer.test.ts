@@ -271,18 +271,34 @@ describe('activityOrder', () => {
   const instant = fc
     .integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) })
     .map((ms) => new Date(ms).toISOString());
-  // Few distinct instants and short ids, so equal times and prefix ids come up often.
+  // Few distinct instants and short ids, so equal times and prefix ids come up often; the ids mix
+  // ASCII, a character just below the surrogates, U+FFFF and characters beyond U+FFFF.
   const time = fc.oneof(instant, fc.constantFrom('2026-06-10T14:00:00.000Z', '2026-06-10T14:00:00.001Z'));
-  const id = fc.string({ minLength: 1, maxLength: 4, unit: fc.constantFrom('a', 'b', 'z', '-', '0') });
+  const id = fc.string({
+    minLength: 1,
+    maxLength: 4,
+    unit: fc.constantFrom('a', 'z', '-', '0', '\uD7FF', '\uFFFF', '\u{1F600}', '\u{10000}'),
+  });
+  /** How DynamoDB compares two strings: by their UTF-8 bytes. */
+  const bytesBefore = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b)) < 0;
 
-  it('sorts as the domain orders activity: time first, then event id, no id before any', () => {
+  it("sorts as the domain orders activity, by JavaScript's order and by DynamoDB's UTF-8 bytes", () => {
     fc.assert(
       fc.property(time, fc.option(id, { nil: undefined }), time, id, (last, lastId, at, eventId) => {
-        const cart = sampleCart({ lastActivityAt: last, lastEventId: lastId });
-        expect(activityOrder(last, lastId) < activityOrder(at, eventId)).toBe(
-          isNewerActivity(cart, at, eventId),
-        );
+        const newer = isNewerActivity(sampleCart({ lastActivityAt: last, lastEventId: lastId }), at, eventId);
+        const [stored, incoming] = [activityOrder(last, lastId), activityOrder(at, eventId)];
+
+        expect(stored < incoming).toBe(newer);
+        expect(bytesBefore(stored, incoming)).toBe(newer);
       }),
+      { numRuns: 500 },
     );
+  });
+
+  it('writes the id as hex code units, four digits each', () => {
+    expect(activityOrder('2026-06-10T14:00:00.000Z', 'e\u{1F600}')).toBe(
+      '2026-06-10T14:00:00.000Z#0065d83dde00',
+    );
+    expect(activityOrder('2026-06-10T14:00:00.000Z', undefined)).toBe('2026-06-10T14:00:00.000Z#');
   });
 });
