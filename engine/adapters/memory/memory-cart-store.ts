@@ -66,7 +66,7 @@ export class MemoryCartStore implements CartStore {
   async openCartsWokenBefore(at: string, limit: number): Promise<string[]> {
     return [...this.#carts.values()]
       .flatMap((cart) => (cart.status === 'open' && cart.wake && cart.wake.at < at ? [cart] : []))
-      .sort((a, b) => (a.wake?.at ?? '').localeCompare(b.wake?.at ?? ''))
+      .sort((a, b) => byUtf8(a.wake?.at ?? '', b.wake?.at ?? ''))
       .slice(0, limit)
       .map((cart) => cart.id);
   }
@@ -78,7 +78,7 @@ export class MemoryCartStore implements CartStore {
   async cartsByDay(day: string): Promise<Cart[]> {
     return [...this.#carts.values()]
       .filter((cart) => utcDayOf(cart.lastActivityAt ?? cart.firstSeenAt) === day)
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      .sort((a, b) => byUtf8(a.id, b.id));
   }
 
   /** Every cart, for summaries and tests. */
@@ -121,4 +121,12 @@ export class MemoryCartStore implements CartStore {
 function utcDayOf(iso: string): string | undefined {
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * Orders two strings as DynamoDB orders sort keys: by their UTF-8 bytes. JavaScript's `<` compares
+ * UTF-16 code units, and the two disagree for characters beyond U+FFFF.
+ */
+function byUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }

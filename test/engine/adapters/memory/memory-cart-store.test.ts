@@ -64,4 +64,37 @@ describe('MemoryCartStore', () => {
     await expect(store.put(open, 1)).rejects.toThrow(/cart cart-1001/);
     expect(await store.openCartsByEmail('shopper@example.com')).toEqual([]);
   });
+
+  it('lists a day by cart id as DynamoDB sorts keys, by UTF-8 bytes rather than UTF-16 units', async () => {
+    // Prepare: U+FFFF comes before U+1F600 in UTF-8, after it in UTF-16 (a surrogate pair, D83D DE00).
+    const store = new MemoryCartStore();
+    for (const id of ['cart-\u{1F600}', 'cart-\uFFFF', 'cart-a'])
+      await store.put(sampleCart({ id, version: 0 }), 0);
+
+    // Act
+    const ids = (await store.cartsByDay('2026-06-10')).map((cart) => cart.id);
+
+    // Assess
+    expect(ids).toEqual(['cart-a', 'cart-\uFFFF', 'cart-\u{1F600}']);
+  });
+
+  it('orders the sweep by wake-up time, oldest first, at most the limit', async () => {
+    // Prepare
+    const store = new MemoryCartStore();
+    const wakes = { 'cart-late': '2026-06-10T15:30:00.000Z', 'cart-early': '2026-06-10T15:00:00.000Z' };
+    for (const [id, at] of Object.entries(wakes))
+      await store.put(sampleCart({ id, version: 0, wake: { at, seq: 1 } }), 0);
+    await store.put(
+      sampleCart({ id: 'cart-due-later', version: 0, wake: { at: '2026-06-10T17:00:00.000Z', seq: 1 } }),
+      0,
+    );
+
+    // Act
+    const due = await store.openCartsWokenBefore('2026-06-10T16:00:00.000Z', 10);
+    const first = await store.openCartsWokenBefore('2026-06-10T16:00:00.000Z', 1);
+
+    // Assess
+    expect(due).toEqual(['cart-early', 'cart-late']);
+    expect(first).toEqual(['cart-early']);
+  });
 });
