@@ -36,6 +36,8 @@ export interface GenerateOptions {
   uplift?: number;
 }
 
+/** The month's first day unless given: it crosses the US and EU clock changes. */
+export const DEFAULT_MONTH_START = new Date('2026-03-01T00:00:00Z');
 export const DEFAULT_RETURN_RATE = 0.1;
 export const DEFAULT_UPLIFT = 0.05;
 
@@ -80,7 +82,7 @@ const pick = <T>(rng: Rng, list: readonly T[]): T => list[int(rng, 0, list.lengt
  */
 export function* generateScenario(options: GenerateOptions): Generator<ScenarioLine> {
   const rng = xoroshiro128plus(options.seed);
-  const start = (options.start ?? new Date('2026-03-01T00:00:00Z')).getTime();
+  const start = (options.start ?? DEFAULT_MONTH_START).getTime();
   const span = options.days * DAY;
   const shoppers = Math.max(1, Math.round(options.carts * 0.8));
   const returnRate = options.returnRate ?? DEFAULT_RETURN_RATE;

@@ -78,8 +78,9 @@ export interface SimulationSummary {
   open: number;
   recoveredRevenue: Record<string, number>;
   wakeUps: number;
+  /** Wake-ups still scheduled when the clock stopped: carts that would have moved on had it run longer. */
+  pendingWakeUps: number;
   decisions?: Decision[];
-  startedAt?: string;
   endedAt?: string;
 }
 
@@ -109,6 +110,7 @@ export async function runSimulation(
     open: 0,
     recoveredRevenue: {},
     wakeUps: 0,
+    pendingWakeUps: 0,
   };
   const decisions: Decision[] = [];
   // Deferrals already reported, per open cart (a closed cart defers nothing more, so its set goes).
@@ -241,6 +243,7 @@ export async function runSimulation(
     await runWakes(engine, until, true);
     engine.clock.set(Math.max(until, engine.clock.nowMs()));
     summary.carts = engine.carts.size;
+    summary.pendingWakeUps = engine.scheduler.size;
     for (const cart of engine.carts.all()) {
       if (cart.status === 'open') summary.open++;
       if (cart.status === 'recovered' && cart.snapshot) {

@@ -246,6 +246,37 @@ describe('cart-recovery simulate', () => {
     expect(second.stdout).toBe(first.stdout);
   });
 
+  it('prints the same summary for a month split into shards on worker threads as for one thread', async () => {
+    // Act
+    const args = [
+      'simulate',
+      '--generate',
+      '600',
+      '--days',
+      '4',
+      '--seed',
+      '9',
+      '--holdout',
+      '10',
+      '--rules',
+      RULES,
+    ];
+    const [one, three] = await Promise.all([
+      cli([...args, '--shards', '1']),
+      cli([...args, '--shards', '3']),
+    ]);
+    const ordered = await cli([...args, '--shards', '2', '--out', join(dir, 'out.jsonl')]);
+
+    // Assess
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^carts\s+600$/m);
+    expect(three.stdout).toBe(one.stdout);
+    expect(ordered.code).toBe(2);
+    expect(ordered.stderr).toContain(
+      '--out writes the month in time order, in one thread: leave out --shards or give --shards 1',
+    );
+  });
+
   it('accounts for every generated cart in the summary: closed by status or still open', async () => {
     // Act: the generated month includes owner suppressions and write-offs.
     const result = await cli([
