@@ -22,8 +22,25 @@ export class LineWriter {
     this.#size = 0;
     let offset = 0;
     const bytes = Buffer.from(chunk);
-    while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset);
+    try {
+      while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset);
+    } catch (error) {
+      endOnWriteError(error);
+    }
   }
+}
+
+/**
+ * A failed write ends the command: quietly when the reader stopped early (`| head`), as a broken
+ * pipe ends any Unix tool, else with the reason (a full disk). Thrown, it would surface inside the
+ * engine as a failed send: a reminder's output line is written while the reminder is sent.
+ */
+function endOnWriteError(error: unknown): never {
+  if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
+  console.error(
+    `cart-recovery: cannot write the output: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
 }
 
 /** A one-line progress bar on stderr, drawn only when stderr is a terminal. */

@@ -1,4 +1,4 @@
-import { type ExecFileException, execFile } from 'node:child_process';
+import { type ExecFileException, execFile, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,20 @@ async function cli(args: string[]): Promise<CliResult> {
     if (typeof failed.code !== 'number') throw error;
     return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
   }
+}
+
+/** Runs `cart-recovery ARGS` with its stdout closed at once, as `| head` closes it: exit code and stderr. */
+function cliIntoClosedPipe(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stderr }));
+  });
 }
 
 /** A scenario file's text: one JSON object per line with `at` as an ISO string. */
@@ -350,6 +364,55 @@ describe('cart-recovery simulate', () => {
     expect(badRate.code).toBe(2);
     expect(badRate.stderr).toContain('--uplift must be a chance from 0 to 1, such as 0.05, got "2"');
   });
+  it('runs as npm run simulate too', async () => {
+    // Act
+    const { stdout } = await run(
+      'npm',
+      ['run', '--silent', 'simulate', '--', '--generate', '50', '--days', '2'],
+      {
+        cwd: ROOT,
+        timeout: 60_000,
+      },
+    );
+
+    // Assess
+    expect(stdout).toMatch(/^Simulated 50 carts over 2 days \(seed 1\)/);
+  });
+
+  it('ends quietly when the reader of its output stops early, as under | head', async () => {
+    // Prepare: a month long enough that its lines need many writes.
+    const month = join(dir, 'month.jsonl');
+    const saved = await cli([
+      'simulate',
+      '--generate',
+      '300',
+      '--days',
+      '5',
+      '--save-scenario',
+      month,
+      '--rules',
+      RULES,
+    ]);
+
+    // Act: the lines go straight to the file descriptor; the summary through console.log.
+    const lines = await cliIntoClosedPipe(['simulate', '--scenario', month, '--rules', RULES]);
+    const summary = await cliIntoClosedPipe([
+      'simulate',
+      '--generate',
+      '300',
+      '--days',
+      '5',
+      '--rules',
+      RULES,
+    ]);
+
+    // Assess
+    expect(saved.code).toBe(0);
+    expect(lines).toEqual({ code: 0, stderr: '' });
+    expect(summary.code).toBe(0);
+    expect(summary.stderr).not.toMatch(/EPIPE|Error/);
+  });
+
   it('explains a held-out reminder with its reason', async () => {
     // Prepare: the example rules with half the shoppers held out
     const dir = await mkdtemp(join(tmpdir(), 'cr-holdout-'));
