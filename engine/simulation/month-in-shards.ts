@@ -232,9 +232,11 @@ async function runTasks(
   const summaries: (SimulationSummary | undefined)[] = tasks.map(() => undefined);
   let next = 0;
   const positionOf = new Map(tasks.map((task, i) => [task.index, i]));
+  const started: Worker[] = [];
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(workerFile, { workerData: data });
+      started.push(worker);
       const handOut = () => worker.postMessage(next < tasks.length ? tasks[next++] : null);
       worker.on('message', (message: ShardProgress | ShardDone) => {
         if (message.kind === 'progress') {
@@ -252,7 +254,13 @@ async function runTasks(
         code === 0 ? resolve() : reject(new Error(`a simulation worker exited with code ${code}`)),
       );
     });
-  await Promise.all(Array.from({ length: Math.min(workers, tasks.length) }, runWorker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(workers, tasks.length) }, runWorker));
+  } catch (error) {
+    // One failed shard fails the month: the other workers stop now instead of running every shard left.
+    await Promise.all(started.map((worker) => worker.terminate()));
+    throw error;
+  }
   const missing = summaries.indexOf(undefined);
   if (missing >= 0) {
     throw new Error(`shard ${tasks[missing]?.index} of ${tasks.length} did not finish`);
