@@ -43,10 +43,15 @@ function endOnWriteError(error: unknown): never {
   process.exit(1);
 }
 
-/** A one-line progress bar on stderr, drawn only when stderr is a terminal. */
+/**
+ * A one-line progress bar on stderr, drawn only when stderr is a terminal. At 100% it ends its line,
+ * once: later calls draw nothing.
+ */
 export function progressBar(label: string, from: number, to: number): (now: number, lines: number) => void {
   if (!process.stderr.isTTY) return () => {};
+  let done = false;
   return (now, lines) => {
+    if (done) return;
     const share = Math.min(1, Math.max(0, (now - from) / Math.max(1, to - from)));
     const width = 30;
     const filled = Math.round(share * width);
@@ -54,6 +59,7 @@ export function progressBar(label: string, from: number, to: number): (now: numb
     process.stderr.write(
       `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}% ${day} ${lines.toLocaleString('en-US')} lines`,
     );
-    if (share >= 1) process.stderr.write('\n');
+    done = share >= 1;
+    if (done) process.stderr.write('\n');
   };
 }

@@ -113,6 +113,8 @@ export async function simulateCommand(argv: string[]): Promise<number> {
             ...(until ? { until } : {}),
             onProgress: (share, lines) => bar(start + share * days * 86_400_000, lines),
           });
+    // The clock stops when the month is settled, after its last progress report: the bar ends at 100%.
+    bar(start + days * 86_400_000, summary.lines);
     saved?.flush();
     out?.flush();
     const seconds = (performance.now() - began) / 1000;

@@ -110,10 +110,6 @@ export async function runMonthInShards(options: MonthInShardsOptions): Promise<S
       );
       for (const [i, task] of again.entries()) parts[task.index] = rerun[i] as SimulationSummary;
     }
-    options.onProgress?.(
-      1,
-      parts.reduce((sum, part) => sum + part.lines, 0),
-    );
     return mergeSummaries(parts);
   } finally {
     await rm(dir, { recursive: true, force: true });
