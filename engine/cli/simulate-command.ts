@@ -186,7 +186,7 @@ function shardCount(
     const shards = wholeNumber('--shards', values.shards);
     if (shards > 1 && needsOrder)
       throw new UsageError(
-        `--${needsOrder} writes the month in time order, in one thread: leave out --shards or give --shards 1`,
+        `--${needsOrder} needs the month in time order, in one thread: leave out --shards or give --shards 1`,
       );
     return shards;
   }

@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import { estimateLift, type LiftGroup } from '../domain/lift.js';
 import type { Rules } from '../domain/rules.js';
 import { DEFAULT_MONTH_START, type GenerateOptions } from './generate-scenario.js';
-import type { SimulationSummary } from './run-simulation.js';
+import { roundToCents, type SimulationSummary } from './run-simulation.js';
 
 /**
  * Carts per shard. Each worker holds one shard at a time, so peak memory follows this, not the
@@ -158,11 +158,7 @@ export function mergeSummaries(parts: readonly SimulationSummary[]): SimulationS
       : {}),
     closedByStatus: addUp((p) => p.closedByStatus),
     open: sum((p) => p.open),
-    // Rounded to cents after each addition, as runSimulation adds up each cart.
-    recoveredRevenue: addUp(
-      (p) => p.recoveredRevenue,
-      (n) => Math.round(n * 100) / 100,
-    ),
+    recoveredRevenue: addUp((p) => p.recoveredRevenue, roundToCents),
     wakeUps: sum((p) => p.wakeUps),
     pendingWakeUps: sum((p) => p.pendingWakeUps),
     ...(ends.length > 0 ? { endedAt: ends.at(-1) } : {}),

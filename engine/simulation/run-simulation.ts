@@ -248,7 +248,7 @@ export async function runSimulation(
       if (cart.status === 'open') summary.open++;
       if (cart.status === 'recovered' && cart.snapshot) {
         const currency = cart.snapshot.currency;
-        summary.recoveredRevenue[currency] = round2(
+        summary.recoveredRevenue[currency] = roundToCents(
           (summary.recoveredRevenue[currency] ?? 0) + Number(cart.snapshot.total),
         );
       }
@@ -348,6 +348,7 @@ async function inRemindedGroup(e: MemoryEngine, event: unknown): Promise<boolean
   return cart !== undefined && holdoutGroup(cart) === 'reminded';
 }
 
-function round2(value: number): number {
+/** An amount rounded to cents, as the summary adds up revenue: after each addition. */
+export function roundToCents(value: number): number {
   return Math.round(value * 100) / 100;
 }

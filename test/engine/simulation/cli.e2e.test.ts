@@ -287,7 +287,7 @@ describe('cart-recovery simulate', () => {
     expect(three.stdout).toBe(one.stdout);
     expect(ordered.code).toBe(2);
     expect(ordered.stderr).toContain(
-      '--out writes the month in time order, in one thread: leave out --shards or give --shards 1',
+      '--out needs the month in time order, in one thread: leave out --shards or give --shards 1',
     );
   });
 
