@@ -1,4 +1,6 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { VersionConflictError } from '../domain/errors.js';
+import type { Logger } from '../ports.js';
 
 /** The raw bytes of a Function URL body: Lambda base64-encodes bodies it does not take for text. */
 export function rawBody(event: LambdaFunctionURLEvent): Buffer {
@@ -66,28 +68,48 @@ export function problem(
   return json(statusCode, { error, message, ...extra }, headers);
 }
 
+/** What a caller is told when a cart stayed busy through every retry: send the same request again. */
+export const BUSY_RETRY_AFTER_SECONDS = 2;
+
 /**
- * Wraps a Function URL handler so an unexpected error becomes a generic 500 for the caller (who may
- * retry) and one full log line for us; the error itself is never sent back.
+ * Wraps a Function URL handler so that no error escapes it:
+ * - a cart that other deliveries kept changing through every retry (VersionConflictError) is a 429
+ *   with Retry-After: nothing was stored, and the same request sent again will be;
+ * - anything else unexpected is a generic 500 for the caller (who may retry) and one full log line
+ *   for us; the error itself is never sent back.
  */
 export function withErrorBoundary(
   name: string,
-  log: () => Promise<{ error(message: string, data?: Record<string, unknown>): void }>,
+  log: () => Promise<Pick<Logger, 'warn' | 'error'>>,
   run: (event: LambdaFunctionURLEvent) => Promise<LambdaFunctionURLResult>,
 ): (event: LambdaFunctionURLEvent) => Promise<LambdaFunctionURLResult> {
   return async (event) => {
     try {
       return await run(event);
     } catch (error) {
+      const busy = error instanceof VersionConflictError;
       try {
-        (await log()).error('request failed', {
-          handler: name,
-          error: error instanceof Error ? error.name : 'unknown',
-          detail: error instanceof Error ? error.message.slice(0, 300) : undefined,
-          stack: error instanceof Error ? error.stack?.split('\n').slice(0, 6).join(' | ') : undefined,
-        });
+        const logger = await log();
+        if (busy) logger.warn('request refused', { handler: name, reason: 'busy', detail: error.message });
+        else {
+          logger.error('request failed', {
+            handler: name,
+            error: error instanceof Error ? error.name : 'unknown',
+            detail: error instanceof Error ? error.message.slice(0, 300) : undefined,
+            stack: error instanceof Error ? error.stack?.split('\n').slice(0, 6).join(' | ') : undefined,
+          });
+        }
       } catch {
         console.error(JSON.stringify({ level: 'error', msg: 'request failed', handler: name }));
+      }
+      if (busy) {
+        return problem(
+          429,
+          'busy',
+          'Other deliveries were changing the same cart at this moment; nothing was stored. Send the same request again.',
+          {},
+          { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) },
+        );
       }
       return problem(
         500,

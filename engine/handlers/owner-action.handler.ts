@@ -6,7 +6,7 @@ import { checkOneTarget, ownerActionFields, testReminderFields } from '../domain
 import { ownerAction } from '../use-cases/owner-action.js';
 import { queueTestReminders } from '../use-cases/queue-test-reminders.js';
 import { type OwnerActionContext, ownerActionContext } from './aws-context.js';
-import { json } from './function-url.js';
+import { json, withErrorBoundary } from './function-url.js';
 import { claimNonce, type Refuse, readSignedJson } from './signed-request.js';
 
 const nonce = z
@@ -90,5 +90,8 @@ async function testReminder(
   }
 }
 
-export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> =>
-  handleOwnerAction(await ownerActionContext(), event);
+export const handler = withErrorBoundary(
+  'owner',
+  async () => (await ownerActionContext()).deps.log,
+  async (event: LambdaFunctionURLEvent) => handleOwnerAction(await ownerActionContext(), event),
+);

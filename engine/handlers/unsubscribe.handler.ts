@@ -8,7 +8,7 @@ import { followClick } from '../use-cases/follow-click.js';
 import { unsubscribeByToken } from '../use-cases/unsubscribe.js';
 import { type UnsubscribeContext, unsubscribeContext } from './aws-context.js';
 import { storeOnlyPage } from './click-pages.js';
-import { header, html, method, rawBody } from './function-url.js';
+import { header, html, method, rawBody, withErrorBoundary } from './function-url.js';
 import { alreadyDonePage, badTokenPage, confirmPage, donePage, notAllowedPage } from './unsubscribe-pages.js';
 
 // Long enough for every token the engine makes from an event the webhook accepts, and no longer.
@@ -143,5 +143,8 @@ async function oneClickValue(event: LambdaFunctionURLEvent): Promise<string | un
   }
 }
 
-export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> =>
-  handleUnsubscribe(await unsubscribeContext(), event);
+export const handler = withErrorBoundary(
+  'unsubscribe',
+  async () => (await unsubscribeContext()).log,
+  async (event: LambdaFunctionURLEvent) => handleUnsubscribe(await unsubscribeContext(), event),
+);

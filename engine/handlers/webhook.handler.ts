@@ -1,6 +1,7 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { ingestCartEvent } from '../use-cases/ingest-cart-event.js';
 import { type WebhookContext, webhookContext } from './aws-context.js';
+import { withErrorBoundary } from './function-url.js';
 import { ingestAnswer } from './ingest-answer.js';
 import { readSignedJson } from './signed-request.js';
 import { handleStorefrontWebhook, storefrontOfPath } from './storefront-webhooks.js';
@@ -9,7 +10,8 @@ import { handleStorefrontWebhook, storefrontOfPath } from './storefront-webhooks
  * The webhook Function URL. `/webhook/shopify`, `/webhook/woocommerce` and `/webhook/stripe` take each
  * platform's own webhooks (storefront-webhooks.ts); any other path takes our own signed cart event:
  * 202 accepted (stored before answering), 200 duplicate event id, 400 field errors, 401 bad or missing
- * signature, 405 not POST, 413 over 256 KB, 415 not JSON.
+ * signature, 405 not POST, 413 over 256 KB, 415 not JSON, 429 busy (the cart kept changing under
+ * other deliveries through every retry: nothing stored, send again).
  */
 export async function handleWebhook(
   ctx: WebhookContext,
@@ -26,5 +28,8 @@ export async function handleWebhook(
   return ingestAnswer(await ingestCartEvent(ctx.deps, request.body));
 }
 
-export const handler = async (event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> =>
-  handleWebhook(await webhookContext(), event);
+export const handler = withErrorBoundary(
+  'webhook',
+  async () => (await webhookContext()).deps.log,
+  async (event: LambdaFunctionURLEvent) => handleWebhook(await webhookContext(), event),
+);

@@ -138,6 +138,48 @@ describe('races on the local stack', () => {
     expect(await audit.byCart('cart-race-dup')).toEqual([]);
   });
 
+  it('answers forty concurrent updates of one cart 202 or 429 (busy), never 5xx, and keeps the newest', async () => {
+    // Forty deliveries of different events for one cart at once: each round of conflicting writes has
+    // one winner, so some may run out of retries. Those are answered 429 and sent again, as a platform
+    // retries; in the end every event is stored and the cart holds the newest.
+    const events = Array.from({ length: 40 }, (_, i) =>
+      cartUpdatedEvent({
+        eventId: `evt-race-busy-${i}`,
+        cartId: 'cart-race-busy',
+        email: 'busy@example.com',
+        minutesAgo: 50 - i,
+        timezone: zone,
+      }),
+    );
+    const deliver = async (event: (typeof events)[number]) => {
+      const body = JSON.stringify(event);
+      const response = await fetch(`${stack.url}/webhook`, {
+        method: 'POST',
+        headers: signedHeaders(stack.secrets.webhookSecret, body),
+        body,
+      });
+      return {
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        body: (await response.json()) as { status?: string; error?: string },
+      };
+    };
+
+    const answers = await Promise.all(events.map(deliver));
+    const busy = events.filter((_, i) => answers[i]?.status === 429);
+    const again = [];
+    for (const event of busy) again.push(await deliver(event));
+
+    expect(answers.every((a) => a.status === 202 || a.status === 429)).toBe(true);
+    expect(
+      answers.filter((a) => a.status === 429).every((a) => a.body.error === 'busy' && a.retryAfter),
+    ).toBe(true);
+    expect(again.map((a) => a.status)).toEqual(busy.map(() => 202));
+    const cart = await carts.get('cart-race-busy');
+    expect(cart).toMatchObject({ status: 'open', lastEventId: 'evt-race-busy-39' });
+    expect(await carts.openCartsByEmail('busy@example.com')).toHaveLength(1);
+  });
+
   it('sends one email when the same wake-up is invoked twice at once', async () => {
     await dueCart('cart-race-wake', 'wake@example.com');
 
