@@ -12,6 +12,7 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { StripeApiError } from '../adapters/stripe-line-items.js';
 import { occurredAtOutOfBounds } from '../domain/cart-event.js';
+import { timeOf } from '../domain/iso-time.js';
 import { SIGNATURE_HEADER, verifySignature } from '../domain/request-signature.js';
 import type { CheckoutLineItems } from '../ports.js';
 import { SHOPIFY_HEADERS, shopifyCartEvent } from '../storefronts/shopify/shopify-webhook.js';
@@ -194,7 +195,12 @@ async function answer(
       const { event, fields } = translation;
       // An order from before the window carts live in (an old order's status change) has no cart
       // left to close: it is not an error the platform should retry, or disable the webhook over.
-      if (event.type === 'cart.checked_out' && occurredAtOutOfBounds(event.occurredAt, now)) {
+      // A missing or unreadable date is the platform's error: the schema names its field (400).
+      if (
+        event.type === 'cart.checked_out' &&
+        Number.isFinite(timeOf(event.occurredAt)) &&
+        occurredAtOutOfBounds(event.occurredAt, now)
+      ) {
         const reason = 'the order is older than any cart we keep (or from the future)';
         log.info('storefront webhook ignored', { storefront, reason, eventId: event.id });
         return json(200, { status: 'ignored', reason });

@@ -22,7 +22,8 @@ export type FieldNames = Readonly<Record<string, string>>;
 
 /**
  * Renames the paths of cart event errors to the platform's fields: the longest matching prefix of
- * `fields` wins, so `cart.items[2].price` becomes `line_items[2].price`. Unknown paths stay as they are.
+ * `fields` wins, so `cart.items[2].price` becomes `line_items[2].price`, in the path and at the start of
+ * the message. Unknown paths stay as they are.
  */
 export function inPlatformTerms(errors: readonly FieldError[], fields: FieldNames): FieldError[] {
   return errors.map((error) => {
@@ -31,9 +32,13 @@ export function inPlatformTerms(errors: readonly FieldError[], fields: FieldName
         (key) => error.path === key || error.path.startsWith(`${key}[`) || error.path.startsWith(`${key}.`),
       )
       .sort((a, b) => b.length - a.length)[0];
-    return prefix === undefined
-      ? error
-      : { path: `${fields[prefix]}${error.path.slice(prefix.length)}`, message: error.message };
+    if (prefix === undefined) return error;
+    const path = `${fields[prefix]}${error.path.slice(prefix.length)}`;
+    // A message that starts with the field's name names the platform's field too.
+    const message = error.message.startsWith(`${error.path} `)
+      ? `${path}${error.message.slice(error.path.length)}`
+      : error.message;
+    return { path, message };
   });
 }
 

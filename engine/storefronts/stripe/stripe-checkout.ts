@@ -17,6 +17,9 @@ import { type FieldNames, invalidPayload, type Translation } from '../translatio
 
 export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
 
+/** 9999-12-31T23:59:59Z, the last second ISO-8601's four-digit years write. */
+const MAX_UNIX_SECONDS = 253_402_300_799;
+
 const optionalText = z.string({ error: 'must be text' }).nullish();
 const minorAmount = z.number({ error: 'must be a whole amount in minor units' }).int({
   error: 'must be a whole amount in minor units',
@@ -29,9 +32,12 @@ const eventSchema = z.object(
       .trim()
       .min(1, { error: 'is required: the event id' }),
     type: z.string({ error: 'is required: the event type' }),
+    // Within what a Date holds, so the event's time can be written out: 0 to 9999-12-31.
     created: z
       .number({ error: 'must be a Unix time in seconds' })
-      .int({ error: 'must be a Unix time in seconds' }),
+      .int({ error: 'must be a Unix time in seconds' })
+      .min(0, { error: 'must be a Unix time in seconds' })
+      .max(MAX_UNIX_SECONDS, { error: 'must be a Unix time in seconds' }),
     data: z.object({ object: z.unknown() }, { error: 'must be an object with the session in data.object' }),
   },
   { error: 'the event must be a JSON object' },

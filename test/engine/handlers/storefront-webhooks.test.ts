@@ -297,6 +297,26 @@ describe('storefront webhooks (handleWebhook on /webhook/<platform>)', () => {
       expect((await post('woocommerce', old)).json).toMatchObject({ status: 'ignored' });
     });
 
+    it.each([
+      ['unreadable', { date_created_gmt: '2026-13-45T99:99:99' }],
+      ['missing', { date_created_gmt: null, date_modified_gmt: null }],
+    ])('names an %s order date with 400 instead of ignoring the order', async (_what, dates) => {
+      const body = {
+        ...wooOrderPayload({ id: 728, email: 'grace@example.com', minutesAgo: 5, now: NOW }),
+        ...dates,
+      };
+
+      const result = await post('woocommerce', wooCommerceDelivery(WOO, 'order.created', body, 'd-6'));
+
+      expect(result.status).toBe(400);
+      expect(result.json?.errors).toEqual([
+        {
+          path: 'date_created_gmt',
+          message: 'date_created_gmt must be an ISO-8601 time with an offset, such as "2026-06-10T14:00:00Z"',
+        },
+      ]);
+    });
+
     it('refuses a delivery whose X-WC-Webhook-Signature does not match with 401', async () => {
       const forged = order('on-hold', 'd-4');
       forged.headers['x-wc-webhook-signature'] =

@@ -86,6 +86,19 @@ describe('stripeCartEvent', () => {
       errors: [{ path: 'data.object.amount_total', message: 'must be a whole amount in minor units' }],
     });
   });
+
+  it.each([
+    ['past what a date holds', Number.MAX_SAFE_INTEGER],
+    ['before 1970', -1e15],
+    ['after 9999', 1e13],
+  ])('names a created time %s as the field to fix, and never throws', (_what, created) => {
+    for (const fixture of [expiredFixture, completedFixture]) {
+      expect(stripeCartEvent({ ...structuredClone(fixture), created })).toEqual({
+        kind: 'invalid',
+        errors: [{ path: 'created', message: 'must be a Unix time in seconds' }],
+      });
+    }
+  });
 });
 
 describe('minorToDecimal', () => {
