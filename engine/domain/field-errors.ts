@@ -11,7 +11,17 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** Flattens zod issues into field errors, one per problem, unknown keys named one by one. */
+/**
+ * How many field errors one answer lists. A body of 256 KB can hold a hundred thousand bad list
+ * entries or unknown keys: named one by one they would make an answer of megabytes (over Lambda's
+ * 6 MB response limit), and no sender reads past the first few.
+ */
+export const MAX_FIELD_ERRORS = 50;
+
+/**
+ * Flattens zod issues into field errors, one per problem, unknown keys named one by one; past
+ * {@link MAX_FIELD_ERRORS}, one last error (path "") counts the rest.
+ */
 export function toFieldErrors(error: z.ZodError): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of error.issues) {
@@ -26,5 +36,10 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
       out.push({ path: formatPath(issue.path), message: issue.message });
     }
   }
-  return out;
+  if (out.length <= MAX_FIELD_ERRORS) return out;
+  const more = out.length - MAX_FIELD_ERRORS;
+  return [
+    ...out.slice(0, MAX_FIELD_ERRORS),
+    { path: '', message: `and ${more} more ${more === 1 ? 'problem' : 'problems'} not listed` },
+  ];
 }

@@ -9,6 +9,7 @@
  */
 import * as z from 'zod';
 import type { CartEventInput, CartItemInput } from '../../domain/cart-event.js';
+import { CART_EVENT_LIMITS } from '../../domain/cart-event-limits.js';
 import { type FieldNames, firstNameText, idText, invalidPayload, type Translation } from '../translation.js';
 
 /** The headers Shopify sends with every webhook (Function URLs lower-case them). */
@@ -57,7 +58,9 @@ const checkoutSchema = z.object(
     // token (and cart_token) are deprecated and may leave the payload: id stands in.
     token: optionalText,
     email: optionalText,
-    line_items: z.array(lineItemSchema, { error: 'must be a list' }),
+    line_items: z
+      .array(lineItemSchema, { error: 'must be a list' })
+      .max(CART_EVENT_LIMITS.items, { error: `a cart holds at most ${CART_EVENT_LIMITS.items} items` }),
     total_price: money,
     presentment_currency: optionalText,
     currency: optionalText,

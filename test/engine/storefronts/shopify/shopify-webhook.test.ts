@@ -126,4 +126,26 @@ describe('shopifyCartEvent', () => {
       ],
     });
   });
+
+  it('refuses a checkout of over 200 line items with one error, not one per line', () => {
+    const checkout = { ...structuredClone(checkoutFixture), line_items: Array(125_000).fill(0) };
+
+    const result = shopifyCartEvent(delivery('checkouts/update', checkout));
+
+    expect(result).toEqual({
+      kind: 'invalid',
+      errors: [{ path: 'line_items', message: 'a cart holds at most 200 items' }],
+    });
+  });
+
+  it('lists at most 50 field errors and counts the rest', () => {
+    const checkout = { ...structuredClone(checkoutFixture), line_items: Array(200).fill(0) };
+
+    const result = shopifyCartEvent(delivery('checkouts/update', checkout));
+
+    if (result.kind !== 'invalid') throw new Error(`expected invalid, got ${result.kind}`);
+    expect(result.errors).toHaveLength(51);
+    expect(result.errors.slice(0, 2).map((e) => e.path)).toEqual(['line_items[0]', 'line_items[1]']);
+    expect(result.errors.at(-1)).toEqual({ path: '', message: 'and 150 more problems not listed' });
+  });
 });
