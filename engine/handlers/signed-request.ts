@@ -1,4 +1,5 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { formatPath } from '../domain/field-errors.js';
 import {
   SIGNATURE_HEADER,
   SIGNATURE_TOLERANCE_SECONDS,
@@ -98,8 +99,9 @@ export function parseJsonBody(body: Buffer, refuse: Refuse): SignedJson {
       }),
     };
   }
+  let value: unknown;
   try {
-    return { ok: true, body: JSON.parse(text), refuse };
+    value = JSON.parse(text);
   } catch {
     return {
       ok: false,
@@ -108,6 +110,63 @@ export function parseJsonBody(body: Buffer, refuse: Refuse): SignedJson {
       }),
     };
   }
+  // Valid UTF-8 holds no surrogates, but a JSON escape can write half a pair ("\ud800"), which no
+  // text means. Stored, it turns into U+FFFD, and ids that differ only there would name one cart.
+  const broken = SURROGATE_ESCAPE.test(text) ? halfSurrogatePath(value) : undefined;
+  if (broken !== undefined) {
+    return {
+      ok: false,
+      response: refuse(400, 'invalid_text', 'The body holds text that is not valid Unicode.', {
+        errors: [
+          { path: broken, message: 'holds half of a UTF-16 surrogate pair (\\ud800 to \\udfff alone)' },
+        ],
+      }),
+    };
+  }
+  return { ok: true, body: value, refuse };
+}
+
+/** A JSON escape of a UTF-16 surrogate, paired or not: only a body with one needs the walk below. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+/** A surrogate that is not part of a pair. */
+const HALF_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** One value met in the walk below, with the way back to the root. */
+interface Visit {
+  value: unknown;
+  key?: PropertyKey;
+  parent?: Visit;
+}
+
+/** The path from the root to a visited value (or to its key `also`). */
+function pathTo(visit: Visit, also?: string): string {
+  const keys: PropertyKey[] = also === undefined ? [] : [also];
+  for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) keys.unshift(at.key);
+  return formatPath(keys);
+}
+
+/**
+ * The path of the first key or text in a parsed JSON value that holds half a surrogate pair, or
+ * undefined. Walked with a list, not by recursion: JSON.parse takes nesting deeper than the stack.
+ */
+function halfSurrogatePath(root: unknown): string | undefined {
+  const pending: Visit[] = [{ value: root }];
+  for (let visit = pending.pop(); visit; visit = pending.pop()) {
+    const { value } = visit;
+    if (typeof value === 'string') {
+      if (HALF_SURROGATE.test(value)) return pathTo(visit);
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i], key: i, parent: visit });
+    } else if (typeof value === 'object' && value !== null) {
+      const entries = Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i] as [string, unknown];
+        if (HALF_SURROGATE.test(key)) return pathTo(visit, key);
+        pending.push({ value: item, key, parent: visit });
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -471,6 +471,60 @@ describe('handleWebhook at the door: bounded input, 4xx never 5xx', () => {
     expect(result).toMatchObject({ status: 400, json: { error: 'invalid_utf8' } });
   });
 
+  it.each([
+    ['a cart id', '"cart":{"id":"\\ud800shared"}', 'cart.id'],
+    ['an item title', '"items":[{"title":"ok"},{"title":"tee \\udc00"}]', 'items[1].title'],
+    ['a key', '"\\udfffkey":1', '\udfffkey'],
+  ])(
+    'refuses half a surrogate pair in %s with 400 naming where, and stores nothing',
+    async (_what, json, path) => {
+      // Prepare: written with JSON escapes, the only way valid UTF-8 can carry half a pair.
+      const body = `{"id":"evt-half","pair":"\\ud83d\\ude00",${json}}`;
+      const at = Math.floor(NOW.getTime() / 1000);
+      const event = functionUrlEvent(webhookPost, {
+        body,
+        headers: { 'cart-recovery-signature': signatureHeader(SECRET, body, at) },
+      });
+
+      // Act
+      const result = answer(await handleWebhook(ctx, event));
+
+      // Assess
+      expect(result).toMatchObject({
+        status: 400,
+        json: {
+          error: 'invalid_text',
+          errors: [{ path, message: 'holds half of a UTF-16 surrogate pair (\\ud800 to \\udfff alone)' }],
+        },
+      });
+      expect(engine.carts.size).toBe(0);
+    },
+  );
+
+  it('takes a whole surrogate pair (an emoji written as an escape) as the text it is', async () => {
+    // Prepare
+    const payload = structuredClone(updatedFixture);
+    const [first, ...rest] = payload.cart.items;
+    payload.cart.items = [{ ...(first as (typeof rest)[number]), title: 'Tee \u{1F600}' }, ...rest];
+    const body = JSON.stringify(payload).replace('\u{1F600}', '\\ud83d\\ude00');
+    const at = Math.floor(NOW.getTime() / 1000);
+
+    // Act
+    const result = answer(
+      await handleWebhook(
+        ctx,
+        functionUrlEvent(webhookPost, {
+          body,
+          headers: { 'cart-recovery-signature': signatureHeader(SECRET, body, at) },
+        }),
+      ),
+    );
+
+    // Assess
+    expect(result.status).toBe(202);
+    expect((await engine.carts.get(payload.cart.id))?.snapshot?.items[0]?.title).toBe('Tee \u{1F600}');
+  });
+
   it('takes application/json with a UTF-8 charset and refuses other JSON-like types with 415', async () => {
     // Prepare
     const send = (type: string, id: string) =>
