@@ -78,8 +78,11 @@ export function developerRoutes(
     const cartId = /^\/local\/carts\/([^/]+)$/.exec(path)?.[1];
     if (cartId === undefined) return false;
     if (request.method !== 'GET') return answer(response, 405, { error: 'Use GET.' });
-    const cart = await deps.cart(decodeURIComponent(cartId));
-    if (!cart) return answer(response, 404, { error: `No cart "${decodeURIComponent(cartId)}".` });
+    const id = decodedSegment(cartId);
+    if (id === undefined)
+      return answer(response, 400, { error: 'The cart id is not valid percent-encoding.' });
+    const cart = await deps.cart(id);
+    if (!cart) return answer(response, 404, { error: `No cart "${id}".` });
     const view: CartView = {
       id: cart.id,
       status: cart.status,
@@ -88,6 +91,15 @@ export function developerRoutes(
     };
     return answer(response, 200, view);
   };
+}
+
+/** A percent-encoded path segment decoded, or undefined for a broken escape ("%", "%E0%A4%A"). */
+function decodedSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

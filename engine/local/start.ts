@@ -284,6 +284,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   server.off('request', starting);
   server.on('request', (request, response) => {
     void (async () => {
+      // A request target no URL can be made of ("//", "http://[") is the client's error.
+      if (!URL.canParse(request.url ?? '/', url)) {
+        response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end('Bad request target: send a path such as /webhook.\n');
+        return;
+      }
       const requestUrl = new URL(request.url ?? '/', url);
       const path = requestUrl.pathname;
       if (await ownerJobs.handle(request, response, requestUrl)) return;

@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +68,24 @@ describe('npm start for a developer', () => {
     expect(JSON.parse(text)).toMatchObject({ id: 'cart-dev-1', status: 'open', reminders: [{ n: 1 }] });
     expect(text).not.toContain('dev.shopper');
     expect(missing.status).toBe(404);
+  });
+
+  it('answers a request target no URL is made of, or a broken escape in a cart id, with 400', async () => {
+    // Act: raw request targets, as fetch would not send them.
+    const statusOf = (path: string) =>
+      new Promise<number | undefined>((resolve, reject) => {
+        const { hostname, port } = new URL(stack.url);
+        get({ hostname, port, path }, (response) => {
+          response.resume();
+          resolve(response.statusCode);
+        }).on('error', reject);
+      });
+    const statuses = await Promise.all(
+      ['//', 'http://[/webhook', '/local/carts/%', '/local/carts/%E0%A4%A'].map(statusOf),
+    );
+
+    // Assess
+    expect(statuses).toEqual([400, 400, 400, 400]);
   });
 
   it('puts rules in force with "rules publish --local", warns of odd tiers, and refuses a bad doc by field', async () => {
