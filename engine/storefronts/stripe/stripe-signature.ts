@@ -23,6 +23,14 @@ export async function verifyStripeSignature(
   for (const secret of secrets) {
     try {
       signature.verifyHeader(rawBody, header, secret, STRIPE_TOLERANCE_SECONDS, undefined, now.getTime());
+      // The package checks only age. A time ahead of ours by more than the tolerance is no clock
+      // skew: as our own signature check does, refuse it (it would stay replayable until then).
+      if (signedAt(header) > now.getTime() / 1000 + STRIPE_TOLERANCE_SECONDS) {
+        return {
+          ok: false,
+          reason: `the Stripe-Signature is dated more than ${STRIPE_TOLERANCE_SECONDS} s ahead of our clock`,
+        };
+      }
       return { ok: true };
     } catch (error) {
       // The package's message may quote the header; only whether it was the age is kept.
@@ -35,4 +43,13 @@ export async function verifyStripeSignature(
       ? `the Stripe-Signature is more than ${STRIPE_TOLERANCE_SECONDS} s old`
       : 'the Stripe-Signature does not match the body',
   };
+}
+
+/** The `t=` of a Stripe-Signature header the package has verified (so it has one), in Unix seconds. */
+function signedAt(header: string): number {
+  const t = header
+    .split(',')
+    .map((part) => part.trim())
+    .find((part) => part.startsWith('t='));
+  return Number(t?.slice(2));
 }
