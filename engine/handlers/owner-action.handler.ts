@@ -14,7 +14,9 @@ const nonce = z
   .regex(/^[A-Za-z0-9_-]{16,128}$/, { error: 'nonce must be 16-128 letters, digits, "-" or "_"' });
 
 /** An owner action as the Apps Script menu sends it: the action plus a one-time nonce. */
-export const ownerRequestSchema = z.object({ ...ownerActionFields, nonce }).superRefine(checkOneTarget);
+export const ownerRequestSchema = z
+  .object({ ...ownerActionFields, nonce }, { error: 'the action must be a JSON object' })
+  .superRefine(checkOneTarget);
 
 /** The menu's "Send me a test reminder": a cart (or none, for a sample), the owner's address, a nonce. */
 export const testReminderRequestSchema = z.object({ ...testReminderFields, nonce });

@@ -199,6 +199,21 @@ describe('handleOwnerAction', () => {
     });
   });
 
+  it.each([null, [], 7])(
+    'refuses a signed JSON body that is not an object (%j) with 400 saying so',
+    async (body) => {
+      const result = answer(await act(body));
+
+      expect(result).toMatchObject({
+        status: 400,
+        json: {
+          error: 'invalid_action',
+          errors: [{ path: '', message: 'the action must be a JSON object' }],
+        },
+      });
+    },
+  );
+
   it("refuses a request signed with the storefront's secret", async () => {
     const result = answer(
       await act({ action: 'suppress', cartId: 'cart-1001', nonce: freshNonce() }, NOW, WEBHOOK_SECRET),
