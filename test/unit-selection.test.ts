@@ -8,6 +8,9 @@ const CLI = 'the cart-recovery command';
 // How a test names the CLI's file in bin/ to run it, as a path or as join()'s pieces.
 // Built from pieces, so this file does not itself look like a test that runs the CLI.
 const RUNS_CLI = new RegExp(['\\bbin\\b', '[\'"/,\\s]+', 'cart-', 'recovery'].join(''));
+const PHP = 'PHP (php-cli, which CI installs)';
+// How a test starts php: execFile with the program name php first. Built from pieces, as RUNS_CLI is.
+const RUNS_PHP = new RegExp(['\\(\\s*', "'ph", "p'\\s*,"].join(''));
 
 /** What a unit test must not reach, directly or through the modules it imports, and why. */
 const FORBIDDEN: { test: (target: string) => boolean; why: string; rename: string }[] = [
@@ -16,6 +19,7 @@ const FORBIDDEN: { test: (target: string) => boolean; why: string; rename: strin
   { test: (t) => t === 'playwright-core', why: 'a browser', rename: '.peer.test.ts' },
   { test: (t) => t === 'engine/local/start.ts', why: 'the local stack', rename: '.e2e.test.ts' },
   { test: (t) => t === CLI, why: 'the CLI in another process', rename: '.e2e.test.ts' },
+  { test: (t) => t === PHP, why: 'a PHP snippet of ours run by php-cli', rename: '.e2e.test.ts' },
   { test: (t) => t.startsWith('aws-cdk-lib') || t.startsWith('infra/'), why: 'the CDK app', rename: '' },
 ];
 
@@ -56,6 +60,7 @@ function importsOf(path: string): string[] {
   });
   // A test that runs the CLI names its file rather than importing it.
   if (RUNS_CLI.test(text)) targets.push(CLI);
+  if (RUNS_PHP.test(text)) targets.push(PHP);
   return targets.map((t) =>
     t.endsWith('.js') && existsSync(join(ROOT, t.replace(/\.js$/, '.ts'))) ? t.replace(/\.js$/, '.ts') : t,
   );
@@ -96,6 +101,9 @@ describe('the unit test selection (npm run test:unit)', () => {
     expect(reach?.chain.at(-1)).toMatch(/^test\/peers\//);
     expect(forbiddenReach('test/engine/simulation/cli.e2e.test.ts')?.rule.why).toBe(
       'the CLI in another process',
+    );
+    expect(forbiddenReach('test/docs/storefronts/woocommerce-snippet.e2e.test.ts')?.rule.why).toBe(
+      'a PHP snippet of ours run by php-cli',
     );
     expect(forbiddenReach('test/engine/domain/tiers.test.ts')).toBeUndefined();
   });
