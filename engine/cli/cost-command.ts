@@ -67,7 +67,7 @@ export function renderEstimate(estimate: CostEstimate): string {
     '',
     'Assumed:',
     `  Lambda ${a.lambdaMemoryMb} MB; ms per invocation ${JSON.stringify(a.lambdaMs)}; INIT ${a.lambdaInit.ms} ms per cold start, warm ${a.lambdaInit.warmMinutes} min after a call`,
-    `  rules sync and sweep (issue 13, not built yet: one Query of a keys-only index) every 15 minutes, ${a.scheduledRunsPerMonth.sync.toLocaleString('en-US')} runs each, cold every time`,
+    `  rules sync (two S3 GETs a run) and sweep (one Query of a keys-only index a run) every 15 minutes, ${a.scheduledRunsPerMonth.sync.toLocaleString('en-US')} runs each, cold every time`,
     `  DynamoDB write units per request ${JSON.stringify(a.writeUnits)}, ${a.indexWritesPerCart} index writes per cart, read units ${JSON.stringify(a.readUnits)}`,
     `  storage under the TTLs: carts ${a.storage.cartMonths} months x ${a.storage.cartBytes} B, audit rows ${a.storage.auditMonths} months x ${a.storage.auditRowBytes} B, contacts ${a.storage.contactMonths} months x ${a.storage.contactBytes} B; PITR on the same bytes`,
     `  Bedrock ${a.bedrockTokens.input} input / ${a.bedrockTokens.output} output tokens per call, one call per line variant, language and day (cached in DynamoDB for every sender)`,

@@ -19,8 +19,10 @@ export const ASSUMPTIONS = {
   lambdaInit: { ms: 300, warmMinutes: 7, minColdShare: 0.005 },
   /**
    * Functions outside the simulated month, each run every 15 minutes (2,880 runs a month), cold every
-   * time: the rules sync (once Google is connected: two S3 GETs, a secret read at each cold start)
-   * and the sweep of issue 13 (not built yet: one Query of a keys-only index a run).
+   * time: the rules sync (once Google is connected: the Rules tab from Google and the rules JSON and
+   * YAML from S3, two GETs; a secret read at each cold start) and the sweep of stuck carts (one Query
+   * of the keys-only open-by-wake index; the carts it names are read only when some are overdue, after
+   * a lost schedule or a crashed job).
    */
   scheduledRunsPerMonth: { sync: 2_880, sweep: 2_880 },
   /**
