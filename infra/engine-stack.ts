@@ -393,7 +393,7 @@ export class EngineStack extends Stack {
         '4. Invoke the Bedrock model once from the console (Anthropic first-use form).',
         '5. Point the storefront webhook at WebhookUrl; confirm the SNS alarm email.',
         this.google
-          ? '6. Put the Google key in the secret as google.serviceAccount and share the sheet and Doc with it.'
+          ? '6. Connect Google (DEPLOY.md, Connect Google): keyless, its credential configuration in the secret as google.externalAccount (a service account key as google.serviceAccount only if you must); share the sheet and Doc with the service account.'
           : "6. Optional: connect the owner's Google sheet (spreadsheetId in cdk.json).",
         'Details: docs/DEPLOY.md',
       ].join(' '),

@@ -360,6 +360,14 @@ describe('EngineStack triggers', () => {
     );
   });
 
+  it('tells the developer to connect Google keyless first, a key only if they must', () => {
+    const nextSteps = String(template.findOutputs('NextSteps').NextSteps?.Value);
+
+    expect(nextSteps).toContain(
+      '6. Connect Google (DEPLOY.md, Connect Google): keyless, its credential configuration in the secret as google.externalAccount (a service account key as google.serviceAccount only if you must); share the sheet and Doc with the service account.',
+    );
+  });
+
   it("outputs each store platform's path on the webhook Function URL", () => {
     const value = template.findOutputs('StoreWebhookUrls').StoreWebhookUrls?.Value as {
       'Fn::Join': [string, (string | { 'Fn::GetAtt': [string, string] })[]];
