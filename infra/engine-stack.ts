@@ -1,5 +1,5 @@
 /**
- * The stateless half: the six functions, their Function URLs and triggers, the Scheduler group and
+ * The stateless half: the seven functions, their Function URLs and triggers, the Scheduler group and
  * role, and the SES identity and configuration set. It only references the stateful stack's resources
  * (passed in as props), so it can be destroyed and deployed again without losing data.
  */
