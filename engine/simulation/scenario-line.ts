@@ -9,28 +9,40 @@ const at = z.iso
   })
   .transform((s) => new Date(s).getTime());
 
-const lineSchema = z.union(
-  [
-    // The event itself is validated by the engine, like a webhook body: a bad one becomes a "rejected" line.
-    z.object({
-      at,
-      event: z.unknown(),
-      // A shopper who comes back only because of a reminder: delivered only if the cart's first
-      // reminder came due and was not held out (the reminded group); otherwise dropped.
-      if: z.literal('reminded', { error: 'if must be "reminded"' }).optional(),
-    }),
-    z.object({
-      at,
-      action: z.enum(['suppress', 'write_off', 'unsubscribe'], {
-        error: 'action must be suppress, write_off or unsubscribe',
-      }),
-      cartId: z.string().min(1).optional(),
-      email: z.string().min(1).optional(),
-      reason: z.string().optional(),
-    }),
-  ],
-  { error: 'each line needs "at" and either "event" or "action"' },
-);
+// The event itself is validated by the engine, like a webhook body: a bad one becomes a "rejected" line.
+const eventLine = z.object({
+  at,
+  event: z.unknown(),
+  // A shopper who comes back only because of a reminder: delivered only if the cart's first
+  // reminder came due and was not held out (the reminded group); otherwise dropped.
+  if: z.literal('reminded', { error: 'if must be "reminded"' }).optional(),
+});
+
+const actionLine = z.object({
+  at,
+  action: z.enum(['suppress', 'write_off', 'unsubscribe'], {
+    error: 'action must be suppress, write_off or unsubscribe',
+  }),
+  cartId: z.string().min(1).optional(),
+  email: z.string().min(1).optional(),
+  reason: z.string().optional(),
+});
+
+const lineSchema = z.union([eventLine, actionLine], {
+  error: 'each line needs "at" and either "event" or "action"',
+});
+
+/**
+ * The branch a line that failed meant, by the key it has, so its own errors are told rather than the
+ * union's "either … or …" (which a line with "action" would read as wrong about it); none for a line
+ * with neither key.
+ */
+function meantBranch(json: unknown): typeof eventLine | typeof actionLine | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  if ('action' in json) return actionLine;
+  if ('event' in json) return eventLine;
+  return undefined;
+}
 
 /** A scenario line's content: an event to deliver or an action to take, at a time. */
 export type ScenarioInput = z.infer<typeof lineSchema>;
@@ -56,7 +68,10 @@ export function parseScenarioLine(text: string, line: number): ScenarioLine {
     throw new ScenarioLineError(line, [{ path: '', message: 'is not valid JSON' }]);
   }
   const result = lineSchema.safeParse(json);
-  if (!result.success) throw new ScenarioLineError(line, toFieldErrors(result.error));
+  if (!result.success) {
+    const branch = meantBranch(json)?.safeParse(json);
+    throw new ScenarioLineError(line, toFieldErrors(branch?.error ?? result.error));
+  }
   if ('action' in result.data) {
     const { action, cartId, email } = result.data;
     if (action === 'unsubscribe' ? !email && !cartId : !cartId) {

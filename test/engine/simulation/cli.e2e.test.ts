@@ -242,7 +242,7 @@ describe('cart-recovery simulate', () => {
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Scenario line 4 is invalid');
-    expect(result.stderr).toContain('each line needs "at" and either "event" or "action"');
+    expect(result.stderr).toContain('  at: at must be an ISO-8601 time with an offset');
   });
 
   it('prints the same summary table for the same seed twice', async () => {
