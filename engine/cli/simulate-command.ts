@@ -46,8 +46,8 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     outbox: { type: 'string' },
     explain: { type: 'string' },
     generate: { type: 'string' },
-    days: { type: 'string', default: '30' },
-    seed: { type: 'string', default: '1' },
+    days: { type: 'string' },
+    seed: { type: 'string' },
     out: { type: 'string' },
     'save-scenario': { type: 'string' },
     shards: { type: 'string' },
@@ -63,6 +63,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   }
   if (!values.scenario === !values.generate)
     throw new UsageError('give exactly one of --scenario FILE or --generate N');
+  refuseOtherModeFlags(values, values.generate ? 'generate' : 'scenario');
   const rulesText = await readFile(values.rules ?? DEFAULT_RULES, 'utf8').catch((cause: unknown) => {
     throw new UsageError(`cannot read the rules file ${values.rules}: ${reason(cause)}`);
   });
@@ -79,8 +80,8 @@ export async function simulateCommand(argv: string[]): Promise<number> {
 
   if (values.generate) {
     const carts = wholeNumber('--generate', values.generate);
-    const days = wholeNumber('--days', values.days);
-    const seed = wholeNumber('--seed', values.seed);
+    const days = wholeNumber('--days', values.days ?? '30');
+    const seed = wholeNumber('--seed', values.seed ?? '1');
     const returnRate = chance('--return-rate', values['return-rate'], DEFAULT_RETURN_RATE);
     const uplift = chance('--uplift', values.uplift, DEFAULT_UPLIFT);
     if (returnRate + uplift > 1) throw new UsageError('--return-rate and --uplift must add up to at most 1');
@@ -169,6 +170,22 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     }
   }
   return 0;
+}
+
+/** The flags only one mode reads: given to the other, they would be ignored without a word. */
+const MODE_FLAGS = {
+  scenario: ['outbox', 'explain'],
+  generate: ['days', 'seed', 'out', 'save-scenario', 'shards', 'holdout', 'return-rate', 'uplift'],
+} as const;
+
+/** A {@link UsageError} naming the first flag given that belongs to the other mode than `mode`. */
+function refuseOtherModeFlags(values: Record<string, unknown>, mode: keyof typeof MODE_FLAGS): void {
+  const other = mode === 'scenario' ? 'generate' : 'scenario';
+  const flag = MODE_FLAGS[other].find((name) => values[name] !== undefined);
+  if (flag)
+    throw new UsageError(
+      `--${flag} goes with --${other} ${other === 'scenario' ? 'FILE' : 'N'}, not with --${mode}`,
+    );
 }
 
 /**

@@ -55,6 +55,42 @@ describe('cart-recovery main', () => {
     expect(result.out).toBe('');
   });
 
+  it('exits 2 naming a simulate flag given to the mode that would ignore it', async () => {
+    // Prepare
+    const scenario = ['simulate', '--scenario', 'examples/scenario.jsonl'];
+    const generate = ['simulate', '--generate', '100'];
+
+    const misplaced = [
+      [...generate, '--explain', 'x'],
+      [...generate, '--outbox', dir],
+      ...[
+        ['--out', join(dir, 'out.jsonl')],
+        ['--holdout', '10'],
+        ['--days', '3'],
+        ['--seed', '2'],
+        ['--return-rate', '0.1'],
+        ['--uplift', '0.05'],
+        ['--shards', '1'],
+        ['--save-scenario', join(dir, 'saved.jsonl')],
+      ].map((flag) => [...scenario, ...flag]),
+    ];
+
+    // Act: one at a time, as cli() captures the console.
+    const refused = [];
+    for (const args of misplaced) refused.push(await cli(args));
+
+    // Assess
+    expect(refused.map((r) => r.code)).toEqual(refused.map(() => 2));
+    expect(refused.map((r) => r.err.split('\n')[0])).toEqual([
+      'cart-recovery: --explain goes with --scenario FILE, not with --generate',
+      'cart-recovery: --outbox goes with --scenario FILE, not with --generate',
+      ...['out', 'holdout', 'days', 'seed', 'return-rate', 'uplift', 'shards', 'save-scenario'].map(
+        (flag) => `cart-recovery: --${flag} goes with --generate N, not with --scenario`,
+      ),
+    ]);
+    expect(refused.map((r) => r.out).join('')).toBe('');
+  });
+
   it('exits 2 naming --carts when it is missing, negative or not a number', async () => {
     // Act
     const missing = await cli(['cost']);
