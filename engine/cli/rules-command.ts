@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_RULES_KEYS, publishRules } from '../adapters/s3-rules-publisher.js';
-import { type FieldError, RulesValidationError } from '../domain/errors.js';
+import { CartRecoveryError, type FieldError, RulesValidationError } from '../domain/errors.js';
 import { parseRulesYaml } from '../domain/rules-yaml.js';
 import { tierOrderWarnings } from '../domain/tiers.js';
 import { parseCommandArgs, UsageError } from './arguments.js';
@@ -19,6 +19,17 @@ Tiers whose names and totals disagree in order (a "medium" tier starting above "
 but get a warning: sizes are read small < medium < big, with tiny/xs below and huge/xl above.`;
 
 const DEFAULT_LOCAL_URL = 'http://127.0.0.1:3000';
+
+/** No AWS Region is configured: the SDK's own "Region is missing" says nothing of how to set one. */
+export class RegionMissingError extends CartRecoveryError {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      'rules publish: no AWS Region is set: set AWS_REGION to the region the stack is deployed in (such as AWS_REGION=eu-west-1), or use an AWS_PROFILE that has one',
+      options,
+    );
+    this.name = 'RegionMissingError';
+  }
+}
 
 export interface RulesCommandDeps {
   /** The S3 client to publish with (default: one from the environment). */
@@ -94,6 +105,9 @@ export async function rulesCommand(argv: string[], deps: RulesCommandDeps = {}):
       requestChecksumCalculation: 'WHEN_REQUIRED',
     });
   try {
+    await s3.config.region().catch((cause: unknown) => {
+      throw new RegionMissingError({ cause });
+    });
     const published = await publishRules(s3, bucket, text);
     out(`Rules published to s3://${bucket}:`);
     out(`  ${DEFAULT_RULES_KEYS.yaml}  version ${published.yamlVersion}`);
@@ -101,6 +115,8 @@ export async function rulesCommand(argv: string[], deps: RulesCommandDeps = {}):
     out('Running functions pick them up within a minute.');
     return 0;
   } catch (error) {
+    // Nothing was written: main() prints the one line, exit 2.
+    if (error instanceof RegionMissingError) throw error;
     err(
       `cart-recovery: could not publish the rules to s3://${bucket}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
     );

@@ -13,6 +13,7 @@ describe('cart-recovery main', () => {
 
   afterEach(() => {
     vi.restoreAllMocks();
+    vi.unstubAllEnvs();
   });
 
   afterAll(async () => {
@@ -115,6 +116,23 @@ describe('cart-recovery main', () => {
       expect(result.code).toBe(0);
       expect(result.out).toContain('cart-recovery rules publish FILE.yaml --bucket BUCKET');
     }
+  });
+
+  it('exits 2 asking for AWS_REGION in one line when no Region is set, before writing anything', async () => {
+    // Prepare: no Region in the environment, nor a config file to take one from.
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_PROFILE', undefined);
+    vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'no-aws-config'));
+
+    // Act
+    const result = await cli(['rules', 'publish', 'examples/rules.yaml', '--bucket', 'rules-bucket']);
+
+    // Assess
+    expect(result).toEqual({
+      code: 2,
+      out: '',
+      err: 'cart-recovery: rules publish: no AWS Region is set: set AWS_REGION to the region the stack is deployed in (such as AWS_REGION=eu-west-1), or use an AWS_PROFILE that has one',
+    });
   });
 
   it('exits 2 naming an unknown option of a command', async () => {
