@@ -494,13 +494,20 @@ export function startOptions(argv: string[]): (LocalStackOptions & { dataDir: st
   };
 }
 
-/** The flags `npm run demo` needs to find a stack started with other ports or data folder than its defaults. */
-function demoFlags(stack: LocalStack): string {
+/**
+ * The flags `npm run demo` (and `npm run demo -- --stores`) needs to find a stack started with other
+ * ports or data folder than its defaults: each one whose value differs from the demo's default.
+ */
+export function demoFlags(stack: Pick<LocalStack, 'url' | 'mailViewer' | 'dataDir' | 'stripe'>): string {
   const flags = [
-    stack.url === 'http://127.0.0.1:3000' ? '' : ` --url ${stack.url}`,
-    stack.mailViewer === 'http://127.0.0.1:8005' ? '' : ` --mail ${stack.mailViewer}`,
-    stack.dataDir === resolve('.data') ? '' : ` --data ${stack.dataDir}`,
-  ].join('');
+    ['--url', stack.url, 'http://127.0.0.1:3000'],
+    ['--mail', stack.mailViewer, 'http://127.0.0.1:8005'],
+    ['--data', stack.dataDir, resolve('.data')],
+    ['--stripe-api', stack.stripe.endpoint, 'http://127.0.0.1:8006'],
+  ]
+    .filter(([, value, demoDefault]) => value !== demoDefault)
+    .map(([flag, value]) => ` ${flag} ${value}`)
+    .join('');
   return flags ? ` --${flags}` : '';
 }
 

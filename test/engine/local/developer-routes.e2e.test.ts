@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rulesCommand } from '#engine/cli/rules-command.js';
 import { RulesValidationError } from '#engine/domain/errors.js';
-import { type LocalStack, PortInUseError, startLocalStack, startOptions } from '#engine/local/start.js';
+import {
+  demoFlags,
+  type LocalStack,
+  PortInUseError,
+  startLocalStack,
+  startOptions,
+} from '#engine/local/start.js';
 import { cartUpdatedEvent, daytimeZone, postSigned, waitFor } from '#test/fakes/storefront-events.js';
 
 describe('npm start for a developer', () => {
@@ -113,6 +119,17 @@ describe('npm start for a developer', () => {
     ]);
     await expect(refused).rejects.toBeInstanceOf(RulesValidationError);
     await expect(refused).rejects.toMatchObject({ errors: [{ path: 'frequencyCapHours' }] });
+  });
+
+  it("tells the demo every address of a stack on other ports than the demo's defaults", () => {
+    // Act
+    const flags = demoFlags(stack);
+
+    // Assess: the Stripe API is there too, which the demo's --stores needs.
+    expect(flags).toBe(
+      ` -- --url ${stack.url} --mail ${stack.mailViewer} --data ${dataDir} --stripe-api ${stack.stripe.endpoint}`,
+    );
+    expect(stack.stripe.endpoint).not.toBe('http://127.0.0.1:8006');
   });
 
   it('says which flag to use when the port is taken', async () => {
