@@ -29,6 +29,7 @@ import { CartRecoveryError } from '../domain/errors.js';
 import type { Logger } from '../ports.js';
 import { REMINDER_VISIBILITY_SECONDS } from '../use-cases/sender-timing.js';
 import { defaultReply, type LocalConverseRequest, startLocalBedrock } from './bedrock-server.js';
+import { DataFolderInUseError, lockDataFolder } from './data-folder-lock.js';
 import { developerRoutes, emailLine, webhookLine } from './developer-routes.js';
 import { sendFunctionUrlResult, toFunctionUrlEvent } from './function-url-bridge.js';
 import { listen } from './json-http-server.js';
@@ -152,9 +153,31 @@ async function seedRules(client: S3Client): Promise<void> {
   await publishRules(client, RULES_BUCKET, yaml);
 }
 
-/** Starts the local stack; resolves once every peer and the HTTP server are listening. */
+/**
+ * Starts the local stack; resolves once every peer and the HTTP server are listening.
+ * @throws DataFolderInUseError, before anything starts, if another running stack uses the data folder.
+ */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir ?? '.data');
+  await mkdir(dataDir, { recursive: true });
+  const lock = await lockDataFolder(dataDir);
+  try {
+    const stack = await startOnFolder(dataDir, options);
+    return {
+      ...stack,
+      async stop() {
+        await stack.stop();
+        await lock.release();
+      },
+    };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+/** The stack on a data folder this process has locked. */
+async function startOnFolder(dataDir: string, options: LocalStackOptions): Promise<LocalStack> {
   await mkdir(join(dataDir, 's3'), { recursive: true });
   await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
   const log = createLogger({ level: options.quiet ? 'silent' : 'info', name: 'local' });
@@ -562,7 +585,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error: unknown) => {
     console.error(`cart-recovery local stack: ${error instanceof Error ? error.message : String(error)}`);
     if (error instanceof StartUsageError) console.error('Run "npm start -- --help" for the options.');
-    // Bad flags and a taken port are the caller's to fix (2); anything else is ours (1).
-    process.exit(error instanceof StartUsageError || error instanceof PortInUseError ? 2 : 1);
+    // Bad flags, a taken port and a data folder in use are the caller's to fix (2); anything else is ours (1).
+    const theirs = [StartUsageError, PortInUseError, DataFolderInUseError].some(
+      (type) => error instanceof type,
+    );
+    process.exit(theirs ? 2 : 1);
   });
 }

@@ -1,10 +1,14 @@
+import { type ExecFileException, execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rulesCommand } from '#engine/cli/rules-command.js';
 import { RulesValidationError } from '#engine/domain/errors.js';
+import { DataFolderInUseError } from '#engine/local/data-folder-lock.js';
 import {
   demoFlags,
   type LocalStack,
@@ -13,6 +17,9 @@ import {
   startOptions,
 } from '#engine/local/start.js';
 import { cartUpdatedEvent, daytimeZone, postSigned, waitFor } from '#test/fakes/storefront-events.js';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('npm start for a developer', () => {
   let stack: LocalStack;
@@ -134,13 +141,55 @@ describe('npm start for a developer', () => {
 
   it('says which flag to use when the port is taken', async () => {
     const port = Number(new URL(stack.url).port);
+    const otherDir = await mkdtemp(join(tmpdir(), 'cr-developer-port-'));
 
-    await expect(startLocalStack({ port, sesPort: 0, dataDir, quiet: true })).rejects.toThrow(
+    await expect(startLocalStack({ port, sesPort: 0, dataDir: otherDir, quiet: true })).rejects.toThrow(
       new PortInUseError(port, '--port'),
     );
+    await rm(otherDir, { recursive: true, force: true });
     expect(new PortInUseError(3000, '--port').message).toBe(
       'port 3000 is in use: start with --port 3100 (or stop what is using it)',
     );
+  });
+
+  it('refuses a second npm start on the data folder in use, in one line naming it and the pid, exit 2', async () => {
+    // Act: on other ports, so only the folder is shared.
+    const inProcess = await startLocalStack({
+      port: 0,
+      sesPort: 0,
+      stripePort: 0,
+      dataDir,
+      quiet: true,
+    }).catch((error: unknown) => error);
+    const entry = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'engine/local/start.ts',
+        '--port',
+        '0',
+        '--ses-port',
+        '0',
+        '--stripe-port',
+        '0',
+        '--data',
+        dataDir,
+      ],
+      { cwd: ROOT, timeout: 60_000 },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: ExecFileException & { stderr?: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+
+    // Assess
+    expect(inProcess).toBeInstanceOf(DataFolderInUseError);
+    expect(inProcess).toMatchObject({ dataDir, pid: process.pid });
+    expect(entry).toEqual({
+      code: 2,
+      stderr: `cart-recovery local stack: data folder ${dataDir} is in use by pid ${process.pid}: stop that "npm start" first, or start with another --data\n`,
+    });
+    expect((await fetch(`${stack.url}/local/carts/cart-dev-1`)).status).toBe(200);
   });
 
   it('reads its flags, naming a bad one', () => {
