@@ -14,6 +14,7 @@ import wooCartEvent from '../../test/events/woocommerce/cart-event.json' with { 
 import wooOrderCreated from '../../test/events/woocommerce/order-created-on-hold.json' with { type: 'json' };
 import { signatureHeader } from '../domain/request-signature.js';
 import { base64Hmac } from '../storefronts/translation.js';
+import { viewedEmails } from './mail-viewer.js';
 import type { LocalSecrets } from './start.js';
 
 const MINUTE = 60_000;
@@ -163,10 +164,7 @@ export async function demoStores(options: {
   const deadline = Date.now() + 60_000;
   const waiting = new Set(carts.map((c) => c.email));
   while (waiting.size > 0 && Date.now() < deadline) {
-    const store = (await (await fetch(`${options.mail}/store`)).json()) as {
-      emails: { subject: string; destination: { to: string[] } }[];
-    };
-    for (const email of store.emails)
+    for (const email of await viewedEmails(options.mail))
       for (const to of email.destination.to)
         if (waiting.delete(to.toLowerCase())) console.log(`  arrived: "${email.subject}" to ${to}`);
     if (waiting.size > 0) await new Promise((r) => setTimeout(r, 1000));

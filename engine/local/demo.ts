@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { signatureHeader } from '../domain/request-signature.js';
 import { demoStores } from './demo-stores.js';
 import { type CartView, heldBack } from './developer-routes.js';
+import { viewedEmails } from './mail-viewer.js';
 import type { LocalSecrets } from './start.js';
 
 const MINUTE = 60_000;
@@ -196,10 +197,7 @@ async function main(): Promise<void> {
   const arrived = new Set<string>();
   const held = new Map<string, string>();
   while (Date.now() < deadline && arrived.size + held.size < due.length) {
-    const store = (await (await fetch(`${values.mail}/store`)).json().catch(() => ({ emails: [] }))) as {
-      emails: { subject: string; destination: { to: string[] } }[];
-    };
-    for (const email of store.emails) {
+    for (const email of await viewedEmails(values.mail)) {
       const to = email.destination.to.find((address) => expected.has(address));
       if (!to || arrived.has(to)) continue;
       arrived.add(to);

@@ -1,6 +1,7 @@
 import { type ExecFileException, execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { get } from 'node:http';
+import { createServer, get } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -190,6 +191,30 @@ describe('npm start for a developer', () => {
       stderr: `cart-recovery local stack: data folder ${dataDir} is in use by pid ${process.pid}: stop that "npm start" first, or start with another --data\n`,
     });
     expect((await fetch(`${stack.url}/local/carts/cart-dev-1`)).status).toBe(200);
+  });
+
+  it('has the demo name a --mail it cannot reach, and what to check', async () => {
+    // Prepare: a port nothing listens on any more.
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const mail = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((done) => closed.close(done));
+
+    // Act
+    const demo = await run(
+      process.execPath,
+      ['--import', 'tsx', 'engine/local/demo.ts', '--url', stack.url, '--mail', mail, '--data', dataDir],
+      { cwd: ROOT, timeout: 60_000 },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: ExecFileException & { stderr?: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+
+    // Assess
+    expect(demo).toEqual({
+      code: 1,
+      stderr: `demo: cannot read the mail viewer at ${mail} (no answer): is "npm start" running, and is --mail the "Mail viewer" its banner shows?\n`,
+    });
   });
 
   it('reads its flags, naming a bad one', () => {
