@@ -43,21 +43,26 @@ const stripe = (secret: string, body: string): Sample['headers'] => ({
   'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret }),
 });
 
-/** Each platform's cart (last touched long enough ago that its reminder is due) and its order. */
-async function samples(secrets: LocalSecrets, zone: string, run: string, now: Date) {
+/**
+ * Each platform's cart (last touched long enough ago that its reminder is due) and its order. Every
+ * address and id carries `run`: a shopper reminded on an earlier run would be held back by the
+ * frequency cap, and the mail viewer still holds that run's emails, which must not pass for this one's.
+ */
+export async function samples(secrets: LocalSecrets, zone: string, run: string, now: Date) {
   const checkout = structuredClone(shopifyCheckout);
   Object.assign(checkout, {
     token: `demo-${run}`,
-    email: 'ada.shopify@example.com',
+    email: `ada.shopify+${run}@example.com`,
     updated_at: shopifyTime(minutesAgo(now, 180)),
     abandoned_checkout_url: `https://acme.myshopify.com/548380009/checkouts/demo-${run}/recover?key=demo`,
   });
+  checkout.customer.email = checkout.email;
   const order = structuredClone(shopifyOrder);
   const wooCart = structuredClone(wooCartEvent);
   Object.assign(wooCart, { id: `wc-demo-${run}`, occurredAt: minutesAgo(now, 180).toISOString() });
   Object.assign(wooCart.cart, {
     id: `woocommerce:cart:demo-${run}`,
-    email: 'grace.woo@example.com',
+    email: `grace.woo+${run}@example.com`,
     timezone: zone,
   });
   const wooOrder = structuredClone(wooOrderCreated);
@@ -68,11 +73,16 @@ async function samples(secrets: LocalSecrets, zone: string, run: string, now: Da
     created: Math.floor(minutesAgo(now, 300).getTime() / 1000),
   });
   Object.assign(expired.data.object, { id: sessionId });
-  expired.data.object.customer_details.email = 'linus.stripe@example.com';
+  expired.data.object.customer_details.email = `linus.stripe+${run}@example.com`;
   const carts: Sample[] = [
     { platform: 'shopify', email: checkout.email, body: JSON.stringify(checkout), headers: {} },
     { platform: 'woocommerce', email: wooCart.cart.email, body: JSON.stringify(wooCart), headers: {} },
-    { platform: 'stripe', email: 'linus.stripe@example.com', body: JSON.stringify(expired), headers: {} },
+    {
+      platform: 'stripe',
+      email: expired.data.object.customer_details.email,
+      body: JSON.stringify(expired),
+      headers: {},
+    },
   ];
   const [s, w, t] = carts as [Sample, Sample, Sample];
   s.headers = shopify(secrets.shopify.clientSecret, 'checkouts/create', checkout, `demo-${run}-1`);
@@ -88,7 +98,13 @@ async function samples(secrets: LocalSecrets, zone: string, run: string, now: Da
 
   const orders = () => {
     const at = new Date();
-    Object.assign(order, { checkout_token: `demo-${run}`, email: s.email, created_at: shopifyTime(at) });
+    Object.assign(order, {
+      checkout_token: `demo-${run}`,
+      email: s.email,
+      contact_email: s.email,
+      created_at: shopifyTime(at),
+    });
+    order.customer.email = s.email;
     Object.assign(wooOrder, { id: Number(run.slice(-6)), date_created_gmt: at.toISOString().slice(0, 19) });
     wooOrder.billing.email = w.email;
     const completed = structuredClone(expired);

@@ -64,8 +64,8 @@ function cartEvent(
 export const DEMO_USAGE = `Usage: npm run demo [-- OPTIONS]   (with "npm start" running in another terminal)
 
 Posts three signed sample carts to the local stack, as a storefront would, and waits for their
-reminders in the mail viewer. Each run uses fresh shopper addresses (ada+<run>@example.com), so the
-frequency cap never holds back a second run; a reminder the engine holds back anyway is named with
+reminders in the mail viewer. Each run, --stores too, uses fresh shopper addresses
+(ada+<run>@example.com), so the frequency cap never holds back a second run; a reminder the engine holds back anyway is named with
 the engine's own reason.
 
 Options:
