@@ -21,8 +21,8 @@ import { renderDecisions, renderSummary } from './summary-table.js';
 
 export const SIMULATE_USAGE = `Usage:
   cart-recovery simulate --scenario FILE.jsonl [--rules FILE.yaml] [--until ISO] [--outbox DIR] [--explain CART_ID]
-  cart-recovery simulate --generate N [--days D] [--seed S] [--rules FILE.yaml] [--out FILE.jsonl] [--save-scenario FILE.jsonl]
-                         [--holdout PERCENT] [--return-rate P] [--uplift P] [--shards K]
+  cart-recovery simulate --generate N [--days D] [--seed S] [--rules FILE.yaml] [--until ISO] [--out FILE.jsonl]
+                         [--save-scenario FILE.jsonl] [--holdout PERCENT] [--return-rate P] [--uplift P] [--shards K]
 
 Replays cart events and owner actions through the engine on a virtual clock and prints one JSON
 object per line (reminder, skipped, deferred, closed, rejected, ...) on stdout, in time order.
@@ -33,6 +33,9 @@ one with the extra chance --uplift (default ${DEFAULT_UPLIFT}): the true lift th
 A month of more than ${CARTS_PER_SHARD.toLocaleString('en-US')} carts is split by shopper into shards of about that many,
 run on every core (--shards sets how many; 1 runs it in one thread, as --out, --save-scenario and
 --verbose do): the same month and the same summary, in less time and memory.
+Every line is delivered whatever --until says: --until only sets where the clock stops after the
+last line, running the wake-ups due up to then (default: 30 days after the last line).
+A flag that only one of the two modes reads is refused in the other.
 --rules defaults to examples/rules.yaml.`;
 
 const DEFAULT_RULES = new URL('../../examples/rules.yaml', import.meta.url);
