@@ -27,6 +27,23 @@ export interface LocalStackProcessOptions {
 }
 
 /** One run of `engine/local/start.ts`, on free ports, with its output kept. */
+/** The arguments to node that start `npm start`'s entry on free ports over `dataDir`, from ROOT. */
+export function localStackArgs(dataDir: string): string[] {
+  return [
+    '--import',
+    'tsx',
+    'engine/local/start.ts',
+    '--port',
+    '0',
+    '--ses-port',
+    '0',
+    '--stripe-port',
+    '0',
+    '--data',
+    dataDir,
+  ];
+}
+
 export class LocalStackProcess {
   readonly #child: ChildProcess;
   readonly #exited: Promise<void>;
@@ -54,17 +71,7 @@ export class LocalStackProcess {
   /** Starts the stack and resolves once its banner named its URLs. */
   static async start(options: LocalStackProcessOptions): Promise<LocalStackProcess> {
     const args = [
-      '--import',
-      'tsx',
-      'engine/local/start.ts',
-      '--port',
-      '0',
-      '--ses-port',
-      '0',
-      '--stripe-port',
-      '0',
-      '--data',
-      options.dataDir,
+      ...localStackArgs(options.dataDir),
       '--speed',
       String(options.speed),
       '--polish-delay-ms',

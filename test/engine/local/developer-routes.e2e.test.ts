@@ -18,6 +18,7 @@ import {
   startOptions,
 } from '#engine/local/start.js';
 import { cartUpdatedEvent, daytimeZone, postSigned, waitFor } from '#test/fakes/storefront-events.js';
+import { localStackArgs } from '#test/peers/local-stack-process.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -162,23 +163,7 @@ describe('npm start for a developer', () => {
       dataDir,
       quiet: true,
     }).catch((error: unknown) => error);
-    const entry = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'engine/local/start.ts',
-        '--port',
-        '0',
-        '--ses-port',
-        '0',
-        '--stripe-port',
-        '0',
-        '--data',
-        dataDir,
-      ],
-      { cwd: ROOT, timeout: 60_000 },
-    ).then(
+    const entry = await run(process.execPath, localStackArgs(dataDir), { cwd: ROOT, timeout: 60_000 }).then(
       () => ({ code: 0, stderr: '' }),
       (error: ExecFileException & { stderr?: string }) => ({ code: error.code, stderr: error.stderr }),
     );
