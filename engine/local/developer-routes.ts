@@ -64,6 +64,13 @@ export function developerRoutes(
     const path = url.pathname.replace(/\/+$/, '');
     if (path === '/local/rules') {
       if (request.method !== 'POST') return answer(response, 405, { error: 'Use POST with a YAML body.' });
+      // A YAML type, which a web page can only send after a CORS preflight this server never allows:
+      // a page the developer visits cannot publish rules to their running stack with a plain form post.
+      if (!YAML_TYPE.test(request.headers['content-type'] ?? '')) {
+        return answer(response, 415, {
+          error: 'Send the rules doc as YAML (Content-Type: application/yaml).',
+        });
+      }
       const body = await readBody(request, MAX_RULES_BYTES);
       if (body === undefined) return answer(response, 413, { error: 'A rules doc is at most 256 KB.' });
       try {
@@ -92,6 +99,9 @@ export function developerRoutes(
     return answer(response, 200, view);
   };
 }
+
+/** application/yaml, application/x-yaml or text/yaml, with or without parameters. */
+const YAML_TYPE = /^(application\/(x-)?yaml|text\/yaml)\s*(;|$)/i;
 
 /** A percent-encoded path segment decoded, or undefined for a broken escape ("%", "%E0%A4%A"). */
 function decodedSegment(segment: string): string | undefined {

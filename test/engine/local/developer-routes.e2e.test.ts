@@ -103,6 +103,26 @@ describe('npm start for a developer', () => {
     expect(statuses).toEqual([400, 400, 400, 400]);
   });
 
+  it('takes a rules doc only as YAML, so a web page cannot post one with a plain form (415)', async () => {
+    // Act: the two types a page may send another origin without asking first.
+    const example = await readFile('examples/rules.yaml', 'utf8');
+    const statuses = await Promise.all(
+      ['text/plain', 'application/x-www-form-urlencoded'].map(
+        async (type) =>
+          (
+            await fetch(`${stack.url}/local/rules`, {
+              method: 'POST',
+              headers: { 'content-type': type },
+              body: example,
+            })
+          ).status,
+      ),
+    );
+
+    // Assess
+    expect(statuses).toEqual([415, 415]);
+  });
+
   it('puts rules in force with "rules publish --local", warns of odd tiers, and refuses a bad doc by field', async () => {
     // Prepare
     const example = await readFile('examples/rules.yaml', 'utf8');
