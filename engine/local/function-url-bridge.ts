@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 
@@ -22,7 +23,9 @@ export async function toFunctionUrlEvent(request: IncomingMessage): Promise<Lamb
   for (const [key, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
-  const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
+  // A text body that is not valid UTF-8 goes as base64, so its bytes (and the signature over them)
+  // reach the handler as they were sent, and it can say what is wrong with them.
+  const isText = TEXT_TYPES.test(headers['content-type'] ?? '') && isUtf8(body);
   const now = new Date();
   return {
     version: '2.0',

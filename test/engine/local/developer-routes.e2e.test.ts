@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rulesCommand } from '#engine/cli/rules-command.js';
 import { RulesValidationError } from '#engine/domain/errors.js';
+import { signatureHeader } from '#engine/domain/request-signature.js';
 import { DataFolderInUseError } from '#engine/local/data-folder-lock.js';
 import {
   demoFlags,
@@ -101,6 +102,26 @@ describe('npm start for a developer', () => {
 
     // Assess
     expect(statuses).toEqual([400, 400, 400, 400]);
+  });
+
+  it('hands a JSON body that is not valid UTF-8 on as its bytes: 400 invalid_utf8, not a signature mismatch', async () => {
+    // Prepare: signed over the very bytes sent.
+    const raw = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+    const t = Math.floor(Date.now() / 1000);
+
+    // Act
+    const response = await fetch(`${stack.url}/webhook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'cart-recovery-signature': signatureHeader(stack.secrets.webhookSecret, raw, t),
+      },
+      body: raw,
+    });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_utf8' });
   });
 
   it('takes a rules doc only as YAML, so a web page cannot post one with a plain form (415)', async () => {
