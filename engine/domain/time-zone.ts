@@ -5,10 +5,12 @@ const DAY = 86_400_000;
 /** Every real zone changes its offset only at a whole quarter hour (UTC): the step a change is searched in. */
 const QUARTER = 15 * MINUTE;
 
-/** True for an IANA zone name this runtime knows, such as `Europe/Berlin` or `Asia/Kolkata`. */
+/** True for an IANA zone name this runtime knows, such as `Europe/Berlin` or `Asia/Kolkata`, or `UTC`. */
 export function isTimeZone(name: string): boolean {
-  // Intl also takes fixed offsets ("+02:00") and legacy spellings; rules and carts name a place.
-  return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name) && wallClockIn(name) !== undefined;
+  // Rules and carts name a place: an area and a location, or UTC. Intl also takes fixed offsets
+  // ("+02:00", from Node 22) and one-word legacy names: "EST", "MST" and "HST" are zones without
+  // summer time, so an owner in New York who typed "EST" would have quiet hours an hour off all summer.
+  return name === 'UTC' || (name.includes('/') && wallClockIn(name) !== undefined);
 }
 
 // Building an Intl.DateTimeFormat costs about ten times a format with it, and a decision reads the

@@ -60,6 +60,20 @@ describe('isTimeZone (names)', () => {
     ).toEqual([false, false, false, false, false, false, false, false]);
   });
 
+  it('refuses a zone of one word, an abbreviation without summer time, but knows UTC', () => {
+    // Act / Assess
+    expect(['EST', 'MST', 'HST', 'CET', 'GMT', 'Japan', 'UTC', 'Etc/UTC'].map(isTimeZone)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+  });
+
   it('gives the same answer when asked again', () => {
     // Act / Assess
     expect([isTimeZone('Pacific/Chatham'), isTimeZone('Pacific/Chatham')]).toEqual([true, true]);
