@@ -76,6 +76,12 @@ export interface GoogleClientOptions {
   /** The API's root, e.g. a local server in tests. Default Google's. */
   rootUrl?: string;
   retry?: RetryOptions;
+  /**
+   * Per request, in ms (default {@link GOOGLE_REQUEST_TIMEOUT_MS}). gaxios has no timeout of its own:
+   * a request Google accepts and never answers would wait until the function is killed. One that
+   * runs out is given up and retried as a network failure.
+   */
+  timeoutMs?: number;
   log?: Logger;
   /** Waits between tries (tests make it instant). */
   sleep?: (ms: number) => Promise<void>;
@@ -83,6 +89,9 @@ export interface GoogleClientOptions {
   random?: () => number;
   clock?: () => Date;
 }
+
+/** A Google API request's time limit: they answer in well under a second when they answer at all. */
+export const GOOGLE_REQUEST_TIMEOUT_MS = 15_000;
 
 export interface GoogleRulesSheetOptions extends GoogleClientOptions {
   spreadsheetId: string;
@@ -139,6 +148,8 @@ export abstract class GoogleAdapter<Operation extends string> {
   protected readonly log: Logger | undefined;
   /** The service account the files must be shared with, for the hints; '' when unknown. */
   protected readonly principal: string;
+  /** Each request's time limit, in ms. */
+  protected readonly timeoutMs: number;
   readonly #policy: GoogleCallPolicy;
 
   protected constructor(
@@ -161,6 +172,7 @@ export abstract class GoogleAdapter<Operation extends string> {
     if (!auth) throw new TypeError(`${adapter} needs credentials, a serviceAccount key or an authClient`);
     this.auth = auth;
     this.log = options.log;
+    this.timeoutMs = options.timeoutMs ?? GOOGLE_REQUEST_TIMEOUT_MS;
     this.principal = credentials ? serviceAccountEmail(credentials) : '';
     this.#policy = { ...googleCallPolicy(options), failure, principal: this.principal };
     this.requests = Object.fromEntries(operations.map((operation) => [operation, 0])) as Record<
@@ -169,9 +181,18 @@ export abstract class GoogleAdapter<Operation extends string> {
     >;
   }
 
-  /** A Sheets v4 client without gaxios's own retries (they ignore Retry-After): `call` backs off. */
+  /**
+   * A Sheets v4 client without gaxios's own retries (they ignore Retry-After): `call` backs off. Each
+   * request is given up after `timeoutMs`.
+   */
   protected sheetsApi(rootUrl: string | undefined): sheets_v4.Sheets {
-    return sheets({ version: 'v4', auth: this.auth, ...(rootUrl ? { rootUrl } : {}), retry: false });
+    return sheets({
+      version: 'v4',
+      auth: this.auth,
+      ...(rootUrl ? { rootUrl } : {}),
+      retry: false,
+      timeout: this.timeoutMs,
+    });
   }
 
   /** One API call through `callGoogle`, counted. */
@@ -470,11 +491,15 @@ function classify(
   const e = error as {
     code?: unknown;
     message?: unknown;
+    error?: { name?: unknown };
+    cause?: { name?: unknown };
     response?: { status?: number; headers?: unknown; data?: unknown };
   };
   const status = typeof e?.response?.status === 'number' ? e.response.status : undefined;
   const retryAfterMs = parseRetryAfter(headerValue(e?.response?.headers, 'retry-after'), now);
-  const code = typeof e?.code === 'string' ? e.code : undefined;
+  // gaxios reports a request past its timeout as an AbortError inside the GaxiosError, with no code.
+  const aborted = e?.error?.name === 'AbortError' || e?.cause?.name === 'AbortError';
+  const code = typeof e?.code === 'string' ? e.code : aborted ? 'ETIMEDOUT' : undefined;
   const body = (e?.response?.data ?? {}) as GoogleErrorBody;
   const api = typeof body.error === 'object' ? body.error : undefined;
   const info = api?.details?.find((d) => d['@type']?.endsWith('google.rpc.ErrorInfo'));
@@ -525,6 +550,14 @@ export function hintFor(
       return `Google refused to let the engine act as ${account}. Ask your developer to check the workload identity binding (roles/iam.workloadIdentityUser).`;
     case 'ACCESS_TOKEN_SCOPE_INSUFFICIENT':
       return "The engine's Google login lacks a permission it needs. Ask your developer.";
+    case 'dailyLimitExceeded':
+    case 'quotaExceeded':
+    case 'RESOURCE_EXHAUSTED':
+      return "Google's quota for the engine's project is used up for now; nothing was changed. It comes back by itself (daily quotas at midnight Pacific time); if it keeps happening, ask your developer to ask Google for more.";
+    case 'storageQuotaExceeded':
+      return `The Google Drive of ${account} is full, so the summary's chart could not be stored. Ask your developer to delete old files from it.`;
+    case 'sharingRateLimitExceeded':
+      return 'Google limits how many files can be shared in a short time; nothing was changed. Try again in an hour.';
   }
   switch (failure.status) {
     case 403:

@@ -90,7 +90,7 @@ export class GoogleSummaryDocument extends GoogleAdapter<SummaryOperation> imple
     );
     const root = options.rootUrl ? { rootUrl: options.rootUrl } : {};
     // Like sheetsApi: gaxios's own retries ignore Retry-After; `call` backs off.
-    this.#drive = drive({ version: 'v3', auth: this.auth, ...root, retry: false });
+    this.#drive = drive({ version: 'v3', auth: this.auth, ...root, retry: false, timeout: this.timeoutMs });
     this.#sheets = this.sheetsApi(options.rootUrl);
     this.#rootUrl = options.rootUrl;
     this.#documentId = options.documentId;
@@ -184,10 +184,20 @@ export class GoogleSummaryDocument extends GoogleAdapter<SummaryOperation> imple
   /** One Docs API request with the adapter's own login (no Docs client package is installed). */
   #docs<T = unknown>(path: string, method: 'GET' | 'POST', data?: unknown): Promise<{ data: T }> {
     const client = this.auth as unknown as {
-      request: (options: { url: string; method: string; data?: unknown }) => Promise<{ data: T }>;
+      request: (options: {
+        url: string;
+        method: string;
+        data?: unknown;
+        timeout: number;
+      }) => Promise<{ data: T }>;
     };
     const root = this.#rootUrl ?? 'https://docs.googleapis.com/';
-    return client.request({ url: `${root}${path}`, method, ...(data ? { data } : {}) });
+    return client.request({
+      url: `${root}${path}`,
+      method,
+      ...(data ? { data } : {}),
+      timeout: this.timeoutMs,
+    });
   }
 
   /**

@@ -70,6 +70,8 @@ export interface InjectedFailure {
   retryAfterSeconds?: number;
   /** An `errors[].reason`, as Drive and older APIs send (e.g. userRateLimitExceeded). */
   reason?: string;
+  /** Never answer (until the server stops): a request Google accepted and then lost. */
+  hang?: boolean;
 }
 
 export interface GoogleApiServer {
@@ -163,6 +165,10 @@ export async function startGoogleApiServer(
         }
         const route = routeOf(req, record, caller);
         const failure = failures.shift();
+        if (failure?.hang) {
+          record.status = 0;
+          return;
+        }
         if (failure) {
           record.status = failure.status ?? 429;
           const headers: Record<string, string> =

@@ -288,6 +288,54 @@ describe('GoogleRulesSheet', () => {
     expect(waits).toEqual([1_500, 2_500, 4_500]);
   });
 
+  it('gives up a request Google never answers after its time limit, and tries again', async () => {
+    // Prepare
+    const { sheet, waits } = fresh({ Rules: [['Name']] }, { timeoutMs: 300 });
+    google.failNext(1, { hang: true });
+
+    // Act
+    const { rows } = await sheet.readRules();
+
+    // Assess
+    expect(rows).toEqual([['Name']]);
+    expect(sheet.requests['spreadsheets.get']).toBe(2);
+    expect(waits).toEqual([1_500]);
+  });
+
+  it('says Google is unreachable, try again, when every try runs out of time', async () => {
+    // Prepare
+    const { sheet } = fresh({ Rules: [['Name']] }, { timeoutMs: 200, retry: { attempts: 2 } });
+    google.failNext(2, { hang: true });
+
+    // Act
+    const failure = (await sheet.readRules().catch((error: unknown) => error)) as GoogleSheetsError;
+
+    // Assess
+    expect(failure).toBeInstanceOf(GoogleSheetsError);
+    expect(failure.reason).toBe('ETIMEDOUT');
+    expect(failure.temporary).toBe(true);
+    expect(failure.hint).toContain('Google is busy or unreachable right now');
+  });
+
+  it.each([
+    ['dailyLimitExceeded', "Google's quota for the engine's project is used up for now"],
+    ['quotaExceeded', "Google's quota for the engine's project is used up for now"],
+    ['storageQuotaExceeded', 'is full'],
+    ['sharingRateLimitExceeded', 'how many files can be shared'],
+  ])('names a 403 %s for what it is, not a file left unshared', async (reason, hint) => {
+    // Prepare
+    const { sheet } = fresh({ Rules: [['Name']] });
+    google.failNext(1, { status: 403, reason });
+
+    // Act
+    const failure = (await sheet.readRules().catch((error: unknown) => error)) as GoogleSheetsError;
+
+    // Assess
+    expect(failure.reason).toBe(reason);
+    expect(failure.hint).toContain(hint);
+    expect(failure.hint).not.toContain('Share the spreadsheet');
+  });
+
   it('does not wait for a Retry-After beyond its limit', async () => {
     // Prepare
     const { sheet, waits } = fresh({ Rules: [['Name']] });
