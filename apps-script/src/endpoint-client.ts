@@ -64,12 +64,23 @@ export function send(urlFetch: UrlFetch, request: SignedRequest): EndpointAnswer
   return readAnswer(response);
 }
 
+/** Answers whose own words are for a developer, by status: what the owner reads instead. */
 const EXPLAIN: Record<number, string> = {
   401: 'Cart Recovery refused the signature: the owner secret in Set up does not match the one in AWS (or this computer clock is off by more than 5 minutes).',
   409: 'Cart Recovery had already received this exact request; nothing was done twice.',
   413: 'The request is too large.',
-  502: 'Cart Recovery could not reach Google; nothing was changed. Try again in a few minutes.',
+  // The engine's "busy" (a cart changed by other deliveries meanwhile) and Lambda's own throttling.
+  429: 'Cart Recovery was busy and did nothing this time. Wait a few seconds, then choose the menu item again.',
 };
+
+/** The same, by the engine's error code, where one status means several things. */
+const EXPLAIN_ERROR: Record<string, string> = {
+  google_unavailable:
+    'Cart Recovery could not reach Google; nothing was changed. Try again in a few minutes.',
+};
+
+/** Statuses that, without an answer of the engine's, mean the address leads somewhere else. */
+const ELSEWHERE = new Set([301, 302, 303, 307, 308, 403, 404]);
 
 /** Reads an endpoint's answer: 2xx JSON is success; anything else becomes a clear message. */
 export function readAnswer(response: HttpResponse): EndpointAnswer {
@@ -84,20 +95,18 @@ export function readAnswer(response: HttpResponse): EndpointAnswer {
   }
   if (status >= 200 && status < 300 && body) return { ok: true, status, body };
   const serverMessage = typeof body?.message === 'string' ? body.message : undefined;
+  const error = typeof body?.error === 'string' ? body.error : `http_${status}`;
   const errors = problemsOf(body?.errors);
   const message =
     EXPLAIN[status] ??
+    EXPLAIN_ERROR[error] ??
     serverMessage ??
     (status >= 500
       ? `Cart Recovery had a problem (HTTP ${status}); nothing was lost. Try again in a minute.`
-      : `Cart Recovery answered HTTP ${status} without an explanation.`);
-  return {
-    ok: false,
-    status,
-    error: typeof body?.error === 'string' ? body.error : `http_${status}`,
-    message,
-    errors,
-  };
+      : ELSEWHERE.has(status)
+        ? `The address in Set up does not lead to Cart Recovery (HTTP ${status}). Check the URLs in Set up.`
+        : `Cart Recovery answered HTTP ${status} without an explanation.`);
+  return { ok: false, status, error, message, errors };
 }
 
 /** The well-formed problems of a list in an answer (errors, warnings); none when it is not a list. */

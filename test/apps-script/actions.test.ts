@@ -365,6 +365,43 @@ describe('syncRulesNow', () => {
 });
 
 describe('readAnswer', () => {
+  /** The message of an answer that is not a success. */
+  const messageOf = (status: number, body: string) => {
+    const answer = readAnswer(httpResponse(status, body));
+    return answer.ok ? undefined : answer.message;
+  };
+
+  it.each([
+    [
+      "the engine's busy cart",
+      429,
+      JSON.stringify({
+        error: 'busy',
+        message: 'Other deliveries were changing the same cart at this moment.',
+      }),
+    ],
+    ["Lambda's own throttling", 429, JSON.stringify({ Message: 'Rate Exceeded.' })],
+  ])('tells the owner to wait and choose the menu item again for %s (429)', (_what, status, body) => {
+    expect(messageOf(status, body)).toBe(
+      'Cart Recovery was busy and did nothing this time. Wait a few seconds, then choose the menu item again.',
+    );
+  });
+
+  it("does not blame Google for a 502 that is not the engine's google_unavailable", () => {
+    expect(messageOf(502, JSON.stringify({ Message: 'Internal server error' }))).toBe(
+      'Cart Recovery had a problem (HTTP 502); nothing was lost. Try again in a minute.',
+    );
+  });
+
+  it('says the address leads elsewhere for a page or redirect that is not an answer of the engine', () => {
+    expect(messageOf(404, '<html>Not Found</html>')).toBe(
+      'The address in Set up does not lead to Cart Recovery (HTTP 404). Check the URLs in Set up.',
+    );
+    expect(messageOf(302, '')).toBe(
+      'The address in Set up does not lead to Cart Recovery (HTTP 302). Check the URLs in Set up.',
+    );
+  });
+
   it('gives a readable message for a server error that is not JSON', () => {
     expect(readAnswer(httpResponse(500, '<html>Internal Server Error</html>'))).toEqual({
       ok: false,
