@@ -42,8 +42,11 @@ const MAX_STATUS_CHARS = 5_000;
  */
 export const TAB_METADATA_KEY = 'cart-recovery-tab';
 export type TabRole = 'rules' | 'carts' | 'import';
-/** How far right the Rules tab is read: far past the four tier columns, so an inserted column loses nothing. */
-const RULES_READ_RANGE = 'A1:Z200';
+/**
+ * How much of the Rules tab is read: every row, and far past the four tier columns, so an inserted
+ * column loses nothing (a row cap dropped "Your words" rows below it without a word).
+ */
+const RULES_READ_RANGE = 'A:Z';
 
 /** An auth client the Sheets client accepts: a JWT, an OAuth2Client with a token, an AwsClient. */
 export type GoogleAuthClient = NonNullable<sheets_v4.Options['auth']>;
@@ -288,7 +291,7 @@ export class GoogleRulesSheet extends GoogleAdapter<SheetsOperation> implements 
   }
 
   /**
-   * The Rules tab (wide: A1:Z200) as unformatted values (numbers as numbers, times typed without text
+   * The Rules tab (every row, columns A to Z) as unformatted values (numbers as numbers, times typed without text
    * format as day fractions), with the status cell blanked out when it is in the tab, and the
    * status cell's text. One spreadsheets.get and one values.batchGet.
    * @throws GoogleSheetsError with reason TAB_NOT_FOUND when there is no rules tab.

@@ -89,6 +89,21 @@ describe('GoogleRulesSheet', () => {
     expect(tokenRequests() - tokensBefore).toBe(1);
   });
 
+  it('reads every row of the Rules tab, however far down', async () => {
+    // Prepare: a row 250 down, below where a capped range would stop.
+    const rows: Cell[][] = Array.from({ length: 250 }, (_, i) => [
+      i === 249 ? 'Subject 2 (de)' : i === 0 ? 'Name' : '',
+    ]);
+    const { sheet } = fresh({ Rules: rows });
+
+    // Act
+    const read = await sheet.readRules();
+
+    // Assess
+    expect(read.rows).toHaveLength(250);
+    expect(read.rows.at(-1)).toEqual(['Subject 2 (de)']);
+  });
+
   it('finds the rules tab by the mark Set up put on it after the owner renamed it', async () => {
     // Prepare
     const { sheet, spreadsheetId } = fresh({ Rules: [['Name']] });
