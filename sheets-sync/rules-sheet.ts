@@ -1,7 +1,8 @@
 /**
  * The owner's `Rules` tab, as the Sheets API hands it over (a 2D array of cell values), mapped to and
  * from the engine's rules doc. Pure: no I/O, no clock. The engine's own schema (`parseRules`) is the
- * only validation; this module only carries each of its errors back to the cell it came from.
+ * only validation of values; this module carries each of its errors back to the cell it came from, and
+ * refuses a cell showing a formula error (a "#REF!" is never the owner's value).
  *
  * The tab reads top to bottom, one table of tiers, a blank row, then one setting per row:
  *
@@ -424,6 +425,54 @@ function cellText(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * What a cell shows when its formula fails: Google Sheets' error values (the Sheets API returns them
+ * as this text, formatted or not), those of a workbook made in Excel, and "Loading..." while an
+ * IMPORTRANGE or GOOGLEFINANCE is still fetching. None of them is ever the owner's value.
+ */
+const FORMULA_ERRORS = new Set([
+  '#ERROR!',
+  '#NULL!',
+  '#DIV/0!',
+  '#VALUE!',
+  '#REF!',
+  '#NAME?',
+  '#NUM!',
+  '#N/A',
+  '#SPILL!',
+  '#CALC!',
+  '#FIELD!',
+  '#BLOCKED!',
+  '#CONNECT!',
+  '#BUSY!',
+  '#UNKNOWN!',
+  '#GETTING_DATA',
+]);
+const LOADING = 'loading...';
+
+/** One error for each cell of the tab that shows a formula's error instead of a value. */
+function formulaErrors(rows: readonly (readonly unknown[])[]): CellError[] {
+  const errors: CellError[] = [];
+  rows.forEach((row, r) => {
+    row.forEach((value, c) => {
+      if (typeof value !== 'string') return;
+      const text = value.trim();
+      if (FORMULA_ERRORS.has(text.toUpperCase())) {
+        errors.push({
+          cell: a1(r, c),
+          message: `this cell shows a formula error (${text}): type the value itself, or fix the formula`,
+        });
+      } else if (text.toLowerCase() === LOADING) {
+        errors.push({
+          cell: a1(r, c),
+          message: `this cell shows a formula still loading (${text}): sync again in a minute, or type the value itself`,
+        });
+      }
+    });
+  });
+  return errors;
+}
+
 const isBlank = (value: unknown) => cellText(value) === '';
 const isBlankRow = (row: readonly unknown[] | null | undefined) => !row || row.every(isBlank);
 
@@ -608,6 +657,12 @@ export function rowsToRulesDoc(values: SheetRows, options: RowsToRulesOptions = 
   }
   const sender = rules && options.sender ? senderProblem(rules.store.fromEmail, options.sender) : undefined;
   if (sender) errors.push(toCellError({ path: 'store.fromEmail', message: sender }, cells, labels));
+  const broken = formulaErrors(rows);
+  if (broken.length > 0) {
+    // A cell showing "#REF!" is never the owner's value: say so, not what the value must be.
+    const brokenCells = new Set(broken.map((e) => e.cell));
+    errors.splice(0, errors.length, ...broken, ...errors.filter((e) => !brokenCells.has(e.cell)));
+  }
   if (errors.length > 0 || !rules) return { ok: false, errors: sortByCell(errors) };
   // A tier's cell is found by its name, in the order the tab lists them (names are unique).
   const tierIndex = new Map(tiers.map((tier, i) => [String(tier.name ?? '').trim(), i]));

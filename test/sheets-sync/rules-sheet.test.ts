@@ -397,6 +397,33 @@ describe('rowsToRulesDoc', () => {
     expect(noTiers).toEqual(['A1: at least one tier is needed']);
   });
 
+  it('refuses a cell showing a formula error, naming the cell instead of publishing the error as words', () => {
+    // Prepare: what the Sheets API returns for cells whose formula fails
+    const values = template();
+    setCell(values, `B${ROW('Store name')}`, '#REF!');
+    setCell(values, `B${ROW('Postal address')}`, '#VALUE!');
+    setCell(values, `B${ROW('Voice')}`, '#N/A');
+    setCell(values, `B${ROW('Frequency cap (hours)')}`, '#DIV/0!');
+    setCell(values, 'C3', '#NUM!');
+    setCell(values, `B${ROW('Time zone')}`, 'Loading...');
+    values.push(['de', '#NAME?']);
+
+    // Act
+    const errors = errorsOf(values);
+
+    // Assess: one error per cell, never also "must be a number" for the same cell
+    const fix = 'type the value itself, or fix the formula';
+    expect(errors).toEqual([
+      `C3: this cell shows a formula error (#NUM!): ${fix}`,
+      `B${ROW('Frequency cap (hours)')}: this cell shows a formula error (#DIV/0!): ${fix}`,
+      `B${ROW('Store name')}: this cell shows a formula error (#REF!): ${fix}`,
+      `B${ROW('Postal address')}: this cell shows a formula error (#VALUE!): ${fix}`,
+      `B${ROW('Voice')}: this cell shows a formula error (#N/A): ${fix}`,
+      `B${ROW('Time zone')}: this cell shows a formula still loading (Loading...): sync again in a minute, or type the value itself`,
+      `B${values.length}: this cell shows a formula error (#NAME?): ${fix}`,
+    ]);
+  });
+
   it('finds the tiers table below blank rows at the top', () => {
     // Prepare
     const values: CellValue[][] = [[], [''], ...template()];
