@@ -567,8 +567,8 @@ export function rowsToRulesDoc(values: SheetRows, options: RowsToRulesOptions = 
   const labels = new Map<string, string>(SETTINGS.map((s) => [formatPath(s.path), s.label]));
 
   const rows = values.map((row) => row ?? []);
-  const headerIndex = rows.findIndex((row) => !isBlankRow(row));
-  if (headerIndex === -1) {
+  const firstRow = rows.findIndex((row) => !isBlankRow(row));
+  if (firstRow === -1) {
     return {
       ok: false,
       errors: [
@@ -578,6 +578,8 @@ export function rowsToRulesDoc(values: SheetRows, options: RowsToRulesOptions = 
   }
 
   // 1. The tiers table: its header names the columns, wherever they are.
+  const headerIndex = findTiersHeader(rows, firstRow);
+  if (headerIndex !== firstRow) errors.push(titleRowError(rows, firstRow, headerIndex));
   const header = rows[headerIndex] ?? [];
   const columnOf = new Map<TierColumn['key'], number>();
   header.forEach((cell, c) => {
@@ -598,6 +600,16 @@ export function rowsToRulesDoc(values: SheetRows, options: RowsToRulesOptions = 
   let r = headerIndex + 1;
   for (; r < rows.length && !isBlankRow(rows[r]); r += 1) {
     const row = rows[r] ?? [];
+    if (isSettingsRow(row)) {
+      // Read on, and every setting would be a tier with a wrong cell or two: say what happened, once.
+      errors.push({
+        cell: a1(r, 0),
+        message:
+          'the tiers run into the settings here: keep one blank row between the last tier and the settings ' +
+          '(to add a tier, insert a row above the blank row)',
+      });
+      break;
+    }
     const i = tiers.length;
     const tier: Record<string, unknown> = {};
     cells.set(`tiers[${i}]`, a1(r, columnOf.get('name') ?? 0));
@@ -674,6 +686,60 @@ export function rowsToRulesDoc(values: SheetRows, options: RowsToRulesOptions = 
     ),
   );
   return { ok: true, doc, rules, warnings };
+}
+
+/** How many of the tiers table's column headers a row holds. */
+function tierHeadersIn(row: readonly unknown[]): number {
+  return TIER_COLUMNS.filter((column) =>
+    row.some((cell) => normalizeLabel(cell) === normalizeLabel(column.header)),
+  ).length;
+}
+
+/** A row the settings table starts with, or one of its rows: its header, a setting, "Your words". */
+function isSettingsRow(row: readonly unknown[]): boolean {
+  const label = normalizeLabel(row[0]);
+  if (label === '') return false;
+  return (
+    label === normalizeLabel(SETTINGS_HEADER[0]) ||
+    label === normalizeLabel(WORDS_HEADER) ||
+    SETTINGS.some((s) => normalizeLabel(s.label) === label)
+  );
+}
+
+/**
+ * The row of the tiers table's header: the first non-blank row, unless it holds none of the
+ * headers and a row below it (above the settings) does, as below a title the owner typed above it.
+ */
+function findTiersHeader(rows: readonly (readonly unknown[])[], firstRow: number): number {
+  if (tierHeadersIn(rows[firstRow] ?? []) > 0) return firstRow;
+  for (let r = firstRow + 1; r < rows.length; r += 1) {
+    const row = rows[r] ?? [];
+    if (isSettingsRow(row)) break;
+    if (tierHeadersIn(row) > 0) return r;
+  }
+  return firstRow;
+}
+
+/** Names the rows above the tiers table's header, which the sync would otherwise read as its header. */
+function titleRowError(
+  rows: readonly (readonly unknown[])[],
+  firstRow: number,
+  headerIndex: number,
+): CellError {
+  const row = rows[firstRow] ?? [];
+  const column = Math.max(
+    row.findIndex((cell) => !isBlank(cell)),
+    0,
+  );
+  const above =
+    headerIndex - firstRow === 1 ? `row ${firstRow + 1}` : `rows ${firstRow + 1} to ${headerIndex}`;
+  const headers = TIER_COLUMNS.map((c) => `"${c.header}"`).join(', ');
+  return {
+    cell: a1(firstRow, column),
+    message:
+      `"${cellText(row[column])}" is above the tiers table, whose header is row ${headerIndex + 1}: ` +
+      `delete ${above}, so the tab starts with the header row (${headers})`,
+  };
 }
 
 /**

@@ -424,6 +424,40 @@ describe('rowsToRulesDoc', () => {
     ]);
   });
 
+  it('says once that the tiers run into the settings, for a tier typed into the blank row or the blank row deleted', () => {
+    // Prepare: row 5 is the blank row between the tiers and the settings header (row 6)
+    const typedIn = setCell(
+      setCell(setCell(setCell(template(), 'A5', 'huge'), 'B5', 500), 'C5', 0.5),
+      'D5',
+      12,
+    );
+    const deleted = template().filter((_, i) => i !== 4);
+
+    // Act
+    const typedInErrors = errorsOf(typedIn);
+    const deletedErrors = errorsOf(deleted);
+
+    // Assess
+    const hint =
+      'the tiers run into the settings here: keep one blank row between the last tier and the settings ' +
+      '(to add a tier, insert a row above the blank row)';
+    expect(typedInErrors).toEqual([`A6: ${hint}`]);
+    expect(deletedErrors).toEqual([`A5: ${hint}`]);
+  });
+
+  it('names a title row above the tiers table as such, not as a tier without a name', () => {
+    // Prepare
+    const values: CellValue[][] = [['Acme rules (edit me)'], ...template()];
+
+    // Act
+    const errors = errorsOf(values);
+
+    // Assess
+    expect(errors).toEqual([
+      'A1: "Acme rules (edit me)" is above the tiers table, whose header is row 2: delete row 1, so the tab starts with the header row ("Name", "Cart total from", "First reminder after (hours)", "Second reminder after (hours)")',
+    ]);
+  });
+
   it('finds the tiers table below blank rows at the top', () => {
     // Prepare
     const values: CellValue[][] = [[], [''], ...template()];
