@@ -74,7 +74,13 @@ export type ImportTabReading =
       outcomeColumn: number;
       rows: ImportRowReading[];
     }
-  | { ok: false; error: string };
+  | {
+      ok: false;
+      /** What is wrong with the header row and what it must hold, in the owner's words. */
+      error: string;
+      /** Zero-based column of the header cell the problem is shown in (see `headerProblemCell`). */
+      outcomeColumn: number;
+    };
 
 const REQUIRED: readonly ImportColumn[] = ['Cart ID', 'Total', 'Items', 'Return URL', 'Last activity'];
 
@@ -90,14 +96,16 @@ export function readImportTab(
   const header = (values[0] ?? []).map((cell) => text(cell).toLowerCase());
   const columns = new Map<ImportColumn, number>();
   for (const name of IMPORT_HEADERS) {
-    const at = header.indexOf(name.toLowerCase());
+    const at = header.findIndex((cell) => isHeader(cell, name));
     if (at >= 0) columns.set(name, at);
   }
+  // After the last header the owner wrote, so the Outcome column never lands on their cells.
+  const outcomeColumn =
+    columns.get('Outcome') ?? header.reduce((end, cell, at) => (cell === '' ? end : at + 1), 0);
   const missing = REQUIRED.filter((name) => !columns.has(name));
   if (values.length > 0 && missing.length > 0) {
-    return { ok: false, error: `the Import tab's first row lacks the header(s) ${missing.join(', ')}` };
+    return { ok: false, error: headerProblem(values[0] ?? [], missing), outcomeColumn };
   }
-  const outcomeColumn = columns.get('Outcome') ?? header.length;
   const rows = values.slice(1).map((cells, i): ImportRowReading => {
     const row = i + 2;
     const cell = (name: ImportColumn): ImportCell => {
@@ -113,6 +121,40 @@ export function readImportTab(
     return readRow(row, cell, defaults);
   });
   return { ok: true, outcomeColumn, rows };
+}
+
+/**
+ * A header cell names this column; the Outcome header also while it shows a header problem
+ * ("Outcome: nothing imported: …"), so the problem is written over in the same cell the next night.
+ */
+function isHeader(cell: string, name: ImportColumn): boolean {
+  const wanted = name.toLowerCase();
+  return cell === wanted || (name === 'Outcome' && cell.startsWith(`${wanted}:`));
+}
+
+/** Why the header row cannot be read, and what it must hold. */
+function headerProblem(first: readonly ImportCell[], missing: readonly ImportColumn[]): string {
+  // Leaves out the problem an earlier night wrote into the Outcome header, so it reads the same.
+  const cells = first.map(text).filter((cell) => cell !== '' && !isHeader(cell.toLowerCase(), 'Outcome'));
+  const must = `row 1 must hold the headers ${IMPORT_HEADERS.join(', ')} (in any order), one cart per row below`;
+  if (cells.length === 0) return `row 1 has no headers: ${must}`;
+  const known = (cell: string) => IMPORT_HEADERS.some((name) => isHeader(cell.toLowerCase(), name));
+  const quoted = (list: readonly string[]) => list.map((cell) => `"${cell}"`).join(', ');
+  if (!cells.some(known)) {
+    return `row 1 holds no headers (it starts ${quoted(cells.slice(0, 3))}): insert a row at the top; ${must}`;
+  }
+  const unexpected = cells.filter((cell) => !known(cell));
+  const also = unexpected.length > 0 ? ` and has ${quoted(unexpected)}, which this tab does not read` : '';
+  return `row 1 lacks the header(s) ${quoted(missing)}${also}: ${must}`;
+}
+
+/**
+ * The text shown in the Outcome column's header cell while the header row cannot be read: the
+ * owner looks there for why nothing was imported. It still starts "Outcome", so a later night finds
+ * the column and writes plain "Outcome" over it once the header row is right.
+ */
+export function headerProblemCell(error: string): string {
+  return `Outcome: nothing imported: ${error}`;
 }
 
 function readRow(

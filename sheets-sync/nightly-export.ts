@@ -15,6 +15,7 @@ import { cartsOfNight, type ExportCell, exportRows, isNight, utcDaysOfNight } fr
 import {
   errorOutcome,
   errorsByColumn,
+  headerProblemCell,
   type ImportCell,
   type ImportRowReading,
   OUTCOME_DUPLICATE,
@@ -48,7 +49,10 @@ export interface NightlyResult {
   imported: number;
   duplicates: number;
   errors: number;
-  /** Set when the Import tab could not be read as a whole (its headers); nothing of it was fed. */
+  /**
+   * Set when the Import tab could not be read as a whole (its headers); nothing of it was fed, and
+   * the Outcome column's header cell says why.
+   */
   importError?: string;
 }
 
@@ -64,7 +68,8 @@ export class NightlyInputError extends CartRecoveryError {
  * Runs one night for the store.
  *
  * 1. Read the rules in force: the store's zone and currency, the tiers, the version.
- * 2. Read the Import tab; map each new row to a `cart.updated` event or its field errors.
+ * 2. Read the Import tab; map each new row to a `cart.updated` event or its field errors. A header
+ *    row it cannot read is shown in the Outcome column's header cell (rewritten when it is right).
  * 3. Keep one row per cart id (the newest Last activity; ties: the upper row); the rest are duplicates.
  * 4. Feed each event through `ingestCartEvent`; note imported, duplicate or the error by column.
  * 5. Write the Outcome column beside the rows.
@@ -84,7 +89,9 @@ export async function runNightly(deps: NightlyDeps, input: { night: string }): P
   if (!reading.ok) {
     deps.log.warn('import tab unreadable', { night, error: reading.error });
     result.importError = reading.error;
-  } else if (reading.rows.length > 0) {
+    // The owner never sees the log: the Outcome header tells them why the column stays empty.
+    await deps.tab.writeImportOutcomes(reading.outcomeColumn, [headerProblemCell(reading.error)]);
+  } else if (reading.rows.length > 0 || headerShowsProblem(values, reading.outcomeColumn)) {
     const outcomes = await importRows(deps, reading.rows, result);
     const column = [
       'Outcome',
@@ -148,6 +155,12 @@ async function importRows(
     }
   }
   return outcomes;
+}
+
+/** The Outcome header still shows an earlier night's header problem (the tab has no rows to write). */
+function headerShowsProblem(values: readonly (readonly ImportCell[])[], column: number): boolean {
+  const cell = values[0]?.[column];
+  return typeof cell === 'string' && cell.trim() !== 'Outcome' && cell.trim() !== '';
 }
 
 /** "imported", with why nothing changed when the engine kept the cart as it was. */

@@ -164,8 +164,48 @@ describe('import rows', () => {
     // Assess
     expect(reading).toEqual({
       ok: false,
-      error: "the Import tab's first row lacks the header(s) Total, Items, Return URL, Last activity",
+      error:
+        'row 1 lacks the header(s) "Total", "Items", "Return URL", "Last activity": row 1 must hold the headers ' +
+        'Cart ID, Email, Total, Currency, Items, Return URL, Last activity, Time zone, Outcome (in any order), one cart per row below',
+      outcomeColumn: 2,
     });
+  });
+
+  it('says which header is missing or unexpected, and where the problem is shown', () => {
+    // Prepare
+    const renamed = header.map((name) => (name === 'Last activity' ? 'Last seen' : name));
+    const shopExport = ['id', 'email', 'total_price', 'line_items'];
+
+    // Act
+    const readings = [
+      readImportTab([renamed, good], defaults),
+      readImportTab([shopExport, good], defaults),
+      readImportTab([good, good], defaults),
+      readImportTab([[], good], defaults),
+    ];
+
+    // Assess
+    const must = `row 1 must hold the headers ${IMPORT_HEADERS.join(', ')} (in any order), one cart per row below`;
+    expect(readings).toEqual([
+      {
+        ok: false,
+        error: `row 1 lacks the header(s) "Last activity" and has "Last seen", which this tab does not read: ${must}`,
+        outcomeColumn: 8,
+      },
+      {
+        ok: false,
+        error:
+          'row 1 lacks the header(s) "Cart ID", "Total", "Items", "Return URL", "Last activity" and has "id", ' +
+          `"total_price", "line_items", which this tab does not read: ${must}`,
+        outcomeColumn: 4,
+      },
+      {
+        ok: false,
+        error: `row 1 holds no headers (it starts "cart-7", "ann@example.com", "60.00"): insert a row at the top; ${must}`,
+        outcomeColumn: 8,
+      },
+      { ok: false, error: `row 1 has no headers: ${must}`, outcomeColumn: 0 },
+    ]);
   });
 
   it('reads Last activity as ISO, local text or a Sheets serial number', () => {

@@ -182,9 +182,59 @@ describe('runNightly', () => {
     const result = await runNightly({ ...engine.deps, days: engine.carts, tab }, { night: NIGHT });
 
     // Assess
-    expect(result.importError).toContain('lacks the header(s) Cart ID, Total');
+    expect(result.importError).toContain('row 1 holds no headers (it starts "cart-x", "x@example.com")');
     expect(result.exported).toBe(2);
-    expect(tab.imports).toEqual([['cart-x', 'x@example.com']]);
+    // Shown after the owner's cells, never over them.
+    expect(tab.imports).toEqual([
+      ['cart-x', 'x@example.com', `Outcome: nothing imported: ${result.importError}`],
+    ]);
+  });
+
+  it("shows a header problem in the Outcome header, and a later good night's header clears it", async () => {
+    // Prepare: "Last activity" renamed
+    const engine = await engineWithCarts();
+    const renamed = IMPORT_HEADERS.map((name) => (name === 'Last activity' ? 'Last seen' : name));
+    const tab = new ArrayCartsTab([renamed, importRow('cart-a')]);
+    const deps = { ...engine.deps, days: engine.carts, tab };
+
+    // Act
+    const bad = await runNightly(deps, { night: NIGHT });
+    const shown = tab.imports[0]?.[8];
+    const badAgain = await runNightly(deps, { night: NIGHT });
+    const shownAgain = tab.imports[0]?.[8];
+    const header = tab.imports[0];
+    if (header) header[6] = 'Last activity';
+    const good = await runNightly(deps, { night: NIGHT });
+
+    // Assess
+    expect(bad.importError).toMatch(/^row 1 lacks the header\(s\) "Last activity" and has "Last seen"/);
+    expect(shown).toBe(`Outcome: nothing imported: ${bad.importError}`);
+    expect(badAgain.importError).toBe(bad.importError);
+    expect(shownAgain).toBe(shown);
+    expect(good).toMatchObject({ imported: 1, errors: 0 });
+    expect(good.importError).toBeUndefined();
+    expect(tab.imports[0]).toEqual([...IMPORT_HEADERS]);
+    expect(tab.outcomes()).toEqual(['imported']);
+  });
+
+  it('clears a header problem shown in the Outcome header even when the tab has no rows left', async () => {
+    // Prepare
+    const engine = await engineWithCarts();
+    const tab = new ArrayCartsTab([[], importRow('cart-a')]);
+    const deps = { ...engine.deps, days: engine.carts, tab };
+    await runNightly(deps, { night: NIGHT });
+    const shown = tab.imports[0]?.[0];
+    tab.imports = [[...IMPORT_HEADERS.slice(0, 8), shown ?? '']];
+
+    // Act
+    const result = await runNightly(deps, { night: NIGHT });
+
+    // Assess
+    expect(shown).toMatch(
+      /^Outcome: nothing imported: row 1 has no headers: row 1 must hold the headers Cart ID, /,
+    );
+    expect(result.importError).toBeUndefined();
+    expect(tab.imports).toEqual([[...IMPORT_HEADERS]]);
   });
 
   it('refuses a night that is not a date', async () => {
