@@ -139,17 +139,45 @@ export function cartsOfNight(candidates: Iterable<Cart>, night: string, zone: st
 }
 
 /**
+ * The most characters an export cell holds. Google Sheets refuses a cell over 50,000 with a 400,
+ * and with it the whole night's write, on every rerun; one cart of 200 long titles exceeds it.
+ */
+export const MAX_CELL_CHARS = 49_000;
+
+/**
  * Items as the owner reads (and may paste back into the Import tab): `title x qty @ price; …`.
- * A ";" inside a title becomes "," so the list splits back the same way.
+ * A ";" inside a title becomes "," so the list splits back the same way. A list longer than
+ * `maxChars` keeps the items that fit whole and ends "… (N more items)".
  * @example formatItems([{ title: 'Mug', quantity: 2, price: '12.50', sku: 'M' }]) // 'Mug x 2 @ 12.50'
  */
-export function formatItems(items: readonly Pick<CartItem, 'title' | 'quantity' | 'price'>[]): string {
-  return items
-    .map(
-      (item) =>
-        `${item.title.replace(/;/g, ',').replace(/\s+/g, ' ').trim()} x ${item.quantity} @ ${item.price}`,
-    )
-    .join('; ');
+export function formatItems(
+  items: readonly Pick<CartItem, 'title' | 'quantity' | 'price'>[],
+  maxChars: number = MAX_CELL_CHARS,
+): string {
+  const parts = items.map(
+    (item) =>
+      `${item.title.replace(/;/g, ',').replace(/\s+/g, ' ').trim()} x ${item.quantity} @ ${item.price}`,
+  );
+  const whole = parts.join('; ');
+  if (whole.length <= maxChars) return whole;
+  const ending = (kept: number) => {
+    const more = parts.length - kept;
+    return `${kept > 0 ? '; ' : ''}… (${more} more ${more === 1 ? 'item' : 'items'})`;
+  };
+  let kept = 0;
+  let length = 0;
+  for (const part of parts) {
+    const next = length + (kept > 0 ? 2 : 0) + part.length;
+    if (next + ending(kept + 1).length > maxChars) break;
+    length = next;
+    kept += 1;
+  }
+  return fitCell(parts.slice(0, kept).join('; ') + ending(kept), maxChars);
+}
+
+/** A text cut to `maxChars`, ending "…" when cut. */
+export function fitCell(text: string, maxChars: number = MAX_CELL_CHARS): string {
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 1)}…`;
 }
 
 /** One cart as one export row, in `EXPORT_HEADERS` order; times are ISO 8601 with the store's offset. */
@@ -159,7 +187,7 @@ export function cartToRow(cart: Cart, context: ExportContext): ExportCell[] {
   const sent = cart.reminders.filter((r) => r.state === 'sent');
   const snapshot = cart.snapshot;
   const lastVersion = [...cart.reminders].reverse().find((r) => r.rulesVersion)?.rulesVersion;
-  return [
+  const row: ExportCell[] = [
     cart.id,
     local(activityOf(cart)),
     snapshot?.email ?? cart.emailKey ?? '',
@@ -174,6 +202,8 @@ export function cartToRow(cart: Cart, context: ExportContext): ExportCell[] {
     lastVersion ?? context.rulesVersion,
     ...attributionCells(cart, local),
   ];
+  // Every other text is bounded by the engine far below the limit; cut anyway, never fail the night.
+  return row.map((cell) => (typeof cell === 'string' ? fitCell(cell) : cell));
 }
 
 const ATTRIBUTION_WORDS = {

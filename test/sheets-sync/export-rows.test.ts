@@ -4,6 +4,7 @@ import {
   cartToRow,
   EXPORT_HEADERS,
   exportRows,
+  fitCell,
   formatItems,
   isNight,
   isoLocal,
@@ -157,6 +158,29 @@ describe('export rows', () => {
 
   it('keeps item lists splittable when a title holds a semicolon', () => {
     expect(formatItems([{ title: 'Tea; green', quantity: 3, price: '4.00' }])).toBe('Tea, green x 3 @ 4.00');
+  });
+
+  it('cuts an items list Google Sheets would refuse (over 50,000 characters) at a whole item, saying how many are left out', () => {
+    // Prepare: the most the engine takes: 200 items with 500-character titles (about 101,600 characters)
+    const title = 'Extra-long product name with every variant option spelled out '.repeat(8).slice(0, 500);
+    const item = { title, quantity: 1, price: '1.00', imageUrl: undefined, url: undefined };
+    const items = Array.from({ length: 200 }, (_, i) => ({ ...item, sku: `S${i}` }));
+    const cart = sampleCart({ snapshot: { items, total: '200.00' } });
+
+    // Act
+    const [, row] = exportRows([cart], context);
+    const cell = String(row?.[EXPORT_HEADERS.indexOf('Items')]);
+
+    // Assess
+    const written = `${title.trim()} x 1 @ 1.00`;
+    expect(cell.length).toBeLessThanOrEqual(49_000);
+    const [, more] = /; … \((\d+) more items\)$/.exec(cell) ?? [];
+    const kept = 200 - Number(more);
+    expect(kept).toBeGreaterThan(90);
+    expect(cell).toBe(`${Array.from({ length: kept }, () => written).join('; ')}; … (${more} more items)`);
+    expect(formatItems(items.slice(0, 3), 60)).toBe('… (3 more items)');
+    expect(formatItems(items.slice(0, 2), 700)).toBe(`${written}; … (1 more item)`);
+    expect(fitCell('x'.repeat(50_000))).toBe(`${'x'.repeat(48_999)}…`);
   });
 
   it('lists the UTC days a store-local night overlaps', () => {
