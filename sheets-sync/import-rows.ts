@@ -352,13 +352,20 @@ const COLUMN_OF_PATH: [RegExp, ImportColumn][] = [
   [/^occurredAt/, 'Last activity'],
 ];
 
-/** The engine's field errors (paths like `cart.items[0].price`) named by the owner's columns. */
+/**
+ * The engine's field errors (paths like `cart.items[0].price`) named by the owner's columns. The
+ * engine's own name for the field ("occurredAt must be …") gives way to the column's, which leads.
+ */
 export function errorsByColumn(errors: readonly FieldError[]): FieldError[] {
   return errors.map((error) => {
     const column = COLUMN_OF_PATH.find(([pattern]) => pattern.test(error.path))?.[1];
     const item = /^cart\.items\[(\d+)\]/.exec(error.path)?.[1];
-    const message = item === undefined ? error.message : `item ${Number(item) + 1}: ${error.message}`;
-    return { path: column ?? error.path, message };
+    if (item !== undefined)
+      return { path: column ?? error.path, message: `item ${Number(item) + 1}: ${error.message}` };
+    if (!column) return error;
+    const subject = /^([A-Za-z][\w.]*) /.exec(error.message)?.[1];
+    const named = subject === error.path || subject === error.path.split('.').pop();
+    return { path: column, message: named ? error.message.slice(`${subject} `.length) : error.message };
   });
 }
 

@@ -238,7 +238,7 @@ describe('import rows', () => {
 
     // Assess
     expect(errorOutcome(errors)).toBe(
-      'error: Email: email must be an email address; Items: item 2: price must be a decimal amount',
+      'error: Email: must be an email address; Items: item 2: price must be a decimal amount',
     );
   });
 });

@@ -145,7 +145,7 @@ describe('runNightly', () => {
     expect(tab.outcomes()).toEqual([
       'imported',
       'duplicate: cart cart-a is also in row 2',
-      'error: Email: email must be an email address such as "shopper@example.com"',
+      'error: Email: must be an email address such as "shopper@example.com"',
       'error: Total: is required, such as 42.50',
       '',
       'imported',
@@ -154,6 +154,23 @@ describe('runNightly', () => {
     expect(result).toMatchObject({ imported: 2, duplicates: 1, errors: 2 });
     expect(await engine.carts.get('cart-b')).toBeUndefined();
     expect(await engine.carts.get('cart-c')).toBeUndefined();
+  });
+
+  it("names the engine's refusals by the column alone, never by the engine's field name", async () => {
+    // Prepare: 40 days before the run, past what the engine takes
+    const engine = await engineWithCarts();
+    const tab = new ArrayCartsTab([
+      [...IMPORT_HEADERS],
+      importRow('cart-old', { 'Last activity': '2026-05-01 12:00' }),
+    ]);
+
+    // Act
+    await runNightly({ ...engine.deps, days: engine.carts, tab }, { night: NIGHT });
+
+    // Assess
+    const [outcome] = tab.outcomes();
+    expect(outcome).toMatch(/^error: Last activity: must be at most 35 days before and 5 minutes after /);
+    expect(outcome).not.toContain('occurredAt');
   });
 
   it('calls a row already fed to the engine a duplicate when its outcome was cleared', async () => {
