@@ -283,7 +283,8 @@ export function parseActivity(cell: ImportCell, zone: string): string | { error:
   return wrong;
 }
 
-const ITEM = /^(.*?)(?:\s+[x×]\s*(\d+))?(?:\s*@\s*(\S+))?$/i;
+// A quantity is read with its decimals, so "Mug x 2.5" is refused rather than read as a title.
+const ITEM = /^(.*?)(?:\s+[x×]\s*(\d+(?:[.,]\d+)?))?(?:\s*@\s*(\S+))?$/i;
 const CENTS = /^\d{1,12}(\.\d{1,2})?$/;
 
 /**
@@ -305,9 +306,18 @@ export function parseItems(
   for (const [i, part] of parts.entries()) {
     const match = ITEM.exec(part);
     const title = match?.[1]?.trim() ?? '';
-    const quantity = match?.[2] === undefined ? 1 : Number(match[2]);
+    const typed = match?.[2];
+    const quantity = typed === undefined ? 1 : Number(typed);
     const price = match?.[3];
     if (!title) return { error: `item ${i + 1} has no title` };
+    // "2.5", and "1,000" too: a separator is never read as part of a whole quantity.
+    if (typed !== undefined && !/^\d+$/.test(typed)) {
+      return {
+        error:
+          `item ${i + 1} ("${title}") has a quantity of ${typed}: write a whole number without separators, such as "${title} x 2" ` +
+          `(if "x ${typed}" is part of its title, add the quantity: "${title} x ${typed} x 1")`,
+      };
+    }
     if (quantity < 1) return { error: `item ${i + 1} ("${title}") needs a quantity of at least 1` };
     if (price !== undefined && !CENTS.test(price)) {
       return { error: `item ${i + 1} ("${title}") has a price that is not an amount such as 12.50` };

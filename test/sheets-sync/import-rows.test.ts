@@ -241,4 +241,31 @@ describe('import rows', () => {
       'error: Email: must be an email address; Items: item 2: price must be a decimal amount',
     );
   });
+
+  it('refuses a fractional quantity at its row and column, instead of reading it into the title', () => {
+    // Prepare
+    const fractional = [...good];
+    fractional[4] = 'Mug x 2.5 @ 16.00';
+    const inTitle = [...good];
+    inTitle[2] = '16.00';
+    inTitle[4] = 'Mug x 2.5 x 1 @ 16.00';
+
+    // Act
+    const reading = readImportTab([header, fractional, inTitle], defaults);
+
+    // Assess
+    if (!reading.ok) throw new Error(reading.error);
+    const [refused, read] = reading.rows;
+    expect(refused?.row).toBe(2);
+    expect(refused?.kind === 'invalid' && errorOutcome(refused.errors)).toBe(
+      'error: Items: item 1 ("Mug") has a quantity of 2.5: write a whole number without separators, such as "Mug x 2" ' +
+        '(if "x 2.5" is part of its title, add the quantity: "Mug x 2.5 x 1")',
+    );
+    expect(read?.kind === 'event' && read.event.cart.items).toEqual([
+      { sku: 'Mug x 2.5', title: 'Mug x 2.5', quantity: 1, price: '16.00' },
+    ]);
+    expect(parseItems('Pen x 1,000 @ 0.10', '100.00')).toEqual({
+      error: expect.stringContaining('item 1 ("Pen") has a quantity of 1,000: write a whole number'),
+    });
+  });
 });
