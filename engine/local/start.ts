@@ -221,7 +221,7 @@ async function startOnFolder(dataDir: string, options: LocalStackOptions): Promi
     reply: localModelReply,
     ...(options.polishDelayMs ? { delayMs: options.polishDelayMs } : {}),
     // The crash test waits for this line to kill a sender between its claim and its send.
-    onRequest: () => log.debug('local bedrock asked to polish'),
+    onRequest: () => log.info('local bedrock asked to polish'),
   });
   const stripe = await onPort(options.stripePort ?? 0, '--stripe-port', () =>
     startLocalStripe({
