@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { signatureHeader } from '../domain/request-signature.js';
+import { DEMO_DEFAULTS } from './demo-defaults.js';
 import { demoStores } from './demo-stores.js';
 import { type CartView, heldBack } from './developer-routes.js';
 import { viewedEmails } from './mail-viewer.js';
@@ -65,16 +66,16 @@ export const DEMO_USAGE = `Usage: npm run demo [-- OPTIONS]   (with "npm start" 
 
 Posts three signed sample carts to the local stack, as a storefront would, and waits for their
 reminders in the mail viewer. Each run, --stores too, uses fresh shopper addresses
-(ada+<run>@example.com), so the frequency cap never holds back a second run; a reminder the engine holds back anyway is named with
-the engine's own reason.
+(ada+<run>@example.com), so the frequency cap never holds back a second run; a reminder the engine
+holds back anyway is named with the engine's own reason.
 
 Options:
-  --url URL    the local stack (default http://127.0.0.1:3000; npm start --port)
-  --mail URL   its mail viewer (default http://127.0.0.1:8005; npm start --ses-port)
-  --data DIR   its data folder, for the webhook secret (default .data; npm start --data)
+  --url URL    the local stack (default ${DEMO_DEFAULTS.url}; npm start --port)
+  --mail URL   its mail viewer (default ${DEMO_DEFAULTS.mail}; npm start --ses-port)
+  --data DIR   its data folder, for the webhook secret (default ${DEMO_DEFAULTS.data}; npm start --data)
   --stores     post one signed sample delivery per store platform (Shopify, WooCommerce, Stripe),
                then its order, instead of the three sample carts
-  --stripe-api URL  the local Stripe API stand-in (default http://127.0.0.1:8006; npm start --stripe-port)
+  --stripe-api URL  the local Stripe API stand-in (default ${DEMO_DEFAULTS.stripeApi}; npm start --stripe-port)
   -h, --help   this text`;
 
 function demoOptions(
@@ -84,11 +85,11 @@ function demoOptions(
     const { values } = parseArgs({
       args: argv,
       options: {
-        url: { type: 'string', default: 'http://127.0.0.1:3000' },
-        data: { type: 'string', default: '.data' },
-        mail: { type: 'string', default: 'http://127.0.0.1:8005' },
+        url: { type: 'string', default: DEMO_DEFAULTS.url },
+        data: { type: 'string', default: DEMO_DEFAULTS.data },
+        mail: { type: 'string', default: DEMO_DEFAULTS.mail },
         stores: { type: 'boolean', default: false },
-        'stripe-api': { type: 'string', default: 'http://127.0.0.1:8006' },
+        'stripe-api': { type: 'string', default: DEMO_DEFAULTS.stripeApi },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });

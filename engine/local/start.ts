@@ -30,6 +30,7 @@ import type { Logger } from '../ports.js';
 import { REMINDER_VISIBILITY_SECONDS } from '../use-cases/sender-timing.js';
 import { defaultReply, type LocalConverseRequest, startLocalBedrock } from './bedrock-server.js';
 import { DataFolderInUseError, lockDataFolder } from './data-folder-lock.js';
+import { DEMO_DEFAULTS } from './demo-defaults.js';
 import { developerRoutes, emailLine, webhookLine } from './developer-routes.js';
 import { sendFunctionUrlResult, toFunctionUrlEvent } from './function-url-bridge.js';
 import { listen } from './json-http-server.js';
@@ -523,10 +524,10 @@ export function startOptions(argv: string[]): (LocalStackOptions & { dataDir: st
  */
 export function demoFlags(stack: Pick<LocalStack, 'url' | 'mailViewer' | 'dataDir' | 'stripe'>): string {
   const flags = [
-    ['--url', stack.url, 'http://127.0.0.1:3000'],
-    ['--mail', stack.mailViewer, 'http://127.0.0.1:8005'],
-    ['--data', stack.dataDir, resolve('.data')],
-    ['--stripe-api', stack.stripe.endpoint, 'http://127.0.0.1:8006'],
+    ['--url', stack.url, DEMO_DEFAULTS.url],
+    ['--mail', stack.mailViewer, DEMO_DEFAULTS.mail],
+    ['--data', stack.dataDir, resolve(DEMO_DEFAULTS.data)],
+    ['--stripe-api', stack.stripe.endpoint, DEMO_DEFAULTS.stripeApi],
   ]
     .filter(([, value, demoDefault]) => value !== demoDefault)
     .map(([flag, value]) => ` ${flag} ${value}`)
